@@ -1,0 +1,12 @@
+fn main() {
+    // The app package is the repository root, so point tauri-build at our capabilities folder.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    // Declaring the app's commands makes Tauri ACL-check them: a command not granted by a capability
+    // in src-tauri/capabilities/ is refused even if the page calls it.
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"])),
+    )
+    .expect("tauri-build failed");
+}

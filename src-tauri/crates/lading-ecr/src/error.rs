@@ -1,0 +1,79 @@
+use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EcrError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    RepositoryNotFound(String),
+    #[error("{0}")]
+    RepositoryAlreadyExists(String),
+    #[error("access denied: {0}")]
+    AccessDenied(String),
+    #[error("AWS credentials are missing or invalid: {0}")]
+    Credentials(String),
+    #[error("cannot reach the ECR endpoint: {0}")]
+    Unreachable(String),
+    #[error("ECR error {code}: {message}")]
+    Service { code: String, message: String },
+    #[error("unexpected ECR response: {0}")]
+    Unexpected(String),
+}
+
+impl EcrError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EcrError::InvalidInput(_) => "invalid_input",
+            EcrError::RepositoryNotFound(_) => "repository_not_found",
+            EcrError::RepositoryAlreadyExists(_) => "repository_exists",
+            EcrError::AccessDenied(_) => "access_denied",
+            EcrError::Credentials(_) => "aws_credentials",
+            EcrError::Unreachable(_) => "unreachable",
+            EcrError::Service { .. } => "ecr_error",
+            EcrError::Unexpected(_) => "unexpected",
+        }
+    }
+
+    pub(crate) fn from_sdk<E, R>(err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match &err {
+            SdkError::ServiceError(service) => {
+                let e = service.err();
+                let message = e.message().unwrap_or_default().to_owned();
+                match e.code().unwrap_or_default() {
+                    "RepositoryNotFoundException" => EcrError::RepositoryNotFound(message),
+                    "RepositoryAlreadyExistsException" => {
+                        EcrError::RepositoryAlreadyExists(message)
+                    }
+                    "AccessDeniedException" => EcrError::AccessDenied(message),
+                    "UnrecognizedClientException"
+                    | "InvalidSignatureException"
+                    | "ExpiredTokenException" => EcrError::Credentials(message),
+                    code => EcrError::Service {
+                        code: code.to_owned(),
+                        message,
+                    },
+                }
+            }
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+                EcrError::Unreachable(error_chain(&err))
+            }
+            SdkError::ConstructionFailure(_) => EcrError::Credentials(error_chain(&err)),
+            _ => EcrError::Unexpected(error_chain(&err)),
+        }
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,161 @@
+//! Amazon ECR's control plane for Lading, on `aws-sdk-ecr`. No Tauri types here: the app, the CLI
+//! and the tests against moto's ECR server all use it the same way.
+
+mod error;
+
+pub use error::EcrError;
+
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_ecr::types::Repository as SdkRepository;
+
+/// Which ECR registry to talk to: an AWS profile in a region, optionally at another endpoint
+/// (an emulator such as moto). `AWS_ENDPOINT_URL_ECR` is honoured too, through aws-config.
+#[derive(Debug, Clone, Default)]
+pub struct EcrTarget {
+    pub profile: Option<String>,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+}
+
+/// An ECR repository as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    pub name: String,
+    pub uri: String,
+    pub arn: String,
+    pub registry_id: String,
+    pub created_at_epoch_seconds: Option<i64>,
+}
+
+impl From<SdkRepository> for Repository {
+    fn from(r: SdkRepository) -> Self {
+        Self {
+            name: r.repository_name.unwrap_or_default(),
+            uri: r.repository_uri.unwrap_or_default(),
+            arn: r.repository_arn.unwrap_or_default(),
+            registry_id: r.registry_id.unwrap_or_default(),
+            created_at_epoch_seconds: r.created_at.map(|t| t.secs()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EcrClient {
+    sdk: aws_sdk_ecr::Client,
+}
+
+impl EcrClient {
+    /// Loads credentials and settings the way the AWS CLI does (profile, env, SSO, process).
+    pub async fn connect(target: &EcrTarget) -> Result<Self, EcrError> {
+        if target.region.trim().is_empty() {
+            return Err(EcrError::InvalidInput("a region is required".to_owned()));
+        }
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(target.region.clone()));
+        if let Some(profile) = &target.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(endpoint) = &target.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        Ok(Self::from_sdk_config(&loader.load().await))
+    }
+
+    pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Self {
+        Self {
+            sdk: aws_sdk_ecr::Client::new(config),
+        }
+    }
+
+    /// Every repository of the registry, following `nextToken` to the end.
+    pub async fn list_repositories(&self) -> Result<Vec<Repository>, EcrError> {
+        let mut pages = self
+            .sdk
+            .describe_repositories()
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut repositories = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(EcrError::from_sdk)?;
+            repositories.extend(
+                page.repositories
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Repository::from),
+            );
+        }
+        Ok(repositories)
+    }
+
+    pub async fn create_repository(&self, name: &str) -> Result<Repository, EcrError> {
+        validate_repository_name(name)?;
+        let out = self
+            .sdk
+            .create_repository()
+            .repository_name(name)
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        out.repository.map(Repository::from).ok_or_else(|| {
+            EcrError::Unexpected("CreateRepository returned no repository".to_owned())
+        })
+    }
+}
+
+/// ECR's documented rule: 2–256 characters, lowercase, `[a-z0-9]+(?:[._-][a-z0-9]+)*` per
+/// `/`-separated component.
+pub fn validate_repository_name(name: &str) -> Result<(), EcrError> {
+    let bad = |why: &str| {
+        Err(EcrError::InvalidInput(format!(
+            "repository name {name:?}: {why}"
+        )))
+    };
+    if !(2..=256).contains(&name.len()) {
+        return bad("must be 2 to 256 characters long");
+    }
+    for component in name.split('/') {
+        if component.is_empty() {
+            return bad("has an empty path component");
+        }
+        let mut previous_was_separator = true;
+        for c in component.chars() {
+            let separator = matches!(c, '.' | '_' | '-');
+            if !(c.is_ascii_lowercase() || c.is_ascii_digit() || separator) {
+                return bad("may hold only lowercase letters, digits, '.', '_', '-' and '/'");
+            }
+            if separator && previous_was_separator {
+                return bad("separators must sit between letters or digits");
+            }
+            previous_was_separator = separator;
+        }
+        if previous_was_separator {
+            return bad("a path component may not end with a separator");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_names_follow_ecr_rules() {
+        for ok in ["ab", "team-a/web-app", "a.b_c-d/e1", "x1/y2/z3"] {
+            validate_repository_name(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "a",
+            "Team/app",
+            "team//app",
+            "team/app-",
+            "-app",
+            "a..b",
+            "team/ app",
+        ] {
+            let err = validate_repository_name(bad).expect_err(bad);
+            assert_eq!(err.code(), "invalid_input");
+        }
+    }
+}

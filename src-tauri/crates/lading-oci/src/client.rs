@@ -1,0 +1,482 @@
+//! A distribution-spec client for one registry.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use lading_secrets::Secret;
+use reqwest::header::{HeaderValue, AUTHORIZATION, LINK, WWW_AUTHENTICATE};
+use reqwest::{Method, Response, StatusCode};
+use serde::Deserialize;
+use url::Url;
+
+use crate::auth::{parse_challenge, Challenge, TokenCache};
+use crate::error::{OciError, RegistryErrorDetail};
+
+/// Username and password (or token) for a registry.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub username: String,
+    pub password: Secret,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    pub credentials: Option<Credentials>,
+    /// Use plain HTTP even for a non-loopback host. Loopback hosts use HTTP regardless, as docker does.
+    pub insecure: bool,
+    /// Entries per page for `_catalog` and `tags/list`; the registry's default when `None`.
+    pub page_size: Option<u32>,
+}
+
+/// What we learnt from the registry's last challenge: how to authenticate from now on.
+#[derive(Debug, Default)]
+struct AuthState {
+    challenge: Option<Challenge>,
+    tokens: TokenCache,
+}
+
+#[derive(Debug)]
+pub struct RegistryClient {
+    http: reqwest::Client,
+    registry: String,
+    base: Url,
+    options: ClientOptions,
+    auth: Mutex<AuthState>,
+}
+
+impl RegistryClient {
+    /// `registry` is `host[:port]`, optionally with an `http://` or `https://` scheme that overrides
+    /// the default (HTTPS, or HTTP for loopback and `insecure`).
+    pub fn new(registry: &str, options: ClientOptions) -> Result<Self, OciError> {
+        let invalid = |reason: String| OciError::InvalidRegistry {
+            input: registry.to_owned(),
+            reason,
+        };
+        let with_scheme = if registry.contains("://") {
+            registry.to_owned()
+        } else {
+            let host = registry.trim_end_matches('/');
+            let scheme = if options.insecure || is_loopback(host) {
+                "http"
+            } else {
+                "https"
+            };
+            format!("{scheme}://{host}")
+        };
+        let base = Url::parse(&with_scheme).map_err(|e| invalid(e.to_string()))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(invalid("only http and https are supported".to_owned()));
+        }
+        if base.host_str().is_none() || base.path() != "/" || base.query().is_some() {
+            return Err(invalid("expected host[:port] with no path".to_owned()));
+        }
+        let host_port = match base.port() {
+            Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
+            None => base.host_str().unwrap_or_default().to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("lading/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(Self {
+            http,
+            registry: host_port,
+            base,
+            options,
+            auth: Mutex::new(AuthState::default()),
+        })
+    }
+
+    /// `host[:port]` of this registry.
+    pub fn registry(&self) -> &str {
+        &self.registry
+    }
+
+    /// Checks that the registry speaks the distribution API and that our credentials (if any) work.
+    pub async fn ping(&self) -> Result<(), OciError> {
+        let url = self.url("/v2/")?;
+        let response = self.send(Method::GET, url, None).await?;
+        let response = self
+            .check(response, || "the API root /v2/".to_owned())
+            .await?;
+        // Distribution says a compliant registry answers 200 here; anything else we cannot trust.
+        if response.status() != StatusCode::OK {
+            return Err(OciError::NotARegistry {
+                registry: self.registry.clone(),
+                reason: format!("/v2/ answered {}", response.status()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every repository in `/v2/_catalog`, following `Link` pagination to the end.
+    pub async fn catalog(&self) -> Result<Vec<String>, OciError> {
+        #[derive(Deserialize)]
+        struct Catalog {
+            #[serde(default)]
+            repositories: Option<Vec<String>>,
+        }
+        let mut all = Vec::new();
+        let mut next = Some(self.paged_url("/v2/_catalog")?);
+        while let Some(url) = next.take() {
+            let response = self
+                .send(Method::GET, url, Some("registry:catalog:*"))
+                .await?;
+            let response = self.check(response, || "the catalog".to_owned()).await?;
+            next = self.next_link(&response)?;
+            let page: Catalog = self.json(response).await?;
+            all.extend(page.repositories.unwrap_or_default());
+        }
+        Ok(all)
+    }
+
+    /// Every tag of `repository`, following `Link` pagination to the end.
+    pub async fn tags(&self, repository: &str) -> Result<Vec<String>, OciError> {
+        crate::reference::validate_repository(repository).map_err(|reason| {
+            OciError::InvalidReference {
+                input: repository.to_owned(),
+                reason,
+            }
+        })?;
+        #[derive(Deserialize)]
+        struct TagList {
+            #[serde(default)]
+            tags: Option<Vec<String>>,
+        }
+        let scope = format!("repository:{repository}:pull");
+        let mut all = Vec::new();
+        let mut next = Some(self.paged_url(&format!("/v2/{repository}/tags/list"))?);
+        while let Some(url) = next.take() {
+            let response = self.send(Method::GET, url, Some(&scope)).await?;
+            let response = self
+                .check(response, || format!("repository {repository}"))
+                .await?;
+            next = self.next_link(&response)?;
+            let page: TagList = self.json(response).await?;
+            all.extend(page.tags.unwrap_or_default());
+        }
+        Ok(all)
+    }
+
+    fn url(&self, path: &str) -> Result<Url, OciError> {
+        self.base.join(path).map_err(|e| OciError::InvalidRegistry {
+            input: self.registry.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn paged_url(&self, path: &str) -> Result<Url, OciError> {
+        let mut url = self.url(path)?;
+        if let Some(n) = self.options.page_size {
+            url.query_pairs_mut().append_pair("n", &n.to_string());
+        }
+        Ok(url)
+    }
+
+    /// The `rel="next"` target of a `Link` header, resolved against our base URL.
+    fn next_link(&self, response: &Response) -> Result<Option<Url>, OciError> {
+        let Some(link) = response.headers().get(LINK) else {
+            return Ok(None);
+        };
+        let link = link
+            .to_str()
+            .map_err(|_| self.protocol("a Link header that is not text"))?;
+        for part in link.split(',') {
+            let Some((target, params)) = part.split_once(';') else {
+                continue;
+            };
+            let is_next = params
+                .split(';')
+                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"" || p.trim() == "rel=next");
+            if is_next {
+                let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+                return response
+                    .url()
+                    .join(target)
+                    .map(Some)
+                    .map_err(|_| self.protocol("a Link header with an invalid URL"));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        response: Response,
+    ) -> Result<T, OciError> {
+        let bytes = response.bytes().await.map_err(|e| self.transport(e))?;
+        serde_json::from_slice(&bytes).map_err(|e| self.protocol(&format!("invalid JSON: {e}")))
+    }
+
+    /// Sends a request, answering one authentication challenge if the registry poses it.
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        scope: Option<&str>,
+    ) -> Result<Response, OciError> {
+        let header = self.authorization(scope);
+        let response = self
+            .request(method.clone(), url.clone(), header.clone())
+            .await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let challenge = response
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_challenge);
+        let Some(challenge) = challenge else {
+            return Err(self.auth_failure(header.is_some()));
+        };
+        let scope = match &challenge {
+            Challenge::Bearer { scope: Some(s), .. } => Some(s.clone()),
+            _ => scope.map(str::to_owned),
+        };
+        self.auth.lock().expect("auth lock").challenge = Some(challenge.clone());
+        let header = match challenge {
+            Challenge::Basic => self.basic_header(),
+            Challenge::Bearer { realm, service, .. } => Some(
+                self.fetch_token(&realm, service.as_deref(), scope.as_deref())
+                    .await?,
+            ),
+        };
+        let Some(header) = header else {
+            return Err(self.auth_failure(false));
+        };
+        let response = self.request(method, url, Some(header)).await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            return Err(self.auth_failure(self.options.credentials.is_some()));
+        }
+        Ok(response)
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        url: Url,
+        authorization: Option<HeaderValue>,
+    ) -> Result<Response, OciError> {
+        let mut request = self.http.request(method, url);
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value);
+        }
+        request.send().await.map_err(|e| self.transport(e))
+    }
+
+    /// The header we already know to send for this scope, so later requests skip the 401 round trip.
+    fn authorization(&self, scope: Option<&str>) -> Option<HeaderValue> {
+        let state = self.auth.lock().expect("auth lock");
+        match state.challenge.as_ref()? {
+            Challenge::Basic => self.basic_header(),
+            Challenge::Bearer { .. } => {
+                let token = state.tokens.get(scope.unwrap_or(""))?;
+                bearer_header(&token)
+            }
+        }
+    }
+
+    fn basic_header(&self) -> Option<HeaderValue> {
+        let creds = self.options.credentials.as_ref()?;
+        let raw = format!("{}:{}", creds.username, creds.password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    async fn fetch_token(
+        &self,
+        realm: &str,
+        service: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<HeaderValue, OciError> {
+        #[derive(Deserialize)]
+        struct TokenResponse {
+            token: Option<String>,
+            access_token: Option<String>,
+            expires_in: Option<u64>,
+        }
+        let mut url =
+            Url::parse(realm).map_err(|_| self.protocol("a token realm that is not a URL"))?;
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(service) = service {
+                query.append_pair("service", service);
+            }
+            if let Some(scope) = scope {
+                query.append_pair("scope", scope);
+            }
+        }
+        let response = self.request(Method::GET, url, self.basic_header()).await?;
+        if matches!(
+            response.status(),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        ) {
+            return Err(self.auth_failure(self.options.credentials.is_some()));
+        }
+        if !response.status().is_success() {
+            return Err(self.protocol(&format!("the token service answered {}", response.status())));
+        }
+        let body: TokenResponse = self.json(response).await?;
+        let token = body
+            .token
+            .or(body.access_token)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| self.protocol("the token service returned no token"))?;
+        let token = Secret::from(token);
+        // The spec's default lifetime is 60 s when the service does not say.
+        let lifetime = Duration::from_secs(body.expires_in.unwrap_or(60).max(1));
+        let header = bearer_header(&token)
+            .ok_or_else(|| self.protocol("a token that is not header-safe"))?;
+        self.auth.lock().expect("auth lock").tokens.insert(
+            scope.unwrap_or("").to_owned(),
+            token,
+            lifetime,
+        );
+        Ok(header)
+    }
+
+    /// Turns non-success statuses into typed errors with the registry's own error codes.
+    async fn check(
+        &self,
+        response: Response,
+        what: impl Fn() -> String,
+    ) -> Result<Response, OciError> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let url = redact(response.url());
+        let details = response
+            .json::<ErrorBody>()
+            .await
+            .map(|b| b.errors)
+            .unwrap_or_default();
+        let registry = self.registry.clone();
+        Err(match status {
+            StatusCode::NOT_FOUND => OciError::NotFound {
+                registry,
+                what: what(),
+            },
+            StatusCode::FORBIDDEN => OciError::Denied {
+                registry,
+                what: what(),
+            },
+            _ => OciError::Registry {
+                registry,
+                url,
+                status: status.as_u16(),
+                details,
+            },
+        })
+    }
+
+    fn auth_failure(&self, sent_credentials: bool) -> OciError {
+        match (&self.options.credentials, sent_credentials) {
+            (Some(creds), true) => OciError::Unauthorized {
+                registry: self.registry.clone(),
+                username: creds.username.clone(),
+            },
+            _ => OciError::AuthRequired {
+                registry: self.registry.clone(),
+            },
+        }
+    }
+
+    fn transport(&self, error: reqwest::Error) -> OciError {
+        // reqwest's Display names the URL; strip any userinfo and query a caller may have put there.
+        let error = error.without_url();
+        let mut reason = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(s) = source {
+            reason.push_str(": ");
+            reason.push_str(&s.to_string());
+            source = s.source();
+        }
+        OciError::Unreachable {
+            registry: self.registry.clone(),
+            reason,
+        }
+    }
+
+    fn protocol(&self, reason: &str) -> OciError {
+        OciError::Protocol {
+            registry: self.registry.clone(),
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    errors: Vec<RegistryErrorDetail>,
+}
+
+fn bearer_header(token: &Secret) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+fn is_loopback(host_port: &str) -> bool {
+    let host = match host_port.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(rest),
+        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A URL fit for an error message: no credentials, no query (upload URLs carry state tokens).
+fn redact(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_default_to_http() {
+        let c = RegistryClient::new("127.0.0.1:5000", ClientOptions::default()).unwrap();
+        assert_eq!(c.base.as_str(), "http://127.0.0.1:5000/");
+        let c = RegistryClient::new("localhost:5000", ClientOptions::default()).unwrap();
+        assert_eq!(c.base.scheme(), "http");
+        let c = RegistryClient::new("[::1]:5000", ClientOptions::default()).unwrap();
+        assert_eq!(c.base.scheme(), "http");
+        let c = RegistryClient::new("registry.example.com", ClientOptions::default()).unwrap();
+        assert_eq!(c.base.as_str(), "https://registry.example.com/");
+        assert_eq!(c.registry(), "registry.example.com");
+        let insecure = ClientOptions {
+            insecure: true,
+            ..Default::default()
+        };
+        let c = RegistryClient::new("registry.example.com:8443", insecure).unwrap();
+        assert_eq!(c.base.as_str(), "http://registry.example.com:8443/");
+    }
+
+    #[test]
+    fn bad_registry_addresses_are_rejected() {
+        for bad in ["ftp://host", "http://host/path", "", "http://"] {
+            let err = RegistryClient::new(bad, ClientOptions::default()).expect_err(bad);
+            assert_eq!(err.code(), "invalid_registry", "{bad}");
+        }
+    }
+
+    #[test]
+    fn redacted_urls_carry_no_userinfo_or_query() {
+        let url = Url::parse("https://user:pw@host/v2/x/blobs/uploads/abc?_state=secret").unwrap();
+        assert_eq!(redact(&url), "https://host/v2/x/blobs/uploads/abc");
+    }
+}

@@ -1,0 +1,73 @@
+use thiserror::Error;
+
+/// One error code of a registry's JSON error body (`{"errors":[{"code":…,"message":…}]}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct RegistryErrorDetail {
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Debug, Error)]
+pub enum OciError {
+    #[error("invalid image reference {input:?}: {reason}")]
+    InvalidReference { input: String, reason: &'static str },
+    #[error("invalid registry address {input:?}: {reason}")]
+    InvalidRegistry { input: String, reason: String },
+    #[error("{registry} needs credentials (it answered 401 Unauthorized)")]
+    AuthRequired { registry: String },
+    #[error("{registry} rejected the credentials for {username:?}")]
+    Unauthorized { registry: String, username: String },
+    #[error("{registry} denied access to {what}")]
+    Denied { registry: String, what: String },
+    #[error("{what} was not found on {registry}")]
+    NotFound { registry: String, what: String },
+    #[error("{registry} answered {status} for {url}: {}", summary(.details))]
+    Registry {
+        registry: String,
+        url: String,
+        status: u16,
+        details: Vec<RegistryErrorDetail>,
+    },
+    #[error("cannot reach {registry}: {reason}")]
+    Unreachable { registry: String, reason: String },
+    #[error("{registry} is not an OCI registry: {reason}")]
+    NotARegistry { registry: String, reason: String },
+    #[error("unexpected answer from {registry}: {reason}")]
+    Protocol { registry: String, reason: String },
+}
+
+fn summary(details: &[RegistryErrorDetail]) -> String {
+    if details.is_empty() {
+        return "no error details".to_owned();
+    }
+    details
+        .iter()
+        .map(|d| {
+            if d.message.is_empty() {
+                d.code.clone()
+            } else {
+                format!("{} ({})", d.code, d.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl OciError {
+    /// Stable machine-readable code for the UI and `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OciError::InvalidReference { .. } => "invalid_reference",
+            OciError::InvalidRegistry { .. } => "invalid_registry",
+            OciError::AuthRequired { .. } => "auth_required",
+            OciError::Unauthorized { .. } => "unauthorized",
+            OciError::Denied { .. } => "denied",
+            OciError::NotFound { .. } => "not_found",
+            OciError::Registry { .. } => "registry_error",
+            OciError::Unreachable { .. } => "unreachable",
+            OciError::NotARegistry { .. } => "not_a_registry",
+            OciError::Protocol { .. } => "protocol_error",
+        }
+    }
+}

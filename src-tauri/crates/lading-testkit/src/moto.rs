@@ -1,0 +1,59 @@
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::process::{find_binary, free_port, http_get_status, ServerProcess};
+
+const INSTALL_HINT: &str =
+    "create the moto venv with `./dev setup` (it runs `python3 -m venv .venv-moto && \
+                            .venv-moto/bin/pip install 'moto[server]'`), or set LADING_MOTO_SERVER";
+
+/// moto's AWS emulator (`moto_server`) on loopback, for the ECR API.
+pub struct Moto {
+    process: ServerProcess,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Moto {
+    pub fn start() -> Self {
+        let binary = std::env::var("LADING_MOTO_SERVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| crate::workspace_root().join(".venv-moto/bin/moto_server"));
+        let binary = find_binary(binary.to_str().expect("utf-8 path"), INSTALL_HINT);
+        let dir = tempfile::Builder::new()
+            .prefix("lading-moto-")
+            .tempdir()
+            .expect("temp dir for moto");
+        let port = free_port();
+        let mut command = Command::new(binary);
+        command
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .current_dir(dir.path())
+            // moto must never reach for real AWS credentials or config of the person running tests.
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        let mut process =
+            ServerProcess::spawn("moto_server", command, &dir.path().join("moto.log"));
+        process.wait_ready(port, Duration::from_secs(60), || {
+            http_get_status(port, "/moto-api/").is_some()
+        });
+        Self {
+            process,
+            port,
+            _dir: dir,
+        }
+    }
+
+    /// The endpoint to give aws-config (`AWS_ENDPOINT_URL_ECR` or `.endpoint_url`).
+    pub fn endpoint_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn log(&self) -> String {
+        self.process.log_tail()
+    }
+}

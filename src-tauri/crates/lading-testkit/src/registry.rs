@@ -1,0 +1,141 @@
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::process::{find_binary, free_port, http_get_status, ServerProcess};
+use crate::token::{TokenServer, ISSUER, SERVICE};
+
+const INSTALL_HINT: &str =
+    "install Debian's docker-registry (`apt-get install docker-registry`, done by `./dev setup`), \
+                            or point LADING_REGISTRY_BIN at a CNCF distribution `registry` binary";
+
+/// A real CNCF distribution registry (Debian's `docker-registry`) with its own temp storage.
+pub struct Registry {
+    process: ServerProcess,
+    port: u16,
+    credentials: Option<(String, String)>,
+    token_server: Option<TokenServer>,
+    dir: tempfile::TempDir,
+}
+
+impl Registry {
+    /// An anonymous registry: anyone may pull, push and delete.
+    pub fn start() -> Self {
+        Self::start_inner(None, None)
+    }
+
+    /// A registry that requires HTTP basic auth (htpasswd, bcrypt) for every request.
+    pub fn start_with_htpasswd(username: &str, password: &str) -> Self {
+        Self::start_inner(Some((username.to_owned(), password.to_owned())), None)
+    }
+
+    /// A registry with distribution's `auth: token`: clients get a 401 Bearer challenge and fetch a
+    /// JWT from a token service (run by this process) that accepts `username`/`password` over basic
+    /// auth and grants what was asked. Tokens live `token_lifetime`.
+    pub fn start_with_token_auth(username: &str, password: &str, token_lifetime: Duration) -> Self {
+        let server = TokenServer::start(username, password, token_lifetime);
+        Self::start_inner(
+            Some((username.to_owned(), password.to_owned())),
+            Some(server),
+        )
+    }
+
+    fn start_inner(
+        credentials: Option<(String, String)>,
+        token_server: Option<TokenServer>,
+    ) -> Self {
+        let binary =
+            std::env::var("LADING_REGISTRY_BIN").unwrap_or_else(|_| "docker-registry".to_owned());
+        let binary = find_binary(&binary, INSTALL_HINT);
+        let dir = tempfile::Builder::new()
+            .prefix("lading-registry-")
+            .tempdir()
+            .expect("temp dir for registry");
+        let storage = dir.path().join("storage");
+        std::fs::create_dir_all(&storage).expect("registry storage dir");
+        let port = free_port();
+
+        let auth = match (&credentials, &token_server) {
+            (_, Some(server)) => {
+                let bundle = dir.path().join("token-ca.pem");
+                std::fs::write(&bundle, &server.cert_pem).expect("write token cert");
+                format!(
+                    "auth:\n  token:\n    realm: http://127.0.0.1:{}/token\n    service: {SERVICE}\n    issuer: {ISSUER}\n    rootcertbundle: {}\n",
+                    server.port,
+                    bundle.display()
+                )
+            }
+            (Some((user, pass)), None) => {
+                let hash = bcrypt::hash(pass, 5).expect("bcrypt");
+                let htpasswd = dir.path().join("htpasswd");
+                std::fs::write(&htpasswd, format!("{user}:{hash}\n")).expect("write htpasswd");
+                format!(
+                    "auth:\n  htpasswd:\n    realm: lading-test\n    path: {}\n",
+                    htpasswd.display()
+                )
+            }
+            (None, None) => String::new(),
+        };
+        let config = format!(
+            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: lading-test-secret\n{auth}",
+            storage.display()
+        );
+        let config_path = dir.path().join("config.yml");
+        std::fs::write(&config_path, config).expect("write registry config");
+
+        let mut command = Command::new(binary);
+        command.arg("serve").arg(&config_path);
+        let mut process =
+            ServerProcess::spawn("docker-registry", command, &dir.path().join("registry.log"));
+        process.wait_ready(port, Duration::from_secs(20), || {
+            // 200 anonymous, 401 with auth: either way the API is up.
+            matches!(http_get_status(port, "/v2/"), Some(200 | 401))
+        });
+        Self {
+            process,
+            port,
+            credentials,
+            token_server,
+            dir,
+        }
+    }
+
+    /// `127.0.0.1:PORT`, the registry part of an image reference.
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.host())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The `(username, password)` of an htpasswd or token registry.
+    pub fn credentials(&self) -> Option<(&str, &str)> {
+        self.credentials
+            .as_ref()
+            .map(|(u, p)| (u.as_str(), p.as_str()))
+    }
+
+    /// How many requests the token service has answered (to check that clients cache tokens).
+    pub fn token_requests(&self) -> usize {
+        self.token_server.as_ref().map_or(0, TokenServer::requests)
+    }
+
+    /// The registry's storage root (to inspect or corrupt blobs in tests).
+    pub fn storage_dir(&self) -> PathBuf {
+        self.dir.path().join("storage")
+    }
+
+    pub fn log(&self) -> String {
+        self.process.log_tail()
+    }
+
+    /// Stops the registry now; the storage stays until the guard is dropped.
+    pub fn stop(&mut self) {
+        self.process.kill();
+    }
+}

@@ -1,0 +1,45 @@
+// The one module in the UI that talks to Tauri. Everything else imports `api` from here, so
+// the rest of the UI is plain React that tests can drive with a mocked backend.
+import { invoke } from "@tauri-apps/api/core";
+import type { AppInfo, IpcError } from "./bindings";
+
+export type * from "./bindings";
+
+/** An error from the backend, with the stable `code` the Rust side chose. */
+export class LadingError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "LadingError";
+    this.code = code;
+  }
+}
+
+function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as IpcError).code === "string" &&
+    typeof (value as IpcError).message === "string"
+  );
+}
+
+/** Normalises whatever a rejected `invoke` gave us into a LadingError. */
+export function toLadingError(error: unknown): LadingError {
+  if (error instanceof LadingError) return error;
+  if (isIpcError(error)) return new LadingError(error.code, error.message);
+  if (error instanceof Error) return new LadingError("ipc_failed", error.message);
+  return new LadingError("ipc_failed", String(error));
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toLadingError(error);
+  }
+}
+
+export const api = {
+  appInfo: (): Promise<AppInfo> => call<AppInfo>("app_info"),
+};

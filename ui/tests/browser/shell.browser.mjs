@@ -1,0 +1,99 @@
+// The built UI in Debian's Chromium (playwright-core, no browser download) with mocked IPC.
+// Fails on any CSP violation, console error or request to a non-local origin.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { appCsp, serveDist } from "../support/static-server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const uiDir = join(here, "..", "..");
+const repoRoot = join(uiDir, "..");
+const shots = join(repoRoot, "test-output", "screenshots");
+const mockBridge = readFileSync(join(uiDir, "tests", "support", "mock-tauri.js"), "utf8");
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+async function openShell(browser, server, colorScheme, mock) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.origin !== server.url && url.protocol !== "data:") problems.push(`request to ${req.url()}`);
+  });
+  await page.addInitScript(mockBridge);
+  await page.addInitScript(`
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window.__CSP__ ||= []).push(e.violatedDirective + " " + e.blockedURI);
+    });
+    window.__LADING_MOCK__ = ${mock};
+  `);
+  await page.goto(server.url, { waitUntil: "load" });
+  return { context, page, problems };
+}
+
+test("the shell renders in Chromium with the app's CSP and mocked IPC", { timeout: 60_000 }, async () => {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    const mock = `{ app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }) }`;
+    for (const scheme of ["light", "dark"]) {
+      const { context, page, problems } = await openShell(browser, server, scheme, mock);
+      assert.equal(await page.title(), "Lading");
+      await page.getByTestId("app-shell").waitFor();
+      await page.getByText("v0.1.0 · linux/x86_64").waitFor({ timeout: 5000 });
+      assert.ok(await page.getByRole("navigation", { name: "Registries" }).isVisible());
+      assert.ok(await page.getByRole("main", { name: "Repositories and images" }).isVisible());
+      assert.ok(await page.getByRole("region", { name: "Details" }).isVisible());
+      assert.match(await page.getByTestId("registries-empty").innerText(), /No registries yet/);
+
+      // The theme follows the OS: the page background differs between schemes.
+      const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      assert.equal(bg, scheme === "dark" ? "rgb(15, 20, 25)" : "rgb(246, 247, 249)");
+
+      const calls = await page.evaluate(() => window.__LADING_CALLS__.map((c) => c.cmd));
+      assert.ok(calls.includes("app_info"), `IPC calls: ${calls}`);
+      const csp = await page.evaluate(() => window.__CSP__ || []);
+      assert.deepEqual(csp, [], "CSP violations");
+      assert.deepEqual(problems, []);
+      await page.screenshot({ path: join(shots, `shell-${scheme}.png`) });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test("a backend error is shown, not swallowed", { timeout: 30_000 }, async () => {
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    const mock = `{ app_info: () => { throw { code: "unreachable", message: "backend exploded" }; } }`;
+    const { context, page } = await openShell(browser, server, "light", mock);
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 5000 });
+    assert.match(await alert.innerText(), /backend exploded/);
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
