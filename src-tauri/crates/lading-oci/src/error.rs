@@ -35,6 +35,22 @@ pub enum OciError {
     NotARegistry { registry: String, reason: String },
     #[error("unexpected answer from {registry}: {reason}")]
     Protocol { registry: String, reason: String },
+    #[error("invalid manifest: {0}")]
+    InvalidManifest(String),
+    #[error("invalid platform {0:?}: expected os/arch or os/arch/variant, e.g. linux/amd64")]
+    InvalidPlatform(String),
+    #[error("digest mismatch for {what}: expected {expected}, got {actual}")]
+    DigestMismatch {
+        what: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("{0}")]
+    Io(String),
+    #[error("{path}: {reason}")]
+    InvalidSource { path: String, reason: String },
+    #[error("cancelled")]
+    Cancelled,
 }
 
 fn summary(details: &[RegistryErrorDetail]) -> String {
@@ -68,6 +84,12 @@ impl OciError {
             OciError::Unreachable { .. } => "unreachable",
             OciError::NotARegistry { .. } => "not_a_registry",
             OciError::Protocol { .. } => "protocol_error",
+            OciError::InvalidManifest(_) => "invalid_manifest",
+            OciError::InvalidPlatform(_) => "invalid_platform",
+            OciError::DigestMismatch { .. } => "digest_mismatch",
+            OciError::Io(_) => "io_error",
+            OciError::InvalidSource { .. } => "invalid_source",
+            OciError::Cancelled => "cancelled",
         }
     }
 }

@@ -5,9 +5,14 @@
 
 mod auth;
 pub mod client;
+pub mod digest;
 pub mod error;
+pub mod manifest;
 pub mod reference;
+pub mod source;
 
-pub use client::{ClientOptions, Credentials, RegistryClient};
+pub use client::{ClientOptions, Credentials, MountOutcome, RegistryClient};
+pub use digest::Digest;
 pub use error::OciError;
+pub use manifest::{Manifest, PlatformSpec, RawManifest};
 pub use reference::{Reference, DOCKER_HUB_REGISTRY};

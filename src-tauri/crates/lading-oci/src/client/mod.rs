@@ -1,11 +1,18 @@
 //! A distribution-spec client for one registry.
 
+mod blobs;
+mod manifests;
+
+pub use blobs::{BlobDownload, MountOutcome};
+pub use manifests::{manifest_from_bytes, ManifestHead};
+
 use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine as _;
+use bytes::Bytes;
 use lading_secrets::Secret;
-use reqwest::header::{HeaderValue, AUTHORIZATION, LINK, WWW_AUTHENTICATE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, LINK, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Method, Response, StatusCode};
 use serde::Deserialize;
 use url::Url;
@@ -210,16 +217,29 @@ impl RegistryClient {
         serde_json::from_slice(&bytes).map_err(|e| self.protocol(&format!("invalid JSON: {e}")))
     }
 
-    /// Sends a request, answering one authentication challenge if the registry poses it.
+    /// Sends a replayable request, answering one authentication challenge if the registry poses
+    /// it and retrying transient failures (connection errors, 429, 502–504) with backoff.
     async fn send(
         &self,
         method: Method,
         url: Url,
         scope: Option<&str>,
     ) -> Result<Response, OciError> {
+        self.send_with(method, url, scope, HeaderMap::new(), None)
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        url: Url,
+        scope: Option<&str>,
+        headers: HeaderMap,
+        body: Option<Bytes>,
+    ) -> Result<Response, OciError> {
         let header = self.authorization(scope);
         let response = self
-            .request(method.clone(), url.clone(), header.clone())
+            .request_with_retry(&method, &url, header.clone(), &headers, body.as_ref())
             .await?;
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
@@ -232,9 +252,18 @@ impl RegistryClient {
         let Some(challenge) = challenge else {
             return Err(self.auth_failure(header.is_some()));
         };
-        let scope = match &challenge {
-            Challenge::Bearer { scope: Some(s), .. } => Some(s.clone()),
-            _ => scope.map(str::to_owned),
+        // Our own scope is the full set we need (a mount needs two repositories); the registry's
+        // challenge may name only what it checked first.
+        let scope = match (&challenge, scope) {
+            (_, Some(ours)) => Some(ours.to_owned()),
+            (
+                Challenge::Bearer {
+                    scope: Some(theirs),
+                    ..
+                },
+                None,
+            ) => Some(theirs.clone()),
+            _ => None,
         };
         self.auth.lock().expect("auth lock").challenge = Some(challenge.clone());
         let header = match challenge {
@@ -247,24 +276,80 @@ impl RegistryClient {
         let Some(header) = header else {
             return Err(self.auth_failure(false));
         };
-        let response = self.request(method, url, Some(header)).await?;
+        let response = self
+            .request_with_retry(&method, &url, Some(header), &headers, body.as_ref())
+            .await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             return Err(self.auth_failure(self.options.credentials.is_some()));
         }
         Ok(response)
     }
 
-    async fn request(
+    /// Sends a one-shot (streaming) body with the authorization already established for `scope`
+    /// (callers first make a replayable request with that scope); a 401 cannot be answered by
+    /// replaying a stream, so here it is an error.
+    async fn send_stream(
         &self,
         method: Method,
         url: Url,
-        authorization: Option<HeaderValue>,
+        scope: &str,
+        headers: HeaderMap,
+        body: reqwest::Body,
     ) -> Result<Response, OciError> {
-        let mut request = self.http.request(method, url);
-        if let Some(value) = authorization {
+        let mut request = self.http.request(method, url).headers(headers).body(body);
+        if let Some(value) = self.authorization(Some(scope)) {
             request = request.header(AUTHORIZATION, value);
         }
-        request.send().await.map_err(|e| self.transport(e))
+        let response = request.send().await.map_err(|e| self.transport(e))?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            return Err(self.auth_failure(self.options.credentials.is_some()));
+        }
+        Ok(response)
+    }
+
+    async fn request_with_retry(
+        &self,
+        method: &Method,
+        url: &Url,
+        authorization: Option<HeaderValue>,
+        headers: &HeaderMap,
+        body: Option<&Bytes>,
+    ) -> Result<Response, OciError> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(value) = &authorization {
+                request = request.header(AUTHORIZATION, value.clone());
+            }
+            if let Some(body) = body {
+                request = request.body(body.clone());
+            }
+            let outcome = request.send().await;
+            let retry_after = match &outcome {
+                Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => Some(
+                    r.headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .map(|s| Duration::from_secs(s.min(30))),
+                ),
+                Err(e) if e.is_connect() || e.is_timeout() => Some(None),
+                _ => None,
+            };
+            match retry_after {
+                Some(wait) if attempt < ATTEMPTS => {
+                    let backoff = Duration::from_millis(150 * 2u64.pow(attempt - 1));
+                    tracing::debug!(%url, attempt, "transient failure, retrying");
+                    tokio::time::sleep(wait.unwrap_or(backoff)).await;
+                }
+                _ => return outcome.map_err(|e| self.transport(e)),
+            }
+        }
     }
 
     /// The header we already know to send for this scope, so later requests skip the 401 round trip.
@@ -307,11 +392,19 @@ impl RegistryClient {
             if let Some(service) = service {
                 query.append_pair("service", service);
             }
-            if let Some(scope) = scope {
+            for scope in scope.unwrap_or("").split_whitespace() {
                 query.append_pair("scope", scope);
             }
         }
-        let response = self.request(Method::GET, url, self.basic_header()).await?;
+        let response = self
+            .request_with_retry(
+                &Method::GET,
+                &url,
+                self.basic_header(),
+                &HeaderMap::new(),
+                None,
+            )
+            .await?;
         if matches!(
             response.status(),
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
@@ -409,6 +502,15 @@ impl RegistryClient {
             reason: reason.to_owned(),
         }
     }
+}
+
+/// The `Docker-Content-Digest` header, if present and well-formed.
+fn digest_header(response: &Response) -> Option<crate::digest::Digest> {
+    response
+        .headers()
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,197 @@
+//! Manifests kept as the registry's exact bytes (re-serialising would change the digest), with
+//! `oci-spec` types for reading them.
+
+use bytes::Bytes;
+use oci_spec::image::{ImageIndex, ImageManifest};
+
+use crate::digest::Digest;
+use crate::error::OciError;
+
+pub mod media_types {
+    pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+    pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+    pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
+    pub const DOCKER_MANIFEST_LIST: &str =
+        "application/vnd.docker.distribution.manifest.list.v2+json";
+    pub const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
+    pub const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
+    pub const OCI_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
+    pub const OCI_LAYER_GZIP: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
+    pub const OCI_LAYER_ZSTD: &str = "application/vnd.oci.image.layer.v1.tar+zstd";
+    pub const DOCKER_LAYER_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    pub const DOCKER_FOREIGN_LAYER_GZIP: &str =
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+}
+
+/// Every manifest type we understand, for the `Accept` header.
+pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+application/vnd.oci.image.manifest.v1+json, \
+application/vnd.docker.distribution.manifest.list.v2+json, \
+application/vnd.docker.distribution.manifest.v2+json";
+
+pub fn is_index_media_type(media_type: &str) -> bool {
+    media_type == media_types::OCI_INDEX || media_type == media_types::DOCKER_MANIFEST_LIST
+}
+
+pub fn is_manifest_media_type(media_type: &str) -> bool {
+    media_type == media_types::OCI_MANIFEST || media_type == media_types::DOCKER_MANIFEST
+}
+
+/// A manifest exactly as stored, with its media type and digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawManifest {
+    pub media_type: String,
+    pub bytes: Bytes,
+    pub digest: Digest,
+}
+
+/// What a manifest says, parsed.
+#[derive(Debug, Clone)]
+pub enum Manifest {
+    Image(Box<ImageManifest>),
+    Index(Box<ImageIndex>),
+}
+
+impl RawManifest {
+    /// Wraps bytes, taking the media type from `content_type` or, failing that, from the JSON.
+    pub fn new(bytes: Bytes, content_type: Option<&str>) -> Result<Self, OciError> {
+        let declared = content_type
+            .map(|c| c.split(';').next().unwrap_or("").trim().to_owned())
+            .filter(|c| is_index_media_type(c) || is_manifest_media_type(c));
+        let media_type = match declared {
+            Some(m) => m,
+            None => sniff_media_type(&bytes)?,
+        };
+        let digest = Digest::sha256_of(&bytes);
+        Ok(Self {
+            media_type,
+            bytes,
+            digest,
+        })
+    }
+
+    pub fn is_index(&self) -> bool {
+        is_index_media_type(&self.media_type)
+    }
+
+    pub fn parse(&self) -> Result<Manifest, OciError> {
+        let invalid =
+            |e: serde_json::Error| OciError::InvalidManifest(format!("{}: {e}", self.digest));
+        if self.is_index() {
+            Ok(Manifest::Index(Box::new(
+                serde_json::from_slice(&self.bytes).map_err(invalid)?,
+            )))
+        } else {
+            Ok(Manifest::Image(Box::new(
+                serde_json::from_slice(&self.bytes).map_err(invalid)?,
+            )))
+        }
+    }
+}
+
+fn sniff_media_type(bytes: &[u8]) -> Result<String, OciError> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(rename = "mediaType")]
+        media_type: Option<String>,
+        manifests: Option<serde_json::Value>,
+        config: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes)
+        .map_err(|e| OciError::InvalidManifest(format!("not a JSON manifest: {e}")))?;
+    match (probe.media_type, probe.manifests, probe.config) {
+        (Some(m), _, _) if is_index_media_type(&m) || is_manifest_media_type(&m) => Ok(m),
+        (_, Some(_), None) => Ok(media_types::OCI_INDEX.to_owned()),
+        (_, None, Some(_)) => Ok(media_types::OCI_MANIFEST.to_owned()),
+        _ => Err(OciError::InvalidManifest(
+            "neither an image manifest nor an index".to_owned(),
+        )),
+    }
+}
+
+/// `os/arch[/variant]`, as in `--platform linux/arm64/v8`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformSpec {
+    pub os: String,
+    pub architecture: String,
+    pub variant: Option<String>,
+}
+
+impl std::str::FromStr for PlatformSpec {
+    type Err = OciError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = s.split('/').collect();
+        let bad = || OciError::InvalidPlatform(s.to_owned());
+        match parts.as_slice() {
+            [os, arch] if !os.is_empty() && !arch.is_empty() => Ok(Self {
+                os: (*os).to_owned(),
+                architecture: (*arch).to_owned(),
+                variant: None,
+            }),
+            [os, arch, variant] if !os.is_empty() && !arch.is_empty() && !variant.is_empty() => {
+                Ok(Self {
+                    os: (*os).to_owned(),
+                    architecture: (*arch).to_owned(),
+                    variant: Some((*variant).to_owned()),
+                })
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for PlatformSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.os, self.architecture)?;
+        if let Some(v) = &self.variant {
+            write!(f, "/{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl PlatformSpec {
+    /// Whether an index entry's platform matches; a spec without variant matches any variant.
+    pub fn matches(&self, platform: &oci_spec::image::Platform) -> bool {
+        platform.os().to_string() == self.os
+            && platform.architecture().to_string() == self.architecture
+            && match &self.variant {
+                Some(v) => platform.variant().as_deref() == Some(v.as_str()),
+                None => true,
+            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_type_from_header_or_body() {
+        let body = Bytes::from_static(br#"{"schemaVersion":2,"config":{"mediaType":"x","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#);
+        let m = RawManifest::new(
+            body.clone(),
+            Some("application/vnd.docker.distribution.manifest.v2+json; charset=utf-8"),
+        )
+        .unwrap();
+        assert_eq!(m.media_type, media_types::DOCKER_MANIFEST);
+        let m = RawManifest::new(body.clone(), Some("application/json")).unwrap();
+        assert_eq!(m.media_type, media_types::OCI_MANIFEST);
+        assert_eq!(m.digest, Digest::sha256_of(&body));
+        assert!(matches!(m.parse().unwrap(), Manifest::Image(_)));
+        let index = Bytes::from_static(br#"{"schemaVersion":2,"manifests":[]}"#);
+        assert!(RawManifest::new(index, None).unwrap().is_index());
+        assert!(RawManifest::new(Bytes::from_static(b"{}"), None).is_err());
+        assert!(RawManifest::new(Bytes::from_static(b"nope"), None).is_err());
+    }
+
+    #[test]
+    fn platform_specs() {
+        let p: PlatformSpec = "linux/arm64/v8".parse().unwrap();
+        assert_eq!(p.variant.as_deref(), Some("v8"));
+        assert_eq!(p.to_string(), "linux/arm64/v8");
+        assert!("linux".parse::<PlatformSpec>().is_err());
+        assert!("linux//v8".parse::<PlatformSpec>().is_err());
+    }
+}
