@@ -4,10 +4,15 @@
 //! the desktop app, the `lading` CLI and the tests against a real registry.
 
 mod auth;
+pub mod cache;
 pub mod client;
 pub mod digest;
 pub mod error;
+pub mod gzip;
 pub mod manifest;
+pub mod paths;
+mod produce;
+pub mod push;
 pub mod reference;
 pub mod source;
 

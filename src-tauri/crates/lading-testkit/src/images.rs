@@ -91,3 +91,94 @@ pub fn write_oci_layout(dir: &Path, tag: &str, content: &str) -> TestImage {
         layer_digest,
     }
 }
+
+/// One file of a test layer.
+pub struct TestFile<'a> {
+    pub path: &'a str,
+    pub content: &'a [u8],
+}
+
+/// An uncompressed layer tar holding `files`.
+pub fn layer_tar(files: &[TestFile<'_>]) -> Vec<u8> {
+    let mut layer = tar::Builder::new(Vec::new());
+    for f in files {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(f.content.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_700_000_000);
+        header.set_cksum();
+        layer
+            .append_data(&mut header, f.path, f.content)
+            .expect("tar entry");
+    }
+    layer.into_inner().expect("tar finish")
+}
+
+/// Deterministic pseudo-random bytes (half of real layers is incompressible).
+pub fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+pub struct DockerArchiveImage {
+    pub repo_tags: Vec<String>,
+    pub layers: Vec<Vec<u8>>,
+    pub architecture: String,
+}
+
+/// Writes a `docker save` archive (classic layout: `<id>/layer.tar`, `<config>.json`,
+/// `manifest.json`) holding `images`. Returns each image's config digest.
+pub fn write_docker_archive(path: &Path, images: &[DockerArchiveImage]) -> Vec<String> {
+    let mut out = tar::Builder::new(std::fs::File::create(path).expect("create archive"));
+    let mut add = |name: &str, data: &[u8]| {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_700_000_000);
+        header.set_cksum();
+        out.append_data(&mut header, name, data).expect("tar entry");
+    };
+    let mut manifest = Vec::new();
+    let mut config_digests = Vec::new();
+    for image in images {
+        let diff_ids: Vec<String> = image
+            .layers
+            .iter()
+            .map(|l| format!("sha256:{}", sha256_hex(l)))
+            .collect();
+        let config = serde_json::json!({
+            "architecture": image.architecture,
+            "os": "linux",
+            "config": { "Env": ["PATH=/usr/bin"], "Cmd": ["/bin/sh"] },
+            "rootfs": { "type": "layers", "diff_ids": diff_ids },
+            "history": image.layers.iter().map(|_| serde_json::json!({"created_by": "lading-testkit"})).collect::<Vec<_>>()
+        });
+        let config = serde_json::to_vec(&config).unwrap();
+        let config_hex = sha256_hex(&config);
+        add(&format!("{config_hex}.json"), &config);
+        let mut layer_paths = Vec::new();
+        for layer in &image.layers {
+            let name = format!("{}/layer.tar", sha256_hex(layer));
+            add(&name, layer);
+            layer_paths.push(name);
+        }
+        manifest.push(serde_json::json!({
+            "Config": format!("{config_hex}.json"),
+            "RepoTags": image.repo_tags,
+            "Layers": layer_paths,
+        }));
+        config_digests.push(format!("sha256:{config_hex}"));
+    }
+    add("manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    out.into_inner().expect("finish archive");
+    config_digests
+}

@@ -1,0 +1,13 @@
+//! Where Lading keeps its data (the blob cache): `LADING_DATA_DIR`, else the OS's per-user app
+//! data dir (`~/.local/share/lading`, `~/Library/Application Support/lading`, `%APPDATA%\lading`).
+
+use std::path::PathBuf;
+
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LADING_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("lading")
+}

@@ -1,0 +1,588 @@
+//! Pushing an image from a [`Source`](crate::source::Source) to a registry repository.
+//!
+//! Layers go up in parallel (`jobs` at a time), each compressed on a blocking thread while it
+//! streams into the registry; blobs already present are skipped after a HEAD, blobs the cache
+//! says another repository of the same registry has are mounted. The manifest is written last,
+//! only after every blob is confirmed present, so a failed or cancelled push leaves no tag.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::future::try_join_all;
+use serde::Serialize;
+use tokio::sync::{mpsc, oneshot, Semaphore};
+
+use crate::cache::{BlobCache, CachedBlob};
+use crate::client::{manifest_from_bytes, MountOutcome, RegistryClient};
+use crate::digest::Digest;
+use crate::error::OciError;
+use crate::manifest::{media_types, Manifest, RawManifest};
+use crate::produce::{produce, ProduceMode};
+use crate::source::{ArchiveImage, ArchiveLayer, Compression, FileRange, LayoutImage, SourceImage};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlobState {
+    Checking,
+    Exists,
+    Mounted,
+    Uploading,
+    Done,
+}
+
+/// Progress of one blob. `blob` indexes the image's blobs (layers first, then the config).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressEvent {
+    pub blob: usize,
+    pub state: BlobState,
+    /// Source bytes processed so far and in all.
+    pub done: u64,
+    pub total: u64,
+}
+
+pub type ProgressFn = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerCompression {
+    Gzip,
+    Zstd,
+}
+
+impl LayerCompression {
+    fn cache_key(self) -> &'static str {
+        match self {
+            LayerCompression::Gzip => "gzip-1",
+            LayerCompression::Zstd => "zstd-3",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct PushOptions {
+    pub jobs: usize,
+    pub compression: LayerCompression,
+    pub cache: Arc<BlobCache>,
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for PushOptions {
+    fn default() -> Self {
+        Self {
+            jobs: default_jobs(),
+            compression: LayerCompression::Gzip,
+            cache: Arc::new(BlobCache::in_memory()),
+            progress: None,
+        }
+    }
+}
+
+/// Parallel blob transfers: enough to keep every core compressing and the link busy.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| n.get())
+        .clamp(2, 8)
+        * 2
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlobOutcome {
+    Uploaded,
+    Existed,
+    Mounted,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PushedBlob {
+    pub digest: String,
+    pub size: u64,
+    pub media_type: String,
+    pub outcome: BlobOutcome,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PushReport {
+    pub repository: String,
+    pub tags: Vec<String>,
+    pub manifest_digest: String,
+    pub media_type: String,
+    pub blobs: Vec<PushedBlob>,
+}
+
+impl PushReport {
+    pub fn bytes_uploaded(&self) -> u64 {
+        self.blobs
+            .iter()
+            .filter(|b| b.outcome == BlobOutcome::Uploaded)
+            .map(|b| b.size)
+            .sum()
+    }
+}
+
+/// Pushes `image` to `repository`, tagging it with every tag in `tags` (by digest only if none).
+pub async fn push_image(
+    client: &RegistryClient,
+    repository: &str,
+    tags: &[String],
+    image: &SourceImage,
+    options: &PushOptions,
+) -> Result<PushReport, OciError> {
+    for tag in tags {
+        crate::reference::validate_tag(tag).map_err(|reason| OciError::InvalidReference {
+            input: tag.clone(),
+            reason,
+        })?;
+    }
+    let ctx = Ctx {
+        client,
+        repository,
+        options,
+        permits: Arc::new(Semaphore::new(options.jobs.max(1))),
+    };
+    let (manifest, blobs) = match image {
+        SourceImage::Archive(archive) => push_archive(&ctx, archive).await?,
+        SourceImage::Layout(layout) => push_layout(&ctx, layout).await?,
+    };
+    if tags.is_empty() {
+        client
+            .put_manifest(repository, manifest.digest.as_str(), &manifest)
+            .await?;
+    }
+    for tag in tags {
+        client.put_manifest(repository, tag, &manifest).await?;
+    }
+    if let Err(e) = options.cache.save() {
+        tracing::warn!("could not save the blob cache: {e}");
+    }
+    Ok(PushReport {
+        repository: repository.to_owned(),
+        tags: tags.to_vec(),
+        manifest_digest: manifest.digest.to_string(),
+        media_type: manifest.media_type,
+        blobs,
+    })
+}
+
+struct Ctx<'a> {
+    client: &'a RegistryClient,
+    repository: &'a str,
+    options: &'a PushOptions,
+    permits: Arc<Semaphore>,
+}
+
+impl Ctx<'_> {
+    fn emit(&self, blob: usize, state: BlobState, done: u64, total: u64) {
+        if let Some(progress) = &self.options.progress {
+            progress(ProgressEvent {
+                blob,
+                state,
+                done,
+                total,
+            });
+        }
+    }
+
+    /// Streams `range` through `mode` into a new upload; returns the blob's digest and size.
+    async fn upload_stream(
+        &self,
+        blob: usize,
+        range: &FileRange,
+        mode: ProduceMode,
+    ) -> Result<(Digest, u64), OciError> {
+        let (body_tx, mut body_rx) = mpsc::channel(8);
+        let (digest_tx, digest_rx) = oneshot::channel();
+        let total = range.len;
+        let range = range.clone();
+        let progress = self.options.progress.clone();
+        let producer = tokio::task::spawn_blocking(move || {
+            let on_read = |done: u64| {
+                if let Some(p) = &progress {
+                    p(ProgressEvent {
+                        blob,
+                        state: BlobState::Uploading,
+                        done,
+                        total,
+                    });
+                }
+            };
+            match produce(&range, mode, body_tx, &on_read) {
+                Ok(p) => {
+                    let _ = digest_tx.send(Ok(p.digest));
+                    p.size
+                }
+                Err(e) => {
+                    let _ = digest_tx.send(Err(e));
+                    0
+                }
+            }
+        });
+        let stream = futures_util::stream::poll_fn(move |cx| body_rx.poll_recv(cx));
+        let body = reqwest::Body::wrap_stream(stream);
+        let digest = self
+            .client
+            .push_blob_stream(self.repository, body, digest_rx)
+            .await?;
+        let size = producer
+            .await
+            .map_err(|e| OciError::Io(format!("compression thread failed: {e}")))?;
+        Ok((digest, size))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DescriptorJson {
+    media_type: String,
+    size: u64,
+    digest: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManifestJson {
+    schema_version: u32,
+    media_type: &'static str,
+    config: DescriptorJson,
+    layers: Vec<DescriptorJson>,
+}
+
+async fn push_archive(
+    ctx: &Ctx<'_>,
+    image: &ArchiveImage,
+) -> Result<(RawManifest, Vec<PushedBlob>), OciError> {
+    // A Docker v2.2 manifest where every layer is gzip (what `docker push` writes); OCI otherwise.
+    let oci = ctx.options.compression == LayerCompression::Zstd
+        || image
+            .layers
+            .iter()
+            .any(|l| l.compression == Compression::Zstd);
+    let layer_futures = image
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, layer)| push_archive_layer(ctx, i, layer, oci));
+    let config_index = image.layers.len();
+    let config_digest = image.config_digest();
+    let config_future = push_small_blob(ctx, config_index, &config_digest, image.config.clone());
+    let (layers, config) = tokio::try_join!(try_join_all(layer_futures), config_future)?;
+
+    let (manifest_type, config_type) = if oci {
+        (media_types::OCI_MANIFEST, media_types::OCI_CONFIG)
+    } else {
+        (media_types::DOCKER_MANIFEST, media_types::DOCKER_CONFIG)
+    };
+    let manifest = ManifestJson {
+        schema_version: 2,
+        media_type: manifest_type,
+        config: DescriptorJson {
+            media_type: config_type.to_owned(),
+            size: image.config.len() as u64,
+            digest: config_digest.to_string(),
+        },
+        layers: layers
+            .iter()
+            .map(|l| DescriptorJson {
+                media_type: l.media_type.clone(),
+                size: l.size,
+                digest: l.digest.clone(),
+            })
+            .collect(),
+    };
+    let bytes = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| OciError::InvalidManifest(e.to_string()))?;
+    let mut blobs = layers;
+    blobs.push(PushedBlob {
+        media_type: config_type.to_owned(),
+        ..config
+    });
+    Ok((manifest_from_bytes(bytes, manifest_type)?, blobs))
+}
+
+async fn push_archive_layer(
+    ctx: &Ctx<'_>,
+    index: usize,
+    layer: &ArchiveLayer,
+    oci: bool,
+) -> Result<PushedBlob, OciError> {
+    let _permit = ctx
+        .permits
+        .acquire()
+        .await
+        .map_err(|_| OciError::Cancelled)?;
+    let registry = ctx.client.registry();
+    let total = layer.range.len;
+    let (mode, cache_key, media_type) = match layer.compression {
+        Compression::None => match ctx.options.compression {
+            LayerCompression::Gzip => (
+                ProduceMode::Gzip {
+                    diff_id: layer.diff_id.clone(),
+                },
+                LayerCompression::Gzip.cache_key(),
+                if oci {
+                    media_types::OCI_LAYER_GZIP
+                } else {
+                    media_types::DOCKER_LAYER_GZIP
+                },
+            ),
+            LayerCompression::Zstd => (
+                ProduceMode::Zstd {
+                    diff_id: layer.diff_id.clone(),
+                },
+                LayerCompression::Zstd.cache_key(),
+                media_types::OCI_LAYER_ZSTD,
+            ),
+        },
+        // Already compressed in the archive: sent as it is.
+        Compression::Gzip => (
+            ProduceMode::Raw { expected: None },
+            "as-is",
+            if oci {
+                media_types::OCI_LAYER_GZIP
+            } else {
+                media_types::DOCKER_LAYER_GZIP
+            },
+        ),
+        Compression::Zstd => (
+            ProduceMode::Raw { expected: None },
+            "as-is",
+            media_types::OCI_LAYER_ZSTD,
+        ),
+    };
+
+    ctx.emit(index, BlobState::Checking, 0, total);
+    if let Some(hit) = ctx
+        .options
+        .cache
+        .lookup(registry, &layer.diff_id, cache_key)
+    {
+        if let Ok(digest) = hit.digest.parse::<Digest>() {
+            if let Some(outcome) = reuse_blob(ctx, &digest, &hit).await? {
+                ctx.options
+                    .cache
+                    .record(registry, &layer.diff_id, cache_key, &hit, ctx.repository);
+                ctx.emit(
+                    index,
+                    if outcome == BlobOutcome::Mounted {
+                        BlobState::Mounted
+                    } else {
+                        BlobState::Exists
+                    },
+                    total,
+                    total,
+                );
+                return Ok(PushedBlob {
+                    digest: hit.digest,
+                    size: hit.size,
+                    media_type: media_type.to_owned(),
+                    outcome,
+                });
+            }
+        }
+    }
+
+    let (digest, size) = ctx.upload_stream(index, &layer.range, mode).await?;
+    let cached = CachedBlob {
+        digest: digest.to_string(),
+        size,
+        media_type: media_type.to_owned(),
+        repositories: Vec::new(),
+    };
+    ctx.options
+        .cache
+        .record(registry, &layer.diff_id, cache_key, &cached, ctx.repository);
+    ctx.emit(index, BlobState::Done, total, total);
+    Ok(PushedBlob {
+        digest: digest.to_string(),
+        size,
+        media_type: media_type.to_owned(),
+        outcome: BlobOutcome::Uploaded,
+    })
+}
+
+/// A cached blob is reused if the target repository has it, or if another repository of the
+/// registry has it and the registry agrees to mount it.
+async fn reuse_blob(
+    ctx: &Ctx<'_>,
+    digest: &Digest,
+    hit: &CachedBlob,
+) -> Result<Option<BlobOutcome>, OciError> {
+    if ctx
+        .client
+        .blob_exists(ctx.repository, digest)
+        .await?
+        .is_some()
+    {
+        return Ok(Some(BlobOutcome::Existed));
+    }
+    for from in hit
+        .repositories
+        .iter()
+        .filter(|r| r.as_str() != ctx.repository)
+    {
+        if ctx.client.mount_blob(ctx.repository, digest, from).await? == MountOutcome::Mounted {
+            return Ok(Some(BlobOutcome::Mounted));
+        }
+    }
+    Ok(None)
+}
+
+async fn push_small_blob(
+    ctx: &Ctx<'_>,
+    index: usize,
+    digest: &Digest,
+    data: Bytes,
+) -> Result<PushedBlob, OciError> {
+    let _permit = ctx
+        .permits
+        .acquire()
+        .await
+        .map_err(|_| OciError::Cancelled)?;
+    let size = data.len() as u64;
+    ctx.emit(index, BlobState::Checking, 0, size);
+    let outcome = if ctx
+        .client
+        .blob_exists(ctx.repository, digest)
+        .await?
+        .is_some()
+    {
+        BlobOutcome::Existed
+    } else {
+        ctx.client
+            .push_blob_bytes(ctx.repository, digest, data)
+            .await?;
+        BlobOutcome::Uploaded
+    };
+    ctx.emit(index, BlobState::Done, size, size);
+    Ok(PushedBlob {
+        digest: digest.to_string(),
+        size,
+        media_type: String::new(),
+        outcome,
+    })
+}
+
+/// Blobs at or under this size are read into memory and sent in one request.
+const SMALL_BLOB: u64 = 1 << 20;
+
+async fn push_layout(
+    ctx: &Ctx<'_>,
+    image: &LayoutImage,
+) -> Result<(RawManifest, Vec<PushedBlob>), OciError> {
+    let mut images = Vec::new();
+    match image.root.parse()? {
+        Manifest::Image(_) => images.push(image.root.clone()),
+        Manifest::Index(index) => {
+            for child in index.manifests() {
+                let digest: Digest = child.digest().to_string().parse()?;
+                let bytes =
+                    image
+                        .blobs
+                        .read_small(&digest)
+                        .map_err(|_| OciError::InvalidSource {
+                            path: "OCI layout".to_owned(),
+                            reason: format!(
+                                "the index lists {digest} ({}) but the layout does not hold it",
+                                child
+                                    .platform()
+                                    .as_ref()
+                                    .map(|p| format!("{}/{}", p.os(), p.architecture()))
+                                    .unwrap_or_else(|| "no platform".to_owned())
+                            ),
+                        })?;
+                images.push(RawManifest::new(bytes, Some(child.media_type().as_ref()))?);
+            }
+        }
+    }
+
+    // Every blob of every image manifest, de-duplicated, pushed in parallel.
+    let mut wanted: Vec<(Digest, String)> = Vec::new();
+    for manifest in &images {
+        let Manifest::Image(m) = manifest.parse()? else {
+            return Err(OciError::InvalidManifest(
+                "nested indexes are not supported yet".to_owned(),
+            ));
+        };
+        for d in std::iter::once(m.config()).chain(m.layers().iter()) {
+            let digest: Digest = d.digest().to_string().parse()?;
+            if !wanted.iter().any(|(w, _)| *w == digest) {
+                wanted.push((digest, d.media_type().to_string()));
+            }
+        }
+    }
+    let pushes = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, (digest, media_type))| push_stored_blob(ctx, i, image, digest, media_type));
+    let blobs = try_join_all(pushes).await?;
+
+    // Child manifests by digest before the index that names them.
+    if images.len() > 1 || image.root.is_index() {
+        for manifest in &images {
+            ctx.client
+                .put_manifest(ctx.repository, manifest.digest.as_str(), manifest)
+                .await?;
+        }
+    }
+    Ok((image.root.clone(), blobs))
+}
+
+async fn push_stored_blob(
+    ctx: &Ctx<'_>,
+    index: usize,
+    image: &LayoutImage,
+    digest: &Digest,
+    media_type: &str,
+) -> Result<PushedBlob, OciError> {
+    let range = image
+        .blobs
+        .locate(digest)
+        .ok_or_else(|| OciError::InvalidSource {
+            path: "OCI layout".to_owned(),
+            reason: format!("blob {digest} is missing"),
+        })?;
+    if range.len <= SMALL_BLOB {
+        let data = image.blobs.read_small(digest)?;
+        let pushed = push_small_blob(ctx, index, digest, data).await?;
+        return Ok(PushedBlob {
+            media_type: media_type.to_owned(),
+            ..pushed
+        });
+    }
+    let _permit = ctx
+        .permits
+        .acquire()
+        .await
+        .map_err(|_| OciError::Cancelled)?;
+    ctx.emit(index, BlobState::Checking, 0, range.len);
+    if ctx
+        .client
+        .blob_exists(ctx.repository, digest)
+        .await?
+        .is_some()
+    {
+        ctx.emit(index, BlobState::Exists, range.len, range.len);
+        return Ok(PushedBlob {
+            digest: digest.to_string(),
+            size: range.len,
+            media_type: media_type.to_owned(),
+            outcome: BlobOutcome::Existed,
+        });
+    }
+    let (uploaded, size) = ctx
+        .upload_stream(
+            index,
+            &range,
+            ProduceMode::Raw {
+                expected: Some(digest.clone()),
+            },
+        )
+        .await?;
+    ctx.emit(index, BlobState::Done, range.len, range.len);
+    Ok(PushedBlob {
+        digest: uploaded.to_string(),
+        size,
+        media_type: media_type.to_owned(),
+        outcome: BlobOutcome::Uploaded,
+    })
+}
