@@ -38,6 +38,51 @@ enum Command {
     /// Push an image from a docker save archive (.tar, .tar.gz), an OCI archive or an OCI layout
     /// directory to host/repository[:tag].
     Push(PushArgs),
+    /// Pull an image into an OCI layout (oci:DIR or oci:DIR:NAME) or a docker save archive
+    /// (a path ending in .tar, loadable with `docker load`).
+    Pull {
+        /// host[:port]/repository[:tag|@digest]
+        src: String,
+        dest: String,
+        #[command(flatten)]
+        platform: PlatformArg,
+        #[command(flatten)]
+        transfer: Transfer,
+        #[command(flatten)]
+        conn: Connection,
+    },
+    /// Copy an image between repositories or registries (blobs are mounted within one registry).
+    Copy {
+        src: String,
+        /// host[:port]/repository[:tag]; without a tag, the source's tag.
+        dest: String,
+        #[command(flatten)]
+        platform: PlatformArg,
+        #[command(flatten)]
+        transfer: Transfer,
+        #[command(flatten)]
+        conn: Connection,
+    },
+    /// Show an image: its digest, media type, platforms or layers; or the raw manifest or config.
+    Inspect {
+        reference: String,
+        /// Print the image config (for an index: of --platform, default this machine's).
+        #[arg(long, conflicts_with = "raw")]
+        config: bool,
+        /// Print the manifest exactly as the registry stores it.
+        #[arg(long)]
+        raw: bool,
+        #[command(flatten)]
+        platform: PlatformArg,
+        #[command(flatten)]
+        conn: Connection,
+    },
+    /// Delete a manifest (by digest, or the one a tag points to: every tag on it goes too).
+    Rm {
+        reference: String,
+        #[command(flatten)]
+        conn: Connection,
+    },
     /// List the repositories of a registry (`/v2/_catalog`, every page).
     Repos {
         /// host[:port]
@@ -101,6 +146,23 @@ struct EcrArgs {
     /// Another ECR API endpoint, e.g. an emulator (aws-config also honours AWS_ENDPOINT_URL_ECR).
     #[arg(long)]
     endpoint_url: Option<String>,
+}
+
+#[derive(Args)]
+struct PlatformArg {
+    /// os/arch[/variant], e.g. linux/arm64: for an index, only this platform.
+    #[arg(long)]
+    platform: Option<String>,
+}
+
+impl PlatformArg {
+    fn parse(&self) -> Result<Option<lading_oci::PlatformSpec>, Failure> {
+        self.platform
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(Failure::from)
+    }
 }
 
 #[derive(Args)]
@@ -341,10 +403,293 @@ async fn push(cli_json: bool, show_progress: bool, args: PushArgs) -> Result<(),
     Ok(())
 }
 
+fn progress_fn(progress: &Option<Arc<progress::Progress>>) -> Option<lading_oci::push::ProgressFn> {
+    progress.clone().map(|p| {
+        let f: lading_oci::push::ProgressFn = Arc::new(move |e| p.update(e));
+        f
+    })
+}
+
+/// `oci:DIR` or `oci:DIR:NAME` → (dir, name).
+fn parse_oci_dest(dest: &str) -> Option<(PathBuf, Option<String>)> {
+    let rest = dest.strip_prefix("oci:")?;
+    match rest.rsplit_once(':') {
+        Some((dir, name)) if !name.contains('/') && !dir.is_empty() => {
+            Some((PathBuf::from(dir), Some(name.to_owned())))
+        }
+        _ => Some((PathBuf::from(rest), None)),
+    }
+}
+
+async fn pull(
+    json: bool,
+    show_progress: bool,
+    src: String,
+    dest: String,
+    platform: PlatformArg,
+    transfer: Transfer,
+    conn: Connection,
+) -> Result<(), Failure> {
+    let reference: Reference = src.parse()?;
+    let client = conn.client(&reference.registry)?;
+    let progress = show_progress.then(|| Arc::new(progress::Progress::new()));
+    let options = lading_oci::pull::PullOptions {
+        jobs: transfer.jobs.max(1),
+        platform: platform.parse()?,
+        progress: progress_fn(&progress),
+    };
+    let started = Instant::now();
+    let report = if let Some((dir, name)) = parse_oci_dest(&dest) {
+        let name = name.or_else(|| reference.tag.clone());
+        lading_oci::pull::pull_to_oci_layout(
+            &client,
+            &reference.repository,
+            reference.manifest_reference(),
+            &dir,
+            name.as_deref(),
+            &options,
+        )
+        .await?
+    } else if dest.ends_with(".tar") {
+        let repo_tag = reference
+            .tag
+            .as_ref()
+            .map(|t| format!("{}/{}:{t}", reference.registry, reference.repository));
+        lading_oci::pull::pull_to_docker_archive(
+            &client,
+            &reference.repository,
+            reference.manifest_reference(),
+            std::path::Path::new(&dest),
+            repo_tag.as_deref(),
+            &options,
+        )
+        .await?
+    } else {
+        return Err(Failure::usage(format!(
+            "{dest}: the destination is oci:DIR[:NAME] or a path ending in .tar"
+        )));
+    };
+    if let Some(p) = &progress {
+        p.finish();
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("report serialises")
+        );
+    } else {
+        println!("{}@{}", dest, report.manifest_digest);
+        eprintln!(
+            "{} blobs, {} downloaded — {:.2} s",
+            report.blobs,
+            format_size(report.bytes_downloaded, BINARY),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+async fn copy(
+    json: bool,
+    show_progress: bool,
+    src: String,
+    dest: String,
+    platform: PlatformArg,
+    transfer: Transfer,
+    conn: Connection,
+) -> Result<(), Failure> {
+    let from: Reference = src.parse()?;
+    let (to, explicit_tag) = parse_dest(&dest)?;
+    let tags: Vec<String> = if explicit_tag {
+        to.tag.iter().cloned().collect()
+    } else {
+        from.tag.iter().cloned().collect()
+    };
+    let src_client = conn.client(&from.registry)?;
+    let dst_client = conn.client(&to.registry)?;
+    let progress = show_progress.then(|| Arc::new(progress::Progress::new()));
+    let options = lading_oci::pull::PullOptions {
+        jobs: transfer.jobs.max(1),
+        platform: platform.parse()?,
+        progress: progress_fn(&progress),
+    };
+    let started = Instant::now();
+    let report = lading_oci::copy::copy_image(
+        &src_client,
+        &from.repository,
+        from.manifest_reference(),
+        &dst_client,
+        &to.repository,
+        &tags,
+        &options,
+    )
+    .await?;
+    if let Some(p) = &progress {
+        p.finish();
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("report serialises")
+        );
+    } else {
+        println!(
+            "{}/{}@{}",
+            to.registry, to.repository, report.manifest_digest
+        );
+        eprintln!(
+            "{} mounted, {} already there, {} transferred ({}) — {:.2} s",
+            report.mounted,
+            report.existed,
+            report.transferred,
+            format_size(report.bytes_transferred, BINARY),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+async fn inspect(
+    json: bool,
+    reference: String,
+    want_config: bool,
+    raw: bool,
+    platform: PlatformArg,
+    conn: Connection,
+) -> Result<(), Failure> {
+    use lading_oci::Manifest;
+    let reference: Reference = reference.parse()?;
+    let client = conn.client(&reference.registry)?;
+    let root = client
+        .get_manifest(&reference.repository, reference.manifest_reference())
+        .await?;
+    if raw {
+        use std::io::Write;
+        std::io::stdout()
+            .write_all(&root.bytes)
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        return Ok(());
+    }
+    let platform = platform.parse()?;
+    // For --config (or --platform) on an index, descend to one platform's image.
+    let image = match (root.parse()?, want_config || platform.is_some()) {
+        (Manifest::Index(index), true) => {
+            let spec = platform.unwrap_or_else(lading_oci::pull::host_platform);
+            let child = index
+                .manifests()
+                .iter()
+                .find(|m| m.platform().as_ref().is_some_and(|p| spec.matches(p)))
+                .ok_or_else(|| Failure::usage(format!("{reference} has no {spec} image")))?;
+            client
+                .get_manifest(&reference.repository, &child.digest().to_string())
+                .await?
+        }
+        _ => root.clone(),
+    };
+    let parsed = image.parse()?;
+    if want_config {
+        let Manifest::Image(m) = &parsed else {
+            return Err(Failure::usage("not an image".into()));
+        };
+        let digest: lading_oci::Digest = m.config().digest().to_string().parse()?;
+        let config = client
+            .get_blob_bytes(&reference.repository, &digest)
+            .await?;
+        let value: serde_json::Value = serde_json::from_slice(&config)
+            .map_err(|e| Failure::usage(format!("config is not JSON: {e}")))?;
+        println!("{}", serde_json::to_string_pretty(&value).expect("json"));
+        return Ok(());
+    }
+    let summary = match &parsed {
+        Manifest::Index(index) => serde_json::json!({
+            "reference": reference.to_string(),
+            "digest": image.digest.as_str(),
+            "mediaType": image.media_type,
+            "platforms": index.manifests().iter().map(|m| serde_json::json!({
+                "platform": m.platform().as_ref().map(|p| format!("{}/{}{}", p.os(), p.architecture(),
+                    p.variant().as_ref().map(|v| format!("/{v}")).unwrap_or_default())),
+                "digest": m.digest().to_string(),
+                "size": m.size(),
+            })).collect::<Vec<_>>(),
+        }),
+        Manifest::Image(m) => serde_json::json!({
+            "reference": reference.to_string(),
+            "digest": image.digest.as_str(),
+            "mediaType": image.media_type,
+            "config": m.config().digest().to_string(),
+            "layers": m.layers().iter().map(|l| serde_json::json!({
+                "digest": l.digest().to_string(),
+                "size": l.size(),
+                "mediaType": l.media_type().to_string(),
+            })).collect::<Vec<_>>(),
+            "size": m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>(),
+        }),
+    };
+    if json {
+        println!("{summary}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&summary).expect("json"));
+    }
+    Ok(())
+}
+
+async fn rm(json: bool, reference: String, conn: Connection) -> Result<(), Failure> {
+    let reference: Reference = reference.parse()?;
+    let client = conn.client(&reference.registry)?;
+    let digest = match &reference.digest {
+        Some(d) => d.parse()?,
+        None => {
+            let tag = reference.tag.as_deref().unwrap_or("latest");
+            client
+                .head_manifest(&reference.repository, tag)
+                .await?
+                .ok_or_else(|| lading_oci::OciError::NotFound {
+                    registry: reference.registry.clone(),
+                    what: format!("{}:{tag}", reference.repository),
+                })?
+                .digest
+        }
+    };
+    client
+        .delete_manifest(&reference.repository, &digest)
+        .await?;
+    if json {
+        println!("{}", serde_json::json!({"deleted": digest.as_str()}));
+    } else {
+        println!(
+            "deleted {}/{}@{digest}",
+            reference.registry, reference.repository
+        );
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     let show_progress = !cli.quiet && !cli.json && std::io::stderr().is_terminal();
     match cli.command {
         Command::Push(args) => push(cli.json, show_progress, args).await?,
+        Command::Pull {
+            src,
+            dest,
+            platform,
+            transfer,
+            conn,
+        } => pull(cli.json, show_progress, src, dest, platform, transfer, conn).await?,
+        Command::Copy {
+            src,
+            dest,
+            platform,
+            transfer,
+            conn,
+        } => copy(cli.json, show_progress, src, dest, platform, transfer, conn).await?,
+        Command::Inspect {
+            reference,
+            config,
+            raw,
+            platform,
+            conn,
+        } => inspect(cli.json, reference, config, raw, platform, conn).await?,
+        Command::Rm { reference, conn } => rm(cli.json, reference, conn).await?,
         Command::Repos { registry, conn } => {
             let repos = conn.client(&registry)?.catalog().await?;
             print_list(&repos, cli.json);

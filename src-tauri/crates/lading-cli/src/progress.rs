@@ -68,6 +68,7 @@ impl State {
                 BlobState::Exists => "exists — skipped",
                 BlobState::Mounted => "mounted",
                 BlobState::Uploading => "uploading",
+                BlobState::Downloading => "downloading",
                 BlobState::Done => "done",
             };
             let pct = (b.done * 100).checked_div(b.total).unwrap_or(100);

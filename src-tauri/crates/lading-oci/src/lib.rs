@@ -6,12 +6,14 @@
 mod auth;
 pub mod cache;
 pub mod client;
+pub mod copy;
 pub mod digest;
 pub mod error;
 pub mod gzip;
 pub mod manifest;
 pub mod paths;
 mod produce;
+pub mod pull;
 pub mod push;
 pub mod reference;
 pub mod source;

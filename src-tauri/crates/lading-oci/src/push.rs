@@ -27,6 +27,7 @@ pub enum BlobState {
     Exists,
     Mounted,
     Uploading,
+    Downloading,
     Done,
 }
 

@@ -182,3 +182,66 @@ pub fn write_docker_archive(path: &Path, images: &[DockerArchiveImage]) -> Vec<S
     out.into_inner().expect("finish archive");
     config_digests
 }
+
+/// Writes an OCI layout whose `index.json` names (as `tag`) an OCI image index with one image per
+/// `(os, architecture)`; each image has one layer whose file says which platform it is.
+/// Returns the index digest and each platform manifest's digest.
+pub fn write_multi_platform_layout(
+    dir: &Path,
+    tag: &str,
+    platforms: &[(&str, &str)],
+) -> (String, Vec<String>) {
+    std::fs::create_dir_all(dir).expect("layout dir");
+    let mut children = Vec::new();
+    let mut child_digests = Vec::new();
+    for (i, (os, arch)) in platforms.iter().enumerate() {
+        let content = format!("built for {os}/{arch}\n");
+        let mut layer = layer_tar(&[TestFile {
+            path: "platform.txt",
+            content: content.as_bytes(),
+        }]);
+        // Make each platform's layer large enough to matter and distinct.
+        layer.extend(std::iter::repeat_n(0u8, 1024 * (i + 1)));
+        let layer_digest = write_blob(dir, &layer);
+        let config = serde_json::json!({
+            "architecture": arch, "os": os,
+            "config": { "Cmd": ["/bin/cat", "/platform.txt"] },
+            "rootfs": { "type": "layers", "diff_ids": [layer_digest] },
+        });
+        let config = serde_json::to_vec(&config).unwrap();
+        let config_digest = write_blob(dir, &config);
+        let manifest = serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len() },
+            "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest, "size": layer.len() }]
+        }))
+        .unwrap();
+        let manifest_digest = write_blob(dir, &manifest);
+        children.push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": manifest_digest, "size": manifest.len(),
+            "platform": { "os": os, "architecture": arch }
+        }));
+        child_digests.push(manifest_digest);
+    }
+    let index = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": children
+    }))
+    .unwrap();
+    let index_digest = write_blob(dir, &index);
+    let top = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "digest": index_digest, "size": index.len(),
+            "annotations": { "org.opencontainers.image.ref.name": tag }
+        }]
+    });
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&top).unwrap()).expect("index.json");
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#)
+        .expect("oci-layout");
+    (index_digest, child_digests)
+}

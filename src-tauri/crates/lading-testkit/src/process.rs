@@ -41,7 +41,12 @@ pub(crate) struct ServerProcess {
 
 impl ServerProcess {
     pub(crate) fn spawn(name: &str, mut command: Command, log_path: &Path) -> Self {
-        let log = File::create(log_path).expect("create server log");
+        // Append: a restarted server keeps the earlier log.
+        let log = File::options()
+            .create(true)
+            .append(true)
+            .open(log_path)
+            .expect("open server log");
         command
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
@@ -109,6 +114,10 @@ impl ServerProcess {
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(text.len());
         text[start..].to_owned()
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills the server now (for fault tests: "registry stopped in the middle of a push").

@@ -12,6 +12,7 @@ const INSTALL_HINT: &str =
 /// A real CNCF distribution registry (Debian's `docker-registry`) with its own temp storage.
 pub struct Registry {
     process: ServerProcess,
+    binary: PathBuf,
     port: u16,
     credentials: Option<(String, String)>,
     token_server: Option<TokenServer>,
@@ -83,16 +84,10 @@ impl Registry {
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config).expect("write registry config");
 
-        let mut command = Command::new(binary);
-        command.arg("serve").arg(&config_path);
-        let mut process =
-            ServerProcess::spawn("docker-registry", command, &dir.path().join("registry.log"));
-        process.wait_ready(port, Duration::from_secs(20), || {
-            // 200 anonymous, 401 with auth: either way the API is up.
-            matches!(http_get_status(port, "/v2/"), Some(200 | 401))
-        });
+        let process = spawn_registry(&binary, dir.path(), port);
         Self {
             process,
+            binary,
             port,
             credentials,
             token_server,
@@ -138,4 +133,27 @@ impl Registry {
     pub fn stop(&mut self) {
         self.process.kill();
     }
+
+    /// The server's process id (to kill it from a callback, mid-transfer).
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
+    /// Starts the registry again on the same port with the same storage (after [`Self::stop`] or
+    /// a kill).
+    pub fn restart(&mut self) {
+        self.process.kill();
+        self.process = spawn_registry(&self.binary, self.dir.path(), self.port);
+    }
+}
+
+fn spawn_registry(binary: &std::path::Path, dir: &std::path::Path, port: u16) -> ServerProcess {
+    let mut command = Command::new(binary);
+    command.arg("serve").arg(dir.join("config.yml"));
+    let mut process = ServerProcess::spawn("docker-registry", command, &dir.join("registry.log"));
+    process.wait_ready(port, Duration::from_secs(20), || {
+        // 200 anonymous, 401 with auth: either way the API is up.
+        matches!(http_get_status(port, "/v2/"), Some(200 | 401))
+    });
+    process
 }

@@ -24,6 +24,7 @@ pub enum MountOutcome {
 pub struct BlobDownload {
     response: Response,
     hasher: Sha256Hasher,
+    read: u64,
     expected: Digest,
     what: String,
     /// The size the registry announced, if it did.
@@ -48,6 +49,7 @@ impl BlobDownload {
         match next {
             Some(bytes) => {
                 self.hasher.update(&bytes);
+                self.read += bytes.len() as u64;
                 Ok(Some(bytes))
             }
             None => {
@@ -65,7 +67,7 @@ impl BlobDownload {
     }
 
     pub fn bytes_read(&self) -> u64 {
-        self.hasher.len()
+        self.read
     }
 }
 
@@ -103,6 +105,7 @@ impl RegistryClient {
             size: response.content_length(),
             response,
             hasher: Sha256Hasher::new(),
+            read: 0,
             expected: digest.clone(),
             what: format!("blob {repository}@{digest}"),
         })
@@ -208,8 +211,12 @@ impl RegistryClient {
             Ok(r) => r,
             Err(upload_error) => {
                 let _ = self.send(Method::DELETE, url, Some(&scope)).await;
+                // The producer's own failure (a bad layer) explains more than the broken upload,
+                // unless it only stopped because the upload went away.
                 return Err(match digest.await {
-                    Ok(Err(source_error)) => source_error,
+                    Ok(Err(source_error)) if !matches!(source_error, OciError::Cancelled) => {
+                        source_error
+                    }
                     _ => upload_error,
                 });
             }
