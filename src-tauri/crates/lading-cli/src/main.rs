@@ -581,7 +581,7 @@ async fn inspect(
                 .find(|m| m.platform().as_ref().is_some_and(|p| spec.matches(p)))
                 .ok_or_else(|| Failure::usage(format!("{reference} has no {spec} image")))?;
             client
-                .get_manifest(&reference.repository, &child.digest().to_string())
+                .get_manifest(&reference.repository, child.digest().as_ref())
                 .await?
         }
         _ => root.clone(),
