@@ -559,6 +559,7 @@ async fn inspect(
 ) -> Result<(), Failure> {
     use lading_oci::Manifest;
     let reference: Reference = reference.parse()?;
+    let platform = platform.parse()?;
     let client = conn.client(&reference.registry)?;
     let root = client
         .get_manifest(&reference.repository, reference.manifest_reference())
@@ -570,7 +571,6 @@ async fn inspect(
             .map_err(|e| Failure::usage(e.to_string()))?;
         return Ok(());
     }
-    let platform = platform.parse()?;
     // For --config (or --platform) on an index, descend to one platform's image.
     let image = match (root.parse()?, want_config || platform.is_some()) {
         (Manifest::Index(index), true) => {

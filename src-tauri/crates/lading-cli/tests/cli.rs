@@ -59,3 +59,183 @@ fn failures_exit_non_zero_with_one_clear_message() {
     let out = lading(&["repos", &registry.host(), "-u", "u"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("LADING_PASSWORD"));
 }
+
+fn lading_with_data(args: &[&str], data_dir: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(args)
+        .env("LADING_DATA_DIR", data_dir)
+        .env_remove("LADING_PASSWORD")
+        .output()
+        .expect("run lading")
+}
+
+fn two_image_archive(path: &std::path::Path) {
+    use images::{layer_tar, write_docker_archive, DockerArchiveImage, TestFile};
+    let image = |tag: &str, text: &str| DockerArchiveImage {
+        repo_tags: vec![tag.to_owned()],
+        layers: vec![layer_tar(&[TestFile {
+            path: "hello.txt",
+            content: text.as_bytes(),
+        }])],
+        architecture: "amd64".into(),
+    };
+    write_docker_archive(
+        path,
+        &[image("web/app:1.4", "one"), image("web/worker:2.0", "two")],
+    );
+}
+
+#[test]
+fn push_pull_copy_inspect_rm_from_the_command_line() {
+    let registry = Registry::start();
+    let host = registry.host();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let archive = dir.path().join("two.tar");
+    two_image_archive(&archive);
+    let archive = archive.to_str().unwrap();
+
+    // Two images and no --image: a clear refusal naming both.
+    let out = lading_with_data(&["push", archive, &format!("{host}/web/app")], &data);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("holds 2 images") && err.contains("web/worker:2.0"),
+        "{err}"
+    );
+
+    // Without a tag in DEST, the archive's own tag is used.
+    let out = lading_with_data(
+        &[
+            "--json",
+            "push",
+            "--image",
+            "web/app:1.4",
+            archive,
+            &format!("{host}/web/app"),
+        ],
+        &data,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["tags"], serde_json::json!(["1.4"]));
+    let digest = report["manifest_digest"].as_str().unwrap().to_owned();
+
+    // inspect: summary, raw bytes (whose sha256 is the digest), config.
+    let out = lading_with_data(
+        &["--json", "inspect", &format!("{host}/web/app:1.4")],
+        &data,
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["digest"], digest.as_str());
+    assert_eq!(summary["layers"].as_array().unwrap().len(), 1);
+    let out = lading_with_data(&["inspect", "--raw", &format!("{host}/web/app:1.4")], &data);
+    assert_eq!(lading_oci::Digest::sha256_of(&out.stdout).as_str(), digest);
+    let out = lading_with_data(
+        &["inspect", "--config", &format!("{host}/web/app:1.4")],
+        &data,
+    );
+    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(config["architecture"], "amd64");
+
+    // pull to an OCI layout and to a docker archive.
+    let layout = dir.path().join("layout");
+    let out = lading_with_data(
+        &[
+            "pull",
+            &format!("{host}/web/app:1.4"),
+            &format!("oci:{}", layout.display()),
+        ],
+        &data,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(layout.join("index.json").exists());
+    let tar = dir.path().join("app.tar");
+    let out = lading_with_data(
+        &[
+            "pull",
+            &format!("{host}/web/app:1.4"),
+            tar.to_str().unwrap(),
+        ],
+        &data,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    skopeo(&["inspect", &format!("docker-archive:{}", tar.display())]);
+    let out = lading_with_data(
+        &["pull", &format!("{host}/web/app:1.4"), "somewhere.zip"],
+        &data,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("oci:DIR[:NAME] or a path ending in .tar")
+    );
+
+    // copy keeps the digest; rm removes the tag.
+    let out = lading_with_data(
+        &[
+            "--json",
+            "copy",
+            &format!("{host}/web/app:1.4"),
+            &format!("{host}/mirror/app"),
+        ],
+        &data,
+    );
+    let copy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(copy["manifest_digest"], digest.as_str());
+    assert_eq!(copy["mounted"], 2);
+    let out = lading_with_data(&["rm", &format!("{host}/mirror/app:1.4")], &data);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = lading_with_data(
+        &["--json", "inspect", &format!("{host}/mirror/app:1.4")],
+        &data,
+    );
+    assert!(!out.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn bad_sources_and_destinations_fail_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not an image").unwrap();
+    for (args, needle) in [
+        (
+            vec!["push", notes.to_str().unwrap(), "127.0.0.1:1/x/y:1"],
+            "not an image archive",
+        ),
+        (
+            vec!["push", "/no/such/file.tar", "127.0.0.1:1/x/y:1"],
+            "No such file",
+        ),
+        (
+            vec!["push", notes.to_str().unwrap(), "Bad Ref"],
+            "invalid image reference",
+        ),
+        (
+            vec!["inspect", "127.0.0.1:1/x/y:1", "--platform", "linux"],
+            "invalid platform",
+        ),
+    ] {
+        let out = lading_with_data(&args, dir.path());
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}

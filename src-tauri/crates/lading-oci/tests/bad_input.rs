@@ -54,6 +54,7 @@ fn a_file_that_is_no_image_is_named_as_such() {
     std::fs::write(&path, "just some text, not an archive\n".repeat(100)).unwrap();
     let err = open_err(&path);
     assert_eq!(err.code(), "invalid_source");
+    assert!(err.to_string().contains("not an image archive"), "{err}");
 
     // A valid tar that is neither docker save nor OCI.
     let tar = dir.path().join("plain.tar");

@@ -35,7 +35,15 @@ impl TarIndex {
             .entries_with_seek()
             .map_err(|e| invalid(format!("not a tar archive: {e}")))?;
         for entry in entries {
-            let entry = entry.map_err(|e| invalid(format!("not a readable tar archive: {e}")))?;
+            let entry = entry.map_err(|e| {
+                if members.is_empty() {
+                    invalid(format!(
+                        "not an image archive: it is not a tar file ({e}); expected a docker save archive, an OCI archive or an OCI layout directory"
+                    ))
+                } else {
+                    invalid(format!("the archive is damaged or truncated: {e}"))
+                }
+            })?;
             let kind = entry.header().entry_type();
             let raw_path = entry
                 .path()
