@@ -16,8 +16,8 @@ fn client(
                 username: u.to_owned(),
                 password: Secret::new(p),
             }),
-            insecure: false,
             page_size,
+            ..Default::default()
         },
     )
     .unwrap()

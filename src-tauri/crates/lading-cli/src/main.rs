@@ -11,6 +11,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use humansize::{format_size, BINARY};
 use lading_oci::cache::BlobCache;
+use lading_oci::credentials::{ChainProvider, CredentialProvider, DockerConfig};
 use lading_oci::push::{push_image, BlobOutcome, LayerCompression, PushOptions};
 use lading_oci::source::{Source, SourceImage};
 use lading_oci::{ClientOptions, Credentials, Reference, RegistryClient};
@@ -183,7 +184,10 @@ struct Connection {
 }
 
 impl Connection {
-    fn client(&self, registry: &str) -> Result<RegistryClient, Failure> {
+    /// A client for `registry`. Credentials: `--username` with LADING_PASSWORD; otherwise, asked
+    /// for only when the registry demands them, an ECR token for ECR hosts (AWS_PROFILE and the
+    /// usual AWS configuration), then the user's docker login.
+    async fn client(&self, registry: &str) -> Result<RegistryClient, Failure> {
         let credentials = match &self.username {
             Some(username) => {
                 let password = std::env::var("LADING_PASSWORD").map_err(|_| Failure {
@@ -199,10 +203,26 @@ impl Connection {
             }
             None => None,
         };
+        let mut providers: Vec<Arc<dyn CredentialProvider>> = Vec::new();
+        if credentials.is_none() {
+            if let Some((_, region)) = lading_ecr::parse_ecr_host(registry) {
+                let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+                    profile: std::env::var("AWS_PROFILE").ok(),
+                    region,
+                    endpoint_url: None,
+                })
+                .await?;
+                providers.push(Arc::new(lading_ecr::EcrCredentialProvider::new(ecr)));
+            }
+            if let Some(docker) = DockerConfig::default_location() {
+                providers.push(Arc::new(docker));
+            }
+        }
         Ok(RegistryClient::new(
             registry,
             ClientOptions {
                 credentials,
+                provider: Some(Arc::new(ChainProvider(providers))),
                 insecure: self.insecure,
                 page_size: None,
             },
@@ -357,7 +377,7 @@ async fn push(cli_json: bool, show_progress: bool, args: PushArgs) -> Result<(),
         }
         tags
     };
-    let client = conn.client(&reference.registry)?;
+    let client = conn.client(&reference.registry).await?;
     let progress = show_progress.then(|| Arc::new(progress::Progress::new()));
     let options = PushOptions {
         jobs: transfer.jobs.max(1),
@@ -431,7 +451,7 @@ async fn pull(
     conn: Connection,
 ) -> Result<(), Failure> {
     let reference: Reference = src.parse()?;
-    let client = conn.client(&reference.registry)?;
+    let client = conn.client(&reference.registry).await?;
     let progress = show_progress.then(|| Arc::new(progress::Progress::new()));
     let options = lading_oci::pull::PullOptions {
         jobs: transfer.jobs.max(1),
@@ -505,8 +525,8 @@ async fn copy(
     } else {
         from.tag.iter().cloned().collect()
     };
-    let src_client = conn.client(&from.registry)?;
-    let dst_client = conn.client(&to.registry)?;
+    let src_client = conn.client(&from.registry).await?;
+    let dst_client = conn.client(&to.registry).await?;
     let progress = show_progress.then(|| Arc::new(progress::Progress::new()));
     let options = lading_oci::pull::PullOptions {
         jobs: transfer.jobs.max(1),
@@ -560,7 +580,7 @@ async fn inspect(
     use lading_oci::Manifest;
     let reference: Reference = reference.parse()?;
     let platform = platform.parse()?;
-    let client = conn.client(&reference.registry)?;
+    let client = conn.client(&reference.registry).await?;
     let root = client
         .get_manifest(&reference.repository, reference.manifest_reference())
         .await?;
@@ -635,7 +655,7 @@ async fn inspect(
 
 async fn rm(json: bool, reference: String, conn: Connection) -> Result<(), Failure> {
     let reference: Reference = reference.parse()?;
-    let client = conn.client(&reference.registry)?;
+    let client = conn.client(&reference.registry).await?;
     let digest = match &reference.digest {
         Some(d) => d.parse()?,
         None => {
@@ -691,7 +711,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => inspect(cli.json, reference, config, raw, platform, conn).await?,
         Command::Rm { reference, conn } => rm(cli.json, reference, conn).await?,
         Command::Repos { registry, conn } => {
-            let repos = conn.client(&registry)?.catalog().await?;
+            let repos = conn.client(&registry).await?.catalog().await?;
             print_list(&repos, cli.json);
         }
         Command::Tags { repository, conn } => {
@@ -699,7 +719,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 code: "invalid_reference",
                 message: format!("expected host[:port]/repository, got {repository:?}"),
             })?;
-            let tags = conn.client(registry)?.tags(repo).await?;
+            let tags = conn.client(registry).await?.tags(repo).await?;
             print_list(&tags, cli.json);
         }
         Command::Ecr {

@@ -8,6 +8,8 @@ fn lading(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_lading"))
         .args(args)
         .env_remove("LADING_PASSWORD")
+        // Never the developer's own docker login.
+        .env("DOCKER_CONFIG", "/nonexistent/lading-test")
         .output()
         .expect("run lading")
 }
@@ -65,6 +67,8 @@ fn lading_with_data(args: &[&str], data_dir: &std::path::Path) -> std::process::
         .args(args)
         .env("LADING_DATA_DIR", data_dir)
         .env_remove("LADING_PASSWORD")
+        // Never the developer's own docker login.
+        .env("DOCKER_CONFIG", "/nonexistent/lading-test")
         .output()
         .expect("run lading")
 }

@@ -2,8 +2,10 @@
 //! and the tests against moto's ECR server all use it the same way.
 
 mod error;
+mod token;
 
 pub use error::EcrError;
+pub use token::{parse_ecr_host, AuthorizationToken, EcrCredentialProvider};
 
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_ecr::types::Repository as SdkRepository;
@@ -41,7 +43,7 @@ impl From<SdkRepository> for Repository {
 
 #[derive(Debug, Clone)]
 pub struct EcrClient {
-    sdk: aws_sdk_ecr::Client,
+    pub(crate) sdk: aws_sdk_ecr::Client,
 }
 
 impl EcrClient {

@@ -7,6 +7,7 @@ mod auth;
 pub mod cache;
 pub mod client;
 pub mod copy;
+pub mod credentials;
 pub mod digest;
 pub mod error;
 pub mod gzip;

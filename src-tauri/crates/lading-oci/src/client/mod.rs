@@ -27,13 +27,27 @@ pub struct Credentials {
     pub password: Secret,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientOptions {
     pub credentials: Option<Credentials>,
+    /// Asked for credentials when the registry first demands them and none were given
+    /// (docker config, ECR tokens, the keychain).
+    pub provider: Option<std::sync::Arc<dyn crate::credentials::CredentialProvider>>,
     /// Use plain HTTP even for a non-loopback host. Loopback hosts use HTTP regardless, as docker does.
     pub insecure: bool,
     /// Entries per page for `_catalog` and `tags/list`; the registry's default when `None`.
     pub page_size: Option<u32>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("credentials", &self.credentials)
+            .field("provider", &self.provider.as_ref().map(|_| "…"))
+            .field("insecure", &self.insecure)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
 }
 
 /// What we learnt from the registry's last challenge: how to authenticate from now on.
@@ -50,6 +64,8 @@ pub struct RegistryClient {
     base: Url,
     options: ClientOptions,
     auth: Mutex<AuthState>,
+    /// Credentials from `options.credentials`, or from the provider once asked.
+    credentials: tokio::sync::OnceCell<Option<Credentials>>,
 }
 
 impl RegistryClient {
@@ -91,6 +107,11 @@ impl RegistryClient {
             http,
             registry: host_port,
             base,
+            credentials: match &options.credentials {
+                Some(c) => tokio::sync::OnceCell::new_with(Some(Some(c.clone()))),
+                None if options.provider.is_none() => tokio::sync::OnceCell::new_with(Some(None)),
+                None => tokio::sync::OnceCell::new(),
+            },
             options,
             auth: Mutex::new(AuthState::default()),
         })
@@ -252,6 +273,7 @@ impl RegistryClient {
         let Some(challenge) = challenge else {
             return Err(self.auth_failure(header.is_some()));
         };
+        self.resolve_credentials().await?;
         // Our own scope is the full set we need (a mount needs two repositories); the registry's
         // challenge may name only what it checked first.
         let scope = match (&challenge, scope) {
@@ -280,9 +302,25 @@ impl RegistryClient {
             .request_with_retry(&method, &url, Some(header), &headers, body.as_ref())
             .await?;
         if response.status() == StatusCode::UNAUTHORIZED {
-            return Err(self.auth_failure(self.options.credentials.is_some()));
+            return Err(self.auth_failure(self.current_credentials().is_some()));
         }
         Ok(response)
+    }
+
+    async fn resolve_credentials(&self) -> Result<(), OciError> {
+        self.credentials
+            .get_or_try_init(|| async {
+                match &self.options.provider {
+                    Some(provider) => provider.credentials(&self.registry).await,
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        Ok(())
+    }
+
+    fn current_credentials(&self) -> Option<&Credentials> {
+        self.credentials.get().and_then(Option::as_ref)
     }
 
     /// Sends a one-shot (streaming) body with the authorization already established for `scope`
@@ -302,7 +340,7 @@ impl RegistryClient {
         }
         let response = request.send().await.map_err(|e| self.transport(e))?;
         if response.status() == StatusCode::UNAUTHORIZED {
-            return Err(self.auth_failure(self.options.credentials.is_some()));
+            return Err(self.auth_failure(self.current_credentials().is_some()));
         }
         Ok(response)
     }
@@ -365,7 +403,7 @@ impl RegistryClient {
     }
 
     fn basic_header(&self) -> Option<HeaderValue> {
-        let creds = self.options.credentials.as_ref()?;
+        let creds = self.current_credentials()?;
         let raw = format!("{}:{}", creds.username, creds.password.expose());
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
         let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).ok()?;
@@ -409,7 +447,7 @@ impl RegistryClient {
             response.status(),
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
         ) {
-            return Err(self.auth_failure(self.options.credentials.is_some()));
+            return Err(self.auth_failure(self.current_credentials().is_some()));
         }
         if !response.status().is_success() {
             return Err(self.protocol(&format!("the token service answered {}", response.status())));
@@ -469,7 +507,7 @@ impl RegistryClient {
     }
 
     fn auth_failure(&self, sent_credentials: bool) -> OciError {
-        match (&self.options.credentials, sent_credentials) {
+        match (self.current_credentials(), sent_credentials) {
             (Some(creds), true) => OciError::Unauthorized {
                 registry: self.registry.clone(),
                 username: creds.username.clone(),
