@@ -171,6 +171,21 @@ struct Transfer {
     /// Blobs transferred in parallel.
     #[arg(long, default_value_t = lading_oci::push::default_jobs())]
     jobs: usize,
+    /// Upload in resumable chunks of this many MiB (at least the registry's minimum) instead of
+    /// one streamed request per blob.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    chunk_size: Option<u32>,
+}
+
+impl Transfer {
+    fn upload_mode(&self) -> lading_oci::UploadMode {
+        match self.chunk_size {
+            Some(mib) => lading_oci::UploadMode::Chunked {
+                chunk_size: mib as usize * 1024 * 1024,
+            },
+            None => lading_oci::UploadMode::Stream,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -390,6 +405,7 @@ async fn push(cli_json: bool, show_progress: bool, args: PushArgs) -> Result<(),
             let f: lading_oci::push::ProgressFn = Arc::new(move |e| p.update(e));
             f
         }),
+        upload_mode: transfer.upload_mode(),
     };
     let started = Instant::now();
     let report = push_image(&client, &reference.repository, &tags, selected, &options).await?;

@@ -7,7 +7,7 @@ use futures_util::future::try_join_all;
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
-use crate::client::{MountOutcome, RegistryClient};
+use crate::client::{MountOutcome, RegistryClient, UploadMode};
 use crate::digest::Digest;
 use crate::error::OciError;
 use crate::pull::{blobs_of, resolve, PullOptions};
@@ -121,7 +121,7 @@ async fn transfer_blob(
     digest: &Digest,
 ) -> Result<u64, OciError> {
     let mut download = src.get_blob(src_repository, digest).await?;
-    let (body_tx, mut body_rx) = mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
+    let (body_tx, body_rx) = mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
     let (digest_tx, digest_rx) = oneshot::channel();
     let expected = digest.clone();
     let pump = async move {
@@ -147,12 +147,7 @@ async fn transfer_blob(
             }
         }
     };
-    let stream = futures_util::stream::poll_fn(move |cx| body_rx.poll_recv(cx));
-    let upload = dst.push_blob_stream(
-        dst_repository,
-        reqwest::Body::wrap_stream(stream),
-        digest_rx,
-    );
+    let upload = dst.push_blob_stream(dst_repository, body_rx, digest_rx, UploadMode::Stream);
     let (sent, uploaded) = tokio::join!(pump, upload);
     uploaded?;
     Ok(sent)

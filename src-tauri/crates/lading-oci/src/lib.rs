@@ -19,7 +19,7 @@ pub mod push;
 pub mod reference;
 pub mod source;
 
-pub use client::{ClientOptions, Credentials, MountOutcome, RegistryClient};
+pub use client::{ClientOptions, Credentials, MountOutcome, RegistryClient, UploadMode};
 pub use digest::Digest;
 pub use error::OciError;
 pub use manifest::{Manifest, PlatformSpec, RawManifest};

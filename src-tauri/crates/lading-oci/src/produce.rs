@@ -14,6 +14,7 @@ use crate::source::FileRange;
 const CHUNK: usize = 1 << 20;
 pub(crate) const ZSTD_LEVEL: i32 = 3;
 
+#[derive(Clone)]
 pub(crate) enum ProduceMode {
     /// Send the bytes as they are; verify them against `expected` if given.
     Raw { expected: Option<Digest> },

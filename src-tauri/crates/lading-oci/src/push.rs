@@ -13,7 +13,7 @@ use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::cache::{BlobCache, CachedBlob};
-use crate::client::{manifest_from_bytes, MountOutcome, RegistryClient};
+use crate::client::{manifest_from_bytes, MountOutcome, RegistryClient, UploadMode};
 use crate::digest::Digest;
 use crate::error::OciError;
 use crate::manifest::{media_types, Manifest, RawManifest};
@@ -65,6 +65,7 @@ pub struct PushOptions {
     pub compression: LayerCompression,
     pub cache: Arc<BlobCache>,
     pub progress: Option<ProgressFn>,
+    pub upload_mode: UploadMode,
 }
 
 impl Default for PushOptions {
@@ -74,6 +75,7 @@ impl Default for PushOptions {
             compression: LayerCompression::Gzip,
             cache: Arc::new(BlobCache::in_memory()),
             progress: None,
+            upload_mode: UploadMode::Stream,
         }
     }
 }
@@ -185,13 +187,39 @@ impl Ctx<'_> {
     }
 
     /// Streams `range` through `mode` into a new upload; returns the blob's digest and size.
+    /// A lost connection or upload session starts the blob again (compression is deterministic,
+    /// so the digest does not change), up to [`BLOB_ATTEMPTS`] times.
     async fn upload_stream(
         &self,
         blob: usize,
         range: &FileRange,
         mode: ProduceMode,
     ) -> Result<(Digest, u64), OciError> {
-        let (body_tx, mut body_rx) = mpsc::channel(8);
+        let mut attempt = 1;
+        loop {
+            match self.upload_stream_once(blob, range, mode.clone()).await {
+                Err(e) if attempt < BLOB_ATTEMPTS && is_transient(&e) => {
+                    tracing::warn!(
+                        blob,
+                        attempt,
+                        "upload failed ({e}); starting the blob again"
+                    );
+                    tokio::time::sleep(std::time::Duration::from_millis(500 * u64::from(attempt)))
+                        .await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn upload_stream_once(
+        &self,
+        blob: usize,
+        range: &FileRange,
+        mode: ProduceMode,
+    ) -> Result<(Digest, u64), OciError> {
+        let (body_tx, body_rx) = mpsc::channel(8);
         let (digest_tx, digest_rx) = oneshot::channel();
         let total = range.len;
         let range = range.clone();
@@ -218,16 +246,40 @@ impl Ctx<'_> {
                 }
             }
         });
-        let stream = futures_util::stream::poll_fn(move |cx| body_rx.poll_recv(cx));
-        let body = reqwest::Body::wrap_stream(stream);
         let digest = self
             .client
-            .push_blob_stream(self.repository, body, digest_rx)
+            .push_blob_stream(
+                self.repository,
+                body_rx,
+                digest_rx,
+                self.options.upload_mode,
+            )
             .await?;
         let size = producer
             .await
             .map_err(|e| OciError::Io(format!("compression thread failed: {e}")))?;
         Ok((digest, size))
+    }
+}
+
+/// Attempts per blob upload (the first try included).
+const BLOB_ATTEMPTS: u32 = 3;
+
+/// Failures worth starting a blob again for: the connection or the upload session went away.
+/// Bad input, bad credentials and refusals are final.
+fn is_transient(e: &OciError) -> bool {
+    match e {
+        OciError::Unreachable { .. } => true,
+        OciError::NotFound { what, .. } => what.contains("upload"),
+        OciError::Registry {
+            status, details, ..
+        } => {
+            *status >= 500
+                || details
+                    .iter()
+                    .any(|d| d.code == "BLOB_UPLOAD_UNKNOWN" || d.code == "BLOB_UPLOAD_INVALID")
+        }
+        _ => false,
     }
 }
 

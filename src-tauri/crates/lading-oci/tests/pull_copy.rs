@@ -454,3 +454,95 @@ async fn a_registry_that_dies_mid_push_leaves_no_tag_and_the_retry_completes() {
         report.manifest_digest
     );
 }
+
+#[tokio::test]
+async fn chunked_uploads_produce_the_same_image_and_survive_a_registry_restart() {
+    use std::sync::Mutex;
+    let registry = Arc::new(Mutex::new(Registry::start()));
+    let host = registry.lock().unwrap().host();
+    let c = RegistryClient::new(&host, ClientOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = Source::open(
+        &archive_with_layers(dir.path(), &[12 << 20, 3 << 20]),
+        dir.path(),
+    )
+    .unwrap();
+
+    // Streamed and chunked pushes of the same archive give the same manifest digest.
+    let streamed = push_image(
+        &c,
+        "s/app",
+        &["1".into()],
+        &source.images[0],
+        &push_options(),
+    )
+    .await
+    .unwrap();
+    let chunked_options = PushOptions {
+        upload_mode: lading_oci::UploadMode::Chunked {
+            chunk_size: 1 << 20,
+        },
+        ..push_options()
+    };
+    let chunked = push_image(
+        &c,
+        "ch/app",
+        &["1".into()],
+        &source.images[0],
+        &chunked_options,
+    )
+    .await
+    .unwrap();
+    assert_eq!(chunked.manifest_digest, streamed.manifest_digest);
+    skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        &format!("docker://{host}/ch/app:1"),
+    ]);
+
+    // Kill the registry once 4 MiB of the big layer are in, restart it 400 ms later on the same
+    // port and storage: the push resumes the upload session where the registry allows it
+    // (distribution cancels a session cut off mid-chunk), else starts that blob again.
+    let pid = registry.lock().unwrap().pid() as i32;
+    let killed = Arc::new(AtomicBool::new(false));
+    let (flag, handle) = (killed.clone(), registry.clone());
+    let options = PushOptions {
+        jobs: 1,
+        progress: Some(Arc::new(move |e| {
+            if e.state == BlobState::Uploading
+                && e.done > 4 << 20
+                && !flag.swap(true, Ordering::SeqCst)
+            {
+                // SAFETY: kill(2) on the registry child this test started.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+                let handle = handle.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                    handle.lock().unwrap().restart();
+                });
+            }
+        })),
+        // A cold cache: the layers must really be uploaded, not mounted from ch/app.
+        cache: Arc::new(BlobCache::in_memory()),
+        ..chunked_options
+    };
+    let resumed = push_image(&c, "resume/app", &["1".into()], &source.images[0], &options)
+        .await
+        .unwrap();
+    assert!(
+        killed.load(Ordering::SeqCst),
+        "the registry must have been killed mid-push"
+    );
+    assert_eq!(resumed.manifest_digest, streamed.manifest_digest);
+    // skopeo can pull every byte of it back.
+    let out = dir.path().join("resumed");
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--src-tls-verify=false",
+        &format!("docker://{host}/resume/app:1"),
+        &format!("dir:{}", out.display()),
+    ]);
+}

@@ -58,6 +58,7 @@ fn options(cache: Arc<BlobCache>) -> PushOptions {
         compression: LayerCompression::Gzip,
         cache,
         progress: None,
+        upload_mode: lading_oci::UploadMode::Stream,
     }
 }
 
@@ -276,4 +277,70 @@ async fn gzipped_multi_image_archive_over_basic_auth() {
         c.get_manifest("b", "2").await.unwrap().digest.as_str(),
         report.manifest_digest
     );
+}
+
+#[tokio::test]
+async fn push_and_pull_through_a_bearer_token_registry() {
+    let registry =
+        Registry::start_with_token_auth("ci", "token-pw", std::time::Duration::from_secs(300));
+    let c = client(&registry);
+    let dir = tempfile::tempdir().unwrap();
+    let path = archive(
+        dir.path(),
+        "app.tar",
+        vec![DockerArchiveImage {
+            repo_tags: vec![],
+            layers: sample_layers(9),
+            architecture: "amd64".into(),
+        }],
+    );
+    let source = Source::open(&path, dir.path()).unwrap();
+    let report = push_image(
+        &c,
+        "tok/app",
+        &["v1".into()],
+        &source.images[0],
+        &options(Arc::new(BlobCache::in_memory())),
+    )
+    .await
+    .unwrap();
+    // Mounting into another repository needs a token for both scopes at once.
+    let cache = Arc::new(BlobCache::in_memory());
+    push_image(
+        &c,
+        "tok/app",
+        &["v1".into()],
+        &source.images[0],
+        &options(cache.clone()),
+    )
+    .await
+    .unwrap();
+    let mounted = push_image(
+        &c,
+        "tok/other",
+        &["v1".into()],
+        &source.images[0],
+        &options(cache),
+    )
+    .await
+    .unwrap();
+    assert!(
+        mounted.blobs[..2]
+            .iter()
+            .all(|b| b.outcome == BlobOutcome::Mounted),
+        "{:?}",
+        mounted.blobs
+    );
+    let out = dir.path().join("out");
+    let pulled = lading_oci::pull::pull_to_oci_layout(
+        &c,
+        "tok/other",
+        "v1",
+        &out,
+        Some("v1"),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pulled.manifest_digest, report.manifest_digest);
 }

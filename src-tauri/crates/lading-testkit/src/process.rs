@@ -3,6 +3,7 @@ use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A free port on 127.0.0.1. The listener is closed before the server binds it; the window for a
@@ -30,6 +31,33 @@ pub(crate) fn find_binary(name: &str, install_hint: &str) -> PathBuf {
         }
     }
     panic!("test server binary `{name}` not found: {install_hint}");
+}
+
+/// Spawns `command` from one thread that lives as long as the test process. PR_SET_PDEATHSIG
+/// fires when the spawning *thread* ends, so a server started from a short-lived thread (a test's,
+/// or one restarting a registry mid-test) would otherwise die with it.
+fn spawn_from_keeper(command: Command) -> std::io::Result<Child> {
+    type Job = (Command, mpsc::Sender<std::io::Result<Child>>);
+    static KEEPER: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    let keeper = KEEPER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("testkit-spawner".to_owned())
+            .spawn(move || {
+                for (mut command, reply) in rx {
+                    let _ = reply.send(command.spawn());
+                }
+            })
+            .expect("spawner thread");
+        Mutex::new(tx)
+    });
+    let (reply_tx, reply_rx) = mpsc::channel();
+    keeper
+        .lock()
+        .expect("spawner lock")
+        .send((command, reply_tx))
+        .expect("spawner thread alive");
+    reply_rx.recv().expect("spawner answered")
 }
 
 /// A server child process whose output goes to a log file; killed on drop.
@@ -62,9 +90,8 @@ impl ServerProcess {
                 Ok(())
             });
         }
-        let child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {name}: {e}"));
+        let child =
+            spawn_from_keeper(command).unwrap_or_else(|e| panic!("could not start {name}: {e}"));
         Self {
             child,
             log_path: log_path.to_owned(),

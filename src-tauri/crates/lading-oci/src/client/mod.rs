@@ -3,7 +3,7 @@
 mod blobs;
 mod manifests;
 
-pub use blobs::{BlobDownload, MountOutcome};
+pub use blobs::{BlobDownload, MountOutcome, UploadMode};
 pub use manifests::{manifest_from_bytes, ManifestHead};
 
 use std::sync::Mutex;
