@@ -344,3 +344,77 @@ async fn push_and_pull_through_a_bearer_token_registry() {
     .unwrap();
     assert_eq!(pulled.manifest_digest, report.manifest_digest);
 }
+
+/// Tars up a directory (as `tar -C dir -cf out .` would), for OCI archives.
+fn tar_dir(dir: &std::path::Path, out: &std::path::Path, extra: Option<(&str, Vec<u8>)>) {
+    let mut builder = tar::Builder::new(std::fs::File::create(out).unwrap());
+    builder.append_dir_all(".", dir).unwrap();
+    if let Some((name, data)) = extra {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, &data[..]).unwrap();
+    }
+    builder.finish().unwrap();
+}
+
+#[tokio::test]
+async fn oci_archives_and_docker_25_oci_in_tar_archives_push() {
+    use lading_oci::source::SourceKind;
+    use lading_testkit::images::write_multi_platform_layout;
+    let registry = Registry::start();
+    let c = client(&registry);
+    let dir = tempfile::tempdir().unwrap();
+
+    // An OCI archive: a tar of a layout holding a two-platform index.
+    let layout = dir.path().join("layout");
+    let (index_digest, _) =
+        write_multi_platform_layout(&layout, "v3", &[("linux", "amd64"), ("linux", "arm64")]);
+    let oci_tar = dir.path().join("oci.tar");
+    tar_dir(&layout, &oci_tar, None);
+    let source = Source::open(&oci_tar, dir.path()).unwrap();
+    assert_eq!(source.kind, SourceKind::OciArchive);
+    assert_eq!(source.images[0].names(), ["v3"]);
+    let report = push_image(
+        &c,
+        "ociarchive/app",
+        &["v3".into()],
+        &source.images[0],
+        &options(Arc::new(BlobCache::in_memory())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.manifest_digest, index_digest);
+
+    // docker 25+ `docker save`: an OCI layout plus manifest.json naming blobs/sha256/… paths.
+    let single = dir.path().join("single");
+    let image = lading_testkit::images::write_oci_layout(&single, "web:1", "docker 25 layer\n");
+    let hex = |d: &str| d.trim_start_matches("sha256:").to_owned();
+    let manifest_json = serde_json::to_vec(&serde_json::json!([{
+        "Config": format!("blobs/sha256/{}", hex(&image.config_digest)),
+        "RepoTags": ["web:1"],
+        "Layers": [format!("blobs/sha256/{}", hex(&image.layer_digest))],
+    }]))
+    .unwrap();
+    let docker25 = dir.path().join("docker25.tar");
+    tar_dir(&single, &docker25, Some(("manifest.json", manifest_json)));
+    let source = Source::open(&docker25, dir.path()).unwrap();
+    assert_eq!(source.kind, SourceKind::DockerArchive);
+    assert_eq!(source.images[0].names(), ["web:1"]);
+    push_image(
+        &c,
+        "docker25/web",
+        &["1".into()],
+        &source.images[0],
+        &options(Arc::new(BlobCache::in_memory())),
+    )
+    .await
+    .unwrap();
+    let inspect = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        &format!("docker://{}/docker25/web:1", registry.host()),
+    ]);
+    assert!(inspect.contains("\"Architecture\": \"amd64\""), "{inspect}");
+}
