@@ -2,6 +2,7 @@
 //! and the tests against moto's ECR server all use it the same way.
 
 mod error;
+pub mod lifecycle;
 mod token;
 
 pub use error::EcrError;
