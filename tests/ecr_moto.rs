@@ -3,21 +3,25 @@
 use lading_ecr::{EcrClient, EcrTarget};
 use lading_testkit::Moto;
 
-#[tokio::test]
-async fn creates_and_lists_repositories_on_the_emulator() {
-    let moto = Moto::start();
-    // Static test credentials: the client must never pick up a developer's real AWS identity.
+/// A client for moto's ECR with static test credentials: never a developer's real AWS identity.
+async fn connect(moto: &Moto, region: &str) -> EcrClient {
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
     std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    let ecr = EcrClient::connect(&EcrTarget {
+    EcrClient::connect(&EcrTarget {
         profile: None,
-        region: "us-east-1".to_owned(),
+        region: region.to_owned(),
         endpoint_url: Some(moto.endpoint_url()),
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn creates_and_lists_repositories_on_the_emulator() {
+    let moto = Moto::start();
+    let ecr = connect(&moto, "us-east-1").await;
 
     assert!(ecr.list_repositories().await.unwrap().is_empty());
     let created = ecr.create_repository("team-a/web-app").await.unwrap();
@@ -45,17 +49,7 @@ async fn creates_and_lists_repositories_on_the_emulator() {
 async fn authorization_tokens_become_registry_credentials_for_ecr_hosts() {
     use lading_oci::credentials::CredentialProvider;
     let moto = Moto::start();
-    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    let ecr = EcrClient::connect(&EcrTarget {
-        profile: None,
-        region: "eu-west-1".to_owned(),
-        endpoint_url: Some(moto.endpoint_url()),
-    })
-    .await
-    .unwrap();
+    let ecr = connect(&moto, "eu-west-1").await;
     let token = ecr.authorization_token().await.unwrap();
     assert_eq!(token.username, "AWS");
     assert!(!token.password.is_empty());
@@ -86,4 +80,161 @@ async fn authorization_tokens_become_registry_credentials_for_ecr_hosts() {
             .is_none(),
         "other hosts are not ECR's business"
     );
+}
+
+/// A small image manifest whose config and layer digests are distinct per `n`.
+fn manifest(n: u32) -> String {
+    let hex = |c: u32| format!("{:064x}", c);
+    serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100 + n, "digest": format!("sha256:{}", hex(n))},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 * n, "digest": format!("sha256:{}", hex(1000 + n))}]
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn repositories_images_policies_and_lifecycle_on_the_emulator() {
+    use lading_ecr::{ImageRef, NewRepository, TagMutability};
+    let moto = Moto::start();
+    let ecr = connect(&moto, "us-east-1").await;
+
+    // Create with settings; describe shows them back.
+    let spec = NewRepository {
+        mutability: TagMutability::Immutable,
+        scan_on_push: true,
+        tags: vec![("team".into(), "a".into())],
+        ..NewRepository::named("team-a/web-app")
+    };
+    let created = ecr.create_repository_with(&spec).await.unwrap();
+    assert_eq!(created.tag_mutability, "IMMUTABLE");
+    assert!(created.scan_on_push);
+    let described = ecr.describe_repository("team-a/web-app").await.unwrap();
+    assert_eq!(described.arn, created.arn);
+    ecr.set_tag_mutability("team-a/web-app", &TagMutability::Mutable)
+        .await
+        .unwrap();
+    let changed = ecr.describe_repository("team-a/web-app").await.unwrap();
+    assert_eq!(changed.tag_mutability, "MUTABLE");
+    // Scanning switched on later. (Switching it off sends `{}`, since the SDK omits a false
+    // boolean; ECR reads that as off, moto ignores it, so only this direction is checked here.)
+    ecr.create_repository("tools").await.unwrap();
+    ecr.set_scan_on_push("tools", true).await.unwrap();
+    assert!(ecr.describe_repository("tools").await.unwrap().scan_on_push);
+    let excluded = TagMutability::ImmutableWithExclusion(vec!["latest".into(), "dev-*".into()]);
+    ecr.set_tag_mutability("tools", &excluded).await.unwrap();
+    let tools = ecr.describe_repository("tools").await.unwrap();
+    assert_eq!(tools.tag_mutability, "IMMUTABLE_WITH_EXCLUSION");
+    assert_eq!(tools.mutability_exclusions, ["latest", "dev-*"]);
+    let no_filters = ecr
+        .set_tag_mutability("tools", &TagMutability::MutableWithExclusion(vec![]))
+        .await
+        .unwrap_err();
+    assert_eq!(no_filters.code(), "invalid_input");
+    assert_eq!(
+        ecr.list_tags("team-a/web-app").await.unwrap(),
+        [("team".to_owned(), "a".to_owned())]
+    );
+    ecr.tag_repository("team-a/web-app", &[("cost".into(), "42".into())])
+        .await
+        .unwrap();
+    ecr.untag_repository("team-a/web-app", &["team".into()])
+        .await
+        .unwrap();
+    assert_eq!(
+        ecr.list_tags("team-a/web-app").await.unwrap(),
+        [("cost".to_owned(), "42".to_owned())]
+    );
+    let missing = ecr.describe_repository("nope").await.unwrap_err();
+    assert_eq!(missing.code(), "repository_not_found");
+
+    // Images: put, describe, retag, list untagged, fetch manifests, delete by tag and digest.
+    let repo = "team-a/web-app";
+    let d1 = ecr
+        .put_manifest(repo, Some("v1"), &manifest(1), None)
+        .await
+        .unwrap();
+    let d2 = ecr
+        .put_manifest(repo, Some("v2"), &manifest(2), None)
+        .await
+        .unwrap();
+    assert_ne!(d1, d2);
+    let retagged = ecr
+        .retag(repo, &ImageRef::parse("v1"), "stable")
+        .await
+        .unwrap();
+    assert_eq!(retagged, d1);
+    let images = ecr.describe_images(repo).await.unwrap();
+    assert_eq!(images.len(), 2);
+    let first = images.iter().find(|i| i.digest == d1).unwrap();
+    let mut tags = first.tags.clone();
+    tags.sort();
+    assert_eq!(tags, ["stable", "v1"]);
+    assert!(first.pushed_at.is_some());
+    let (found, failures) = ecr
+        .get_manifests(
+            repo,
+            &[ImageRef::parse("v2"), ImageRef::parse("no-such-tag")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].digest, d2);
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].image.tag.as_deref(), Some("no-such-tag"));
+
+    let untag = ecr
+        .delete_images(repo, &[ImageRef::parse("stable")])
+        .await
+        .unwrap();
+    assert_eq!(untag.deleted.len(), 1);
+    let refused = ecr.delete_repository(repo, false).await.unwrap_err();
+    assert_eq!(refused.code(), "repository_not_empty", "{refused}");
+    let deleted = ecr
+        .delete_images(repo, &[ImageRef::parse(&d2)])
+        .await
+        .unwrap();
+    assert_eq!(deleted.deleted.len(), 1);
+    assert_eq!(ecr.list_images(repo, false).await.unwrap().len(), 1);
+
+    // Repository policy: validated locally, stored, read back, deleted.
+    assert_eq!(ecr.get_repository_policy(repo).await.unwrap(), None);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#;
+    ecr.set_repository_policy(repo, policy).await.unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_str(&ecr.get_repository_policy(repo).await.unwrap().unwrap()).unwrap();
+    assert_eq!(
+        stored,
+        serde_json::from_str::<serde_json::Value>(policy).unwrap()
+    );
+    let bad = ecr
+        .set_repository_policy(
+            repo,
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:Nope"}]}"#,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), "invalid_policy");
+    ecr.delete_repository_policy(repo).await.unwrap();
+    assert_eq!(ecr.get_repository_policy(repo).await.unwrap(), None);
+
+    // Lifecycle policy: the same, with the local validator in front.
+    let lifecycle = r#"{"rules":[{"rulePriority":1,"description":"keep 5","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}"#;
+    assert_eq!(ecr.get_lifecycle_policy(repo).await.unwrap(), None);
+    ecr.put_lifecycle_policy(repo, lifecycle).await.unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_str(&ecr.get_lifecycle_policy(repo).await.unwrap().unwrap()).unwrap();
+    assert_eq!(stored["rules"][0]["selection"]["countNumber"], 5);
+    let invalid = ecr
+        .put_lifecycle_policy(repo, r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countNumber":3},"action":{"type":"expire"}}]}"#)
+        .await
+        .unwrap_err();
+    assert!(invalid.to_string().contains("countUnit"), "{invalid}");
+    ecr.delete_lifecycle_policy(repo).await.unwrap();
+
+    // Forced deletion takes the remaining image with it.
+    ecr.delete_repository(repo, true).await.unwrap();
+    ecr.delete_repository("tools", false).await.unwrap();
+    assert!(ecr.list_repositories().await.unwrap().is_empty());
 }

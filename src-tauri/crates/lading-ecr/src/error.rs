@@ -4,10 +4,16 @@ use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 pub enum EcrError {
     #[error("{0}")]
     InvalidInput(String),
+    #[error("the policy is not valid: {}", .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; "))]
+    InvalidPolicy(Vec<crate::lifecycle::PolicyIssue>),
     #[error("{0}")]
     RepositoryNotFound(String),
     #[error("{0}")]
     RepositoryAlreadyExists(String),
+    #[error("repository {0} still holds images; delete them first, or force the deletion to delete them too")]
+    RepositoryNotEmpty(String),
+    #[error("image not found: {0}")]
+    ImageNotFound(String),
     #[error("access denied: {0}")]
     AccessDenied(String),
     #[error("AWS credentials are missing or invalid: {0}")]
@@ -24,9 +30,12 @@ impl EcrError {
     pub fn code(&self) -> &'static str {
         match self {
             EcrError::InvalidInput(_) => "invalid_input",
+            EcrError::InvalidPolicy(_) => "invalid_policy",
             EcrError::RepositoryNotFound(_) => "repository_not_found",
             EcrError::RepositoryAlreadyExists(_) => "repository_exists",
+            EcrError::RepositoryNotEmpty(_) => "repository_not_empty",
             EcrError::AccessDenied(_) => "access_denied",
+            EcrError::ImageNotFound(_) => "image_not_found",
             EcrError::Credentials(_) => "aws_credentials",
             EcrError::Unreachable(_) => "unreachable",
             EcrError::Service { .. } => "ecr_error",
@@ -49,6 +58,7 @@ impl EcrError {
                         EcrError::RepositoryAlreadyExists(message)
                     }
                     "AccessDeniedException" => EcrError::AccessDenied(message),
+                    "ImageNotFoundException" => EcrError::ImageNotFound(message),
                     "UnrecognizedClientException"
                     | "InvalidSignatureException"
                     | "ExpiredTokenException" => EcrError::Credentials(message),

@@ -2,14 +2,18 @@
 //! and the tests against moto's ECR server all use it the same way.
 
 mod error;
+mod images;
 pub mod lifecycle;
+pub mod policy;
+mod repos;
 mod token;
 
 pub use error::EcrError;
+pub use images::{DeleteReport, FetchedManifest, ImageDetail, ImageFailure, ImageRef};
+pub use repos::{Encryption, NewRepository, Repository, TagMutability};
 pub use token::{parse_ecr_host, AuthorizationToken, EcrCredentialProvider};
 
 use aws_config::{BehaviorVersion, Region};
-use aws_sdk_ecr::types::Repository as SdkRepository;
 
 /// Which ECR registry to talk to: an AWS profile in a region, optionally at another endpoint
 /// (an emulator such as moto). `AWS_ENDPOINT_URL_ECR` is honoured too, through aws-config.
@@ -18,28 +22,6 @@ pub struct EcrTarget {
     pub profile: Option<String>,
     pub region: String,
     pub endpoint_url: Option<String>,
-}
-
-/// An ECR repository as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repository {
-    pub name: String,
-    pub uri: String,
-    pub arn: String,
-    pub registry_id: String,
-    pub created_at_epoch_seconds: Option<i64>,
-}
-
-impl From<SdkRepository> for Repository {
-    fn from(r: SdkRepository) -> Self {
-        Self {
-            name: r.repository_name.unwrap_or_default(),
-            uri: r.repository_uri.unwrap_or_default(),
-            arn: r.repository_arn.unwrap_or_default(),
-            registry_id: r.registry_id.unwrap_or_default(),
-            created_at_epoch_seconds: r.created_at.map(|t| t.secs()),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -68,41 +50,6 @@ impl EcrClient {
         Self {
             sdk: aws_sdk_ecr::Client::new(config),
         }
-    }
-
-    /// Every repository of the registry, following `nextToken` to the end.
-    pub async fn list_repositories(&self) -> Result<Vec<Repository>, EcrError> {
-        let mut pages = self
-            .sdk
-            .describe_repositories()
-            .max_results(1000)
-            .into_paginator()
-            .send();
-        let mut repositories = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(EcrError::from_sdk)?;
-            repositories.extend(
-                page.repositories
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Repository::from),
-            );
-        }
-        Ok(repositories)
-    }
-
-    pub async fn create_repository(&self, name: &str) -> Result<Repository, EcrError> {
-        validate_repository_name(name)?;
-        let out = self
-            .sdk
-            .create_repository()
-            .repository_name(name)
-            .send()
-            .await
-            .map_err(EcrError::from_sdk)?;
-        out.repository.map(Repository::from).ok_or_else(|| {
-            EcrError::Unexpected("CreateRepository returned no repository".to_owned())
-        })
     }
 }
 

@@ -1,0 +1,370 @@
+//! Images: describe (every field), list, manifests by BatchGetImage, delete with per-image
+//! failures, retag without moving data (BatchGetImage + PutImage), scans.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecr::types::{ImageIdentifier, TagStatus};
+use serde::Serialize;
+
+use crate::{EcrClient, EcrError};
+
+/// A tag or a digest naming an image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageRef {
+    pub digest: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl ImageRef {
+    /// `sha256:…` is a digest, anything else a tag.
+    pub fn parse(s: &str) -> Self {
+        if s.starts_with("sha256:") {
+            Self {
+                digest: Some(s.to_owned()),
+                tag: None,
+            }
+        } else {
+            Self {
+                digest: None,
+                tag: Some(s.to_owned()),
+            }
+        }
+    }
+
+    fn to_sdk(&self) -> ImageIdentifier {
+        ImageIdentifier::builder()
+            .set_image_digest(self.digest.clone())
+            .set_image_tag(self.tag.clone())
+            .build()
+    }
+
+    fn from_sdk(id: &ImageIdentifier) -> Self {
+        Self {
+            digest: id.image_digest.clone(),
+            tag: id.image_tag.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => f.write_str(t),
+            (None, Some(d)) => f.write_str(d),
+            (None, None) => f.write_str("?"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageDetail {
+    pub digest: String,
+    pub tags: Vec<String>,
+    /// Compressed size as ECR reports it.
+    pub size_bytes: Option<i64>,
+    pub pushed_at: Option<i64>,
+    pub last_pulled_at: Option<i64>,
+    pub manifest_media_type: Option<String>,
+    pub artifact_media_type: Option<String>,
+    pub scan_status: Option<String>,
+    /// Findings per severity from the last scan.
+    pub findings: BTreeMap<String, i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FetchedManifest {
+    pub digest: String,
+    pub tag: Option<String>,
+    pub media_type: Option<String>,
+    pub manifest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageFailure {
+    pub image: ImageRef,
+    pub code: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeleteReport {
+    pub deleted: Vec<ImageRef>,
+    pub failures: Vec<ImageFailure>,
+}
+
+/// BatchGetImage and BatchDeleteImage take at most this many ids per call.
+const BATCH: usize = 100;
+
+impl EcrClient {
+    /// Every image of `repository`, paginated to the end.
+    pub async fn describe_images(&self, repository: &str) -> Result<Vec<ImageDetail>, EcrError> {
+        let mut pages = self
+            .sdk
+            .describe_images()
+            .repository_name(repository)
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut images = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(EcrError::from_sdk)?;
+            for d in page.image_details.unwrap_or_default() {
+                images.push(ImageDetail {
+                    digest: d.image_digest.unwrap_or_default(),
+                    tags: d.image_tags.unwrap_or_default(),
+                    size_bytes: d.image_size_in_bytes,
+                    pushed_at: d.image_pushed_at.map(|t| t.secs()),
+                    last_pulled_at: d.last_recorded_pull_time.map(|t| t.secs()),
+                    manifest_media_type: d.image_manifest_media_type,
+                    artifact_media_type: d.artifact_media_type,
+                    scan_status: d
+                        .image_scan_status
+                        .and_then(|s| s.status)
+                        .map(|s| s.as_str().to_owned()),
+                    findings: d
+                        .image_scan_findings_summary
+                        .and_then(|s| s.finding_severity_counts)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k.as_str().to_owned(), v))
+                        .collect(),
+                });
+            }
+        }
+        Ok(images)
+    }
+
+    /// Image ids of `repository`; only untagged ones when `untagged_only`.
+    pub async fn list_images(
+        &self,
+        repository: &str,
+        untagged_only: bool,
+    ) -> Result<Vec<ImageRef>, EcrError> {
+        let mut request = self
+            .sdk
+            .list_images()
+            .repository_name(repository)
+            .max_results(1000);
+        if untagged_only {
+            request = request.filter(
+                aws_sdk_ecr::types::ListImagesFilter::builder()
+                    .tag_status(TagStatus::Untagged)
+                    .build(),
+            );
+        }
+        let mut pages = request.into_paginator().send();
+        let mut ids = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(EcrError::from_sdk)?;
+            ids.extend(
+                page.image_ids
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ImageRef::from_sdk),
+            );
+        }
+        Ok(ids)
+    }
+
+    /// Manifests of `images`, in batches of 100; ids ECR could not find are failures.
+    pub async fn get_manifests(
+        &self,
+        repository: &str,
+        images: &[ImageRef],
+    ) -> Result<(Vec<FetchedManifest>, Vec<ImageFailure>), EcrError> {
+        let mut found = Vec::new();
+        let mut failures = Vec::new();
+        for chunk in images.chunks(BATCH) {
+            let out = self
+                .sdk
+                .batch_get_image()
+                .repository_name(repository)
+                .set_image_ids(Some(chunk.iter().map(ImageRef::to_sdk).collect()))
+                .accepted_media_types("application/vnd.oci.image.index.v1+json")
+                .accepted_media_types("application/vnd.oci.image.manifest.v1+json")
+                .accepted_media_types("application/vnd.docker.distribution.manifest.list.v2+json")
+                .accepted_media_types("application/vnd.docker.distribution.manifest.v2+json")
+                .send()
+                .await
+                .map_err(EcrError::from_sdk)?;
+            for image in out.images.unwrap_or_default() {
+                let id = image.image_id.as_ref();
+                found.push(FetchedManifest {
+                    digest: id.and_then(|i| i.image_digest.clone()).unwrap_or_default(),
+                    tag: id.and_then(|i| i.image_tag.clone()),
+                    media_type: image.image_manifest_media_type,
+                    manifest: image.image_manifest.unwrap_or_default(),
+                });
+            }
+            failures.extend(out.failures.unwrap_or_default().into_iter().map(|f| {
+                ImageFailure {
+                    image: f
+                        .image_id
+                        .as_ref()
+                        .map(ImageRef::from_sdk)
+                        .unwrap_or(ImageRef {
+                            digest: None,
+                            tag: None,
+                        }),
+                    code: f
+                        .failure_code
+                        .map(|c| c.as_str().to_owned())
+                        .unwrap_or_default(),
+                    reason: f.failure_reason.unwrap_or_default(),
+                }
+            }));
+        }
+        Ok((found, failures))
+    }
+
+    /// Deletes images: a tag only untags, a digest deletes the image and all its tags. Failures
+    /// (such as `ImageReferencedByManifestList`) are reported per image, not as one error.
+    pub async fn delete_images(
+        &self,
+        repository: &str,
+        images: &[ImageRef],
+    ) -> Result<DeleteReport, EcrError> {
+        let mut report = DeleteReport::default();
+        for chunk in images.chunks(BATCH) {
+            let out = self
+                .sdk
+                .batch_delete_image()
+                .repository_name(repository)
+                .set_image_ids(Some(chunk.iter().map(ImageRef::to_sdk).collect()))
+                .send()
+                .await
+                .map_err(EcrError::from_sdk)?;
+            report.deleted.extend(
+                out.image_ids
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ImageRef::from_sdk),
+            );
+            report
+                .failures
+                .extend(out.failures.unwrap_or_default().into_iter().map(|f| {
+                    ImageFailure {
+                        image: f
+                            .image_id
+                            .as_ref()
+                            .map(ImageRef::from_sdk)
+                            .unwrap_or(ImageRef {
+                                digest: None,
+                                tag: None,
+                            }),
+                        code: f
+                            .failure_code
+                            .map(|c| c.as_str().to_owned())
+                            .unwrap_or_default(),
+                        reason: f.failure_reason.unwrap_or_default(),
+                    }
+                }));
+        }
+        Ok(report)
+    }
+
+    /// Stores `manifest` under `tag` (PutImage). Returns the image digest.
+    pub async fn put_manifest(
+        &self,
+        repository: &str,
+        tag: Option<&str>,
+        manifest: &str,
+        media_type: Option<&str>,
+    ) -> Result<String, EcrError> {
+        let out = self
+            .sdk
+            .put_image()
+            .repository_name(repository)
+            .image_manifest(manifest)
+            .set_image_manifest_media_type(media_type.map(str::to_owned))
+            .set_image_tag(tag.map(str::to_owned))
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(out
+            .image
+            .and_then(|i| i.image_id)
+            .and_then(|id| id.image_digest)
+            .unwrap_or_default())
+    }
+
+    /// Adds `new_tag` to the image `from` names, without moving any data.
+    pub async fn retag(
+        &self,
+        repository: &str,
+        from: &ImageRef,
+        new_tag: &str,
+    ) -> Result<String, EcrError> {
+        let (found, failures) = self
+            .get_manifests(repository, std::slice::from_ref(from))
+            .await?;
+        let Some(image) = found.into_iter().next() else {
+            let why = failures
+                .first()
+                .map(|f| f.reason.clone())
+                .unwrap_or_default();
+            return Err(EcrError::ImageNotFound(format!(
+                "{repository}:{from} ({why})"
+            )));
+        };
+        self.put_manifest(
+            repository,
+            Some(new_tag),
+            &image.manifest,
+            image.media_type.as_deref(),
+        )
+        .await
+    }
+
+    pub async fn start_image_scan(
+        &self,
+        repository: &str,
+        image: &ImageRef,
+    ) -> Result<String, EcrError> {
+        let out = self
+            .sdk
+            .start_image_scan()
+            .repository_name(repository)
+            .image_id(image.to_sdk())
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(out
+            .image_scan_status
+            .and_then(|s| s.status)
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default())
+    }
+
+    /// Findings of the last scan: severity → count, and each finding's name and severity.
+    pub async fn scan_findings(
+        &self,
+        repository: &str,
+        image: &ImageRef,
+    ) -> Result<Vec<(String, String)>, EcrError> {
+        let mut pages = self
+            .sdk
+            .describe_image_scan_findings()
+            .repository_name(repository)
+            .image_id(image.to_sdk())
+            .into_paginator()
+            .send();
+        let mut findings = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(EcrError::from_sdk)?;
+            for f in page
+                .image_scan_findings
+                .and_then(|s| s.findings)
+                .unwrap_or_default()
+            {
+                findings.push((
+                    f.name.unwrap_or_default(),
+                    f.severity
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                ));
+            }
+        }
+        Ok(findings)
+    }
+}

@@ -1,0 +1,533 @@
+//! Repository policies (IAM policy documents) and the get/set/delete calls for them and for
+//! lifecycle policies. The model keeps every field it does not know (and `Condition` verbatim),
+//! so a document survives a round trip unchanged.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::lifecycle::{LifecyclePolicy, PolicyIssue};
+use crate::{EcrClient, EcrError};
+
+/// A string or a list of strings, as IAM allows for Action, Principal values and Resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Principal {
+    /// `"*"`: everyone.
+    Everyone(String),
+    /// `{"AWS": …, "Service": …, …}`
+    Keyed(std::collections::BTreeMap<String, OneOrMany>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    #[serde(rename = "Effect")]
+    pub effect: Effect,
+    #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<Principal>,
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<OneOrMany>,
+    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Value>,
+    /// NotAction, NotPrincipal, Resource and anything else, kept as they came.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyDocument {
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "Statement")]
+    pub statement: Vec<Statement>,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// Every IAM action of the `ecr:` service prefix.
+pub const ECR_ACTIONS: &[&str] = &[
+    "BatchCheckLayerAvailability",
+    "BatchDeleteImage",
+    "BatchGetImage",
+    "BatchGetRepositoryScanningConfiguration",
+    "BatchImportUpstreamImage",
+    "CompleteLayerUpload",
+    "CreatePullThroughCacheRule",
+    "CreateRepository",
+    "CreateRepositoryCreationTemplate",
+    "DeleteLifecyclePolicy",
+    "DeletePullThroughCacheRule",
+    "DeleteRegistryPolicy",
+    "DeleteRepository",
+    "DeleteRepositoryCreationTemplate",
+    "DeleteRepositoryPolicy",
+    "DeleteSigningConfiguration",
+    "DescribeImageReplicationStatus",
+    "DescribeImageScanFindings",
+    "DescribeImageSigningStatus",
+    "DescribeImages",
+    "DescribePullThroughCacheRules",
+    "DescribeRegistry",
+    "DescribeRepositories",
+    "DescribeRepositoryCreationTemplates",
+    "GetAccountSetting",
+    "GetAuthorizationToken",
+    "GetDownloadUrlForLayer",
+    "GetLifecyclePolicy",
+    "GetLifecyclePolicyPreview",
+    "GetRegistryPolicy",
+    "GetRegistryScanningConfiguration",
+    "GetRepositoryPolicy",
+    "GetSigningConfiguration",
+    "InitiateLayerUpload",
+    "ListImageReferrers",
+    "ListImages",
+    "ListTagsForResource",
+    "PutAccountSetting",
+    "PutImage",
+    "PutImageScanningConfiguration",
+    "PutImageTagMutability",
+    "PutLifecyclePolicy",
+    "PutRegistryPolicy",
+    "PutRegistryScanningConfiguration",
+    "PutReplicationConfiguration",
+    "PutSigningConfiguration",
+    "ReplicateImage",
+    "SetRepositoryPolicy",
+    "StartImageScan",
+    "StartLifecyclePolicyPreview",
+    "TagResource",
+    "UntagResource",
+    "UpdateImageStorageClass",
+    "UpdatePullThroughCacheRule",
+    "UpdateRepositoryCreationTemplate",
+    "UploadLayerPart",
+    "ValidatePullThroughCacheRule",
+];
+
+/// The actions a pull needs, and a push on top of it.
+pub const PULL_ACTIONS: &[&str] = &[
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+];
+pub const PUSH_ACTIONS: &[&str] = &[
+    "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+];
+
+impl PolicyDocument {
+    pub fn parse(text: &str) -> Result<Self, Vec<PolicyIssue>> {
+        let doc: PolicyDocument = serde_json::from_str(text).map_err(|e| {
+            vec![PolicyIssue {
+                path: format!("line {} column {}", e.line(), e.column()),
+                message: e.to_string(),
+            }]
+        })?;
+        let issues = doc.validate();
+        if issues.is_empty() {
+            Ok(doc)
+        } else {
+            Err(issues)
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("policy serialises")
+    }
+
+    pub fn validate(&self) -> Vec<PolicyIssue> {
+        let mut issues = Vec::new();
+        if self.statement.is_empty() {
+            issues.push(PolicyIssue {
+                path: "Statement".into(),
+                message: "a policy needs at least one statement".into(),
+            });
+        }
+        let mut sids = std::collections::BTreeSet::new();
+        for (i, s) in self.statement.iter().enumerate() {
+            let at = |field: &str| format!("Statement[{i}].{field}");
+            if let Some(sid) = &s.sid {
+                if !sids.insert(sid.clone()) {
+                    issues.push(PolicyIssue {
+                        path: at("Sid"),
+                        message: format!("Sid {sid:?} is used twice"),
+                    });
+                }
+            }
+            let actions = s.action.as_ref().map(OneOrMany::values).unwrap_or_default();
+            if actions.is_empty() && !s.other.contains_key("NotAction") {
+                issues.push(PolicyIssue {
+                    path: at("Action"),
+                    message: "the statement names no action".into(),
+                });
+            }
+            for (j, action) in actions.iter().enumerate() {
+                if let Some(message) = check_action(action) {
+                    issues.push(PolicyIssue {
+                        path: at(&format!("Action[{j}]")),
+                        message,
+                    });
+                }
+            }
+            match &s.principal {
+                None if !s.other.contains_key("NotPrincipal") => issues.push(PolicyIssue {
+                    path: at("Principal"),
+                    message: "a repository policy statement needs a Principal".into(),
+                }),
+                Some(Principal::Everyone(p)) if p != "*" => issues.push(PolicyIssue {
+                    path: at("Principal"),
+                    message: format!("{p:?} is not a principal; use \"*\" or {{\"AWS\": …}}"),
+                }),
+                Some(Principal::Keyed(map)) => {
+                    for (j, p) in map
+                        .get("AWS")
+                        .map(OneOrMany::values)
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                    {
+                        if let Some(message) = check_aws_principal(p) {
+                            issues.push(PolicyIssue {
+                                path: at(&format!("Principal.AWS[{j}]")),
+                                message,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        issues
+    }
+
+    /// Whether any Allow statement is open to everyone without a condition.
+    pub fn is_public(&self) -> bool {
+        self.statement.iter().any(|s| {
+            s.effect == Effect::Allow
+                && s.condition.is_none()
+                && match &s.principal {
+                    Some(Principal::Everyone(p)) => p == "*",
+                    Some(Principal::Keyed(m)) => {
+                        m.get("AWS").is_some_and(|v| v.values().contains(&"*"))
+                    }
+                    None => false,
+                }
+        })
+    }
+}
+
+fn check_action(action: &str) -> Option<String> {
+    if action == "*" || action == "ecr:*" {
+        return None;
+    }
+    let Some(name) = action.strip_prefix("ecr:") else {
+        return Some(format!(
+            "{action:?} is not an ecr: action; repository policies only grant ecr: actions"
+        ));
+    };
+    if name.contains('*') {
+        let matches = ECR_ACTIONS.iter().any(|a| {
+            crate::lifecycle::wildcard_match(&name.to_ascii_lowercase(), &a.to_ascii_lowercase())
+        });
+        return (!matches).then(|| format!("{action:?} matches no ecr: action"));
+    }
+    if ECR_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+        None
+    } else {
+        Some(format!("{action:?} is not an ecr: action"))
+    }
+}
+
+fn check_aws_principal(p: &str) -> Option<String> {
+    if p == "*" {
+        return None;
+    }
+    if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(rest) = p.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let ok = parts.len() == 5
+            && parts[1] == "iam"
+            && parts[3].len() == 12
+            && parts[3].bytes().all(|b| b.is_ascii_digit())
+            && !parts[4].is_empty();
+        return (!ok).then(|| {
+            format!("{p:?} is not an IAM ARN (arn:aws:iam::<12-digit account>:root|user/…|role/…)")
+        });
+    }
+    Some(format!(
+        "{p:?} is neither a 12-digit account ID nor an IAM ARN"
+    ))
+}
+
+/// Ready-made statements for the common cases.
+pub mod templates {
+    use super::*;
+
+    fn allow(
+        sid: &str,
+        principal: Principal,
+        actions: &[&str],
+        condition: Option<Value>,
+    ) -> Statement {
+        Statement {
+            sid: Some(sid.to_owned()),
+            effect: Effect::Allow,
+            principal: Some(principal),
+            action: Some(OneOrMany::Many(
+                actions.iter().map(|a| (*a).to_owned()).collect(),
+            )),
+            condition,
+            other: Map::new(),
+        }
+    }
+
+    fn accounts(ids: &[&str]) -> Principal {
+        Principal::Keyed(
+            [(
+                "AWS".to_owned(),
+                OneOrMany::Many(
+                    ids.iter()
+                        .map(|a| format!("arn:aws:iam::{a}:root"))
+                        .collect(),
+                ),
+            )]
+            .into(),
+        )
+    }
+
+    pub fn pull_for_accounts(ids: &[&str]) -> Statement {
+        allow("AllowPull", accounts(ids), PULL_ACTIONS, None)
+    }
+
+    pub fn push_pull_for_accounts(ids: &[&str]) -> Statement {
+        let actions: Vec<&str> = PULL_ACTIONS.iter().chain(PUSH_ACTIONS).copied().collect();
+        allow("AllowPushPull", accounts(ids), &actions, None)
+    }
+
+    /// Pull for every principal of an AWS Organization.
+    pub fn pull_for_organization(org_id: &str) -> Statement {
+        allow(
+            "AllowPullInOrganization",
+            Principal::Everyone("*".into()),
+            PULL_ACTIONS,
+            Some(serde_json::json!({ "StringEquals": { "aws:PrincipalOrgID": org_id } })),
+        )
+    }
+
+    pub fn lambda_pull() -> Statement {
+        allow(
+            "LambdaECRImageRetrievalPolicy",
+            Principal::Keyed(
+                [(
+                    "Service".to_owned(),
+                    OneOrMany::One("lambda.amazonaws.com".into()),
+                )]
+                .into(),
+            ),
+            &["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            None,
+        )
+    }
+}
+
+impl EcrClient {
+    /// The repository policy text, or `None` when the repository has none.
+    pub async fn get_repository_policy(
+        &self,
+        repository: &str,
+    ) -> Result<Option<String>, EcrError> {
+        match self
+            .sdk
+            .get_repository_policy()
+            .repository_name(repository)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out.policy_text),
+            Err(e) => match EcrError::from_sdk(e) {
+                EcrError::Service { code, .. } if code == "RepositoryPolicyNotFoundException" => {
+                    Ok(None)
+                }
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Validates `text` locally, then stores it.
+    pub async fn set_repository_policy(
+        &self,
+        repository: &str,
+        text: &str,
+    ) -> Result<(), EcrError> {
+        PolicyDocument::parse(text).map_err(EcrError::InvalidPolicy)?;
+        self.sdk
+            .set_repository_policy()
+            .repository_name(repository)
+            .policy_text(text)
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(())
+    }
+
+    pub async fn delete_repository_policy(&self, repository: &str) -> Result<(), EcrError> {
+        self.sdk
+            .delete_repository_policy()
+            .repository_name(repository)
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(())
+    }
+
+    pub async fn get_lifecycle_policy(&self, repository: &str) -> Result<Option<String>, EcrError> {
+        match self
+            .sdk
+            .get_lifecycle_policy()
+            .repository_name(repository)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out.lifecycle_policy_text),
+            Err(e) => match EcrError::from_sdk(e) {
+                EcrError::Service { code, .. } if code == "LifecyclePolicyNotFoundException" => {
+                    Ok(None)
+                }
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Validates `text` against every documented constraint, then stores it.
+    pub async fn put_lifecycle_policy(&self, repository: &str, text: &str) -> Result<(), EcrError> {
+        LifecyclePolicy::parse(text).map_err(EcrError::InvalidPolicy)?;
+        self.sdk
+            .put_lifecycle_policy()
+            .repository_name(repository)
+            .lifecycle_policy_text(text)
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(())
+    }
+
+    pub async fn delete_lifecycle_policy(&self, repository: &str) -> Result<(), EcrError> {
+        self.sdk
+            .delete_lifecycle_policy()
+            .repository_name(repository)
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_and_conditions_round_trip_unchanged() {
+        let text = r#"{"Version":"2012-10-17","Id":"keep-me","Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/ci"},"Action":["ecr:BatchGetImage","ecr:Get*"],"Condition":{"StringLike":{"aws:userid":["AIDA*"]}},"Resource":"*","X-Custom":[1,2]}]}"#;
+        let doc = PolicyDocument::parse(text).unwrap();
+        let again: Value = serde_json::from_str(&doc.to_json()).unwrap();
+        assert_eq!(again, serde_json::from_str::<Value>(text).unwrap());
+        assert!(!doc.is_public());
+    }
+
+    #[test]
+    fn validation_names_the_offending_field() {
+        let bad = r#"{"Statement":[
+            {"Sid":"X","Effect":"Allow","Principal":{"AWS":["12345","arn:aws:iam::123456789012:root"]},"Action":["ecr:PullImage","s3:GetObject","ecr:Describe*"]},
+            {"Sid":"X","Effect":"Deny","Principal":"*"}
+        ]}"#;
+        let issues: Vec<String> = PolicyDocument::parse(bad)
+            .unwrap_err()
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert!(
+            issues.iter().any(|i| i
+                .starts_with("Statement[0].Action[0]: \"ecr:PullImage\" is not an ecr: action")),
+            "{issues:?}"
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.starts_with("Statement[0].Action[1]")),
+            "{issues:?}"
+        );
+        assert!(
+            !issues
+                .iter()
+                .any(|i| i.starts_with("Statement[0].Action[2]")),
+            "ecr:Describe* is fine: {issues:?}"
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.starts_with("Statement[0].Principal.AWS[0]")),
+            "{issues:?}"
+        );
+        assert!(
+            issues.iter().any(|i| i.starts_with("Statement[1].Sid")),
+            "{issues:?}"
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.starts_with("Statement[1].Action: the statement names no action")),
+            "{issues:?}"
+        );
+        assert!(PolicyDocument::parse(r#"{"Statement":[{"Effect":"Maybe"}]}"#).is_err());
+    }
+
+    #[test]
+    fn templates_are_valid_and_public_access_is_flagged() {
+        let doc = PolicyDocument {
+            version: Some("2012-10-17".into()),
+            statement: vec![
+                templates::pull_for_accounts(&["111122223333"]),
+                templates::push_pull_for_accounts(&["444455556666"]),
+                templates::pull_for_organization("o-abc123"),
+                templates::lambda_pull(),
+            ],
+            other: Map::new(),
+        };
+        assert!(doc.validate().is_empty(), "{:?}", doc.validate());
+        assert!(!doc.is_public(), "the org template is conditioned");
+        let public = PolicyDocument::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"#,
+        )
+        .unwrap();
+        assert!(public.is_public());
+    }
+}
