@@ -11,7 +11,7 @@ async fn connect(moto: &Moto, region: &str) -> EcrClient {
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     EcrClient::connect(&EcrTarget {
         profile: None,
-        region: region.to_owned(),
+        region: Some(region.to_owned()),
         endpoint_url: Some(moto.endpoint_url()),
     })
     .await

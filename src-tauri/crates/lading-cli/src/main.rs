@@ -1,5 +1,6 @@
 //! `lading`: the same engine as the desktop app, for scripts and terminals.
 
+mod ecr_cmd;
 mod progress;
 
 use std::io::IsTerminal;
@@ -98,11 +99,8 @@ enum Command {
         #[command(flatten)]
         conn: Connection,
     },
-    /// Amazon ECR commands.
-    Ecr {
-        #[command(subcommand)]
-        command: EcrCommand,
-    },
+    /// Amazon ECR: repositories, images, policies, lifecycle dry runs, login.
+    Ecr(ecr_cmd::EcrArgs),
 }
 
 #[derive(Args)]
@@ -126,27 +124,6 @@ struct PushArgs {
 enum CompressionArg {
     Gzip,
     Zstd,
-}
-
-#[derive(Subcommand)]
-enum EcrCommand {
-    /// List the repositories of an ECR registry.
-    Repos {
-        #[command(flatten)]
-        target: EcrArgs,
-    },
-}
-
-#[derive(Args)]
-struct EcrArgs {
-    /// AWS profile (default: the AWS CLI's default resolution).
-    #[arg(long, env = "AWS_PROFILE")]
-    profile: Option<String>,
-    #[arg(long, env = "AWS_REGION")]
-    region: String,
-    /// Another ECR API endpoint, e.g. an emulator (aws-config also honours AWS_ENDPOINT_URL_ECR).
-    #[arg(long)]
-    endpoint_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -223,7 +200,7 @@ impl Connection {
             if let Some((_, region)) = lading_ecr::parse_ecr_host(registry) {
                 let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
                     profile: std::env::var("AWS_PROFILE").ok(),
-                    region,
+                    region: Some(region),
                     endpoint_url: None,
                 })
                 .await?;
@@ -245,13 +222,13 @@ impl Connection {
     }
 }
 
-struct Failure {
-    code: &'static str,
-    message: String,
+pub(crate) struct Failure {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
 }
 
 impl Failure {
-    fn usage(message: String) -> Self {
+    pub(crate) fn usage(message: String) -> Self {
         Failure {
             code: "usage",
             message,
@@ -738,23 +715,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let tags = conn.client(registry).await?.tags(repo).await?;
             print_list(&tags, cli.json);
         }
-        Command::Ecr {
-            command: EcrCommand::Repos { target },
-        } => {
-            let client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
-                profile: target.profile,
-                region: target.region,
-                endpoint_url: target.endpoint_url,
-            })
-            .await?;
-            let names: Vec<String> = client
-                .list_repositories()
-                .await?
-                .into_iter()
-                .map(|r| r.name)
-                .collect();
-            print_list(&names, cli.json);
-        }
+        Command::Ecr(args) => ecr_cmd::run(args, cli.json).await?,
     }
     Ok(())
 }

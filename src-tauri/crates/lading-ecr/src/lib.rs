@@ -5,6 +5,7 @@ mod error;
 mod images;
 pub mod lifecycle;
 pub mod policy;
+pub mod profiles;
 mod repos;
 mod token;
 
@@ -20,7 +21,8 @@ use aws_config::{BehaviorVersion, Region};
 #[derive(Debug, Clone, Default)]
 pub struct EcrTarget {
     pub profile: Option<String>,
-    pub region: String,
+    /// `None`: the AWS default chain (AWS_REGION, the profile's region).
+    pub region: Option<String>,
     pub endpoint_url: Option<String>,
 }
 
@@ -32,18 +34,24 @@ pub struct EcrClient {
 impl EcrClient {
     /// Loads credentials and settings the way the AWS CLI does (profile, env, SSO, process).
     pub async fn connect(target: &EcrTarget) -> Result<Self, EcrError> {
-        if target.region.trim().is_empty() {
-            return Err(EcrError::InvalidInput("a region is required".to_owned()));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(region) = target.region.as_deref().filter(|r| !r.trim().is_empty()) {
+            loader = loader.region(Region::new(region.to_owned()));
         }
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(target.region.clone()));
         if let Some(profile) = &target.profile {
             loader = loader.profile_name(profile);
         }
         if let Some(endpoint) = &target.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
-        Ok(Self::from_sdk_config(&loader.load().await))
+        let config = loader.load().await;
+        if config.region().is_none() {
+            return Err(EcrError::InvalidInput(
+                "no AWS region: pass --region, set AWS_REGION, or give the profile a region"
+                    .to_owned(),
+            ));
+        }
+        Ok(Self::from_sdk_config(&config))
     }
 
     pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Self {

@@ -1,0 +1,485 @@
+//! `lading ecr …`: the ECR control plane from the command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use lading_ecr::lifecycle::{EvalImage, LifecyclePolicy, Outcome};
+use lading_ecr::{EcrClient, EcrTarget, NewRepository, TagMutability};
+
+use crate::Failure;
+
+#[derive(Args)]
+pub struct EcrArgs {
+    /// AWS profile (default: the AWS CLI's resolution: AWS_PROFILE, then `default`).
+    #[arg(long, env = "AWS_PROFILE", global = true)]
+    profile: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region).
+    #[arg(long, env = "AWS_REGION", global = true)]
+    region: Option<String>,
+    /// Another ECR API endpoint, e.g. an emulator (aws-config also honours AWS_ENDPOINT_URL_ECR).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    #[command(subcommand)]
+    command: EcrCommand,
+}
+
+#[derive(Subcommand)]
+enum EcrCommand {
+    /// The AWS profiles in ~/.aws/config and ~/.aws/credentials (names and kinds, no secrets).
+    Profiles,
+    /// List the repositories of the registry.
+    Repos,
+    /// Create a repository.
+    CreateRepo {
+        name: String,
+        /// MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.
+        #[arg(long, default_value = "MUTABLE")]
+        mutability: String,
+        /// A wildcard tag filter for the …_WITH_EXCLUSION modes (repeatable).
+        #[arg(long = "exclude")]
+        exclusions: Vec<String>,
+        #[arg(long)]
+        scan_on_push: bool,
+        /// Encrypt with KMS (the AWS managed key unless a key ARN is given).
+        #[arg(long, num_args = 0..=1, default_missing_value = "")]
+        kms: Option<String>,
+        /// A resource tag KEY=VALUE (repeatable).
+        #[arg(long = "tag", value_parser = parse_key_value)]
+        tags: Vec<(String, String)>,
+    },
+    /// Delete a repository; one that holds images needs --force (which deletes them too).
+    DeleteRepo {
+        name: String,
+        #[arg(long)]
+        force: bool,
+    },
+    /// The images of a repository with tags, size, push and pull times, scan status.
+    Images {
+        repository: String,
+        #[arg(long)]
+        untagged: bool,
+    },
+    /// Repository policy.
+    Policy {
+        #[command(subcommand)]
+        command: DocCommand,
+    },
+    /// Lifecycle policy, and a local dry run of one.
+    Lifecycle {
+        #[command(subcommand)]
+        command: LifecycleCommand,
+    },
+    /// Print the `docker login` line for this registry (the password only with --password).
+    LoginCommand {
+        /// Print the password itself (to pipe into `docker login --password-stdin`).
+        #[arg(long)]
+        password: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocCommand {
+    Get {
+        repository: String,
+    },
+    /// Validate FILE locally, then store it.
+    Set {
+        repository: String,
+        file: PathBuf,
+    },
+    Delete {
+        repository: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LifecycleCommand {
+    Get {
+        repository: String,
+    },
+    /// Validate FILE against every documented constraint, then store it.
+    Put {
+        repository: String,
+        file: PathBuf,
+    },
+    Delete {
+        repository: String,
+    },
+    /// Evaluate a policy: offline against `--images` (the JSON of `aws ecr describe-images`),
+    /// else against REPOSITORY's images read live.
+    Preview {
+        repository: Option<String>,
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        images: Option<PathBuf>,
+        /// Evaluate as of this time (RFC 3339), default now.
+        #[arg(long)]
+        now: Option<String>,
+    },
+}
+
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got {s:?}"))
+}
+
+fn read_file(path: &PathBuf) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serialises")
+    );
+}
+
+fn parse_time(value: &serde_json::Value) -> Option<i64> {
+    use aws_smithy_types::date_time::Format;
+    match value {
+        serde_json::Value::Number(n) => n.as_f64().map(|f| f as i64),
+        serde_json::Value::String(s) => {
+            aws_smithy_types::DateTime::from_str(s, Format::DateTimeWithOffset)
+                .or_else(|_| aws_smithy_types::DateTime::from_str(s, Format::DateTime))
+                .ok()
+                .map(|d| d.secs())
+        }
+        _ => None,
+    }
+}
+
+/// Images from `aws ecr describe-images` JSON (`{"imageDetails": […]}`).
+fn images_from_describe_json(text: &str) -> Result<Vec<EvalImage>, Failure> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| Failure::usage(format!("--images is not JSON: {e}")))?;
+    let details = value["imageDetails"].as_array().ok_or_else(|| {
+        Failure::usage(
+            "--images has no imageDetails array (use `aws ecr describe-images` output)".into(),
+        )
+    })?;
+    details
+        .iter()
+        .map(|d| {
+            let digest = d["imageDigest"].as_str().unwrap_or_default().to_owned();
+            let pushed_at = parse_time(&d["imagePushedAt"]).ok_or_else(|| {
+                Failure::usage(format!("image {digest} has no readable imagePushedAt"))
+            })?;
+            Ok(EvalImage {
+                tags: d["imageTags"]
+                    .as_array()
+                    .map(|t| {
+                        t.iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                pushed_at,
+                last_pulled_at: parse_time(&d["lastRecordedPullTime"]),
+                // Archived images carry the time they moved; sinceImageTransitioned counts from it.
+                transitioned_at: parse_time(&d["lastArchivedAt"]),
+                storage_class: match d["imageStatus"].as_str() {
+                    Some("ARCHIVED") => lading_ecr::lifecycle::StorageClass::Archive,
+                    _ => lading_ecr::lifecycle::StorageClass::Standard,
+                },
+                size: d["imageSizeInBytes"].as_i64(),
+                digest,
+            })
+        })
+        .collect()
+}
+
+async fn preview(
+    client: Option<&EcrClient>,
+    repository: Option<String>,
+    policy: PathBuf,
+    images: Option<PathBuf>,
+    now: Option<String>,
+    json: bool,
+) -> Result<(), Failure> {
+    let policy = LifecyclePolicy::parse(&read_file(&policy)?).map_err(|issues| Failure {
+        code: "invalid_policy",
+        message: issues
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    })?;
+    let now = match now {
+        Some(t) => parse_time(&serde_json::Value::String(t.clone()))
+            .ok_or_else(|| Failure::usage(format!("--now {t:?} is not an RFC 3339 time")))?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    let images = match (images, repository, client) {
+        (Some(file), _, _) => images_from_describe_json(&read_file(&file)?)?,
+        (None, Some(repository), Some(client)) => client
+            .describe_images(&repository)
+            .await?
+            .into_iter()
+            .map(|d| EvalImage {
+                digest: d.digest,
+                tags: d.tags,
+                pushed_at: d.pushed_at.unwrap_or(0),
+                last_pulled_at: d.last_pulled_at,
+                transitioned_at: None,
+                storage_class: Default::default(),
+                size: d.size_bytes,
+            })
+            .collect(),
+        _ => {
+            return Err(Failure::usage(
+                "give --images FILE, or a REPOSITORY to read live".into(),
+            ))
+        }
+    };
+    let verdicts = policy.evaluate(&images, now);
+    let action_of = |priority: i64| {
+        policy
+            .rules
+            .iter()
+            .find(|r| r.rule_priority == priority)
+            .map(|r| format!("{:?}", r.action.kind).to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    if json {
+        let mut expiring = Vec::new();
+        let mut kept = Vec::new();
+        for v in &verdicts {
+            match v.outcome {
+                Outcome::Expired { rule_priority } | Outcome::Transitioned { rule_priority } => {
+                    expiring.push(serde_json::json!({
+                        "imageDigest": v.digest, "imageTags": v.tags,
+                        "rulePriority": rule_priority, "action": action_of(rule_priority),
+                    }))
+                }
+                Outcome::Kept { protected_by } => kept.push(serde_json::json!({
+                    "imageDigest": v.digest, "imageTags": v.tags, "protectedBy": protected_by,
+                })),
+            }
+        }
+        print_json(&serde_json::json!({ "expiring": expiring, "kept": kept }));
+        return Ok(());
+    }
+    println!("{:<20} {:<30} RESULT", "IMAGE", "TAGS");
+    for v in &verdicts {
+        let result = match v.outcome {
+            Outcome::Expired { rule_priority } => format!("expire (rule {rule_priority})"),
+            Outcome::Transitioned { rule_priority } => format!("archive (rule {rule_priority})"),
+            Outcome::Kept {
+                protected_by: Some(p),
+            } => format!("keep (protected by rule {p})"),
+            Outcome::Kept { protected_by: None } => "keep (no rule selects it)".to_owned(),
+        };
+        let short = v
+            .digest
+            .trim_start_matches("sha256:")
+            .chars()
+            .take(12)
+            .collect::<String>();
+        let tags = if v.tags.is_empty() {
+            "<untagged>".to_owned()
+        } else {
+            v.tags.join(",")
+        };
+        println!("{short:<20} {tags:<30} {result}");
+    }
+    let expiring = verdicts
+        .iter()
+        .filter(|v| !matches!(v.outcome, Outcome::Kept { .. }))
+        .count();
+    println!(
+        "\n{expiring} of {} images would expire or move",
+        verdicts.len()
+    );
+    Ok(())
+}
+
+pub async fn run(args: EcrArgs, json: bool) -> Result<(), Failure> {
+    // Offline commands need no AWS client.
+    match &args.command {
+        EcrCommand::Profiles => {
+            let profiles = lading_ecr::profiles::discover_profiles();
+            if json {
+                print_json(&profiles);
+            } else {
+                for p in profiles {
+                    println!(
+                        "{:<24} {:<12} {}",
+                        p.name,
+                        p.kind,
+                        p.region.unwrap_or_default()
+                    );
+                }
+            }
+            return Ok(());
+        }
+        EcrCommand::Lifecycle {
+            command: LifecycleCommand::Preview {
+                images: Some(_), ..
+            },
+        } => {
+            let EcrCommand::Lifecycle {
+                command:
+                    LifecycleCommand::Preview {
+                        repository,
+                        policy,
+                        images,
+                        now,
+                    },
+            } = args.command
+            else {
+                unreachable!()
+            };
+            return preview(None, repository, policy, images, now, json).await;
+        }
+        _ => {}
+    }
+    let client = EcrClient::connect(&EcrTarget {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+    })
+    .await?;
+    match args.command {
+        EcrCommand::Profiles => unreachable!("handled above"),
+        EcrCommand::Repos => {
+            let repos = client.list_repositories().await?;
+            if json {
+                print_json(&repos);
+            } else {
+                for r in repos {
+                    println!("{:<40} {:<26} {}", r.name, r.tag_mutability, r.uri);
+                }
+            }
+        }
+        EcrCommand::CreateRepo {
+            name,
+            mutability,
+            exclusions,
+            scan_on_push,
+            kms,
+            tags,
+        } => {
+            let spec = NewRepository {
+                name,
+                mutability: TagMutability::parse(&mutability, exclusions)?,
+                scan_on_push,
+                encryption: kms.map(|key| lading_ecr::Encryption::Kms {
+                    key: (!key.is_empty()).then_some(key),
+                }),
+                tags,
+            };
+            let repo = client.create_repository_with(&spec).await?;
+            if json {
+                print_json(&repo);
+            } else {
+                println!("{}", repo.uri);
+            }
+        }
+        EcrCommand::DeleteRepo { name, force } => {
+            client.delete_repository(&name, force).await?;
+            if !json {
+                println!("deleted {name}");
+            }
+        }
+        EcrCommand::Images {
+            repository,
+            untagged,
+        } => {
+            let mut images = client.describe_images(&repository).await?;
+            if untagged {
+                images.retain(|i| i.tags.is_empty());
+            }
+            images.sort_by_key(|i| std::cmp::Reverse(i.pushed_at));
+            if json {
+                print_json(&images);
+            } else {
+                for i in images {
+                    let tags = if i.tags.is_empty() {
+                        "<untagged>".to_owned()
+                    } else {
+                        i.tags.join(",")
+                    };
+                    let size = i
+                        .size_bytes
+                        .map(|s| humansize::format_size(s as u64, humansize::BINARY))
+                        .unwrap_or_default();
+                    println!(
+                        "{}  {tags:<30} {size:>10}  {}",
+                        i.digest,
+                        i.scan_status.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        EcrCommand::Policy { command } => match command {
+            DocCommand::Get { repository } => {
+                match client.get_repository_policy(&repository).await? {
+                    Some(text) => println!("{text}"),
+                    None => {
+                        return Err(Failure {
+                            code: "no_policy",
+                            message: format!("{repository} has no repository policy"),
+                        })
+                    }
+                }
+            }
+            DocCommand::Set { repository, file } => {
+                client
+                    .set_repository_policy(&repository, &read_file(&file)?)
+                    .await?
+            }
+            DocCommand::Delete { repository } => {
+                client.delete_repository_policy(&repository).await?
+            }
+        },
+        EcrCommand::Lifecycle { command } => match command {
+            LifecycleCommand::Get { repository } => {
+                match client.get_lifecycle_policy(&repository).await? {
+                    Some(text) => println!("{text}"),
+                    None => {
+                        return Err(Failure {
+                            code: "no_policy",
+                            message: format!("{repository} has no lifecycle policy"),
+                        })
+                    }
+                }
+            }
+            LifecycleCommand::Put { repository, file } => {
+                client
+                    .put_lifecycle_policy(&repository, &read_file(&file)?)
+                    .await?
+            }
+            LifecycleCommand::Delete { repository } => {
+                client.delete_lifecycle_policy(&repository).await?
+            }
+            LifecycleCommand::Preview {
+                repository,
+                policy,
+                images,
+                now,
+            } => preview(Some(&client), repository, policy, images, now, json).await?,
+        },
+        EcrCommand::LoginCommand { password } => {
+            let token = client.authorization_token().await?;
+            if password {
+                println!("{}", token.password.expose());
+            } else if json {
+                print_json(&serde_json::json!({
+                    "username": token.username,
+                    "proxyEndpoint": token.proxy_endpoint,
+                    "command": format!("docker login --username {} --password-stdin {}", token.username, token.proxy_endpoint),
+                }));
+            } else {
+                println!(
+                    "docker login --username {} --password-stdin {}",
+                    token.username, token.proxy_endpoint
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! `lading ecr …` against moto's ECR server.
+
+use std::process::Command;
+
+use lading_testkit::Moto;
+
+fn lading(moto: &Moto, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args([
+            "ecr",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &moto.endpoint_url(),
+        ])
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run lading")
+}
+
+fn ok(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn ecr_verbs_work_end_to_end() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+
+    let uri = ok(lading(
+        &moto,
+        &[
+            "create-repo",
+            "team-a/web",
+            "--mutability",
+            "IMMUTABLE_WITH_EXCLUSION",
+            "--exclude",
+            "latest",
+            "--scan-on-push",
+            "--tag",
+            "team=a",
+        ],
+    ));
+    assert!(uri.trim().ends_with("/team-a/web"), "{uri}");
+    let repos: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "repos"]))).unwrap();
+    assert_eq!(repos[0]["name"], "team-a/web");
+    assert_eq!(repos[0]["tag_mutability"], "IMMUTABLE_WITH_EXCLUSION");
+    assert_eq!(
+        repos[0]["mutability_exclusions"],
+        serde_json::json!(["latest"])
+    );
+
+    // A bad mutability is refused before any call.
+    let out = lading(&moto, &["create-repo", "x-y", "--mutability", "SOMETIMES"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOMETIMES"));
+
+    // Policies: set from a file, get it back; an invalid one never reaches ECR.
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr:BatchGetImage"}]}"#).unwrap();
+    ok(lading(
+        &moto,
+        &["policy", "set", "team-a/web", policy.to_str().unwrap()],
+    ));
+    assert!(ok(lading(&moto, &["policy", "get", "team-a/web"])).contains("111122223333"));
+    std::fs::write(
+        &policy,
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:Frobnicate"}]}"#,
+    )
+    .unwrap();
+    let out = lading(
+        &moto,
+        &[
+            "--json",
+            "policy",
+            "set",
+            "team-a/web",
+            policy.to_str().unwrap(),
+        ],
+    );
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "invalid_policy");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("Statement[0].Action[0]"));
+
+    // Lifecycle: put, get, and previews (offline from describe-images JSON, and live).
+    let lifecycle = dir.path().join("lifecycle.json");
+    std::fs::write(&lifecycle, r#"{"rules":[
+        {"rulePriority":1,"selection":{"tagStatus":"tagged","tagPrefixList":["prod"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},
+        {"rulePriority":2,"selection":{"tagStatus":"tagged","tagPrefixList":["beta"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#).unwrap();
+    ok(lading(
+        &moto,
+        &[
+            "lifecycle",
+            "put",
+            "team-a/web",
+            lifecycle.to_str().unwrap(),
+        ],
+    ));
+    assert!(ok(lading(&moto, &["lifecycle", "get", "team-a/web"])).contains("rulePriority"));
+    let images = dir.path().join("images.json");
+    std::fs::write(&images, r#"{"imageDetails":[
+        {"imageDigest":"sha256:aaaa","imageTags":["beta-1","prod-1"],"imagePushedAt":"2025-01-01T00:00:00+00:00"},
+        {"imageDigest":"sha256:bbbb","imageTags":["beta-2","prod-2"],"imagePushedAt":"2025-01-02T00:00:00+00:00"},
+        {"imageDigest":"sha256:cccc","imageTags":["beta-3"],"imagePushedAt":1735862400.0}]}"#).unwrap();
+    let preview: serde_json::Value = serde_json::from_str(&ok(lading(
+        &moto,
+        &[
+            "--json",
+            "lifecycle",
+            "preview",
+            "--policy",
+            lifecycle.to_str().unwrap(),
+            "--images",
+            images.to_str().unwrap(),
+            "--now",
+            "2025-01-11T00:00:00Z",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(
+        preview["expiring"],
+        serde_json::json!([{"imageDigest":"sha256:aaaa","imageTags":["beta-1","prod-1"],"rulePriority":1,"action":"expire"}])
+    );
+    assert_eq!(preview["kept"].as_array().unwrap().len(), 2);
+    let table = ok(lading(
+        &moto,
+        &[
+            "lifecycle",
+            "preview",
+            "--policy",
+            lifecycle.to_str().unwrap(),
+            "--images",
+            images.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        table.contains("keep (protected by rule 1)") && table.contains("1 of 3 images"),
+        "{table}"
+    );
+    let live: serde_json::Value = serde_json::from_str(&ok(lading(
+        &moto,
+        &[
+            "--json",
+            "lifecycle",
+            "preview",
+            "team-a/web",
+            "--policy",
+            lifecycle.to_str().unwrap(),
+        ],
+    )))
+    .unwrap();
+    assert_eq!(live["expiring"], serde_json::json!([]));
+    ok(lading(&moto, &["lifecycle", "delete", "team-a/web"]));
+
+    // The docker login line; the password only on request.
+    let line = ok(lading(&moto, &["login-command"]));
+    assert!(
+        line.starts_with("docker login --username AWS --password-stdin https://"),
+        "{line}"
+    );
+    let password = ok(lading(&moto, &["login-command", "--password"]));
+    assert!(!password.trim().is_empty() && !line.contains(password.trim()));
+
+    assert!(ok(lading(&moto, &["images", "team-a/web"])).is_empty());
+    ok(lading(&moto, &["delete-repo", "team-a/web"]));
+    assert_eq!(ok(lading(&moto, &["--json", "repos"])).trim(), "[]");
+}
+
+#[test]
+fn profiles_are_listed_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &config,
+        "[profile dev]\nsso_session = corp\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = do-not-print-me\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(["--json", "ecr", "profiles"])
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("do-not-print-me") && !text.contains("AKIAEXAMPLE"));
+    let profiles: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        profiles,
+        serde_json::json!([
+            {"name":"default","kind":"static","region":null},
+            {"name":"dev","kind":"sso","region":"eu-west-1"}
+        ])
+    );
+}
