@@ -34,7 +34,10 @@ pub struct EcrClient {
 impl EcrClient {
     /// Loads credentials and settings the way the AWS CLI does (profile, env, SSO, process).
     pub async fn connect(target: &EcrTarget) -> Result<Self, EcrError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        // Throttling (and transient errors) are retried with the SDK's adaptive client-side rate
+        // limiting, a bounded number of times.
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5));
         if let Some(region) = target.region.as_deref().filter(|r| !r.trim().is_empty()) {
             loader = loader.region(Region::new(region.to_owned()));
         }

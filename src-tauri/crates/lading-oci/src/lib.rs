@@ -17,6 +17,7 @@ mod produce;
 pub mod pull;
 pub mod push;
 pub mod reference;
+pub mod sink;
 pub mod source;
 
 pub use client::{ClientOptions, Credentials, MountOutcome, RegistryClient, UploadMode};

@@ -13,7 +13,8 @@ use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::cache::{BlobCache, CachedBlob};
-use crate::client::{manifest_from_bytes, MountOutcome, RegistryClient, UploadMode};
+use crate::client::{manifest_from_bytes, RegistryClient, UploadMode};
+use crate::sink::{BlobSink, RegistrySink};
 use crate::digest::Digest;
 use crate::error::OciError;
 use crate::manifest::{media_types, Manifest, RawManifest};
@@ -123,7 +124,8 @@ impl PushReport {
     }
 }
 
-/// Pushes `image` to `repository`, tagging it with every tag in `tags` (by digest only if none).
+/// Pushes `image` to `repository` of the registry `client` talks to, tagging it with every tag in
+/// `tags` (by digest only if none).
 pub async fn push_image(
     client: &RegistryClient,
     repository: &str,
@@ -131,6 +133,22 @@ pub async fn push_image(
     image: &SourceImage,
     options: &PushOptions,
 ) -> Result<PushReport, OciError> {
+    let sink = RegistrySink {
+        client,
+        repository,
+        upload_mode: options.upload_mode,
+    };
+    push_image_to(&sink, tags, image, options).await
+}
+
+/// Pushes `image` into any [`BlobSink`].
+pub async fn push_image_to<S: BlobSink>(
+    sink: &S,
+    tags: &[String],
+    image: &SourceImage,
+    options: &PushOptions,
+) -> Result<PushReport, OciError> {
+    let repository = sink.repository();
     for tag in tags {
         crate::reference::validate_tag(tag).map_err(|reason| OciError::InvalidReference {
             input: tag.clone(),
@@ -138,8 +156,7 @@ pub async fn push_image(
         })?;
     }
     let ctx = Ctx {
-        client,
-        repository,
+        sink,
         options,
         permits: Arc::new(Semaphore::new(options.jobs.max(1))),
     };
@@ -148,12 +165,10 @@ pub async fn push_image(
         SourceImage::Layout(layout) => push_layout(&ctx, layout).await?,
     };
     if tags.is_empty() {
-        client
-            .put_manifest(repository, manifest.digest.as_str(), &manifest)
-            .await?;
+        sink.put_manifest(manifest.digest.as_str(), &manifest).await?;
     }
     for tag in tags {
-        client.put_manifest(repository, tag, &manifest).await?;
+        sink.put_manifest(tag, &manifest).await?;
     }
     if let Err(e) = options.cache.save() {
         tracing::warn!("could not save the blob cache: {e}");
@@ -167,14 +182,13 @@ pub async fn push_image(
     })
 }
 
-struct Ctx<'a> {
-    client: &'a RegistryClient,
-    repository: &'a str,
+struct Ctx<'a, S: BlobSink> {
+    sink: &'a S,
     options: &'a PushOptions,
     permits: Arc<Semaphore>,
 }
 
-impl Ctx<'_> {
+impl<S: BlobSink> Ctx<'_, S> {
     fn emit(&self, blob: usize, state: BlobState, done: u64, total: u64) {
         if let Some(progress) = &self.options.progress {
             progress(ProgressEvent {
@@ -246,15 +260,7 @@ impl Ctx<'_> {
                 }
             }
         });
-        let digest = self
-            .client
-            .push_blob_stream(
-                self.repository,
-                body_rx,
-                digest_rx,
-                self.options.upload_mode,
-            )
-            .await?;
+        let digest = self.sink.upload_stream(body_rx, digest_rx).await?;
         let size = producer
             .await
             .map_err(|e| OciError::Io(format!("compression thread failed: {e}")))?;
@@ -300,8 +306,8 @@ struct ManifestJson {
     layers: Vec<DescriptorJson>,
 }
 
-async fn push_archive(
-    ctx: &Ctx<'_>,
+async fn push_archive<S: BlobSink>(
+    ctx: &Ctx<'_, S>,
     image: &ArchiveImage,
 ) -> Result<(RawManifest, Vec<PushedBlob>), OciError> {
     // A Docker v2.2 manifest where every layer is gzip (what `docker push` writes); OCI otherwise.
@@ -352,8 +358,8 @@ async fn push_archive(
     Ok((manifest_from_bytes(bytes, manifest_type)?, blobs))
 }
 
-async fn push_archive_layer(
-    ctx: &Ctx<'_>,
+async fn push_archive_layer<S: BlobSink>(
+    ctx: &Ctx<'_, S>,
     index: usize,
     layer: &ArchiveLayer,
     oci: bool,
@@ -363,7 +369,7 @@ async fn push_archive_layer(
         .acquire()
         .await
         .map_err(|_| OciError::Cancelled)?;
-    let registry = ctx.client.registry();
+    let registry = ctx.sink.registry();
     let total = layer.range.len;
     let (mode, cache_key, media_type) = match layer.compression {
         Compression::None => match ctx.options.compression {
@@ -413,7 +419,7 @@ async fn push_archive_layer(
             if let Some(outcome) = reuse_blob(ctx, &digest, &hit).await? {
                 ctx.options
                     .cache
-                    .record(registry, &layer.diff_id, cache_key, &hit, ctx.repository);
+                    .record(registry, &layer.diff_id, cache_key, &hit, ctx.sink.repository());
                 ctx.emit(
                     index,
                     if outcome == BlobOutcome::Mounted {
@@ -443,7 +449,7 @@ async fn push_archive_layer(
     };
     ctx.options
         .cache
-        .record(registry, &layer.diff_id, cache_key, &cached, ctx.repository);
+        .record(registry, &layer.diff_id, cache_key, &cached, ctx.sink.repository());
     ctx.emit(index, BlobState::Done, total, total);
     Ok(PushedBlob {
         digest: digest.to_string(),
@@ -455,33 +461,29 @@ async fn push_archive_layer(
 
 /// A cached blob is reused if the target repository has it, or if another repository of the
 /// registry has it and the registry agrees to mount it.
-async fn reuse_blob(
-    ctx: &Ctx<'_>,
+async fn reuse_blob<S: BlobSink>(
+    ctx: &Ctx<'_, S>,
     digest: &Digest,
     hit: &CachedBlob,
 ) -> Result<Option<BlobOutcome>, OciError> {
-    if ctx
-        .client
-        .blob_exists(ctx.repository, digest)
-        .await?
-        .is_some()
+    if ctx.sink.blob_exists(digest).await?
     {
         return Ok(Some(BlobOutcome::Existed));
     }
     for from in hit
         .repositories
         .iter()
-        .filter(|r| r.as_str() != ctx.repository)
+        .filter(|r| r.as_str() != ctx.sink.repository())
     {
-        if ctx.client.mount_blob(ctx.repository, digest, from).await? == MountOutcome::Mounted {
+        if ctx.sink.mount(digest, from).await? {
             return Ok(Some(BlobOutcome::Mounted));
         }
     }
     Ok(None)
 }
 
-async fn push_small_blob(
-    ctx: &Ctx<'_>,
+async fn push_small_blob<S: BlobSink>(
+    ctx: &Ctx<'_, S>,
     index: usize,
     digest: &Digest,
     data: Bytes,
@@ -493,17 +495,11 @@ async fn push_small_blob(
         .map_err(|_| OciError::Cancelled)?;
     let size = data.len() as u64;
     ctx.emit(index, BlobState::Checking, 0, size);
-    let outcome = if ctx
-        .client
-        .blob_exists(ctx.repository, digest)
-        .await?
-        .is_some()
+    let outcome = if ctx.sink.blob_exists(digest).await?
     {
         BlobOutcome::Existed
     } else {
-        ctx.client
-            .push_blob_bytes(ctx.repository, digest, data)
-            .await?;
+        ctx.sink.upload_bytes(digest, data).await?;
         BlobOutcome::Uploaded
     };
     ctx.emit(index, BlobState::Done, size, size);
@@ -518,8 +514,8 @@ async fn push_small_blob(
 /// Blobs at or under this size are read into memory and sent in one request.
 const SMALL_BLOB: u64 = 1 << 20;
 
-async fn push_layout(
-    ctx: &Ctx<'_>,
+async fn push_layout<S: BlobSink>(
+    ctx: &Ctx<'_, S>,
     image: &LayoutImage,
 ) -> Result<(RawManifest, Vec<PushedBlob>), OciError> {
     let mut images = Vec::new();
@@ -572,16 +568,14 @@ async fn push_layout(
     // Child manifests by digest before the index that names them.
     if images.len() > 1 || image.root.is_index() {
         for manifest in &images {
-            ctx.client
-                .put_manifest(ctx.repository, manifest.digest.as_str(), manifest)
-                .await?;
+            ctx.sink.put_manifest(manifest.digest.as_str(), manifest).await?;
         }
     }
     Ok((image.root.clone(), blobs))
 }
 
-async fn push_stored_blob(
-    ctx: &Ctx<'_>,
+async fn push_stored_blob<S: BlobSink>(
+    ctx: &Ctx<'_, S>,
     index: usize,
     image: &LayoutImage,
     digest: &Digest,
@@ -608,11 +602,7 @@ async fn push_stored_blob(
         .await
         .map_err(|_| OciError::Cancelled)?;
     ctx.emit(index, BlobState::Checking, 0, range.len);
-    if ctx
-        .client
-        .blob_exists(ctx.repository, digest)
-        .await?
-        .is_some()
+    if ctx.sink.blob_exists(digest).await?
     {
         ctx.emit(index, BlobState::Exists, range.len, range.len);
         return Ok(PushedBlob {
