@@ -69,6 +69,17 @@ enum EcrCommand {
         #[command(subcommand)]
         command: LifecycleCommand,
     },
+    /// Push an image through ECR's API (no registry endpoint needed): SOURCE as for `lading push`,
+    /// DEST is REPOSITORY[:TAG].
+    Push {
+        source: PathBuf,
+        dest: String,
+        /// Which image of a multi-image archive: one of its tags or its 1-based position.
+        #[arg(long)]
+        image: Option<String>,
+        #[arg(long, default_value_t = lading_oci::push::default_jobs())]
+        jobs: usize,
+    },
     /// Print the `docker login` line for this registry (the password only with --password).
     LoginCommand {
         /// Print the password itself (to pipe into `docker login --password-stdin`).
@@ -463,6 +474,53 @@ pub async fn run(args: EcrArgs, json: bool) -> Result<(), Failure> {
                 now,
             } => preview(Some(&client), repository, policy, images, now, json).await?,
         },
+        EcrCommand::Push {
+            source,
+            dest,
+            image,
+            jobs,
+        } => {
+            let (repository, tag) = match dest.rsplit_once(':') {
+                Some((r, t)) if !t.contains('/') => (r.to_owned(), Some(t.to_owned())),
+                _ => (dest.clone(), None),
+            };
+            let repo = client.describe_repository(&repository).await?;
+            let host = repo.uri.split('/').next().unwrap_or_default().to_owned();
+            let scratch = std::env::temp_dir();
+            let opened = tokio::task::spawn_blocking(move || {
+                lading_oci::source::Source::open(&source, &scratch)
+            })
+            .await
+            .map_err(|e| Failure::usage(e.to_string()))??;
+            let selected = crate::select_image(&opened, image.as_deref())?;
+            let tags = match tag {
+                Some(t) => vec![t],
+                None => {
+                    let mut t = crate::source_tags(selected);
+                    if t.is_empty() {
+                        t.push("latest".to_owned());
+                    }
+                    t
+                }
+            };
+            let options = lading_oci::push::PushOptions {
+                jobs: jobs.max(1),
+                cache: std::sync::Arc::new(lading_oci::cache::BlobCache::load(
+                    &lading_oci::paths::data_dir(),
+                )),
+                ..Default::default()
+            };
+            let sink = lading_ecr::EcrApiSink::new(&client, &host, &repository);
+            let report = lading_oci::push::push_image_to(&sink, &tags, selected, &options).await?;
+            if json {
+                print_json(&report);
+            } else {
+                for tag in &report.tags {
+                    println!("{}:{tag}", repo.uri);
+                }
+                println!("{}@{}", repo.uri, report.manifest_digest);
+            }
+        }
         EcrCommand::LoginCommand { password } => {
             let token = client.authorization_token().await?;
             if password {

@@ -277,7 +277,7 @@ fn parse_dest(dest: &str) -> Result<(Reference, bool), Failure> {
 }
 
 /// Picks the image to push from a source that may hold several.
-fn select_image<'a>(
+pub(crate) fn select_image<'a>(
     source: &'a Source,
     selector: Option<&str>,
 ) -> Result<&'a SourceImage, Failure> {
@@ -327,7 +327,7 @@ fn describe_images(images: &[SourceImage]) -> String {
 }
 
 /// The tags an image carries in its source: `repo:tag` → `tag`.
-fn source_tags(image: &SourceImage) -> Vec<String> {
+pub(crate) fn source_tags(image: &SourceImage) -> Vec<String> {
     image
         .names()
         .iter()

@@ -176,7 +176,36 @@ fn ecr_verbs_work_end_to_end() {
     assert!(!password.trim().is_empty() && !line.contains(password.trim()));
 
     assert!(ok(lading(&moto, &["images", "team-a/web"])).is_empty());
-    ok(lading(&moto, &["delete-repo", "team-a/web"]));
+
+    // Push through the ECR API, then the image is listed with its tag.
+    let archive = dir.path().join("app.tar");
+    lading_testkit::images::write_docker_archive(
+        &archive,
+        &[lading_testkit::images::DockerArchiveImage {
+            repo_tags: vec!["web:3.1".into()],
+            layers: vec![lading_testkit::images::layer_tar(&[
+                lading_testkit::images::TestFile {
+                    path: "a",
+                    content: b"ecr api push",
+                },
+            ])],
+            architecture: "amd64".into(),
+        }],
+    );
+    let pushed = ok(lading(
+        &moto,
+        &["push", archive.to_str().unwrap(), "team-a/web"],
+    ));
+    assert!(
+        pushed.lines().next().unwrap().ends_with("/team-a/web:3.1"),
+        "{pushed}"
+    );
+    let images: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "images", "team-a/web"]))).unwrap();
+    assert_eq!(images[0]["tags"], serde_json::json!(["3.1"]));
+    let out = lading(&moto, &["delete-repo", "team-a/web"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("still holds images"));
+    ok(lading(&moto, &["delete-repo", "team-a/web", "--force"]));
     assert_eq!(ok(lading(&moto, &["--json", "repos"])).trim(), "[]");
 }
 

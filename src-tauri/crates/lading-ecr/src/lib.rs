@@ -1,6 +1,7 @@
 //! Amazon ECR's control plane for Lading, on `aws-sdk-ecr`. No Tauri types here: the app, the CLI
 //! and the tests against moto's ECR server all use it the same way.
 
+mod api_push;
 mod error;
 mod images;
 pub mod lifecycle;
@@ -9,6 +10,7 @@ pub mod profiles;
 mod repos;
 mod token;
 
+pub use api_push::EcrApiSink;
 pub use error::EcrError;
 pub use images::{DeleteReport, FetchedManifest, ImageDetail, ImageFailure, ImageRef};
 pub use repos::{Encryption, NewRepository, Repository, TagMutability};

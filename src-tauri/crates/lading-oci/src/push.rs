@@ -14,11 +14,11 @@ use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::cache::{BlobCache, CachedBlob};
 use crate::client::{manifest_from_bytes, RegistryClient, UploadMode};
-use crate::sink::{BlobSink, RegistrySink};
 use crate::digest::Digest;
 use crate::error::OciError;
 use crate::manifest::{media_types, Manifest, RawManifest};
 use crate::produce::{produce, ProduceMode};
+use crate::sink::{BlobSink, RegistrySink};
 use crate::source::{ArchiveImage, ArchiveLayer, Compression, FileRange, LayoutImage, SourceImage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -165,7 +165,8 @@ pub async fn push_image_to<S: BlobSink>(
         SourceImage::Layout(layout) => push_layout(&ctx, layout).await?,
     };
     if tags.is_empty() {
-        sink.put_manifest(manifest.digest.as_str(), &manifest).await?;
+        sink.put_manifest(manifest.digest.as_str(), &manifest)
+            .await?;
     }
     for tag in tags {
         sink.put_manifest(tag, &manifest).await?;
@@ -417,9 +418,13 @@ async fn push_archive_layer<S: BlobSink>(
     {
         if let Ok(digest) = hit.digest.parse::<Digest>() {
             if let Some(outcome) = reuse_blob(ctx, &digest, &hit).await? {
-                ctx.options
-                    .cache
-                    .record(registry, &layer.diff_id, cache_key, &hit, ctx.sink.repository());
+                ctx.options.cache.record(
+                    registry,
+                    &layer.diff_id,
+                    cache_key,
+                    &hit,
+                    ctx.sink.repository(),
+                );
                 ctx.emit(
                     index,
                     if outcome == BlobOutcome::Mounted {
@@ -447,9 +452,13 @@ async fn push_archive_layer<S: BlobSink>(
         media_type: media_type.to_owned(),
         repositories: Vec::new(),
     };
-    ctx.options
-        .cache
-        .record(registry, &layer.diff_id, cache_key, &cached, ctx.sink.repository());
+    ctx.options.cache.record(
+        registry,
+        &layer.diff_id,
+        cache_key,
+        &cached,
+        ctx.sink.repository(),
+    );
     ctx.emit(index, BlobState::Done, total, total);
     Ok(PushedBlob {
         digest: digest.to_string(),
@@ -466,8 +475,7 @@ async fn reuse_blob<S: BlobSink>(
     digest: &Digest,
     hit: &CachedBlob,
 ) -> Result<Option<BlobOutcome>, OciError> {
-    if ctx.sink.blob_exists(digest).await?
-    {
+    if ctx.sink.blob_exists(digest).await? {
         return Ok(Some(BlobOutcome::Existed));
     }
     for from in hit
@@ -495,8 +503,7 @@ async fn push_small_blob<S: BlobSink>(
         .map_err(|_| OciError::Cancelled)?;
     let size = data.len() as u64;
     ctx.emit(index, BlobState::Checking, 0, size);
-    let outcome = if ctx.sink.blob_exists(digest).await?
-    {
+    let outcome = if ctx.sink.blob_exists(digest).await? {
         BlobOutcome::Existed
     } else {
         ctx.sink.upload_bytes(digest, data).await?;
@@ -568,7 +575,9 @@ async fn push_layout<S: BlobSink>(
     // Child manifests by digest before the index that names them.
     if images.len() > 1 || image.root.is_index() {
         for manifest in &images {
-            ctx.sink.put_manifest(manifest.digest.as_str(), manifest).await?;
+            ctx.sink
+                .put_manifest(manifest.digest.as_str(), manifest)
+                .await?;
         }
     }
     Ok((image.root.clone(), blobs))
@@ -602,8 +611,7 @@ async fn push_stored_blob<S: BlobSink>(
         .await
         .map_err(|_| OciError::Cancelled)?;
     ctx.emit(index, BlobState::Checking, 0, range.len);
-    if ctx.sink.blob_exists(digest).await?
-    {
+    if ctx.sink.blob_exists(digest).await? {
         ctx.emit(index, BlobState::Exists, range.len, range.len);
         return Ok(PushedBlob {
             digest: digest.to_string(),

@@ -23,11 +23,27 @@ pub trait BlobSink: Sync {
     fn repository(&self) -> &str;
     fn blob_exists(&self, digest: &Digest) -> impl Future<Output = Result<bool, OciError>> + Send;
     /// Links a blob another repository of the same registry has; `false` if refused.
-    fn mount(&self, digest: &Digest, from: &str) -> impl Future<Output = Result<bool, OciError>> + Send;
-    fn upload_bytes(&self, digest: &Digest, data: Bytes) -> impl Future<Output = Result<(), OciError>> + Send;
-    fn upload_stream(&self, chunks: Chunks, digest: DigestPromise) -> impl Future<Output = Result<Digest, OciError>> + Send;
+    fn mount(
+        &self,
+        digest: &Digest,
+        from: &str,
+    ) -> impl Future<Output = Result<bool, OciError>> + Send;
+    fn upload_bytes(
+        &self,
+        digest: &Digest,
+        data: Bytes,
+    ) -> impl Future<Output = Result<(), OciError>> + Send;
+    fn upload_stream(
+        &self,
+        chunks: Chunks,
+        digest: DigestPromise,
+    ) -> impl Future<Output = Result<Digest, OciError>> + Send;
     /// Stores a manifest under a tag or its digest.
-    fn put_manifest(&self, reference: &str, manifest: &RawManifest) -> impl Future<Output = Result<Digest, OciError>> + Send;
+    fn put_manifest(
+        &self,
+        reference: &str,
+        manifest: &RawManifest,
+    ) -> impl Future<Output = Result<Digest, OciError>> + Send;
 }
 
 /// The distribution API of a registry.
@@ -47,24 +63,44 @@ impl BlobSink for RegistrySink<'_> {
     }
 
     async fn blob_exists(&self, digest: &Digest) -> Result<bool, OciError> {
-        Ok(self.client.blob_exists(self.repository, digest).await?.is_some())
+        Ok(self
+            .client
+            .blob_exists(self.repository, digest)
+            .await?
+            .is_some())
     }
 
     async fn mount(&self, digest: &Digest, from: &str) -> Result<bool, OciError> {
-        Ok(self.client.mount_blob(self.repository, digest, from).await? == MountOutcome::Mounted)
+        Ok(self
+            .client
+            .mount_blob(self.repository, digest, from)
+            .await?
+            == MountOutcome::Mounted)
     }
 
     async fn upload_bytes(&self, digest: &Digest, data: Bytes) -> Result<(), OciError> {
-        self.client.push_blob_bytes(self.repository, digest, data).await
+        self.client
+            .push_blob_bytes(self.repository, digest, data)
+            .await
     }
 
-    async fn upload_stream(&self, chunks: Chunks, digest: DigestPromise) -> Result<Digest, OciError> {
+    async fn upload_stream(
+        &self,
+        chunks: Chunks,
+        digest: DigestPromise,
+    ) -> Result<Digest, OciError> {
         self.client
             .push_blob_stream(self.repository, chunks, digest, self.upload_mode)
             .await
     }
 
-    async fn put_manifest(&self, reference: &str, manifest: &RawManifest) -> Result<Digest, OciError> {
-        self.client.put_manifest(self.repository, reference, manifest).await
+    async fn put_manifest(
+        &self,
+        reference: &str,
+        manifest: &RawManifest,
+    ) -> Result<Digest, OciError> {
+        self.client
+            .put_manifest(self.repository, reference, manifest)
+            .await
     }
 }
