@@ -243,3 +243,41 @@ fn bad_sources_and_destinations_fail_with_one_line() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_mapped_registry_host_reaches_another_endpoint_under_its_own_name() {
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    images::write_oci_layout(dir.path(), "v1", "mapped\n");
+    let src = format!("oci:{}:v1", dir.path().display());
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--dest-tls-verify=false",
+        &src,
+        &format!("docker://{}/ns/app:v1", registry.host()),
+    ]);
+
+    // An ECR-looking host that does not exist, mapped onto the local registry.
+    let fake = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(["tags", &format!("{fake}/ns/app")])
+        .env(
+            "LADING_REGISTRY_MAP",
+            format!(
+                "other.example.com=http://127.0.0.1:1, {fake}={}",
+                registry.url()
+            ),
+        )
+        .env("DOCKER_CONFIG", "/nonexistent/lading-test")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "v1\n");
+}

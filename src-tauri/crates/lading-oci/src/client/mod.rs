@@ -76,7 +76,10 @@ impl RegistryClient {
             input: registry.to_owned(),
             reason,
         };
-        let with_scheme = if registry.contains("://") {
+        let mapped = mapped_endpoint(registry.trim_end_matches('/'));
+        let with_scheme = if let Some(url) = &mapped {
+            url.clone()
+        } else if registry.contains("://") {
             registry.to_owned()
         } else {
             let host = registry.trim_end_matches('/');
@@ -94,9 +97,11 @@ impl RegistryClient {
         if base.host_str().is_none() || base.path() != "/" || base.query().is_some() {
             return Err(invalid("expected host[:port] with no path".to_owned()));
         }
-        let host_port = match base.port() {
-            Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
-            None => base.host_str().unwrap_or_default().to_owned(),
+        // A mapped registry keeps its own name (credentials and caches are keyed by it).
+        let host_port = match (&mapped, base.port()) {
+            (Some(_), _) => registry.trim_end_matches('/').to_owned(),
+            (None, Some(port)) => format!("{}:{port}", base.host_str().unwrap_or_default()),
+            (None, None) => base.host_str().unwrap_or_default().to_owned(),
         };
         let http = reqwest::Client::builder()
             .user_agent(concat!("lading/", env!("CARGO_PKG_VERSION")))
@@ -561,6 +566,16 @@ fn bearer_header(token: &Secret) -> Option<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
     value.set_sensitive(true);
     Some(value)
+}
+
+/// `LADING_REGISTRY_MAP="host[:port]=URL,…"` sends a registry's traffic to another URL — for an
+/// emulator whose advertised endpoint is not reachable (moto's ECR proxyEndpoint), or a mirror.
+fn mapped_endpoint(registry: &str) -> Option<String> {
+    let map = std::env::var("LADING_REGISTRY_MAP").ok()?;
+    map.split(',').find_map(|entry| {
+        let (host, url) = entry.trim().split_once('=')?;
+        (host.trim() == registry).then(|| url.trim().trim_end_matches('/').to_owned())
+    })
 }
 
 fn is_loopback(host_port: &str) -> bool {
