@@ -224,6 +224,11 @@ async fn preview(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64),
     };
+    let live_repository = if images.is_none() {
+        repository.clone()
+    } else {
+        None
+    };
     let images = match (images, repository, client) {
         (Some(file), _, _) => images_from_describe_json(&read_file(&file)?)?,
         (None, Some(repository), Some(client)) => client
@@ -247,6 +252,44 @@ async fn preview(
         }
     };
     let verdicts = policy.evaluate(&images, now);
+    // Beside our answer, ECR's own when previewing live: any disagreement is flagged.
+    let server = match (client, &live_repository) {
+        (Some(client), Some(repository)) => Some(
+            client
+                .server_lifecycle_preview(
+                    repository,
+                    &policy.to_json(),
+                    std::time::Duration::from_secs(60),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    let disagreements: Vec<String> = match &server {
+        Some(Ok(results)) => verdicts
+            .iter()
+            .filter(|v| {
+                let ours = !matches!(v.outcome, Outcome::Kept { .. });
+                let theirs = results
+                    .iter()
+                    .any(|r| r.digest == v.digest && r.action.is_some());
+                ours != theirs
+            })
+            .map(|v| v.digest.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    match &server {
+        Some(Err(e)) => {
+            eprintln!("server-side preview unavailable here ({e}); showing the local evaluation")
+        }
+        Some(Ok(_)) if disagreements.is_empty() => eprintln!("ECR's own preview agrees"),
+        Some(Ok(_)) => eprintln!(
+            "ECR's own preview DISAGREES on: {}",
+            disagreements.join(", ")
+        ),
+        None => {}
+    }
     let action_of = |priority: i64| {
         policy
             .rules
@@ -271,7 +314,15 @@ async fn preview(
                 })),
             }
         }
-        print_json(&serde_json::json!({ "expiring": expiring, "kept": kept }));
+        let mut out = serde_json::json!({ "expiring": expiring, "kept": kept });
+        match &server {
+            Some(Ok(_)) => out["serverDisagreements"] = serde_json::json!(disagreements),
+            Some(Err(e)) => {
+                out["serverPreview"] = serde_json::json!({ "unavailable": e.to_string() })
+            }
+            None => {}
+        }
+        print_json(&out);
         return Ok(());
     }
     println!("{:<20} {:<30} RESULT", "IMAGE", "TAGS");
