@@ -27,6 +27,8 @@ pub struct EcrArgs {
 enum EcrCommand {
     /// The AWS profiles in ~/.aws/config and ~/.aws/credentials (names and kinds, no secrets).
     Profiles,
+    /// The registry the profile and region lead to: account ID and registry URL.
+    Registry,
     /// List the repositories of the registry.
     Repos,
     /// Create a repository.
@@ -407,6 +409,17 @@ pub async fn run(args: EcrArgs, json: bool) -> Result<(), Failure> {
     .await?;
     match args.command {
         EcrCommand::Profiles => unreachable!("handled above"),
+        EcrCommand::Registry => {
+            let registry = client.registry().await?;
+            if json {
+                print_json(&registry);
+            } else {
+                println!(
+                    "account {}  region {}  {}",
+                    registry.account, registry.region, registry.url
+                );
+            }
+        }
         EcrCommand::Repos => {
             let repos = client.list_repositories().await?;
             if json {

@@ -228,6 +228,7 @@ fn profiles_are_listed_without_secrets() {
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_lading"))
         .args(["--json", "ecr", "profiles"])
+        .env_remove("AWS_ACCESS_KEY_ID")
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .output()

@@ -28,6 +28,15 @@ pub struct EcrTarget {
     pub endpoint_url: Option<String>,
 }
 
+/// An ECR registry: one account in one region.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RegistryInfo {
+    pub account: String,
+    pub region: String,
+    /// `https://<account>.dkr.ecr.<region>.amazonaws.com`
+    pub url: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct EcrClient {
     pub(crate) sdk: aws_sdk_ecr::Client,
@@ -57,6 +66,30 @@ impl EcrClient {
             ));
         }
         Ok(Self::from_sdk_config(&config))
+    }
+
+    /// The registry these credentials and region lead to: account ID and registry URL.
+    pub async fn registry(&self) -> Result<RegistryInfo, EcrError> {
+        let out = self
+            .sdk
+            .describe_registry()
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        let account = out.registry_id.ok_or_else(|| {
+            EcrError::Unexpected("DescribeRegistry returned no registry ID".into())
+        })?;
+        let region = self
+            .sdk
+            .config()
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        Ok(RegistryInfo {
+            url: profiles::registry_url(&account, &region),
+            account,
+            region,
+        })
     }
 
     pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Self {
