@@ -12,7 +12,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use humansize::{format_size, BINARY};
 use lading_oci::cache::BlobCache;
-use lading_oci::credentials::{ChainProvider, CredentialProvider, DockerConfig};
+use lading_oci::credentials::{ChainProvider, CredentialProvider, DockerConfig, KeychainLogins};
 use lading_oci::push::{push_image, BlobOutcome, LayerCompression, PushOptions};
 use lading_oci::source::{Source, SourceImage};
 use lading_oci::{ClientOptions, Credentials, Reference, RegistryClient};
@@ -85,6 +85,21 @@ enum Command {
         #[command(flatten)]
         conn: Connection,
     },
+    /// Check credentials against a registry and keep them in the OS keychain.
+    Login {
+        /// host[:port]
+        registry: String,
+        #[arg(long, short = 'u')]
+        username: String,
+        /// Read the password from standard input (else from LADING_PASSWORD).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Use plain HTTP for a non-loopback registry.
+        #[arg(long)]
+        insecure: bool,
+    },
+    /// Remove a registry's login from the OS keychain.
+    Logout { registry: String },
     /// List the repositories of a registry (`/v2/_catalog`, every page).
     Repos {
         /// host[:port]
@@ -197,6 +212,7 @@ impl Connection {
         };
         let mut providers: Vec<Arc<dyn CredentialProvider>> = Vec::new();
         if credentials.is_none() {
+            providers.push(Arc::new(KeychainLogins));
             if let Some((_, region)) = lading_ecr::parse_ecr_host(registry) {
                 let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
                     profile: std::env::var("AWS_PROFILE").ok(),
@@ -703,6 +719,59 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             conn,
         } => inspect(cli.json, reference, config, raw, platform, conn).await?,
         Command::Rm { reference, conn } => rm(cli.json, reference, conn).await?,
+        Command::Login {
+            registry,
+            username,
+            password_stdin,
+            insecure,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                std::env::var("LADING_PASSWORD").map_err(|_| {
+                    Failure::usage(
+                        "give the password on stdin with --password-stdin, or in LADING_PASSWORD"
+                            .into(),
+                    )
+                })?
+            };
+            let credentials = Credentials {
+                username,
+                password: Secret::from(password),
+            };
+            // Only credentials the registry accepts are kept.
+            let client = RegistryClient::new(
+                &registry,
+                ClientOptions {
+                    credentials: Some(credentials.clone()),
+                    insecure,
+                    ..Default::default()
+                },
+            )?;
+            client.ping().await?;
+            KeychainLogins
+                .store(client.registry(), &credentials)
+                .map_err(|e| Failure {
+                    code: e.code(),
+                    message: e.to_string(),
+                })?;
+            if !cli.json {
+                println!("logged in to {}", client.registry());
+            }
+        }
+        Command::Logout { registry } => {
+            KeychainLogins.forget(&registry).map_err(|e| Failure {
+                code: e.code(),
+                message: e.to_string(),
+            })?;
+            if !cli.json {
+                println!("logged out of {registry}");
+            }
+        }
         Command::Repos { registry, conn } => {
             let repos = conn.client(&registry).await?.catalog().await?;
             print_list(&repos, cli.json);
@@ -722,6 +791,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Without a keychain (a headless box) logins are simply not found; everything else works.
+    let _ = lading_secrets::use_os_store();
     let json = cli.json;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

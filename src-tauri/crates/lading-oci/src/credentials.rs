@@ -40,6 +40,73 @@ impl CredentialProvider for ChainProvider {
     }
 }
 
+/// The keychain service under which registry logins are stored (account = registry host).
+pub const KEYCHAIN_SERVICE: &str = "lading-registry";
+
+#[derive(serde::Serialize, Deserialize)]
+struct StoredLogin {
+    username: String,
+    password: String,
+}
+
+/// Registry logins kept in the OS keychain: username and password together, per registry host.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeychainLogins;
+
+impl KeychainLogins {
+    pub fn store(
+        &self,
+        registry: &str,
+        credentials: &Credentials,
+    ) -> Result<(), lading_secrets::SecretsError> {
+        let value = serde_json::to_string(&StoredLogin {
+            username: credentials.username.clone(),
+            password: credentials.password.expose().to_owned(),
+        })
+        .expect("login serialises");
+        lading_secrets::Keychain.set(KEYCHAIN_SERVICE, registry, &Secret::from(value))
+    }
+
+    pub fn forget(&self, registry: &str) -> Result<(), lading_secrets::SecretsError> {
+        lading_secrets::Keychain.delete(KEYCHAIN_SERVICE, registry)
+    }
+
+    /// The stored login; `None` when there is none or no keychain is available at all.
+    pub fn lookup(&self, registry: &str) -> Result<Option<Credentials>, OciError> {
+        match lading_secrets::Keychain.get(KEYCHAIN_SERVICE, registry) {
+            Ok(secret) => {
+                let login: StoredLogin = serde_json::from_str(secret.expose()).map_err(|_| {
+                    OciError::Io(format!(
+                        "the keychain entry for {registry} is not a Lading login"
+                    ))
+                })?;
+                Ok(Some(Credentials {
+                    username: login.username,
+                    password: Secret::from(login.password),
+                }))
+            }
+            Err(lading_secrets::SecretsError::NotFound { .. }) => Ok(None),
+            Err(lading_secrets::SecretsError::Unavailable(why)) => {
+                tracing::debug!("no keychain: {why}");
+                Ok(None)
+            }
+            Err(e) => Err(OciError::Io(e.to_string())),
+        }
+    }
+}
+
+impl CredentialProvider for KeychainLogins {
+    fn credentials<'a>(&'a self, registry: &'a str) -> CredentialFuture<'a> {
+        let registry = registry.to_owned();
+        Box::pin(async move {
+            // Keychain calls may block on D-Bus.
+            tokio::task::spawn_blocking(move || KeychainLogins.lookup(&registry))
+                .await
+                .map_err(|e| OciError::Io(e.to_string()))?
+        })
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct DockerConfigFile {
     #[serde(default)]

@@ -78,6 +78,24 @@ impl SecretsError {
     }
 }
 
+/// Makes the OS credential store the default for [`Keychain`]: the Secret Service (GNOME Keyring,
+/// KWallet) on Linux. Call once at start-up; tests install `keyring_core::mock::Store` instead.
+pub fn use_os_store() -> Result<(), SecretsError> {
+    #[cfg(target_os = "linux")]
+    {
+        let store = zbus_secret_service_keyring_store::Store::new()
+            .map_err(|e| SecretsError::Unavailable(e.to_string()))?;
+        keyring_core::set_default_store(store);
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err(SecretsError::Unavailable(
+            "the OS keychain is not connected on this platform yet".to_owned(),
+        ))
+    }
+}
+
 /// The OS credential store, addressed by service (e.g. `lading:registry.example.com`) and account.
 ///
 /// Which store backs it is decided once at start-up with `keyring_core::set_default_store`; tests
