@@ -6,7 +6,15 @@ fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"])),
+            .app_manifest(tauri_build::AppManifest::new().commands(&[
+                "app_info",
+                "list_registries",
+                "add_oci_registry",
+                "add_ecr_registry",
+                "remove_registry",
+                "check_registry",
+                "aws_profiles",
+            ])),
     )
     .expect("tauri-build failed");
 }

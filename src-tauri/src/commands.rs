@@ -9,3 +9,53 @@ pub fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
         arch: std::env::consts::ARCH.to_owned(),
     })
 }
+
+use tauri::State;
+
+use crate::ipc::{
+    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
+};
+use crate::registries::{self, AppState};
+
+#[tauri::command]
+pub async fn list_registries(state: State<'_, AppState>) -> Result<RegistryList, IpcError> {
+    registries::list(&state).await
+}
+
+#[tauri::command]
+pub async fn add_oci_registry(
+    state: State<'_, AppState>,
+    request: AddOciRegistry,
+) -> Result<RegistryView, IpcError> {
+    registries::add_oci(&state, request).await
+}
+
+#[tauri::command]
+pub async fn add_ecr_registry(
+    state: State<'_, AppState>,
+    request: AddEcrRegistry,
+) -> Result<RegistryView, IpcError> {
+    registries::add_ecr(&state, request).await
+}
+
+#[tauri::command]
+pub async fn remove_registry(
+    state: State<'_, AppState>,
+    id: String,
+    forget_credentials: bool,
+) -> Result<(), IpcError> {
+    registries::remove(&state, &id, forget_credentials).await
+}
+
+#[tauri::command]
+pub async fn check_registry(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<ConnectionStatus, IpcError> {
+    registries::check(&state, &id).await
+}
+
+#[tauri::command]
+pub fn aws_profiles() -> Vec<AwsProfile> {
+    registries::aws_profiles()
+}

@@ -51,7 +51,17 @@ pub struct AppInfo {
 /// The TypeScript declarations for every IPC type, in a stable order.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::default();
-    let decls = [IpcError::decl(&cfg), AppInfo::decl(&cfg)];
+    let decls = [
+        IpcError::decl(&cfg),
+        AppInfo::decl(&cfg),
+        RegistryView::decl(&cfg),
+        RegistryList::decl(&cfg),
+        ConnectionStatus::decl(&cfg),
+        OciAuthInput::decl(&cfg),
+        AddOciRegistry::decl(&cfg),
+        AddEcrRegistry::decl(&cfg),
+        AwsProfile::decl(&cfg),
+    ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by `./dev bindings`. Do not edit by hand.\n",
     );
@@ -62,4 +72,74 @@ pub fn typescript_bindings() -> String {
         out.push('\n');
     }
     out
+}
+
+/// A registry as the sidebar shows it. Never carries a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RegistryView {
+    pub id: String,
+    pub name: String,
+    /// `oci` or `ecr`.
+    pub kind: String,
+    /// `host[:port]` for OCI registries, the registry host for ECR once known.
+    pub address: Option<String>,
+    /// `anonymous`, `keychain`, `docker_login` (OCI) or `aws` (ECR).
+    pub auth: String,
+    pub username: Option<String>,
+    pub insecure: bool,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RegistryList {
+    pub registries: Vec<RegistryView>,
+    /// Hosts with a docker login that are not in the list yet (offered as one-click adds).
+    pub docker_logins: Vec<String>,
+    /// Said once, e.g. when an unreadable settings file was moved aside.
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ConnectionStatus {
+    /// `connected`, `auth_needed`, `unreachable` or `error`.
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+/// How to sign in to an OCI registry being added. The password travels UI → backend once and
+/// goes straight into the keychain.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct OciAuthInput {
+    /// `anonymous`, `password` or `docker_login`.
+    pub mode: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct AddOciRegistry {
+    pub address: String,
+    pub auth: OciAuthInput,
+    pub insecure: bool,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct AddEcrRegistry {
+    pub profile: Option<String>,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AwsProfile {
+    pub name: String,
+    pub kind: String,
+    pub region: Option<String>,
+}
+
+impl From<lading_config::ConfigError> for IpcError {
+    fn from(e: lading_config::ConfigError) -> Self {
+        Self::new(e.code(), e.to_string())
+    }
 }

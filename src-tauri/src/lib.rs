@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod ipc;
+pub mod registries;
 
 use tracing_subscriber::EnvFilter;
 
@@ -14,8 +15,35 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
+    if let Err(e) = lading_secrets::use_os_store() {
+        tracing::warn!("no OS keychain: {e}; registry passwords cannot be kept");
+    }
+    let config = match lading_config::ConfigStore::load(&lading_config::config_dir()) {
+        Ok(config) => config,
+        Err(e) => {
+            // A settings file from a newer Lading is never overwritten: work from a scratch copy.
+            tracing::error!("{e}");
+            let scratch =
+                std::env::temp_dir().join(format!("lading-settings-{}", std::process::id()));
+            lading_config::ConfigStore::load(&scratch).expect("an empty scratch settings dir loads")
+        }
+    };
+    let state = registries::AppState::new(
+        config,
+        lading_oci::credentials::DockerConfig::default_location(),
+    );
+
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_registries,
+            commands::add_oci_registry,
+            commands::add_ecr_registry,
+            commands::remove_registry,
+            commands::check_registry,
+            commands::aws_profiles,
+        ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");
 }

@@ -3,3 +3,45 @@
 export type IpcError = { code: string, message: string, };
 
 export type AppInfo = { name: string, version: string, os: string, arch: string, };
+
+export type RegistryView = { id: string, name: string, 
+/**
+ * `oci` or `ecr`.
+ */
+kind: string, 
+/**
+ * `host[:port]` for OCI registries, the registry host for ECR once known.
+ */
+address: string | null, 
+/**
+ * `anonymous`, `keychain`, `docker_login` (OCI) or `aws` (ECR).
+ */
+auth: string, username: string | null, insecure: boolean, profile: string | null, region: string | null, account: string | null, };
+
+export type RegistryList = { registries: Array<RegistryView>, 
+/**
+ * Hosts with a docker login that are not in the list yet (offered as one-click adds).
+ */
+docker_logins: Array<string>, 
+/**
+ * Said once, e.g. when an unreadable settings file was moved aside.
+ */
+notice: string | null, };
+
+export type ConnectionStatus = { 
+/**
+ * `connected`, `auth_needed`, `unreachable` or `error`.
+ */
+state: string, reason: string | null, };
+
+export type OciAuthInput = { 
+/**
+ * `anonymous`, `password` or `docker_login`.
+ */
+mode: string, username: string | null, password: string | null, };
+
+export type AddOciRegistry = { address: string, auth: OciAuthInput, insecure: boolean, };
+
+export type AddEcrRegistry = { profile: string | null, region: string, };
+
+export type AwsProfile = { name: string, kind: string, region: string | null, };

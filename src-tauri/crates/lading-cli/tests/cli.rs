@@ -113,6 +113,8 @@ fn push_pull_copy_inspect_rm_from_the_command_line() {
         &[
             "--json",
             "push",
+            "--chunk-size",
+            "1",
             "--image",
             "web/app:1.4",
             archive,

@@ -37,6 +37,16 @@ fn ecr_verbs_work_end_to_end() {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
 
+    let registry: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "registry"]))).unwrap();
+    assert_eq!(registry["region"], "us-east-1");
+    let account = registry["account"].as_str().unwrap().to_owned();
+    assert_eq!(account.len(), 12, "{registry}");
+    assert_eq!(
+        registry["url"],
+        format!("https://{account}.dkr.ecr.us-east-1.amazonaws.com")
+    );
+
     let uri = ok(lading(
         &moto,
         &[
@@ -243,4 +253,20 @@ fn profiles_are_listed_without_secrets() {
             {"name":"dev","kind":"sso","region":"eu-west-1"}
         ])
     );
+
+    // Credentials in the environment come first: they win over every profile.
+    let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(["--json", "ecr", "profiles"])
+        .env("AWS_ACCESS_KEY_ID", "AKIAENV")
+        .env("AWS_REGION", "ap-south-1")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .output()
+        .unwrap();
+    let profiles: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        profiles[0],
+        serde_json::json!({"name": "(environment)", "kind": "env", "region": "ap-south-1"})
+    );
+    assert_eq!(profiles.as_array().unwrap().len(), 3);
 }

@@ -14,7 +14,9 @@ pub const VERSION: u32 = 1;
 pub enum OciAuth {
     Anonymous,
     /// Username and password in the OS keychain (service `lading-registry`, account = address).
-    Keychain { username: String },
+    Keychain {
+        username: String,
+    },
     /// Whatever `~/.docker/config.json` has for the host.
     DockerLogin,
 }
@@ -53,7 +55,9 @@ impl RegistryEntry {
     pub fn id_for(kind: &RegistryKind) -> String {
         match kind {
             RegistryKind::Oci { address, .. } => format!("oci:{address}"),
-            RegistryKind::Ecr { profile, region, .. } => {
+            RegistryKind::Ecr {
+                profile, region, ..
+            } => {
                 format!("ecr:{}@{region}", profile.as_deref().unwrap_or("default"))
             }
         }
@@ -73,7 +77,9 @@ pub enum ConfigError {
     Duplicate(String),
     #[error("no registry {0}")]
     UnknownRegistry(String),
-    #[error("settings file {path} was written by a newer Lading (version {found}); not touching it")]
+    #[error(
+        "settings file {path} was written by a newer Lading (version {found}); not touching it"
+    )]
     NewerVersion { path: String, found: u32 },
     #[error("cannot write the settings file {path}: {reason}")]
     Write { path: String, reason: String },
@@ -239,19 +245,30 @@ mod tests {
                 false,
             )
             .unwrap();
-        let err = store.upsert(oci("registry.example.com"), false).unwrap_err();
+        let err = store
+            .upsert(oci("registry.example.com"), false)
+            .unwrap_err();
         assert_eq!(err.code(), "duplicate_registry");
 
         let again = ConfigStore::load(dir.path()).unwrap();
         assert_eq!(again.registries().len(), 2);
-        assert_eq!(again.get("ecr:dev@eu-west-1").unwrap().name, "dev eu-west-1");
+        assert_eq!(
+            again.get("ecr:dev@eu-west-1").unwrap().name,
+            "dev eu-west-1"
+        );
         let text = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
-        assert!(text.contains("\"version\": 1") && text.contains("\"mode\": \"keychain\""), "{text}");
+        assert!(
+            text.contains("\"version\": 1") && text.contains("\"mode\": \"keychain\""),
+            "{text}"
+        );
         assert!(!dir.path().join("settings.json.tmp").exists());
 
         let mut again = again;
         again.remove("oci:registry.example.com").unwrap();
-        assert_eq!(again.remove("oci:registry.example.com").unwrap_err().code(), "unknown_registry");
+        assert_eq!(
+            again.remove("oci:registry.example.com").unwrap_err().code(),
+            "unknown_registry"
+        );
         assert_eq!(ConfigStore::load(dir.path()).unwrap().registries().len(), 1);
     }
 
@@ -264,8 +281,18 @@ mod tests {
         assert_eq!(std::fs::read(&aside).unwrap(), b"{ not json");
         assert!(store.registries().is_empty());
 
-        std::fs::write(dir.path().join(FILE_NAME), br#"{"version": 99, "registries": []}"#).unwrap();
-        assert_eq!(ConfigStore::load(dir.path()).unwrap_err().code(), "settings_too_new");
-        assert!(dir.path().join(FILE_NAME).exists(), "a newer file is not touched");
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            br#"{"version": 99, "registries": []}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ConfigStore::load(dir.path()).unwrap_err().code(),
+            "settings_too_new"
+        );
+        assert!(
+            dir.path().join(FILE_NAME).exists(),
+            "a newer file is not touched"
+        );
     }
 }

@@ -10,7 +10,7 @@ pub enum EcrError {
     RepositoryNotFound(String),
     #[error("{0}")]
     RepositoryAlreadyExists(String),
-    #[error("repository {0} still holds images; delete them first, or force the deletion to delete them too")]
+    #[error("{0}")]
     RepositoryNotEmpty(String),
     #[error("image not found: {0}")]
     ImageNotFound(String),
@@ -57,6 +57,7 @@ impl EcrError {
                     "RepositoryAlreadyExistsException" => {
                         EcrError::RepositoryAlreadyExists(message)
                     }
+                    "RepositoryNotEmptyException" => EcrError::RepositoryNotEmpty(message),
                     "AccessDeniedException" => EcrError::AccessDenied(message),
                     "ImageNotFoundException" => EcrError::ImageNotFound(message),
                     "UnrecognizedClientException"

@@ -50,14 +50,32 @@ fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     sections
 }
 
-/// Every profile defined in the AWS config and credentials files, sorted by name.
+/// Every profile defined in the AWS config and credentials files, sorted by name, after an
+/// `(environment)` entry when `AWS_ACCESS_KEY_ID` is set.
 pub fn discover_profiles() -> Vec<ProfileInfo> {
     let read = |p: Option<PathBuf>| {
         p.and_then(|p| std::fs::read_to_string(p).ok())
             .unwrap_or_default()
     };
-    profiles_from(&read(config_path()), &read(credentials_path()))
+    let mut profiles = profiles_from(&read(config_path()), &read(credentials_path()));
+    // Credentials in the environment win over every profile, so they are listed first.
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty()) {
+        profiles.insert(
+            0,
+            ProfileInfo {
+                name: ENVIRONMENT.to_owned(),
+                kind: "env".to_owned(),
+                region: std::env::var("AWS_REGION")
+                    .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+                    .ok(),
+            },
+        );
+    }
+    profiles
 }
+
+/// The name under which credentials from the environment are listed.
+pub const ENVIRONMENT: &str = "(environment)";
 
 pub(crate) fn profiles_from(config: &str, credentials: &str) -> Vec<ProfileInfo> {
     let mut merged: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();

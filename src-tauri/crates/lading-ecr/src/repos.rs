@@ -259,7 +259,9 @@ impl EcrClient {
                 .await
                 .map_err(EcrError::from_sdk)?;
             if !images.image_ids.unwrap_or_default().is_empty() {
-                return Err(EcrError::RepositoryNotEmpty(name.to_owned()));
+                return Err(EcrError::RepositoryNotEmpty(format!(
+                    "repository {name} still holds images; delete them first, or force the deletion to delete them too"
+                )));
             }
         }
         self.sdk

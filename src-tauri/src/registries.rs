@@ -1,0 +1,365 @@
+//! The registries the user works with: adding (checked before saved; passwords straight into the
+//! keychain), listing with docker logins on offer, checking connections, removing. Plain async
+//! functions over [`AppState`], so they are tested without a window; the Tauri commands only
+//! forward to them.
+
+use std::sync::Arc;
+
+use lading_config::{ConfigStore, OciAuth, RegistryEntry, RegistryKind};
+use lading_oci::credentials::{CredentialProvider, DockerConfig, KeychainLogins};
+use lading_oci::{ClientOptions, Credentials, OciError, RegistryClient};
+use lading_secrets::Secret;
+use tokio::sync::Mutex;
+
+use crate::ipc::{
+    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, IpcError, RegistryList,
+    RegistryView,
+};
+
+pub struct AppState {
+    pub config: Mutex<ConfigStore>,
+    pub docker: Option<DockerConfig>,
+    notice: std::sync::Mutex<Option<String>>,
+}
+
+impl AppState {
+    pub fn new(config: ConfigStore, docker: Option<DockerConfig>) -> Self {
+        let notice = config.recovered_from.as_ref().map(|p| {
+            format!(
+                "Your settings file could not be read and was moved aside to {}; the registry list starts empty.",
+                p.display()
+            )
+        });
+        Self {
+            config: Mutex::new(config),
+            docker,
+            notice: std::sync::Mutex::new(notice),
+        }
+    }
+}
+
+fn view(entry: &RegistryEntry) -> RegistryView {
+    let base = RegistryView {
+        id: entry.id.clone(),
+        name: entry.name.clone(),
+        kind: String::new(),
+        address: None,
+        auth: String::new(),
+        username: None,
+        insecure: false,
+        profile: None,
+        region: None,
+        account: None,
+    };
+    match &entry.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+        } => RegistryView {
+            kind: "oci".into(),
+            address: Some(address.clone()),
+            auth: match auth {
+                OciAuth::Anonymous => "anonymous",
+                OciAuth::Keychain { .. } => "keychain",
+                OciAuth::DockerLogin => "docker_login",
+            }
+            .into(),
+            username: match auth {
+                OciAuth::Keychain { username } => Some(username.clone()),
+                _ => None,
+            },
+            insecure: *insecure,
+            ..base
+        },
+        RegistryKind::Ecr {
+            profile,
+            region,
+            account,
+        } => RegistryView {
+            kind: "ecr".into(),
+            address: account.as_ref().map(|a| {
+                lading_ecr::profiles::registry_url(a, region)
+                    .trim_start_matches("https://")
+                    .to_owned()
+            }),
+            auth: "aws".into(),
+            profile: profile.clone(),
+            region: Some(region.clone()),
+            account: account.clone(),
+            ..base
+        },
+    }
+}
+
+pub async fn list(state: &AppState) -> Result<RegistryList, IpcError> {
+    let config = state.config.lock().await;
+    let registries: Vec<RegistryView> = config.registries().iter().map(view).collect();
+    let added: Vec<&str> = registries
+        .iter()
+        .filter_map(|r| r.address.as_deref())
+        .collect();
+    let docker_logins = match &state.docker {
+        Some(docker) => docker
+            .registries()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|h| !added.contains(&h.as_str()))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(RegistryList {
+        registries,
+        docker_logins,
+        notice: state.notice.lock().expect("notice lock").take(),
+    })
+}
+
+/// Normalises what people paste: `https://host/`, `host:port/`, … → `host[:port]`.
+fn normalise_address(input: &str) -> Result<String, IpcError> {
+    let trimmed = input.trim();
+    let without_scheme = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .unwrap_or(trimmed)
+        .trim_end_matches('/');
+    if without_scheme.is_empty()
+        || without_scheme.contains('/')
+        || without_scheme.contains(char::is_whitespace)
+    {
+        return Err(IpcError::new(
+            "invalid_registry",
+            format!("{input:?} is not a registry address; expected host or host:port, e.g. registry.example.com"),
+        ));
+    }
+    Ok(without_scheme.to_owned())
+}
+
+fn connection_status(result: Result<(), OciError>) -> ConnectionStatus {
+    let (state, reason) = match result {
+        Ok(()) => ("connected", None),
+        Err(
+            e @ (OciError::AuthRequired { .. }
+            | OciError::Unauthorized { .. }
+            | OciError::Denied { .. }),
+        ) => ("auth_needed", Some(e.to_string())),
+        Err(e @ OciError::Unreachable { .. }) => ("unreachable", Some(e.to_string())),
+        Err(e) => ("error", Some(e.to_string())),
+    };
+    ConnectionStatus {
+        state: state.into(),
+        reason,
+    }
+}
+
+fn client_for(
+    address: &str,
+    auth: &OciAuth,
+    insecure: bool,
+    docker: Option<&DockerConfig>,
+) -> Result<RegistryClient, IpcError> {
+    let provider: Option<Arc<dyn CredentialProvider>> = match auth {
+        OciAuth::Anonymous => None,
+        OciAuth::Keychain { .. } => Some(Arc::new(KeychainLogins)),
+        OciAuth::DockerLogin => docker.map(|d| Arc::new(d.clone()) as Arc<dyn CredentialProvider>),
+    };
+    Ok(RegistryClient::new(
+        address,
+        ClientOptions {
+            provider,
+            insecure,
+            ..Default::default()
+        },
+    )?)
+}
+
+/// Adds an OCI registry after checking it answers with these credentials; a password goes into
+/// the keychain, never into the settings file.
+pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<RegistryView, IpcError> {
+    let address = normalise_address(&request.address)?;
+    let password = request.auth.password.map(Secret::from);
+    let auth = match request.auth.mode.as_str() {
+        "anonymous" => OciAuth::Anonymous,
+        "docker_login" => OciAuth::DockerLogin,
+        "password" => {
+            let username = request
+                .auth
+                .username
+                .filter(|u| !u.trim().is_empty())
+                .ok_or_else(|| {
+                    IpcError::new(
+                        "missing_username",
+                        "a username is needed to sign in with a password",
+                    )
+                })?;
+            OciAuth::Keychain { username }
+        }
+        other => {
+            return Err(IpcError::new(
+                "invalid_auth",
+                format!("unknown sign-in mode {other:?}"),
+            ))
+        }
+    };
+    // Check first: only a registry that answers (with these credentials) is added.
+    let probe = match (&auth, &password) {
+        (OciAuth::Keychain { username }, Some(password)) => RegistryClient::new(
+            &address,
+            ClientOptions {
+                credentials: Some(Credentials {
+                    username: username.clone(),
+                    password: password.clone(),
+                }),
+                insecure: request.insecure,
+                ..Default::default()
+            },
+        )?,
+        (OciAuth::Keychain { .. }, None) => {
+            return Err(IpcError::new(
+                "missing_password",
+                "a password (or token) is needed",
+            ))
+        }
+        _ => client_for(&address, &auth, request.insecure, state.docker.as_ref())?,
+    };
+    probe.ping().await?;
+    if let (OciAuth::Keychain { username }, Some(password)) = (&auth, password) {
+        let credentials = Credentials {
+            username: username.clone(),
+            password,
+        };
+        let registry = probe.registry().to_owned();
+        tokio::task::spawn_blocking(move || KeychainLogins.store(&registry, &credentials))
+            .await
+            .map_err(|e| IpcError::new("keychain_error", e.to_string()))??;
+    }
+    let kind = RegistryKind::Oci {
+        address: address.clone(),
+        auth,
+        insecure: request.insecure,
+    };
+    let entry = RegistryEntry {
+        id: RegistryEntry::id_for(&kind),
+        name: address,
+        kind,
+    };
+    let mut config = state.config.lock().await;
+    // Signing in again to a registry already listed updates it.
+    config.upsert(entry.clone(), true)?;
+    Ok(view(&entry))
+}
+
+pub async fn add_ecr(state: &AppState, request: AddEcrRegistry) -> Result<RegistryView, IpcError> {
+    let profile = request
+        .profile
+        .filter(|p| !p.is_empty() && p != lading_ecr::profiles::ENVIRONMENT);
+    let client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+        profile: profile.clone(),
+        region: Some(request.region.clone()),
+        endpoint_url: None,
+    })
+    .await?;
+    let registry = client.registry().await?;
+    let kind = RegistryKind::Ecr {
+        profile: profile.clone(),
+        region: request.region.clone(),
+        account: Some(registry.account.clone()),
+    };
+    let entry = RegistryEntry {
+        id: RegistryEntry::id_for(&kind),
+        name: format!(
+            "{} · {}",
+            profile.as_deref().unwrap_or("default"),
+            request.region
+        ),
+        kind,
+    };
+    state.config.lock().await.upsert(entry.clone(), true)?;
+    Ok(view(&entry))
+}
+
+/// Removes a registry from the list; with `forget_credentials`, its keychain login too.
+pub async fn remove(state: &AppState, id: &str, forget_credentials: bool) -> Result<(), IpcError> {
+    let removed = state.config.lock().await.remove(id)?;
+    if let (
+        true,
+        RegistryKind::Oci {
+            address,
+            auth: OciAuth::Keychain { .. },
+            ..
+        },
+    ) = (forget_credentials, &removed.kind)
+    {
+        let registry = address.clone();
+        tokio::task::spawn_blocking(move || KeychainLogins.forget(&registry))
+            .await
+            .map_err(|e| IpcError::new("keychain_error", e.to_string()))??;
+    }
+    Ok(())
+}
+
+pub async fn check(state: &AppState, id: &str) -> Result<ConnectionStatus, IpcError> {
+    let entry = state
+        .config
+        .lock()
+        .await
+        .get(id)
+        .cloned()
+        .ok_or_else(|| IpcError::new("unknown_registry", format!("no registry {id}")))?;
+    match entry.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+        } => {
+            let client = client_for(&address, &auth, insecure, state.docker.as_ref())?;
+            Ok(connection_status(client.ping().await))
+        }
+        RegistryKind::Ecr {
+            profile, region, ..
+        } => {
+            let result = async {
+                let client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+                    profile,
+                    region: Some(region),
+                    endpoint_url: None,
+                })
+                .await?;
+                client.registry().await
+            }
+            .await;
+            Ok(match result {
+                Ok(_) => ConnectionStatus {
+                    state: "connected".into(),
+                    reason: None,
+                },
+                Err(
+                    e @ (lading_ecr::EcrError::Credentials(_)
+                    | lading_ecr::EcrError::AccessDenied(_)),
+                ) => ConnectionStatus {
+                    state: "auth_needed".into(),
+                    reason: Some(e.to_string()),
+                },
+                Err(e @ lading_ecr::EcrError::Unreachable(_)) => ConnectionStatus {
+                    state: "unreachable".into(),
+                    reason: Some(e.to_string()),
+                },
+                Err(e) => ConnectionStatus {
+                    state: "error".into(),
+                    reason: Some(e.to_string()),
+                },
+            })
+        }
+    }
+}
+
+pub fn aws_profiles() -> Vec<AwsProfile> {
+    lading_ecr::profiles::discover_profiles()
+        .into_iter()
+        .map(|p| AwsProfile {
+            name: p.name,
+            kind: p.kind,
+            region: p.region,
+        })
+        .collect()
+}

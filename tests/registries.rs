@@ -1,0 +1,176 @@
+//! The app's registry list: checked before saved, passwords only in the keychain, surviving a
+//! restart; docker logins offered; ECR from an AWS profile (moto).
+
+use lading_app::ipc::{AddEcrRegistry, AddOciRegistry, OciAuthInput};
+use lading_app::registries::{self, AppState};
+use lading_config::ConfigStore;
+use lading_oci::credentials::{DockerConfig, KeychainLogins};
+use lading_testkit::{Moto, Registry};
+
+fn state(dir: &std::path::Path) -> AppState {
+    AppState::new(
+        ConfigStore::load(&dir.join("config")).unwrap(),
+        Some(DockerConfig::at(&dir.join("docker.json"))),
+    )
+}
+
+fn password(address: &str, user: &str, pw: &str) -> AddOciRegistry {
+    AddOciRegistry {
+        address: address.to_owned(),
+        auth: OciAuthInput {
+            mode: "password".into(),
+            username: Some(user.into()),
+            password: Some(pw.into()),
+        },
+        insecure: false,
+    }
+}
+
+#[tokio::test]
+async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
+    keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+    let private = Registry::start_with_htpasswd("dev", "s3cret-pw-42");
+    let open = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("docker.json"),
+        r#"{"auths":{"ghcr.example.com":{"auth":"dTpw"}}}"#,
+    )
+    .unwrap();
+    let app = state(dir.path());
+
+    // A wrong password is reported and nothing is kept.
+    let err = registries::add_oci(&app, password(&private.host(), "dev", "nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "unauthorized", "{}", err.message);
+    assert!(registries::list(&app).await.unwrap().registries.is_empty());
+    assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());
+
+    // The right one: listed, password in the keychain only.
+    let view = registries::add_oci(
+        &app,
+        password(
+            &format!("http://{}/", private.host()),
+            "dev",
+            "s3cret-pw-42",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (view.auth.as_str(), view.username.as_deref()),
+        ("keychain", Some("dev"))
+    );
+    assert_eq!(view.address.as_deref(), Some(private.host().as_str()));
+    let settings = std::fs::read_to_string(dir.path().join("config/settings.json")).unwrap();
+    assert!(!settings.contains("s3cret-pw-42"), "{settings}");
+    let serialized = serde_json::to_string(&registries::list(&app).await.unwrap()).unwrap();
+    assert!(
+        !serialized.contains("s3cret-pw-42"),
+        "no IPC payload carries the password"
+    );
+
+    let anonymous = AddOciRegistry {
+        address: open.host(),
+        auth: OciAuthInput {
+            mode: "anonymous".into(),
+            username: None,
+            password: None,
+        },
+        insecure: false,
+    };
+    registries::add_oci(&app, anonymous).await.unwrap();
+    let bad = AddOciRegistry {
+        address: "not a host/with path".into(),
+        auth: OciAuthInput {
+            mode: "anonymous".into(),
+            username: None,
+            password: None,
+        },
+        insecure: false,
+    };
+    assert_eq!(
+        registries::add_oci(&app, bad).await.unwrap_err().code,
+        "invalid_registry"
+    );
+    drop(app);
+
+    // "Restart": a fresh state from the same directory.
+    let app = state(dir.path());
+    let list = registries::list(&app).await.unwrap();
+    assert_eq!(list.registries.len(), 2);
+    assert_eq!(
+        list.docker_logins,
+        ["ghcr.example.com"],
+        "docker logins not yet added are offered"
+    );
+    let id = format!("oci:{}", private.host());
+    assert_eq!(
+        registries::check(&app, &id).await.unwrap().state,
+        "connected"
+    );
+
+    // Signed out of the keychain behind the app's back: the status says so.
+    KeychainLogins.forget(&private.host()).unwrap();
+    let status = registries::check(&app, &id).await.unwrap();
+    assert_eq!(status.state, "auth_needed", "{status:?}");
+    KeychainLogins
+        .store(
+            &private.host(),
+            &lading_oci::Credentials {
+                username: "dev".into(),
+                password: "s3cret-pw-42".into(),
+            },
+        )
+        .unwrap();
+
+    // Removing with "forget credentials" clears the keychain entry too.
+    registries::remove(&app, &id, true).await.unwrap();
+    assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());
+    assert_eq!(registries::list(&app).await.unwrap().registries.len(), 1);
+
+    // A stopped registry is "unreachable", with the reason.
+    drop(open);
+    let open_id = registries::list(&app).await.unwrap().registries[0]
+        .id
+        .clone();
+    let status = registries::check(&app, &open_id).await.unwrap();
+    assert_eq!(status.state, "unreachable");
+    assert!(status.reason.unwrap().contains("cannot reach"));
+
+    // ECR from an AWS profile in a temp credentials file, against moto.
+    let moto = Moto::start();
+    let credentials = dir.path().join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        "[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
+    std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
+    std::env::remove_var("AWS_ACCESS_KEY_ID");
+    assert!(registries::aws_profiles()
+        .iter()
+        .any(|p| p.name == "dev" && p.kind == "static"));
+    let ecr = registries::add_ecr(
+        &app,
+        AddEcrRegistry {
+            profile: Some("dev".into()),
+            region: "eu-central-1".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(ecr.kind, "ecr");
+    let account = ecr.account.clone().unwrap();
+    assert_eq!(
+        ecr.address,
+        Some(format!("{account}.dkr.ecr.eu-central-1.amazonaws.com"))
+    );
+    assert_eq!(
+        registries::check(&app, &ecr.id).await.unwrap().state,
+        "connected"
+    );
+}
