@@ -75,6 +75,19 @@ async function wd(base, method, path, body) {
   return json.value;
 }
 
+/** A real docker-registry on a free loopback port, for the app to connect to. */
+async function startRegistry(dir) {
+  const port = await freePort();
+  const config = join(dir, "registry.yml");
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "storage")}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
+  const proc = start("docker-registry", ["serve", config], "registry.log");
+  await waitFor("docker-registry", async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).ok, 20_000);
+  return { proc, host: `127.0.0.1:${port}` };
+}
+
 test("the app window opens and renders the shell", { timeout: 180_000 }, async () => {
   assert.ok(existsSync(app), `${app} is missing: run \`cargo build --bin lading-app\` first`);
   mkdirSync(outDir, { recursive: true });
@@ -88,6 +101,7 @@ test("the app window opens and renders the shell", { timeout: 180_000 }, async (
   const driver = start(findTauriDriver(), ["--port", String(port), "--native-port", String(nativePort)], "tauri-driver.log", env);
   const base = `http://127.0.0.1:${port}`;
   let session;
+  let registry;
   try {
     await waitFor("X display", () => existsSync(`/tmp/.X11-unix/X${display}`), 15_000);
     await waitFor("tauri-driver", async () => (await fetch(`${base}/status`)).ok, 30_000);
@@ -116,7 +130,37 @@ test("the app window opens and renders the shell", { timeout: 180_000 }, async (
     await sleep(300);
     const png = await wd(base, "GET", `${s}/screenshot`);
     writeFileSync(join(outDir, "shell.png"), Buffer.from(png, "base64"));
+
+    // Add a real registry through the real dialog; the backend checks it before keeping it.
+    registry = await startRegistry(home);
+    const click = async (css) => wd(base, "POST", `${s}/element/${Object.values(await find(css))[0]}/click`, {});
+    const type = async (css, text) =>
+      wd(base, "POST", `${s}/element/${Object.values(await find(css))[0]}/value`, { text });
+    await click(".add-button");
+    await waitFor("the add dialog", () => find('[role="dialog"] input'), 10_000);
+    await type('[role="dialog"] input', registry.host);
+    await click('[role="dialog"] button[type="submit"]');
+    await waitFor("the registry in the sidebar, connected", () => find(".registry .status-connected"), 20_000);
+    const listed = await wd(base, "POST", `${s}/execute/sync`, {
+      script: "return [...document.querySelectorAll('.registry .registry-name')].map((e) => e.textContent)",
+      args: [],
+    });
+    assert.deepEqual(listed, [registry.host]);
+    await sleep(300);
+    writeFileSync(join(outDir, "registry-added.png"), Buffer.from(await wd(base, "GET", `${s}/screenshot`), "base64"));
+
+    // Restart the app: the registry is still there and connects again.
+    await wd(base, "DELETE", s);
+    session = undefined;
+    const again = await wd(base, "POST", "/session", {
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: app } } },
+    });
+    session = again.sessionId;
+    const s2 = `/session/${session}`;
+    const find2 = (css) => wd(base, "POST", `${s2}/element`, { using: "css selector", value: css });
+    await waitFor("the registry after a restart", () => find2(".registry .status-connected"), 30_000);
   } finally {
+    registry?.proc.kill("SIGKILL");
     if (session) await wd(base, "DELETE", `/session/${session}`).catch(() => {});
     driver.kill("SIGTERM");
     await sleep(300);

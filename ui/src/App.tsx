@@ -1,25 +1,81 @@
-import { useEffect, useState } from "react";
-import { api, type AppInfo, type LadingError } from "./ipc";
+import { useCallback, useEffect, useState } from "react";
+import { api, type AppInfo, type ConnectionStatus, type LadingError, type RegistryList, type RegistryView } from "./ipc";
 import { Sidebar } from "./components/Sidebar";
+import { AddRegistryDialog } from "./components/AddRegistryDialog";
+import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
+
+type AddState = { address?: string } | null;
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
+  const [list, setList] = useState<RegistryList | null>(null);
+  const [statuses, setStatuses] = useState<Record<string, ConnectionStatus | undefined>>({});
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [adding, setAdding] = useState<AddState>(null);
+  const [removing, setRemoving] = useState<RegistryView | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const check = useCallback((registry: RegistryView) => {
+    setStatuses((s) => ({ ...s, [registry.id]: undefined }));
+    api.checkRegistry(registry.id).then(
+      (status) => setStatuses((s) => ({ ...s, [registry.id]: status })),
+      (e: LadingError) => setStatuses((s) => ({ ...s, [registry.id]: { state: "error", reason: e.message } })),
+    );
+  }, []);
+
+  const refresh = useCallback(() => {
+    api.listRegistries().then((l) => {
+      setList(l);
+      if (l.notice) setNotice(l.notice);
+      l.registries.forEach(check);
+    }, setError);
+  }, [check]);
 
   useEffect(() => {
     api.appInfo().then(setInfo, setError);
-  }, []);
+    refresh();
+  }, [refresh]);
+
+  const selected = list?.registries.find((r) => r.id === selectedId) ?? null;
 
   return (
     <div className="app" data-testid="app-shell">
-      <Sidebar info={info} backendError={error} />
+      <Sidebar
+        info={info}
+        backendError={error}
+        registries={list?.registries ?? []}
+        dockerLogins={list?.docker_logins ?? []}
+        statuses={statuses}
+        selectedId={selectedId}
+        onSelect={setSelectedId}
+        onAdd={(address) => setAdding({ address })}
+        onRemove={setRemoving}
+      />
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">
-          <h2>Repositories</h2>
+          <h2>{selected ? selected.name : "Repositories"}</h2>
         </div>
+        {notice && (
+          <div className="notice" role="status">
+            {notice}
+            <button className="link-button" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
         <div className="empty-state">
-          <p className="empty-title">Nothing selected</p>
-          <p>Select a registry in the sidebar to browse its repositories, tags and images.</p>
+          {selected ? (
+            <>
+              <p className="empty-title">{selected.name}</p>
+              <p>{statuses[selected.id]?.reason ?? "Repositories appear here."}</p>
+            </>
+          ) : (
+            <>
+              <p className="empty-title">Nothing selected</p>
+              <p>Select a registry in the sidebar to browse its repositories, tags and images.</p>
+            </>
+          )}
         </div>
       </main>
       <section className="pane detail-pane" aria-label="Details">
@@ -30,6 +86,32 @@ export function App() {
           <p>Select an image to see its manifest, config and layers.</p>
         </div>
       </section>
+      {adding && (
+        <AddRegistryDialog
+          initialAddress={adding.address}
+          initialMode={adding.address ? "docker_login" : "anonymous"}
+          onClose={() => setAdding(null)}
+          onAdded={(registry) => {
+            setAdding(null);
+            setSelectedId(registry.id);
+            refresh();
+          }}
+        />
+      )}
+      {removing && (
+        <RemoveRegistryDialog
+          registry={removing}
+          onClose={() => setRemoving(null)}
+          onConfirm={(forget) => {
+            const id = removing.id;
+            setRemoving(null);
+            api.removeRegistry(id, forget).then(() => {
+              if (selectedId === id) setSelectedId(null);
+              refresh();
+            }, setError);
+          }}
+        />
+      )}
     </div>
   );
 }

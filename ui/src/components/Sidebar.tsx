@@ -1,27 +1,100 @@
-import type { AppInfo, LadingError } from "../ipc";
+import type { AppInfo, ConnectionStatus, LadingError, RegistryView } from "../ipc";
 
 interface SidebarProps {
   info: AppInfo | null;
   backendError: LadingError | null;
+  registries: RegistryView[];
+  dockerLogins: string[];
+  statuses: Record<string, ConnectionStatus | undefined>;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onAdd: (address?: string) => void;
+  onRemove: (registry: RegistryView) => void;
 }
 
-export function Sidebar({ info, backendError }: SidebarProps) {
+const STATE_LABEL: Record<string, string> = {
+  connected: "Connected",
+  auth_needed: "Sign-in needed",
+  unreachable: "Unreachable",
+  error: "Error",
+};
+
+function StatusDot({ status }: { status: ConnectionStatus | undefined }) {
+  const state = status?.state ?? "checking";
+  const label = STATE_LABEL[state] ?? "Checking…";
+  const title = status?.reason ? `${label}: ${status.reason}` : label;
+  return <span className={`status-dot status-${state}`} title={title} aria-label={label} role="img" />;
+}
+
+function Group({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="sidebar-group">
+      <h2 className="section-title">{title}</h2>
+      <ul className="registry-list">{children}</ul>
+    </section>
+  );
+}
+
+export function Sidebar(props: SidebarProps) {
+  const { info, backendError, registries, dockerLogins, statuses, selectedId, onSelect, onAdd, onRemove } = props;
+  const ecr = registries.filter((r) => r.kind === "ecr");
+  const oci = registries.filter((r) => r.kind === "oci");
+
+  const item = (r: RegistryView) => (
+    <li key={r.id} className={r.id === selectedId ? "registry selected" : "registry"}>
+      <button
+        className="registry-button"
+        onClick={() => onSelect(r.id)}
+        aria-current={r.id === selectedId ? "true" : undefined}
+        title={r.address ?? r.name}
+      >
+        <StatusDot status={statuses[r.id]} />
+        <span className="registry-name">{r.name}</span>
+        {r.kind === "ecr" && r.account && <span className="registry-meta">{r.account}</span>}
+        {r.kind === "oci" && r.username && <span className="registry-meta">{r.username}</span>}
+      </button>
+      <button className="icon-button" onClick={() => onRemove(r)} aria-label={`Remove ${r.name}`} title="Remove…">
+        ×
+      </button>
+    </li>
+  );
+
   return (
     <nav className="pane sidebar" aria-label="Registries">
       <div className="brand">
         <img src="/icon.png" alt="" width={28} height={28} />
         <span className="brand-name">Lading</span>
+        <button className="add-button" onClick={() => onAdd()} title="Add a registry">
+          + Add
+        </button>
       </div>
       <div className="sidebar-body">
-        <h2 className="section-title">Registries</h2>
-        <div className="empty-state sidebar-empty" data-testid="registries-empty">
-          <p className="empty-title">No registries yet</p>
-          <p>
-            Add an Amazon ECR registry by choosing an AWS profile and region, or any OCI registry by
-            its URL (for example <code>registry.example.com</code> or <code>localhost:5000</code>).
-          </p>
-          <p>Image archives you open or drop on this window are listed under Local and work offline.</p>
-        </div>
+        {registries.length === 0 && (
+          <div className="empty-state sidebar-empty" data-testid="registries-empty">
+            <p className="empty-title">No registries yet</p>
+            <p>
+              Use <strong>+ Add</strong> to connect Amazon ECR with an AWS profile and region, or any OCI registry by
+              its address (for example <code>registry.example.com</code> or <code>localhost:5000</code>).
+            </p>
+            <p>Image archives you open or drop on this window are listed under Local and work offline.</p>
+          </div>
+        )}
+        {ecr.length > 0 && <Group title="Amazon ECR">{ecr.map(item)}</Group>}
+        {oci.length > 0 && <Group title="OCI registries">{oci.map(item)}</Group>}
+        {dockerLogins.length > 0 && (
+          <Group title="Docker logins">
+            {dockerLogins.map((host) => (
+              <li key={host} className="registry suggestion">
+                <span className="registry-name" title="Found in ~/.docker/config.json">
+                  {host}
+                </span>
+                <button className="link-button" onClick={() => onAdd(host)}>
+                  Add
+                </button>
+              </li>
+            ))}
+          </Group>
+        )}
       </div>
       <footer className="sidebar-footer" data-testid="backend-status">
         {backendError ? (

@@ -1,7 +1,16 @@
 // The one module in the UI that talks to Tauri. Everything else imports `api` from here, so
 // the rest of the UI is plain React that tests can drive with a mocked backend.
 import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, IpcError } from "./bindings";
+import type {
+  AddEcrRegistry,
+  AddOciRegistry,
+  AppInfo,
+  AwsProfile,
+  ConnectionStatus,
+  IpcError,
+  RegistryList,
+  RegistryView,
+} from "./bindings";
 
 export type * from "./bindings";
 
@@ -42,4 +51,13 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   appInfo: (): Promise<AppInfo> => call<AppInfo>("app_info"),
+  listRegistries: (): Promise<RegistryList> => call<RegistryList>("list_registries"),
+  addOciRegistry: (request: AddOciRegistry): Promise<RegistryView> =>
+    call<RegistryView>("add_oci_registry", { request }),
+  addEcrRegistry: (request: AddEcrRegistry): Promise<RegistryView> =>
+    call<RegistryView>("add_ecr_registry", { request }),
+  removeRegistry: (id: string, forgetCredentials: boolean): Promise<void> =>
+    call<void>("remove_registry", { id, forgetCredentials }),
+  checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
+  awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
 };

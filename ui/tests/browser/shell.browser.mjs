@@ -53,7 +53,10 @@ test("the shell renders in Chromium with the app's CSP and mocked IPC", { timeou
   const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
-    const mock = `{ app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }) }`;
+    const mock = `{
+      app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
+      list_registries: () => ({ registries: [], docker_logins: [], notice: null }),
+    }`;
     for (const scheme of ["light", "dark"]) {
       const { context, page, problems } = await openShell(browser, server, scheme, mock);
       assert.equal(await page.title(), "Lading");
@@ -86,11 +89,68 @@ test("a backend error is shown, not swallowed", { timeout: 30_000 }, async () =>
   const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
-    const mock = `{ app_info: () => { throw { code: "unreachable", message: "backend exploded" }; } }`;
+    const mock = `{
+      app_info: () => { throw { code: "unreachable", message: "backend exploded" }; },
+      list_registries: () => ({ registries: [], docker_logins: [], notice: null }),
+    }`;
     const { context, page } = await openShell(browser, server, "light", mock);
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 5000 });
     assert.match(await alert.innerText(), /backend exploded/);
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test("registries, their status and the add dialog", { timeout: 60_000 }, async () => {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    const mock = `{
+      app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
+      aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],
+      list_registries: () => ({
+        registries: [
+          { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", address: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            auth: "aws", username: null, insecure: false, profile: "dev", region: "eu-west-1", account: "123456789012" },
+          { id: "oci:registry.example.com", name: "registry.example.com", kind: "oci", address: "registry.example.com",
+            auth: "keychain", username: "alice", insecure: false, profile: null, region: null, account: null },
+          { id: "oci:localhost:5000", name: "localhost:5000", kind: "oci", address: "localhost:5000",
+            auth: "anonymous", username: null, insecure: false, profile: null, region: null, account: null },
+        ],
+        docker_logins: ["ghcr.example.com"],
+        notice: null,
+      }),
+      check_registry: ({ id }) => id.startsWith("ecr") ? { state: "connected", reason: null }
+        : id.includes("localhost") ? { state: "unreachable", reason: "cannot reach localhost:5000: connection refused" }
+        : { state: "auth_needed", reason: "registry.example.com rejected the credentials for alice" },
+    }`;
+    const { context, page, problems } = await openShell(browser, server, "light", mock);
+    await page.getByText("Amazon ECR").waitFor();
+    await page.getByRole("img", { name: "Unreachable" }).waitFor();
+    assert.equal(
+      await page.getByRole("img", { name: "Sign-in needed" }).getAttribute("title"),
+      "Sign-in needed: registry.example.com rejected the credentials for alice",
+    );
+    await page.getByRole("button", { name: "registry.example.com" }).click();
+    await page.getByRole("heading", { name: "registry.example.com" }).first().waitFor();
+    await page.screenshot({ path: join(shots, "registries.png") });
+
+    // Keyboard: the dialog opens, takes focus, and Escape closes it.
+    await page.getByRole("button", { name: "+ Add" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add registry" });
+    await dialog.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("placeholder")), "registry.example.com or localhost:5000");
+    await page.getByLabel(/Username and password/).check();
+    await page.getByLabel("Address", { exact: true }).fill("registry.example.com");
+    await page.getByLabel("Username", { exact: true }).fill("alice");
+    await page.screenshot({ path: join(shots, "add-registry.png") });
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    assert.deepEqual(problems, []);
     await context.close();
   } finally {
     await browser.close();

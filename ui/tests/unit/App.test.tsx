@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../../src/App";
 
@@ -8,10 +8,29 @@ afterEach(() => {
   clearMocks();
 });
 
+const info = { name: "lading-app", version: "1.2.3", os: "linux", arch: "x86_64" };
+
+function registry(over: Record<string, unknown>) {
+  return {
+    id: "oci:registry.example.com",
+    name: "registry.example.com",
+    kind: "oci",
+    address: "registry.example.com",
+    auth: "keychain",
+    username: "alice",
+    insecure: false,
+    profile: null,
+    region: null,
+    account: null,
+    ...over,
+  };
+}
+
 describe("App shell", () => {
   it("shows the three panes, the empty registry list and the backend's version", async () => {
     mockIPC((cmd) => {
-      if (cmd === "app_info") return { name: "lading-app", version: "1.2.3", os: "linux", arch: "x86_64" };
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);
@@ -27,7 +46,93 @@ describe("App shell", () => {
       throw { code: "ipc_failed", message: "no backend" };
     });
     render(<App />);
-    const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toContain("no backend");
+    const alerts = await screen.findAllByRole("alert");
+    expect(alerts[0]!.textContent).toContain("no backend");
+  });
+
+  it("groups registries, shows each one's status and offers docker logins", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries")
+        return {
+          registries: [
+            registry({}),
+            registry({ id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", auth: "aws", account: "123456789012" }),
+          ],
+          docker_logins: ["ghcr.example.com"],
+          notice: "Your settings file could not be read and was moved aside",
+        };
+      if (cmd === "check_registry") {
+        const id = (args as { id: string }).id;
+        return id.startsWith("ecr")
+          ? { state: "connected", reason: null }
+          : { state: "auth_needed", reason: "registry.example.com rejected the credentials" };
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    expect(await screen.findByText("Amazon ECR")).toBeTruthy();
+    expect(screen.getByText("OCI registries")).toBeTruthy();
+    expect(screen.getByText("123456789012")).toBeTruthy();
+    expect(screen.getByText("ghcr.example.com")).toBeTruthy();
+    expect(screen.getByRole("status").textContent).toContain("moved aside");
+    await waitFor(() => expect(screen.getByRole("img", { name: "Sign-in needed" })).toBeTruthy());
+    expect(screen.getByRole("img", { name: "Sign-in needed" }).getAttribute("title")).toContain("rejected the credentials");
+    expect(screen.getByRole("img", { name: "Connected" })).toBeTruthy();
+  });
+});
+
+describe("Add registry", () => {
+  it("sends the address and credentials, shows a refusal, then adds on success", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    let attempts = 0;
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return info;
+      if (cmd === "aws_profiles") return [];
+      if (cmd === "list_registries")
+        return { registries: attempts > 1 ? [registry({})] : [], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null };
+      if (cmd === "add_oci_registry") {
+        attempts += 1;
+        if (attempts === 1) throw { code: "unauthorized", message: "registry.example.com rejected the credentials for \"alice\"" };
+        return registry({});
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "+ Add" }));
+    const dialog = await screen.findByRole("dialog", { name: "Add registry" });
+    fireEvent.change(screen.getByLabelText("Address"), { target: { value: "registry.example.com" } });
+    fireEvent.click(screen.getByLabelText(/Username and password/));
+    fireEvent.change(screen.getByLabelText("Username"), { target: { value: "alice" } });
+    fireEvent.change(screen.getByLabelText("Password or token"), { target: { value: "wrong" } });
+    fireEvent.submit(dialog);
+    expect((await screen.findByText(/rejected the credentials/)).getAttribute("role")).toBe("alert");
+    const first = calls.find((c) => c.cmd === "add_oci_registry")!.args as { request: unknown };
+    expect(first.request).toEqual({
+      address: "registry.example.com",
+      auth: { mode: "password", username: "alice", password: "wrong" },
+      insecure: false,
+    });
+
+    fireEvent.change(screen.getByLabelText("Password or token"), { target: { value: "right" } });
+    fireEvent.submit(dialog);
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(await screen.findByText("alice")).toBeTruthy();
+  });
+
+  it("closes with Escape", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "aws_profiles") return [];
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "+ Add" }));
+    expect(await screen.findByRole("dialog")).toBeTruthy();
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   });
 });

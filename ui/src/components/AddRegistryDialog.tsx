@@ -1,0 +1,185 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { api, type AwsProfile, type LadingError, type RegistryView } from "../ipc";
+
+interface Props {
+  /** Pre-filled address (e.g. a docker login offered in the sidebar). */
+  initialAddress?: string;
+  initialMode?: "anonymous" | "password" | "docker_login";
+  onAdded: (registry: RegistryView) => void;
+  onClose: () => void;
+}
+
+type Tab = "oci" | "ecr";
+
+export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymous", onAdded, onClose }: Props) {
+  const [tab, setTab] = useState<Tab>("oci");
+  const [address, setAddress] = useState(initialAddress);
+  const [mode, setMode] = useState(initialMode);
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [insecure, setInsecure] = useState(false);
+  const [profiles, setProfiles] = useState<AwsProfile[]>([]);
+  const [profile, setProfile] = useState("");
+  const [region, setRegion] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<LadingError | null>(null);
+  const firstField = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    firstField.current?.focus();
+  }, [tab]);
+
+  useEffect(() => {
+    api.awsProfiles().then((list) => {
+      setProfiles(list);
+      const first = list[0];
+      if (first) {
+        setProfile(first.name);
+        setRegion(first.region ?? "us-east-1");
+      }
+    }, setError);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onClose();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const added =
+        tab === "oci"
+          ? await api.addOciRegistry({
+              address,
+              auth: {
+                mode,
+                username: mode === "password" ? username : null,
+                password: mode === "password" ? password : null,
+              },
+              insecure,
+            })
+          : await api.addEcrRegistry({ profile: profile || null, region });
+      setPassword("");
+      onAdded(added);
+    } catch (err) {
+      setError(err as LadingError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-registry-title" onSubmit={submit}>
+        <h2 id="add-registry-title">Add registry</h2>
+        <div className="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === "oci"} onClick={() => setTab("oci")}>
+            OCI registry
+          </button>
+          <button type="button" role="tab" aria-selected={tab === "ecr"} onClick={() => setTab("ecr")}>
+            Amazon ECR
+          </button>
+        </div>
+
+        {tab === "oci" ? (
+          <>
+            <label className="field">
+              <span>Address</span>
+              <input
+                ref={firstField}
+                value={address}
+                onChange={(e) => setAddress(e.target.value)}
+                placeholder="registry.example.com or localhost:5000"
+                autoComplete="off"
+                spellCheck={false}
+                required
+              />
+            </label>
+            <fieldset className="field">
+              <legend>Sign in</legend>
+              <label className="choice">
+                <input type="radio" name="mode" checked={mode === "anonymous"} onChange={() => setMode("anonymous")} />
+                Anonymous
+              </label>
+              <label className="choice">
+                <input type="radio" name="mode" checked={mode === "password"} onChange={() => setMode("password")} />
+                Username and password or token (kept in the system keychain)
+              </label>
+              <label className="choice">
+                <input type="radio" name="mode" checked={mode === "docker_login"} onChange={() => setMode("docker_login")} />
+                Use my Docker login
+              </label>
+            </fieldset>
+            {mode === "password" && (
+              <div className="field-row">
+                <label className="field">
+                  <span>Username</span>
+                  <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
+                </label>
+                <label className="field">
+                  <span>Password or token</span>
+                  <input
+                    type="password"
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                    autoComplete="current-password"
+                    required
+                  />
+                </label>
+              </div>
+            )}
+            <label className="choice">
+              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />
+              Plain HTTP (no TLS) — loopback addresses use it anyway
+            </label>
+          </>
+        ) : (
+          <>
+            <label className="field">
+              <span>AWS profile</span>
+              <select value={profile} onChange={(e) => setProfile(e.target.value)}>
+                {profiles.length === 0 && <option value="">default credentials</option>}
+                {profiles.map((p) => (
+                  <option key={p.name} value={p.name}>
+                    {p.name} ({p.kind})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>Region</span>
+              <input
+                ref={firstField}
+                value={region}
+                onChange={(e) => setRegion(e.target.value)}
+                placeholder="eu-west-1"
+                required
+              />
+            </label>
+            <p className="hint">Lading stores only the profile and region; AWS keys stay where they are.</p>
+          </>
+        )}
+
+        {error && (
+          <p className="form-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Checking…" : "Add"}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
