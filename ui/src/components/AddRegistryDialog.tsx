@@ -93,6 +93,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
               <span>Address</span>
               <input
                 ref={firstField}
+                data-testid="address"
                 value={address}
                 onChange={(e) => setAddress(e.target.value)}
                 placeholder="registry.example.com or localhost:5000"
@@ -104,11 +105,23 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
             <fieldset className="field">
               <legend>Sign in</legend>
               <label className="choice">
-                <input type="radio" name="mode" checked={mode === "anonymous"} onChange={() => setMode("anonymous")} />
+                <input
+                  type="radio"
+                  name="mode"
+                  data-testid="auth-anonymous"
+                  checked={mode === "anonymous"}
+                  onChange={() => setMode("anonymous")}
+                />
                 Anonymous
               </label>
               <label className="choice">
-                <input type="radio" name="mode" checked={mode === "password"} onChange={() => setMode("password")} />
+                <input
+                  type="radio"
+                  name="mode"
+                  data-testid="auth-password"
+                  checked={mode === "password"}
+                  onChange={() => setMode("password")}
+                />
                 Username and password or token (kept in the system keychain)
               </label>
               <label className="choice">
@@ -120,12 +133,19 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
               <div className="field-row">
                 <label className="field">
                   <span>Username</span>
-                  <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
+                  <input
+                    data-testid="username"
+                    value={username}
+                    onChange={(e) => setUsername(e.target.value)}
+                    autoComplete="username"
+                    required
+                  />
                 </label>
                 <label className="field">
                   <span>Password or token</span>
                   <input
                     type="password"
+                    data-testid="password"
                     value={password}
                     onChange={(e) => setPassword(e.target.value)}
                     autoComplete="current-password"

@@ -41,10 +41,25 @@ export function toLadingError(error: unknown): LadingError {
   return new LadingError("ipc_failed", String(error));
 }
 
+declare global {
+  interface Window {
+    /** Set to an array by the end-to-end secret scan: every IPC answer is appended to it. */
+    __LADING_RECORD_IPC__?: unknown[];
+  }
+}
+
+function record(entry: unknown) {
+  const log = window.__LADING_RECORD_IPC__;
+  if (Array.isArray(log)) log.push(entry);
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    const response = await invoke<T>(command, args);
+    record({ cmd: command, response });
+    return response;
   } catch (error) {
+    record({ cmd: command, error });
     throw toLadingError(error);
   }
 }

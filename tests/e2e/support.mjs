@@ -1,0 +1,115 @@
+// Shared helpers for the WebDriver tests of the real app under Xvfb.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const outDir = join(repoRoot, "test-output", "e2e");
+export const app = join(repoRoot, "target", "debug", "lading-app");
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+mkdirSync(outDir, { recursive: true });
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function findTauriDriver() {
+  for (const dir of (process.env.PATH || "").split(":").concat(join(homedir(), ".cargo", "bin"))) {
+    const candidate = join(dir, "tauri-driver");
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error("tauri-driver not found: run `./dev setup` (cargo install tauri-driver --version '^2' --locked)");
+}
+
+export function freeDisplay() {
+  for (let n = 99; n < 199; n++) {
+    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+  }
+  throw new Error("no free X display number");
+}
+
+/** Starts a process with output to a log file (inherited stdio would keep the runner waiting). */
+export function start(cmd, args, logName, env = process.env) {
+  const log = openSync(join(outDir, logName), "w");
+  return spawn(cmd, args, { stdio: ["ignore", log, log], env });
+}
+
+export async function waitFor(what, fn, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+export async function wd(base, method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+/** A WebDriver session on the app with small helpers bound to it. */
+export async function openApp(base) {
+  const created = await wd(base, "POST", "/session", {
+    capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: app } } },
+  });
+  const s = `/session/${created.sessionId}`;
+  const find = (css) => wd(base, "POST", `${s}/element`, { using: "css selector", value: css });
+  const id = async (css) => Object.values(await find(css))[0];
+  return {
+    id: created.sessionId,
+    find,
+    click: async (css) => wd(base, "POST", `${s}/element/${await id(css)}/click`, {}),
+    type: async (css, text) => wd(base, "POST", `${s}/element/${await id(css)}/value`, { text }),
+    clear: async (css) => wd(base, "POST", `${s}/element/${await id(css)}/clear`, {}),
+    text: async (css) => wd(base, "GET", `${s}/element/${await id(css)}/text`),
+    run: (script, args = []) => wd(base, "POST", `${s}/execute/sync`, { script, args }),
+    screenshot: async (name) => {
+      await sleep(300);
+      writeFileSync(join(outDir, name), Buffer.from(await wd(base, "GET", `${s}/screenshot`), "base64"));
+    },
+    close: () => wd(base, "DELETE", s).catch(() => {}),
+  };
+}
+
+/** A real docker-registry on a free loopback port; with `login`, behind htpasswd basic auth. */
+export async function startRegistry(dir, login) {
+  const port = await freePort();
+  const config = join(dir, `registry-${port}.yml`);
+  let auth = "";
+  if (login) {
+    const htpasswd = join(dir, `htpasswd-${port}`);
+    writeFileSync(htpasswd, execFileSync("htpasswd", ["-Bbn", login.user, login.password]));
+    auth = `auth:\n  htpasswd:\n    realm: e2e\n    path: ${htpasswd}\n`;
+  }
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, `storage-${port}`)}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
+  );
+  const proc = start("docker-registry", ["serve", config], `registry-${port}.log`);
+  await waitFor("docker-registry", async () => [200, 401].includes((await fetch(`http://127.0.0.1:${port}/v2/`)).status), 20_000);
+  return { proc, host: `127.0.0.1:${port}` };
+}
