@@ -23,6 +23,7 @@ fn password(address: &str, user: &str, pw: &str) -> AddOciRegistry {
             password: Some(pw.into()),
         },
         insecure: false,
+        ca_file: None,
     }
 }
 
@@ -79,6 +80,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
             password: None,
         },
         insecure: false,
+        ca_file: None,
     };
     registries::add_oci(&app, anonymous).await.unwrap();
     let bad = AddOciRegistry {
@@ -89,17 +91,59 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
             password: None,
         },
         insecure: false,
+        ca_file: None,
     };
     assert_eq!(
         registries::add_oci(&app, bad).await.unwrap_err().code,
         "invalid_registry"
     );
+
+    // A registry with its own CA: refused without it, added with it (the PEM is kept, so the
+    // file may go away), and it connects after a restart too.
+    let tls = Registry::start_tls();
+    let tls_request = |ca_file: Option<String>| AddOciRegistry {
+        address: format!("https://{}", tls.host()),
+        auth: OciAuthInput {
+            mode: "anonymous".into(),
+            username: None,
+            password: None,
+        },
+        insecure: false,
+        ca_file,
+    };
+    let refused = registries::add_oci(&app, tls_request(None))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, "unreachable", "{}", refused.message);
+    let ca_file = dir.path().join("company-ca.pem");
+    std::fs::write(&ca_file, tls.ca_pem().unwrap()).unwrap();
+    let added = registries::add_oci(&app, tls_request(Some(ca_file.display().to_string())))
+        .await
+        .unwrap();
+    assert!(added.custom_ca);
+    std::fs::remove_file(&ca_file).unwrap();
+    let missing = registries::add_oci(&app, tls_request(Some("/no/such/ca.pem".into())))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, "invalid_ca");
     drop(app);
 
     // "Restart": a fresh state from the same directory.
     let app = state(dir.path());
     let list = registries::list(&app).await.unwrap();
-    assert_eq!(list.registries.len(), 2);
+    assert_eq!(list.registries.len(), 3);
+    let tls_id = list
+        .registries
+        .iter()
+        .find(|r| r.custom_ca)
+        .unwrap()
+        .id
+        .clone();
+    assert_eq!(
+        registries::check(&app, &tls_id).await.unwrap().state,
+        "connected"
+    );
+    registries::remove(&app, &tls_id, false).await.unwrap();
     assert_eq!(
         list.docker_logins,
         ["ghcr.example.com"],

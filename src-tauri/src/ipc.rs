@@ -87,6 +87,8 @@ pub struct RegistryView {
     pub auth: String,
     pub username: Option<String>,
     pub insecure: bool,
+    /// Whether a custom CA is trusted for this registry.
+    pub custom_ca: bool,
     pub profile: Option<String>,
     pub region: Option<String>,
     pub account: Option<String>,
@@ -123,6 +125,8 @@ pub struct AddOciRegistry {
     pub address: String,
     pub auth: OciAuthInput,
     pub insecure: bool,
+    /// Path of a PEM file with the registry's own CA (read by the backend, never by the page).
+    pub ca_file: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]

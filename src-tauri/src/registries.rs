@@ -47,6 +47,7 @@ fn view(entry: &RegistryEntry) -> RegistryView {
         auth: String::new(),
         username: None,
         insecure: false,
+        custom_ca: false,
         profile: None,
         region: None,
         account: None,
@@ -56,9 +57,10 @@ fn view(entry: &RegistryEntry) -> RegistryView {
             address,
             auth,
             insecure,
+            ca_pem,
         } => RegistryView {
             kind: "oci".into(),
-            address: Some(address.clone()),
+            address: Some(host_of(address).to_owned()),
             auth: match auth {
                 OciAuth::Anonymous => "anonymous",
                 OciAuth::Keychain { .. } => "keychain",
@@ -70,6 +72,7 @@ fn view(entry: &RegistryEntry) -> RegistryView {
                 _ => None,
             },
             insecure: *insecure,
+            custom_ca: ca_pem.is_some(),
             ..base
         },
         RegistryKind::Ecr {
@@ -115,24 +118,29 @@ pub async fn list(state: &AppState) -> Result<RegistryList, IpcError> {
     })
 }
 
-/// Normalises what people paste: `https://host/`, `host:port/`, … → `host[:port]`.
+/// Normalises what people paste: `host[:port]`, keeping an explicit `https://` (which must win
+/// over the plain-HTTP default for loopback hosts); `http://` is the "insecure" checkbox's job.
 fn normalise_address(input: &str) -> Result<String, IpcError> {
-    let trimmed = input.trim();
-    let without_scheme = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .unwrap_or(trimmed)
-        .trim_end_matches('/');
-    if without_scheme.is_empty()
-        || without_scheme.contains('/')
-        || without_scheme.contains(char::is_whitespace)
+    let trimmed = input.trim().trim_end_matches('/');
+    let (scheme, rest) = match trimmed.split_once("://") {
+        Some(("https", rest)) => ("https://", rest),
+        Some(("http", rest)) => ("", rest),
+        Some(_) => ("?", trimmed),
+        None => ("", trimmed),
+    };
+    if scheme == "?" || rest.is_empty() || rest.contains('/') || rest.contains(char::is_whitespace)
     {
         return Err(IpcError::new(
             "invalid_registry",
             format!("{input:?} is not a registry address; expected host or host:port, e.g. registry.example.com"),
         ));
     }
-    Ok(without_scheme.to_owned())
+    Ok(format!("{scheme}{rest}"))
+}
+
+/// `host[:port]` of a stored address (credentials and docker logins are keyed by it).
+fn host_of(address: &str) -> &str {
+    address.strip_prefix("https://").unwrap_or(address)
 }
 
 fn connection_status(result: Result<(), OciError>) -> ConnectionStatus {
@@ -156,6 +164,7 @@ fn client_for(
     address: &str,
     auth: &OciAuth,
     insecure: bool,
+    ca_pem: Option<&str>,
     docker: Option<&DockerConfig>,
 ) -> Result<RegistryClient, IpcError> {
     let provider: Option<Arc<dyn CredentialProvider>> = match auth {
@@ -168,6 +177,7 @@ fn client_for(
         ClientOptions {
             provider,
             insecure,
+            ca_pem: ca_pem.map(str::to_owned),
             ..Default::default()
         },
     )?)
@@ -177,6 +187,20 @@ fn client_for(
 /// the keychain, never into the settings file.
 pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<RegistryView, IpcError> {
     let address = normalise_address(&request.address)?;
+    let ca_pem = match request
+        .ca_file
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            IpcError::new(
+                "invalid_ca",
+                format!("cannot read the CA certificate {path}: {e}"),
+            )
+        })?),
+        None => None,
+    };
     let password = request.auth.password.map(Secret::from);
     let auth = match request.auth.mode.as_str() {
         "anonymous" => OciAuth::Anonymous,
@@ -211,6 +235,7 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
                     password: password.clone(),
                 }),
                 insecure: request.insecure,
+                ca_pem: ca_pem.clone(),
                 ..Default::default()
             },
         )?,
@@ -220,7 +245,13 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
                 "a password (or token) is needed",
             ))
         }
-        _ => client_for(&address, &auth, request.insecure, state.docker.as_ref())?,
+        _ => client_for(
+            &address,
+            &auth,
+            request.insecure,
+            ca_pem.as_deref(),
+            state.docker.as_ref(),
+        )?,
     };
     probe.ping().await?;
     if let (OciAuth::Keychain { username }, Some(password)) = (&auth, password) {
@@ -237,10 +268,11 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
         address: address.clone(),
         auth,
         insecure: request.insecure,
+        ca_pem,
     };
     let entry = RegistryEntry {
         id: RegistryEntry::id_for(&kind),
-        name: address,
+        name: host_of(&address).to_owned(),
         kind,
     };
     let mut config = state.config.lock().await;
@@ -290,7 +322,7 @@ pub async fn remove(state: &AppState, id: &str, forget_credentials: bool) -> Res
         },
     ) = (forget_credentials, &removed.kind)
     {
-        let registry = address.clone();
+        let registry = host_of(address).to_owned();
         tokio::task::spawn_blocking(move || KeychainLogins.forget(&registry))
             .await
             .map_err(|e| IpcError::new("keychain_error", e.to_string()))??;
@@ -311,8 +343,15 @@ pub async fn check(state: &AppState, id: &str) -> Result<ConnectionStatus, IpcEr
             address,
             auth,
             insecure,
+            ca_pem,
         } => {
-            let client = client_for(&address, &auth, insecure, state.docker.as_ref())?;
+            let client = client_for(
+                &address,
+                &auth,
+                insecure,
+                ca_pem.as_deref(),
+                state.docker.as_ref(),
+            )?;
             Ok(connection_status(client.ping().await))
         }
         RegistryKind::Ecr {

@@ -18,6 +18,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [insecure, setInsecure] = useState(false);
+  const [caFile, setCaFile] = useState("");
   const [profiles, setProfiles] = useState<AwsProfile[]>([]);
   const [profile, setProfile] = useState("");
   const [region, setRegion] = useState("");
@@ -63,6 +64,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
                 password: mode === "password" ? password : null,
               },
               insecure,
+              ca_file: caFile.trim() || null,
             })
           : await api.addEcrRegistry({ profile: profile || null, region });
       setPassword("");
@@ -154,9 +156,19 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
                 </label>
               </div>
             )}
+            <label className="field">
+              <span>Company CA certificate (PEM file path, optional)</span>
+              <input
+                data-testid="ca-file"
+                value={caFile}
+                onChange={(e) => setCaFile(e.target.value)}
+                placeholder="/etc/ssl/company-ca.pem"
+                spellCheck={false}
+              />
+            </label>
             <label className="choice">
               <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />
-              Plain HTTP (no TLS) — loopback addresses use it anyway
+              Plain HTTP (no TLS) — loopback addresses use it unless you write https://
             </label>
           </>
         ) : (

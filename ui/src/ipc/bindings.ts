@@ -16,7 +16,11 @@ address: string | null,
 /**
  * `anonymous`, `keychain`, `docker_login` (OCI) or `aws` (ECR).
  */
-auth: string, username: string | null, insecure: boolean, profile: string | null, region: string | null, account: string | null, };
+auth: string, username: string | null, insecure: boolean, 
+/**
+ * Whether a custom CA is trusted for this registry.
+ */
+custom_ca: boolean, profile: string | null, region: string | null, account: string | null, };
 
 export type RegistryList = { registries: Array<RegistryView>, 
 /**
@@ -40,7 +44,11 @@ export type OciAuthInput = {
  */
 mode: string, username: string | null, password: string | null, };
 
-export type AddOciRegistry = { address: string, auth: OciAuthInput, insecure: boolean, };
+export type AddOciRegistry = { address: string, auth: OciAuthInput, insecure: boolean, 
+/**
+ * Path of a PEM file with the registry's own CA (read by the backend, never by the page).
+ */
+ca_file: string | null, };
 
 export type AddEcrRegistry = { profile: string | null, region: string, };
 

@@ -19,6 +19,7 @@ function registry(over: Record<string, unknown>) {
     auth: "keychain",
     username: "alice",
     insecure: false,
+    custom_ca: false,
     profile: null,
     region: null,
     account: null,
@@ -114,6 +115,7 @@ describe("Add registry", () => {
       address: "registry.example.com",
       auth: { mode: "password", username: "alice", password: "wrong" },
       insecure: false,
+      ca_file: null,
     });
 
     fireEvent.change(screen.getByLabelText("Password or token"), { target: { value: "right" } });

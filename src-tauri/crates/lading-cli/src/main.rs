@@ -188,6 +188,9 @@ struct Connection {
     /// Username for basic/token auth; the password comes from LADING_PASSWORD.
     #[arg(long, short = 'u')]
     username: Option<String>,
+    /// Trust this CA certificate (PEM) for the registry, on top of the system's roots.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
 }
 
 impl Connection {
@@ -226,6 +229,13 @@ impl Connection {
                 providers.push(Arc::new(docker));
             }
         }
+        let ca_pem = match &self.ca_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| Failure::usage(format!("--ca-file {}: {e}", path.display())))?,
+            ),
+            None => None,
+        };
         Ok(RegistryClient::new(
             registry,
             ClientOptions {
@@ -233,6 +243,7 @@ impl Connection {
                 provider: Some(Arc::new(ChainProvider(providers))),
                 insecure: self.insecure,
                 page_size: None,
+                ca_pem,
             },
         )?)
     }

@@ -25,12 +25,16 @@ pub enum OciAuth {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RegistryKind {
     Oci {
-        /// `host[:port]`
+        /// `host[:port]`, or `https://host[:port]` when HTTPS was asked for explicitly.
         address: String,
         auth: OciAuth,
         /// Plain HTTP for a non-loopback host, only when the user asked for it.
         #[serde(default)]
         insecure: bool,
+        /// The registry's own CA certificate(s) as PEM (public, not a secret), trusted on top of
+        /// the system's roots.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ca_pem: Option<String>,
     },
     Ecr {
         /// `None`: the AWS default chain.
@@ -51,10 +55,15 @@ pub struct RegistryEntry {
 }
 
 impl RegistryEntry {
-    /// A stable id: `oci:<address>` or `ecr:<profile>@<region>`.
+    /// A stable id: `oci:<host[:port]>` or `ecr:<profile>@<region>`.
     pub fn id_for(kind: &RegistryKind) -> String {
         match kind {
-            RegistryKind::Oci { address, .. } => format!("oci:{address}"),
+            RegistryKind::Oci { address, .. } => {
+                format!(
+                    "oci:{}",
+                    address.strip_prefix("https://").unwrap_or(address)
+                )
+            }
             RegistryKind::Ecr {
                 profile, region, ..
             } => {
@@ -216,6 +225,7 @@ mod tests {
                 username: "alice".into(),
             },
             insecure: false,
+            ca_pem: None,
         };
         RegistryEntry {
             id: RegistryEntry::id_for(&kind),

@@ -16,18 +16,30 @@ pub struct Registry {
     port: u16,
     credentials: Option<(String, String)>,
     token_server: Option<TokenServer>,
+    /// PEM of the CA that signed the registry's certificate, for a TLS registry.
+    ca_pem: Option<String>,
     dir: tempfile::TempDir,
 }
 
 impl Registry {
     /// An anonymous registry: anyone may pull, push and delete.
     pub fn start() -> Self {
-        Self::start_inner(None, None)
+        Self::start_inner(None, None, false)
+    }
+
+    /// A registry serving HTTPS with a certificate for 127.0.0.1 signed by a throwaway CA
+    /// ([`Registry::ca_pem`]), as a company registry with its own CA would.
+    pub fn start_tls() -> Self {
+        Self::start_inner(None, None, true)
     }
 
     /// A registry that requires HTTP basic auth (htpasswd, bcrypt) for every request.
     pub fn start_with_htpasswd(username: &str, password: &str) -> Self {
-        Self::start_inner(Some((username.to_owned(), password.to_owned())), None)
+        Self::start_inner(
+            Some((username.to_owned(), password.to_owned())),
+            None,
+            false,
+        )
     }
 
     /// A registry with distribution's `auth: token`: clients get a 401 Bearer challenge and fetch a
@@ -38,12 +50,14 @@ impl Registry {
         Self::start_inner(
             Some((username.to_owned(), password.to_owned())),
             Some(server),
+            false,
         )
     }
 
     fn start_inner(
         credentials: Option<(String, String)>,
         token_server: Option<TokenServer>,
+        tls: bool,
     ) -> Self {
         let binary =
             std::env::var("LADING_REGISTRY_BIN").unwrap_or_else(|_| "docker-registry".to_owned());
@@ -77,22 +91,41 @@ impl Registry {
             }
             (None, None) => String::new(),
         };
+        let mut ca_pem = None;
+        let mut tls_config = String::new();
+        if tls {
+            let (ca, cert, key) = crate::token::tls_chain();
+            std::fs::write(dir.path().join("server.crt"), &cert).expect("write cert");
+            std::fs::write(dir.path().join("server.key"), &key).expect("write key");
+            tls_config = format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                dir.path().join("server.crt").display(),
+                dir.path().join("server.key").display()
+            );
+            ca_pem = Some(ca);
+        }
         let config = format!(
-            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: lading-test-secret\n{auth}",
+            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: lading-test-secret\n{tls_config}{auth}",
             storage.display()
         );
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config).expect("write registry config");
 
-        let process = spawn_registry(&binary, dir.path(), port);
+        let process = spawn_registry(&binary, dir.path(), port, tls);
         Self {
             process,
             binary,
             port,
             credentials,
             token_server,
+            ca_pem,
             dir,
         }
+    }
+
+    /// The CA certificate (PEM) a TLS registry's certificate chains to.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// `127.0.0.1:PORT`, the registry part of an image reference.
@@ -143,17 +176,29 @@ impl Registry {
     /// a kill).
     pub fn restart(&mut self) {
         self.process.kill();
-        self.process = spawn_registry(&self.binary, self.dir.path(), self.port);
+        self.process = spawn_registry(
+            &self.binary,
+            self.dir.path(),
+            self.port,
+            self.ca_pem.is_some(),
+        );
     }
 }
 
-fn spawn_registry(binary: &std::path::Path, dir: &std::path::Path, port: u16) -> ServerProcess {
+fn spawn_registry(
+    binary: &std::path::Path,
+    dir: &std::path::Path,
+    port: u16,
+    tls: bool,
+) -> ServerProcess {
     let mut command = Command::new(binary);
     command.arg("serve").arg(dir.join("config.yml"));
     let mut process = ServerProcess::spawn("docker-registry", command, &dir.join("registry.log"));
     process.wait_ready(port, Duration::from_secs(20), || {
-        // 200 anonymous, 401 with auth: either way the API is up.
+        // 200 anonymous, 401 with auth: either way the API is up. A TLS registry answers a
+        // plain request with 400, which shows it is up too.
         matches!(http_get_status(port, "/v2/"), Some(200 | 401))
+            || (tls && http_get_status(port, "/v2/") == Some(400))
     });
     process
 }

@@ -234,3 +234,25 @@ fn rand_suffix(rng: &SystemRandom) -> String {
     ring::rand::SecureRandom::fill(rng, &mut bytes).expect("random");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A throwaway CA and a server certificate for 127.0.0.1 it signed: (ca_pem, cert_pem, key_pem).
+pub(crate) fn tls_chain() -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate().expect("CA key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Lading test CA");
+    let ca = ca_params.self_signed(&ca_key).expect("CA cert");
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let key = rcgen::KeyPair::generate().expect("server key");
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("server params");
+    params
+        .subject_alt_names
+        .push(rcgen::SanType::IpAddress(std::net::IpAddr::from([
+            127, 0, 0, 1,
+        ])));
+    let cert = params.signed_by(&key, &issuer).expect("server cert");
+    (ca.pem(), cert.pem(), key.serialize_pem())
+}

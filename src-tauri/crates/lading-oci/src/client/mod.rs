@@ -37,6 +37,8 @@ pub struct ClientOptions {
     pub insecure: bool,
     /// Entries per page for `_catalog` and `tags/list`; the registry's default when `None`.
     pub page_size: Option<u32>,
+    /// Extra CA certificates (PEM) trusted for this registry, on top of the system's.
+    pub ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -46,6 +48,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("provider", &self.provider.as_ref().map(|_| "…"))
             .field("insecure", &self.insecure)
             .field("page_size", &self.page_size)
+            .field("ca_pem", &self.ca_pem.as_ref().map(|_| "…"))
             .finish()
     }
 }
@@ -103,11 +106,20 @@ impl RegistryClient {
             (None, Some(port)) => format!("{}:{port}", base.host_str().unwrap_or_default()),
             (None, None) => base.host_str().unwrap_or_default().to_owned(),
         };
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("lading/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| invalid(e.to_string()))?;
+            .connect_timeout(Duration::from_secs(10));
+        if let Some(pem) = &options.ca_pem {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| invalid(format!("the CA certificate is not valid PEM: {e}")))?;
+            if certificates.is_empty() {
+                return Err(invalid("the CA file holds no certificate".to_owned()));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build().map_err(|e| invalid(e.to_string()))?;
         Ok(Self {
             http,
             registry: host_port,
