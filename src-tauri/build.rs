@@ -14,6 +14,7 @@ fn main() {
                 "remove_registry",
                 "check_registry",
                 "aws_profiles",
+                "aws_sso_login",
             ])),
     )
     .expect("tauri-build failed");

@@ -217,4 +217,40 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         registries::check(&app, &ecr.id).await.unwrap().state,
         "connected"
     );
+
+    // An SSO profile without a session: "sign-in needed", with the sign-in offered.
+    let sso_config = dir.path().join("aws-sso-config");
+    std::fs::write(
+        &sso_config,
+        "[profile corp]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    std::env::set_var("AWS_CONFIG_FILE", &sso_config);
+    std::env::set_var("HOME", dir.path());
+    let kind = lading_config::RegistryKind::Ecr {
+        profile: Some("corp".into()),
+        region: "eu-west-1".into(),
+        account: None,
+    };
+    let entry = lading_config::RegistryEntry {
+        id: lading_config::RegistryEntry::id_for(&kind),
+        name: "corp".into(),
+        kind,
+    };
+    app.config
+        .lock()
+        .await
+        .upsert(entry.clone(), false)
+        .unwrap();
+    let status = registries::check(&app, &entry.id).await.unwrap();
+    assert_eq!(status.state, "auth_needed", "{status:?}");
+    assert_eq!(status.action.as_deref(), Some("sso_login"));
+    assert!(status
+        .reason
+        .unwrap()
+        .contains("aws sso login --profile corp"));
+    assert_eq!(
+        registries::aws_sso_login("--evil").await.unwrap_err().code,
+        "invalid_profile"
+    );
 }

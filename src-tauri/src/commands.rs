@@ -59,3 +59,8 @@ pub async fn check_registry(
 pub fn aws_profiles() -> Vec<AwsProfile> {
     registries::aws_profiles()
 }
+
+#[tauri::command]
+pub async fn aws_sso_login(profile: String) -> Result<(), IpcError> {
+    registries::aws_sso_login(&profile).await
+}

@@ -108,6 +108,8 @@ pub struct ConnectionStatus {
     /// `connected`, `auth_needed`, `unreachable` or `error`.
     pub state: String,
     pub reason: Option<String>,
+    /// What the UI can offer to fix it: `sso_login` (run `aws sso login` for the profile).
+    pub action: Option<String>,
 }
 
 /// How to sign in to an OCI registry being added. The password travels UI → backend once and

@@ -43,6 +43,7 @@ pub fn run() {
             commands::remove_registry,
             commands::check_registry,
             commands::aws_profiles,
+            commands::aws_sso_login,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

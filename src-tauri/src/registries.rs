@@ -157,6 +157,7 @@ fn connection_status(result: Result<(), OciError>) -> ConnectionStatus {
     ConnectionStatus {
         state: state.into(),
         reason,
+        action: None,
     }
 }
 
@@ -357,6 +358,7 @@ pub async fn check(state: &AppState, id: &str) -> Result<ConnectionStatus, IpcEr
         RegistryKind::Ecr {
             profile, region, ..
         } => {
+            let sso_profile = profile.clone();
             let result = async {
                 let client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
                     profile,
@@ -367,26 +369,28 @@ pub async fn check(state: &AppState, id: &str) -> Result<ConnectionStatus, IpcEr
                 client.registry().await
             }
             .await;
+            let status =
+                |state: &str, reason: Option<String>, action: Option<&str>| ConnectionStatus {
+                    state: state.into(),
+                    reason,
+                    action: action.map(str::to_owned),
+                };
             Ok(match result {
-                Ok(_) => ConnectionStatus {
-                    state: "connected".into(),
-                    reason: None,
-                },
-                Err(
-                    e @ (lading_ecr::EcrError::Credentials(_)
-                    | lading_ecr::EcrError::AccessDenied(_)),
-                ) => ConnectionStatus {
-                    state: "auth_needed".into(),
-                    reason: Some(e.to_string()),
-                },
-                Err(e @ lading_ecr::EcrError::Unreachable(_)) => ConnectionStatus {
-                    state: "unreachable".into(),
-                    reason: Some(e.to_string()),
-                },
-                Err(e) => ConnectionStatus {
-                    state: "error".into(),
-                    reason: Some(e.to_string()),
-                },
+                Ok(_) => status("connected", None, None),
+                // An SSO profile without a live session: say so, and offer to sign in.
+                Err(e @ lading_ecr::EcrError::Credentials(_)) => {
+                    match lading_ecr::profiles::sso_login_advice(sso_profile.as_deref()) {
+                        Some(advice) => status("auth_needed", Some(advice), Some("sso_login")),
+                        None => status("auth_needed", Some(e.to_string()), None),
+                    }
+                }
+                Err(e @ lading_ecr::EcrError::AccessDenied(_)) => {
+                    status("auth_needed", Some(e.to_string()), None)
+                }
+                Err(e @ lading_ecr::EcrError::Unreachable(_)) => {
+                    status("unreachable", Some(e.to_string()), None)
+                }
+                Err(e) => status("error", Some(e.to_string()), None),
             })
         }
     }
@@ -401,4 +405,50 @@ pub fn aws_profiles() -> Vec<AwsProfile> {
             region: p.region,
         })
         .collect()
+}
+
+/// Runs `aws sso login --profile <profile>` (it opens the browser) and waits for it to finish.
+pub async fn aws_sso_login(profile: &str) -> Result<(), IpcError> {
+    if profile.is_empty() || profile.starts_with('-') || profile.contains(char::is_whitespace) {
+        return Err(IpcError::new(
+            "invalid_profile",
+            format!("{profile:?} is not a profile name"),
+        ));
+    }
+    let child = tokio::process::Command::new("aws")
+        .args(["sso", "login", "--profile", profile])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| {
+            IpcError::new(
+                "aws_cli_missing",
+                format!("cannot run the AWS CLI ({e}); install it, or run `aws sso login --profile {profile}` yourself"),
+            )
+        })?;
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(600),
+        child.wait_with_output(),
+    )
+    .await
+    .map_err(|_| {
+        IpcError::new(
+            "sso_login_timeout",
+            "the AWS SSO sign-in did not finish within 10 minutes",
+        )
+    })?
+    .map_err(|e| IpcError::new("sso_login_failed", e.to_string()))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(IpcError::new(
+            "sso_login_failed",
+            format!(
+                "aws sso login failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ))
+    }
 }

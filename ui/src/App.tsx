@@ -15,12 +15,13 @@ export function App() {
   const [adding, setAdding] = useState<AddState>(null);
   const [removing, setRemoving] = useState<RegistryView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [ssoBusy, setSsoBusy] = useState(false);
 
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
     api.checkRegistry(registry.id).then(
       (status) => setStatuses((s) => ({ ...s, [registry.id]: status })),
-      (e: LadingError) => setStatuses((s) => ({ ...s, [registry.id]: { state: "error", reason: e.message } })),
+      (e: LadingError) => setStatuses((s) => ({ ...s, [registry.id]: { state: "error", reason: e.message, action: null } })),
     );
   }, []);
 
@@ -69,6 +70,21 @@ export function App() {
             <>
               <p className="empty-title">{selected.name}</p>
               <p>{statuses[selected.id]?.reason ?? "Repositories appear here."}</p>
+              {statuses[selected.id]?.action === "sso_login" && (
+                <button
+                  className="primary"
+                  disabled={ssoBusy}
+                  onClick={() => {
+                    setSsoBusy(true);
+                    api
+                      .awsSsoLogin(selected.profile ?? "default")
+                      .then(() => check(selected), setError)
+                      .finally(() => setSsoBusy(false));
+                  }}
+                >
+                  {ssoBusy ? "Waiting for the browser sign-in…" : "Sign in with AWS SSO"}
+                </button>
+              )}
             </>
           ) : (
             <>

@@ -36,7 +36,11 @@ export type ConnectionStatus = {
 /**
  * `connected`, `auth_needed`, `unreachable` or `error`.
  */
-state: string, reason: string | null, };
+state: string, reason: string | null, 
+/**
+ * What the UI can offer to fix it: `sso_login` (run `aws sso login` for the profile).
+ */
+action: string | null, };
 
 export type OciAuthInput = { 
 /**

@@ -75,4 +75,5 @@ export const api = {
     call<void>("remove_registry", { id, forgetCredentials }),
   checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
   awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
+  awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
 };

@@ -138,3 +138,35 @@ describe("Add registry", () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   });
 });
+
+describe("AWS SSO", () => {
+  it("offers the sign-in when the status asks for it and checks again afterwards", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    let signedIn = false;
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries")
+        return {
+          registries: [registry({ id: "ecr:corp@eu-west-1", name: "corp · eu-west-1", kind: "ecr", auth: "aws", profile: "corp" })],
+          docker_logins: [],
+          notice: null,
+        };
+      if (cmd === "check_registry")
+        return signedIn
+          ? { state: "connected", reason: null, action: null }
+          : { state: "auth_needed", reason: "the AWS SSO session of profile corp is missing or expired", action: "sso_login" };
+      if (cmd === "aws_sso_login") {
+        signedIn = true;
+        return null;
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /corp · eu-west-1/ }))[0]!);
+    fireEvent.click(await screen.findByRole("button", { name: "Sign in with AWS SSO" }));
+    await waitFor(() => expect(screen.getByRole("img", { name: "Connected" })).toBeTruthy());
+    expect(calls.find((c) => c.cmd === "aws_sso_login")!.args).toEqual({ profile: "corp" });
+    expect(screen.queryByRole("button", { name: "Sign in with AWS SSO" })).toBeNull();
+  });
+});

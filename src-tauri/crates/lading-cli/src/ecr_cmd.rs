@@ -362,6 +362,19 @@ async fn preview(
 }
 
 pub async fn run(args: EcrArgs, json: bool) -> Result<(), Failure> {
+    let profile = args.profile.clone();
+    run_command(args, json).await.map_err(|mut failure| {
+        // An SSO profile without a live session: say what to run.
+        if failure.code == "aws_credentials" {
+            if let Some(advice) = lading_ecr::profiles::sso_login_advice(profile.as_deref()) {
+                failure.message = format!("{advice} ({})", failure.message);
+            }
+        }
+        failure
+    })
+}
+
+async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
     // Offline commands need no AWS client.
     match &args.command {
         EcrCommand::Profiles => {

@@ -270,3 +270,31 @@ fn profiles_are_listed_without_secrets() {
     );
     assert_eq!(profiles.as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn an_sso_profile_without_a_session_says_what_to_run() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile corp]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(["--json", "ecr", "--profile", "corp", "registry"])
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "aws_credentials", "not a network error: {err}");
+    assert!(
+        err["message"].as_str().unwrap().starts_with("the AWS SSO session of profile corp is missing or expired: run `aws sso login --profile corp`"),
+        "{err}"
+    );
+}

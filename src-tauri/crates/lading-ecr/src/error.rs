@@ -69,6 +69,14 @@ impl EcrError {
                     },
                 }
             }
+            // Credentials are resolved while dispatching, so a missing SSO token or bad profile
+            // arrives here too; tell it apart from a network failure by its type.
+            SdkError::DispatchFailure(d)
+                if d.as_connector_error()
+                    .is_some_and(|c| is_credentials_failure(c)) =>
+            {
+                EcrError::Credentials(error_chain(&err))
+            }
             SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
                 EcrError::Unreachable(error_chain(&err))
             }
@@ -76,6 +84,18 @@ impl EcrError {
             _ => EcrError::Unexpected(error_chain(&err)),
         }
     }
+}
+
+fn is_credentials_failure(err: &(dyn std::error::Error + 'static)) -> bool {
+    use aws_credential_types::provider::error::{CredentialsError, TokenError};
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<CredentialsError>() || e.is::<TokenError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

@@ -114,6 +114,15 @@ pub(crate) fn profiles_from(config: &str, credentials: &str) -> Vec<ProfileInfo>
         .collect()
 }
 
+/// For an SSO profile whose credentials failed: what to run. `None` for other kinds of profile.
+pub fn sso_login_advice(profile: Option<&str>) -> Option<String> {
+    let name = profile.unwrap_or("default");
+    let info = discover_profiles().into_iter().find(|p| p.name == name)?;
+    (info.kind == "sso").then(|| {
+        format!("the AWS SSO session of profile {name} is missing or expired: run `aws sso login --profile {name}`")
+    })
+}
+
 /// `https://<account>.dkr.ecr.<region>.amazonaws.com`
 pub fn registry_url(account: &str, region: &str) -> String {
     let suffix = if region.starts_with("cn-") {
