@@ -15,6 +15,8 @@ fn main() {
                 "check_registry",
                 "aws_profiles",
                 "aws_sso_login",
+                "sign_out",
+                "confirm_destructive",
             ])),
     )
     .expect("tauri-build failed");

@@ -169,6 +169,24 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         )
         .unwrap();
 
+    // Sign out: the login goes, the registry stays and needs signing in again.
+    registries::sign_out(&app, &id).await.unwrap();
+    assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());
+    assert_eq!(
+        registries::check(&app, &id).await.unwrap().state,
+        "auth_needed"
+    );
+    assert_eq!(registries::list(&app).await.unwrap().registries.len(), 2);
+    KeychainLogins
+        .store(
+            &private.host(),
+            &lading_oci::Credentials {
+                username: "dev".into(),
+                password: "s3cret-pw-42".into(),
+            },
+        )
+        .unwrap();
+
     // Removing with "forget credentials" clears the keychain entry too.
     registries::remove(&app, &id, true).await.unwrap();
     assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());

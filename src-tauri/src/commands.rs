@@ -12,6 +12,7 @@ pub fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
 
 use tauri::State;
 
+use crate::confirm::Confirmations;
 use crate::ipc::{
     AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
 };
@@ -38,12 +39,28 @@ pub async fn add_ecr_registry(
     registries::add_ecr(&state, request).await
 }
 
+/// Issues a one-time token for a destructive action the user just confirmed in a dialog.
+#[tauri::command]
+pub fn confirm_destructive(
+    confirmations: State<'_, Confirmations>,
+    action: String,
+    target: String,
+) -> Result<String, IpcError> {
+    confirmations.issue(&action, &target)
+}
+
+/// Forgetting the saved password deletes a secret, so it needs a confirmation token.
 #[tauri::command]
 pub async fn remove_registry(
     state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
     id: String,
     forget_credentials: bool,
+    confirmation: Option<String>,
 ) -> Result<(), IpcError> {
+    if forget_credentials {
+        confirmations.redeem(confirmation.as_deref(), "forget_credentials", &id)?;
+    }
     registries::remove(&state, &id, forget_credentials).await
 }
 
@@ -63,4 +80,15 @@ pub fn aws_profiles() -> Vec<AwsProfile> {
 #[tauri::command]
 pub async fn aws_sso_login(profile: String) -> Result<(), IpcError> {
     registries::aws_sso_login(&profile).await
+}
+
+#[tauri::command]
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    confirmation: Option<String>,
+) -> Result<(), IpcError> {
+    confirmations.redeem(confirmation.as_deref(), "sign_out", &id)?;
+    registries::sign_out(&state, &id).await
 }

@@ -2,6 +2,7 @@
 //! deserialize, call an engine crate, map the error — so the engine is testable without Tauri.
 
 mod commands;
+pub mod confirm;
 pub mod ipc;
 pub mod registries;
 
@@ -35,6 +36,7 @@ pub fn run() {
 
     tauri::Builder::default()
         .manage(state)
+        .manage(confirm::Confirmations::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_registries,
@@ -44,6 +46,8 @@ pub fn run() {
             commands::check_registry,
             commands::aws_profiles,
             commands::aws_sso_login,
+            commands::sign_out,
+            commands::confirm_destructive,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

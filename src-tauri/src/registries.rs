@@ -452,3 +452,30 @@ pub async fn aws_sso_login(profile: &str) -> Result<(), IpcError> {
         ))
     }
 }
+
+/// Forgets a registry's keychain login but keeps it in the list (it then needs signing in again).
+pub async fn sign_out(state: &AppState, id: &str) -> Result<(), IpcError> {
+    let entry = state
+        .config
+        .lock()
+        .await
+        .get(id)
+        .cloned()
+        .ok_or_else(|| IpcError::new("unknown_registry", format!("no registry {id}")))?;
+    let RegistryKind::Oci {
+        address,
+        auth: OciAuth::Keychain { .. },
+        ..
+    } = &entry.kind
+    else {
+        return Err(IpcError::new(
+            "not_signed_in",
+            format!("{} has no saved login to forget", entry.name),
+        ));
+    };
+    let registry = host_of(address).to_owned();
+    tokio::task::spawn_blocking(move || KeychainLogins.forget(&registry))
+        .await
+        .map_err(|e| IpcError::new("keychain_error", e.to_string()))??;
+    Ok(())
+}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, type AppInfo, type ConnectionStatus, type LadingError, type RegistryList, type RegistryView } from "./ipc";
 import { Sidebar } from "./components/Sidebar";
 import { AddRegistryDialog } from "./components/AddRegistryDialog";
+import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 
 type AddState = { address?: string } | null;
@@ -16,6 +17,7 @@ export function App() {
   const [removing, setRemoving] = useState<RegistryView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [ssoBusy, setSsoBusy] = useState(false);
+  const [signingOut, setSigningOut] = useState<RegistryView | null>(null);
 
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
@@ -70,6 +72,9 @@ export function App() {
             <>
               <p className="empty-title">{selected.name}</p>
               <p>{statuses[selected.id]?.reason ?? "Repositories appear here."}</p>
+              {selected.auth === "keychain" && (
+                <button onClick={() => setSigningOut(selected)}>Sign out of {selected.username}</button>
+              )}
               {statuses[selected.id]?.action === "sso_login" && (
                 <button
                   className="primary"
@@ -114,6 +119,22 @@ export function App() {
           }}
         />
       )}
+      {signingOut && (
+        <ConfirmDialog
+          title={`Sign out of ${signingOut.name}?`}
+          body={`The saved password for ${signingOut.username} is deleted from the system keychain; the registry stays in the list.`}
+          confirmLabel="Sign out"
+          onClose={() => setSigningOut(null)}
+          onConfirm={() => {
+            const registry = signingOut;
+            setSigningOut(null);
+            api
+              .confirmDestructive("sign_out", registry.id)
+              .then((token) => api.signOut(registry.id, token))
+              .then(() => check(registry), setError);
+          }}
+        />
+      )}
       {removing && (
         <RemoveRegistryDialog
           registry={removing}
@@ -121,10 +142,13 @@ export function App() {
           onConfirm={(forget) => {
             const id = removing.id;
             setRemoving(null);
-            api.removeRegistry(id, forget).then(() => {
-              if (selectedId === id) setSelectedId(null);
-              refresh();
-            }, setError);
+            const token = forget ? api.confirmDestructive("forget_credentials", id) : Promise.resolve(null);
+            token
+              .then((t) => api.removeRegistry(id, forget, t))
+              .then(() => {
+                if (selectedId === id) setSelectedId(null);
+                refresh();
+              }, setError);
           }}
         />
       )}

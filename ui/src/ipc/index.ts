@@ -71,8 +71,12 @@ export const api = {
     call<RegistryView>("add_oci_registry", { request }),
   addEcrRegistry: (request: AddEcrRegistry): Promise<RegistryView> =>
     call<RegistryView>("add_ecr_registry", { request }),
-  removeRegistry: (id: string, forgetCredentials: boolean): Promise<void> =>
-    call<void>("remove_registry", { id, forgetCredentials }),
+  /** A one-time token for a destructive action the user just confirmed. */
+  confirmDestructive: (action: string, target: string): Promise<string> =>
+    call<string>("confirm_destructive", { action, target }),
+  removeRegistry: (id: string, forgetCredentials: boolean, confirmation: string | null): Promise<void> =>
+    call<void>("remove_registry", { id, forgetCredentials, confirmation }),
+  signOut: (id: string, confirmation: string): Promise<void> => call<void>("sign_out", { id, confirmation }),
   checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
   awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),

@@ -170,3 +170,28 @@ describe("AWS SSO", () => {
     expect(screen.queryByRole("button", { name: "Sign in with AWS SSO" })).toBeNull();
   });
 });
+
+describe("Destructive actions", () => {
+  it("sign out asks first, then sends a token issued for exactly that action and registry", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries") return { registries: [registry({})], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "confirm_destructive") return "token-123";
+      if (cmd === "sign_out") return null;
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    fireEvent.click(await screen.findByRole("button", { name: "Sign out of alice" }));
+    const dialog = await screen.findByRole("alertdialog", { name: /Sign out of registry\.example\.com/ });
+    expect(calls.some((c) => c.cmd === "sign_out")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "sign_out")).toBe(true));
+    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({ action: "sign_out", target: "oci:registry.example.com" });
+    expect(calls.find((c) => c.cmd === "sign_out")!.args).toEqual({ id: "oci:registry.example.com", confirmation: "token-123" });
+    expect(dialog.isConnected).toBe(false);
+  });
+});
