@@ -79,21 +79,25 @@ impl SecretsError {
 }
 
 /// Makes the OS credential store the default for [`Keychain`]: the Secret Service (GNOME Keyring,
-/// KWallet) on Linux. Call once at start-up; tests install `keyring_core::mock::Store` instead.
+/// KWallet) on Linux, the login keychain on macOS, the Credential Manager on Windows. Call once at
+/// start-up; tests install `keyring_core::mock::Store` instead.
 pub fn use_os_store() -> Result<(), SecretsError> {
+    let unavailable = |e: keyring_core::Error| SecretsError::Unavailable(e.to_string());
     #[cfg(target_os = "linux")]
+    keyring_core::set_default_store(zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?);
+    #[cfg(target_os = "macos")]
+    keyring_core::set_default_store(apple_native_keyring_store::keychain::Store::new().map_err(unavailable)?);
+    #[cfg(windows)]
+    keyring_core::set_default_store(windows_native_keyring_store::Store::new().map_err(unavailable)?);
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
     {
-        let store = zbus_secret_service_keyring_store::Store::new()
-            .map_err(|e| SecretsError::Unavailable(e.to_string()))?;
-        keyring_core::set_default_store(store);
-        Ok(())
+        let _ = unavailable;
+        return Err(SecretsError::Unavailable(
+            "no OS keychain is supported on this platform".to_owned(),
+        ));
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        Err(SecretsError::Unavailable(
-            "the OS keychain is not connected on this platform yet".to_owned(),
-        ))
-    }
+    #[allow(unreachable_code)]
+    Ok(())
 }
 
 /// The OS credential store, addressed by service (e.g. `lading:registry.example.com`) and account.
