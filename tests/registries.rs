@@ -33,9 +33,14 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     let private = Registry::start_with_htpasswd("dev", "s3cret-pw-42");
     let open = Registry::start();
     let dir = tempfile::tempdir().unwrap();
+    // A docker login: base64("docker-user:docker-pw") for a second protected registry.
+    let docker_registry = Registry::start_with_htpasswd("docker-user", "docker-pw");
     std::fs::write(
         dir.path().join("docker.json"),
-        r#"{"auths":{"ghcr.example.com":{"auth":"dTpw"}}}"#,
+        format!(
+            r#"{{"auths":{{"ghcr.example.com":{{"auth":"dTpw"}},"{}":{{"auth":"ZG9ja2VyLXVzZXI6ZG9ja2VyLXB3"}}}}}}"#,
+            docker_registry.host()
+        ),
     )
     .unwrap();
     let app = state(dir.path());
@@ -98,6 +103,29 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         "invalid_registry"
     );
 
+    // "Use my Docker login": the credentials come from the docker config, nothing is stored.
+    let via_docker = AddOciRegistry {
+        address: docker_registry.host(),
+        auth: OciAuthInput {
+            mode: "docker_login".into(),
+            username: None,
+            password: None,
+        },
+        insecure: false,
+        ca_file: None,
+    };
+    let added = registries::add_oci(&app, via_docker).await.unwrap();
+    assert_eq!(added.auth, "docker_login");
+    assert!(KeychainLogins
+        .lookup(&docker_registry.host())
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        registries::check(&app, &added.id).await.unwrap().state,
+        "connected"
+    );
+    registries::remove(&app, &added.id, false).await.unwrap();
+
     // A registry with its own CA: refused without it, added with it (the PEM is kept, so the
     // file may go away), and it connects after a restart too.
     let tls = Registry::start_tls();
@@ -146,8 +174,8 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     registries::remove(&app, &tls_id, false).await.unwrap();
     assert_eq!(
         list.docker_logins,
-        ["ghcr.example.com"],
-        "docker logins not yet added are offered"
+        [docker_registry.host(), "ghcr.example.com".to_owned()],
+        "docker logins not in the list (any more) are offered"
     );
     let id = format!("oci:{}", private.host());
     assert_eq!(

@@ -84,11 +84,17 @@ impl SecretsError {
 pub fn use_os_store() -> Result<(), SecretsError> {
     let unavailable = |e: keyring_core::Error| SecretsError::Unavailable(e.to_string());
     #[cfg(target_os = "linux")]
-    keyring_core::set_default_store(zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?);
+    keyring_core::set_default_store(
+        zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?,
+    );
     #[cfg(target_os = "macos")]
-    keyring_core::set_default_store(apple_native_keyring_store::keychain::Store::new().map_err(unavailable)?);
+    keyring_core::set_default_store(
+        apple_native_keyring_store::keychain::Store::new().map_err(unavailable)?,
+    );
     #[cfg(windows)]
-    keyring_core::set_default_store(windows_native_keyring_store::Store::new().map_err(unavailable)?);
+    keyring_core::set_default_store(
+        windows_native_keyring_store::Store::new().map_err(unavailable)?,
+    );
     #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
     {
         let _ = unavailable;
