@@ -17,6 +17,8 @@ fn main() {
                 "aws_sso_login",
                 "sign_out",
                 "confirm_destructive",
+                "list_repositories",
+                "list_tags",
             ])),
     )
     .expect("tauri-build failed");

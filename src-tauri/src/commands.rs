@@ -92,3 +92,20 @@ pub async fn sign_out(
     confirmations.redeem(confirmation.as_deref(), "sign_out", &id)?;
     registries::sign_out(&state, &id).await
 }
+
+#[tauri::command]
+pub async fn list_repositories(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<crate::ipc::RepositoryView>, IpcError> {
+    registries::repositories(&state, &id).await
+}
+
+#[tauri::command]
+pub async fn list_tags(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+) -> Result<Vec<String>, IpcError> {
+    registries::tags(&state, &id, &repository).await
+}

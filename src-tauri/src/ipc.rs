@@ -61,6 +61,7 @@ pub fn typescript_bindings() -> String {
         AddOciRegistry::decl(&cfg),
         AddEcrRegistry::decl(&cfg),
         AwsProfile::decl(&cfg),
+        RepositoryView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by `./dev bindings`. Do not edit by hand.\n",
@@ -148,4 +149,13 @@ impl From<lading_config::ConfigError> for IpcError {
     fn from(e: lading_config::ConfigError) -> Self {
         Self::new(e.code(), e.to_string())
     }
+}
+
+/// One repository of a registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RepositoryView {
+    /// Full path, e.g. `team-a/web-app`.
+    pub name: String,
+    /// Where the registry says (ECR): `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
+    pub uri: Option<String>,
 }

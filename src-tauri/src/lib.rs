@@ -48,6 +48,8 @@ pub fn run() {
             commands::aws_sso_login,
             commands::sign_out,
             commands::confirm_destructive,
+            commands::list_repositories,
+            commands::list_tags,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

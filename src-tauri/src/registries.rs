@@ -479,3 +479,94 @@ pub async fn sign_out(state: &AppState, id: &str) -> Result<(), IpcError> {
         .map_err(|e| IpcError::new("keychain_error", e.to_string()))??;
     Ok(())
 }
+
+async fn entry(state: &AppState, id: &str) -> Result<RegistryEntry, IpcError> {
+    state
+        .config
+        .lock()
+        .await
+        .get(id)
+        .cloned()
+        .ok_or_else(|| IpcError::new("unknown_registry", format!("no registry {id}")))
+}
+
+fn ecr_target(profile: Option<String>, region: String) -> lading_ecr::EcrTarget {
+    lading_ecr::EcrTarget {
+        profile,
+        region: Some(region),
+        endpoint_url: None,
+    }
+}
+
+/// Every repository of a registry, sorted by name.
+pub async fn repositories(
+    state: &AppState,
+    id: &str,
+) -> Result<Vec<crate::ipc::RepositoryView>, IpcError> {
+    let mut repositories = match entry(state, id).await?.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+            ca_pem,
+        } => client_for(
+            &address,
+            &auth,
+            insecure,
+            ca_pem.as_deref(),
+            state.docker.as_ref(),
+        )?
+        .catalog()
+        .await?
+        .into_iter()
+        .map(|name| crate::ipc::RepositoryView { name, uri: None })
+        .collect::<Vec<_>>(),
+        RegistryKind::Ecr {
+            profile, region, ..
+        } => lading_ecr::EcrClient::connect(&ecr_target(profile, region))
+            .await?
+            .list_repositories()
+            .await?
+            .into_iter()
+            .map(|r| crate::ipc::RepositoryView {
+                name: r.name,
+                uri: Some(r.uri),
+            })
+            .collect(),
+    };
+    repositories.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(repositories)
+}
+
+/// The tags of one repository, sorted.
+pub async fn tags(state: &AppState, id: &str, repository: &str) -> Result<Vec<String>, IpcError> {
+    let mut tags = match entry(state, id).await?.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+            ca_pem,
+        } => {
+            client_for(
+                &address,
+                &auth,
+                insecure,
+                ca_pem.as_deref(),
+                state.docker.as_ref(),
+            )?
+            .tags(repository)
+            .await?
+        }
+        RegistryKind::Ecr {
+            profile, region, ..
+        } => lading_ecr::EcrClient::connect(&ecr_target(profile, region))
+            .await?
+            .describe_images(repository)
+            .await?
+            .into_iter()
+            .flat_map(|image| image.tags)
+            .collect(),
+    };
+    tags.sort();
+    Ok(tags)
+}

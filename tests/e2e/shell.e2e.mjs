@@ -2,10 +2,11 @@
 // Needs: a built target/debug/lading-app (with the UI embedded), Xvfb, tauri-driver, WebKitWebDriver.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, sleep, start, startRegistry, waitFor } from "./support.mjs";
+import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor } from "./support.mjs";
 
 test("the window opens, adds a real registry, and keeps it across a restart", { timeout: 180_000 }, async () => {
   assert.ok(existsSync(app), `${app} is missing: run \`cargo build --bin lading-app\` first`);
@@ -36,6 +37,11 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
 
     // Add a real registry through the real dialog; the backend checks it before keeping it.
     registry = await startRegistry(home);
+    // Content to browse, pushed by our own CLI (built by `cargo test`).
+    const archive = join(home, "demo.tar");
+    execFileSync("python3", [join(repoRoot, "bench", "gen_archive.py"), archive, "--layers", "1", "--mib", "0.2", "--files", "4"]);
+    const lading = join(repoRoot, "target", "debug", "lading");
+    execFileSync(lading, ["push", "-q", archive, `${registry.host}/demo/app:1.0`], { env: { ...env, LADING_DATA_DIR: join(home, "data") } });
     await session.click(".add-button");
     await waitFor("the add dialog", () => session.find('[data-testid="address"]'), 10_000);
     await session.type('[data-testid="address"]', registry.host);
@@ -43,6 +49,15 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
     await waitFor("the registry in the sidebar, connected", () => session.find(".registry .status-connected"), 20_000);
     const listed = await session.run("return [...document.querySelectorAll('.registry .registry-name')].map((e) => e.textContent)");
     assert.deepEqual(listed, [registry.host]);
+    // Browse: the repository under its namespace, then its tag.
+    await session.click(".registry-button");
+    await waitFor("the repository", () => session.find('[role="treeitem"]'), 20_000);
+    await session.click('[role="treeitem"]');
+    await waitFor("the tag", () => session.find(".chip"), 20_000);
+    const browsed = await session.run(
+      "return [document.querySelector('.namespace').textContent, document.querySelector('[role=treeitem]').textContent, document.querySelector('.chip').textContent]",
+    );
+    assert.deepEqual(browsed, ["demo/", "app", "1.0"]);
     await session.screenshot("registry-added.png");
 
     // Restart the app: the registry is still there and connects again.

@@ -3,9 +3,16 @@ import { api, type AppInfo, type ConnectionStatus, type LadingError, type Regist
 import { Sidebar } from "./components/Sidebar";
 import { AddRegistryDialog } from "./components/AddRegistryDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
+import { RepositoryPane, TagList } from "./components/RepositoryPane";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 
 type AddState = { address?: string } | null;
+
+const STATE_TITLE: Record<string, string> = {
+  auth_needed: "Sign-in needed",
+  unreachable: "Unreachable",
+  error: "Cannot connect",
+};
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -41,6 +48,9 @@ export function App() {
   }, [refresh]);
 
   const selected = list?.registries.find((r) => r.id === selectedId) ?? null;
+  const status = selected ? statuses[selected.id] : undefined;
+  const [repository, setRepository] = useState<string | null>(null);
+  useEffect(() => setRepository(null), [selectedId]);
 
   return (
     <div className="app" data-testid="app-shell">
@@ -58,6 +68,11 @@ export function App() {
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">
           <h2>{selected ? selected.name : "Repositories"}</h2>
+          {selected?.auth === "keychain" && (
+            <button className="header-action" onClick={() => setSigningOut(selected)}>
+              Sign out of {selected.username}
+            </button>
+          )}
         </div>
         {notice && (
           <div className="notice" role="status">
@@ -67,45 +82,53 @@ export function App() {
             </button>
           </div>
         )}
-        <div className="empty-state">
-          {selected ? (
-            <>
-              <p className="empty-title">{selected.name}</p>
-              <p>{statuses[selected.id]?.reason ?? "Repositories appear here."}</p>
-              {selected.auth === "keychain" && (
-                <button onClick={() => setSigningOut(selected)}>Sign out of {selected.username}</button>
-              )}
-              {statuses[selected.id]?.action === "sso_login" && (
-                <button
-                  className="primary"
-                  disabled={ssoBusy}
-                  onClick={() => {
-                    setSsoBusy(true);
-                    api
-                      .awsSsoLogin(selected.profile ?? "default")
-                      .then(() => check(selected), setError)
-                      .finally(() => setSsoBusy(false));
-                  }}
-                >
-                  {ssoBusy ? "Waiting for the browser sign-in…" : "Sign in with AWS SSO"}
-                </button>
-              )}
-            </>
-          ) : (
-            <>
-              <p className="empty-title">Nothing selected</p>
-              <p>Select a registry in the sidebar to browse its repositories, tags and images.</p>
-            </>
-          )}
-        </div>
+        {!selected ? (
+          <div className="empty-state">
+            <p className="empty-title">Nothing selected</p>
+            <p>Select a registry in the sidebar to browse its repositories, tags and images.</p>
+          </div>
+        ) : status?.state === "connected" ? (
+          <RepositoryPane registry={selected} selected={repository} onSelect={setRepository} />
+        ) : (
+          <div className="empty-state">
+            <p className="empty-title">{status ? STATE_TITLE[status.state] ?? "Not connected" : "Connecting…"}</p>
+            {status?.reason && <p>{status.reason}</p>}
+            {status?.action === "sso_login" && (
+              <button
+                className="primary"
+                disabled={ssoBusy}
+                onClick={() => {
+                  setSsoBusy(true);
+                  api
+                    .awsSsoLogin(selected.profile ?? "default")
+                    .then(() => check(selected), setError)
+                    .finally(() => setSsoBusy(false));
+                }}
+              >
+                {ssoBusy ? "Waiting for the browser sign-in…" : "Sign in with AWS SSO"}
+              </button>
+            )}
+            {status && status.state !== "connected" && (
+              <button className="link-button" onClick={() => check(selected)}>
+                Try again
+              </button>
+            )}
+          </div>
+        )}
       </main>
       <section className="pane detail-pane" aria-label="Details">
         <div className="pane-header">
-          <h2>Details</h2>
+          <h2>{repository ?? "Details"}</h2>
         </div>
-        <div className="empty-state">
-          <p>Select an image to see its manifest, config and layers.</p>
-        </div>
+        {selected && repository ? (
+          <div className="detail-body">
+            <TagList registry={selected} repository={repository} />
+          </div>
+        ) : (
+          <div className="empty-state">
+            <p>Select a repository to see its tags.</p>
+          </div>
+        )}
       </section>
       {adding && (
         <AddRegistryDialog

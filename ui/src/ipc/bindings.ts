@@ -57,3 +57,13 @@ ca_file: string | null, };
 export type AddEcrRegistry = { profile: string | null, region: string, };
 
 export type AwsProfile = { name: string, kind: string, region: string | null, };
+
+export type RepositoryView = { 
+/**
+ * Full path, e.g. `team-a/web-app`.
+ */
+name: string, 
+/**
+ * Where the registry says (ECR): `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
+ */
+uri: string | null, };

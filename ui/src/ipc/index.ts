@@ -10,6 +10,7 @@ import type {
   IpcError,
   RegistryList,
   RegistryView,
+  RepositoryView,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -80,4 +81,6 @@ export const api = {
   checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
   awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
+  listRepositories: (id: string): Promise<RepositoryView[]> => call<RepositoryView[]>("list_repositories", { id }),
+  listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),
 };

@@ -124,6 +124,8 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         docker_logins: ["ghcr.example.com"],
         notice: null,
       }),
+      list_repositories: () => ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null })),
+      list_tags: () => ["1.0.0", "1.1.0", "2.0.0-rc.1", "latest"],
       check_registry: ({ id }) => id.startsWith("ecr") ? { state: "connected", reason: null }
         : id.includes("localhost") ? { state: "unreachable", reason: "cannot reach localhost:5000: connection refused" }
         : { state: "auth_needed", reason: "registry.example.com rejected the credentials for alice" },
@@ -138,6 +140,14 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     await page.getByRole("button", { name: "registry.example.com" }).click();
     await page.getByRole("heading", { name: "registry.example.com" }).first().waitFor();
     await page.screenshot({ path: join(shots, "registries.png") });
+
+    // A connected registry lists its repositories; a repository its tags.
+    await page.getByRole("button", { name: /dev · eu-west-1/ }).first().click();
+    await page.getByRole("treeitem", { name: "web" }).click();
+    await page.getByText("4 tags").waitFor();
+    await page.keyboard.press("/");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Filter repositories");
+    await page.screenshot({ path: join(shots, "repositories.png") });
 
     // Keyboard: the dialog opens, takes focus, and Escape closes it.
     await page.getByRole("button", { name: "+ Add" }).click();

@@ -195,3 +195,55 @@ describe("Destructive actions", () => {
     expect(dialog.isConnected).toBe(false);
   });
 });
+
+describe("Browsing repositories", () => {
+  it("groups by namespace, filters with a count, focuses the filter with /, and shows tags", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries") return { registries: [registry({ auth: "anonymous", username: null })], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories")
+        return ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null }));
+      if (cmd === "list_tags") return (args as { repository: string }).repository === "team-a/web" ? ["1.0", "2.0"] : [];
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    expect(await screen.findByText("team-a/")).toBeTruthy();
+    expect(screen.getByText("team-b/")).toBeTruthy();
+    expect(screen.getByTestId("repository-count").textContent).toBe("4 repositories");
+
+    fireEvent.keyDown(document.body, { key: "/" });
+    const filter = screen.getByLabelText("Filter repositories");
+    expect(document.activeElement).toBe(filter);
+    fireEvent.change(filter, { target: { value: "WEB" } });
+    expect(screen.getByTestId("repository-count").textContent).toBe("1 of 4 repositories");
+    expect(screen.queryByText("team-b/")).toBeNull();
+    fireEvent.change(filter, { target: { value: "" } });
+
+    const items = screen.getAllByRole("treeitem");
+    expect(items.map((i) => i.textContent)).toEqual(["tools", "api", "web", "worker"]);
+    items[0]!.focus();
+    fireEvent.keyDown(items[0]!, { key: "ArrowDown" });
+    expect(document.activeElement).toBe(items[1]);
+
+    fireEvent.click(screen.getByRole("treeitem", { name: "web" }));
+    expect(await screen.findByText("2 tags")).toBeTruthy();
+    expect(screen.getByText("2.0")).toBeTruthy();
+    expect(screen.getByRole("treeitem", { name: "web" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("says why when the registry cannot be listed", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries") return { registries: [registry({})], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories") throw { code: "denied", message: "registry.example.com denied access to the catalog" };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    expect((await screen.findByText("Cannot list repositories")).closest("[role=alert]")).toBeTruthy();
+    expect(screen.getByText(/denied access to the catalog/)).toBeTruthy();
+  });
+});

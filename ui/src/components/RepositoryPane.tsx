@@ -1,0 +1,165 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { api, type LadingError, type RegistryView, type RepositoryView } from "../ipc";
+
+interface Props {
+  registry: RegistryView;
+  selected: string | null;
+  onSelect: (repository: string) => void;
+}
+
+/** `team-a/web-app` → namespace `team-a`; top-level repositories have none. */
+function namespaceOf(name: string): string {
+  const at = name.lastIndexOf("/");
+  return at < 0 ? "" : name.slice(0, at);
+}
+
+export function RepositoryPane({ registry, selected, onSelect }: Props) {
+  const [repositories, setRepositories] = useState<RepositoryView[] | null>(null);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [filter, setFilter] = useState("");
+  const filterBox = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    setRepositories(null);
+    setError(null);
+    setFilter("");
+    let current = true;
+    api.listRepositories(registry.id).then(
+      (r) => current && setRepositories(r),
+      (e: LadingError) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [registry.id]);
+
+  // "/" focuses the filter from anywhere but a text field.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.key === "/" && !["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) {
+        e.preventDefault();
+        filterBox.current?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const groups = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    const byNamespace = new Map<string, RepositoryView[]>();
+    for (const repo of repositories ?? []) {
+      if (needle && !repo.name.toLowerCase().includes(needle)) continue;
+      const ns = namespaceOf(repo.name);
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), repo]);
+    }
+    return [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }, [repositories, filter]);
+  const shown = groups.reduce((n, [, repos]) => n + repos.length, 0);
+
+  // Up/Down move between repositories; Enter opens (buttons already do).
+  function onListKey(e: KeyboardEvent<HTMLDivElement>) {
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const buttons = [...(list.current?.querySelectorAll<HTMLButtonElement>("button.repository") ?? [])];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const next = buttons[Math.min(buttons.length - 1, Math.max(0, at + (e.key === "ArrowDown" ? 1 : -1)))];
+    next?.focus();
+    e.preventDefault();
+  }
+
+  if (error) {
+    return (
+      <div className="empty-state" role="alert">
+        <p className="empty-title">Cannot list repositories</p>
+        <p>{error.message}</p>
+      </div>
+    );
+  }
+  if (!repositories) {
+    return (
+      <div className="empty-state">
+        <p>Loading repositories…</p>
+      </div>
+    );
+  }
+  return (
+    <div className="repository-pane">
+      <div className="filter-row">
+        <input
+          ref={filterBox}
+          className="filter"
+          type="search"
+          placeholder="Filter repositories  ( / )"
+          aria-label="Filter repositories"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+        <span className="count" data-testid="repository-count">
+          {filter ? `${shown} of ${repositories.length}` : repositories.length}{" "}
+          {repositories.length === 1 ? "repository" : "repositories"}
+        </span>
+      </div>
+      {repositories.length === 0 ? (
+        <div className="empty-state">
+          <p>This registry has no repositories yet. Push an image to create one.</p>
+        </div>
+      ) : (
+        <div className="repository-tree" ref={list} onKeyDown={onListKey} role="tree" aria-label="Repositories">
+          {groups.map(([ns, repos]) => (
+            <div key={ns || "(top level)"} role="group" aria-label={ns || "top level"}>
+              {ns && <div className="namespace">{ns}/</div>}
+              {repos.map((repo) => (
+                <button
+                  key={repo.name}
+                  role="treeitem"
+                  aria-selected={repo.name === selected}
+                  className={repo.name === selected ? "repository selected" : "repository"}
+                  onClick={() => onSelect(repo.name)}
+                  title={repo.uri ?? repo.name}
+                  data-depth={ns ? 1 : 0}
+                >
+                  {ns ? repo.name.slice(ns.length + 1) : repo.name}
+                </button>
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function TagList({ registry, repository }: { registry: RegistryView; repository: string }) {
+  const [tags, setTags] = useState<string[] | null>(null);
+  const [error, setError] = useState<LadingError | null>(null);
+  useEffect(() => {
+    setTags(null);
+    setError(null);
+    let current = true;
+    api.listTags(registry.id, repository).then(
+      (t) => current && setTags(t),
+      (e: LadingError) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [registry.id, repository]);
+  if (error) return <p className="form-error" role="alert">{error.message}</p>;
+  if (!tags) return <p className="hint">Loading tags…</p>;
+  return (
+    <div className="tag-list">
+      <p className="hint">
+        {tags.length} {tags.length === 1 ? "tag" : "tags"}
+      </p>
+      <div className="chips">
+        {tags.map((t) => (
+          <span key={t} className="chip">
+            {t}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
