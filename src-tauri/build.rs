@@ -19,6 +19,7 @@ fn main() {
                 "confirm_destructive",
                 "list_repositories",
                 "list_tags",
+                "list_images",
             ])),
     )
     .expect("tauri-build failed");

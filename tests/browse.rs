@@ -65,4 +65,71 @@ async fn repositories_and_tags_of_a_listed_registry() {
             .code,
         "unknown_registry"
     );
+
+    // Images: "1.9" and "2.0" are different images; "stable" joins 2.0's row; an index shows its
+    // platforms.
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        &format!("docker://{}/team-a/web:2.0", registry.host()),
+        &format!("docker://{}/team-a/web:stable", registry.host()),
+    ]);
+    let multi = dir.path().join("multi");
+    images::write_multi_platform_layout(&multi, "multi", &[("linux", "amd64"), ("linux", "arm64")]);
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--all",
+        "--dest-tls-verify=false",
+        &format!("oci:{}:multi", multi.display()),
+        &format!("docker://{}/team-a/web:multi", registry.host()),
+    ]);
+    let rows = registries::images(&app, &added.id, "team-a/web")
+        .await
+        .unwrap();
+    let summary: Vec<(Vec<String>, String)> = rows
+        .iter()
+        .map(|r| (r.tags.clone(), r.kind.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (vec!["1.9".to_owned()], "image".to_owned()),
+            (
+                vec!["2.0".to_owned(), "stable".to_owned()],
+                "image".to_owned()
+            ),
+            (vec!["multi".to_owned()], "index".to_owned()),
+        ]
+    );
+    let index = &rows[2];
+    let stored = skopeo(&[
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!("docker://{}/team-a/web:multi", registry.host()),
+    ]);
+    assert_eq!(
+        index.digest,
+        lading_oci::Digest::sha256_of(stored.as_bytes()).as_str()
+    );
+    assert_eq!(index.platforms, ["linux/amd64", "linux/arm64"]);
+    let image = &rows[0];
+    let manifest: serde_json::Value = serde_json::from_str(&skopeo(&[
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!("docker://{}/team-a/web:1.9", registry.host()),
+    ]))
+    .unwrap();
+    let expected = manifest["config"]["size"].as_u64().unwrap()
+        + manifest["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["size"].as_u64().unwrap())
+            .sum::<u64>();
+    assert_eq!(image.size, Some(expected));
 }

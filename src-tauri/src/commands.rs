@@ -109,3 +109,12 @@ pub async fn list_tags(
 ) -> Result<Vec<String>, IpcError> {
     registries::tags(&state, &id, &repository).await
 }
+
+#[tauri::command]
+pub async fn list_images(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+) -> Result<Vec<crate::ipc::ImageRow>, IpcError> {
+    registries::images(&state, &id, &repository).await
+}

@@ -62,6 +62,7 @@ pub fn typescript_bindings() -> String {
         AddEcrRegistry::decl(&cfg),
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
+        ImageRow::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by `./dev bindings`. Do not edit by hand.\n",
@@ -158,4 +159,25 @@ pub struct RepositoryView {
     pub name: String,
     /// Where the registry says (ECR): `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
     pub uri: Option<String>,
+}
+
+/// One image (digest) of a repository, with every tag that points to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ImageRow {
+    pub digest: String,
+    pub tags: Vec<String>,
+    /// `image`, `index` or `artifact`.
+    pub kind: String,
+    pub media_type: String,
+    /// Compressed size: config and layers (an index: unknown until opened).
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
+    /// `os/arch` of an index's images.
+    pub platforms: Vec<String>,
+    /// Seconds since the epoch, where the registry says (ECR).
+    #[ts(type = "number | null")]
+    pub pushed_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub last_pulled_at: Option<i64>,
+    pub scan_status: Option<String>,
 }

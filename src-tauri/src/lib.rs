@@ -50,6 +50,7 @@ pub fn run() {
             commands::confirm_destructive,
             commands::list_repositories,
             commands::list_tags,
+            commands::list_images,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

@@ -570,3 +570,150 @@ pub async fn tags(state: &AppState, id: &str, repository: &str) -> Result<Vec<St
     tags.sort();
     Ok(tags)
 }
+
+/// How many manifests are fetched at once when a registry only lists tags.
+const MANIFEST_FETCHES: usize = 8;
+
+/// The images of a repository, one row per digest, newest first where the registry says when.
+pub async fn images(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+) -> Result<Vec<crate::ipc::ImageRow>, IpcError> {
+    use futures_util::stream::{self, StreamExt};
+    match entry(state, id).await?.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+            ca_pem,
+        } => {
+            let client = client_for(
+                &address,
+                &auth,
+                insecure,
+                ca_pem.as_deref(),
+                state.docker.as_ref(),
+            )?;
+            let tags = client.tags(repository).await?;
+            let fetched: Vec<(
+                String,
+                Result<lading_oci::RawManifest, lading_oci::OciError>,
+            )> = stream::iter(tags)
+                .map(|tag| {
+                    let client = &client;
+                    async move {
+                        let manifest = client.get_manifest(repository, &tag).await;
+                        (tag, manifest)
+                    }
+                })
+                .buffer_unordered(MANIFEST_FETCHES)
+                .collect()
+                .await;
+            let mut rows: Vec<crate::ipc::ImageRow> = Vec::new();
+            for (tag, manifest) in fetched {
+                let manifest = manifest?;
+                if let Some(row) = rows
+                    .iter_mut()
+                    .find(|r| r.digest == manifest.digest.as_str())
+                {
+                    row.tags.push(tag);
+                    continue;
+                }
+                let mut row = image_row(&manifest)?;
+                row.tags.push(tag);
+                rows.push(row);
+            }
+            for row in &mut rows {
+                row.tags.sort();
+            }
+            rows.sort_by(|a, b| a.tags.first().cmp(&b.tags.first()));
+            Ok(rows)
+        }
+        RegistryKind::Ecr {
+            profile, region, ..
+        } => {
+            let mut rows: Vec<crate::ipc::ImageRow> =
+                lading_ecr::EcrClient::connect(&ecr_target(profile, region))
+                    .await?
+                    .describe_images(repository)
+                    .await?
+                    .into_iter()
+                    .map(|d| {
+                        let media_type = d.manifest_media_type.clone().unwrap_or_default();
+                        let kind = if lading_oci::manifest::is_index_media_type(&media_type) {
+                            "index"
+                        } else if d
+                            .artifact_media_type
+                            .as_deref()
+                            .is_some_and(|a| !is_image_config(a))
+                        {
+                            "artifact"
+                        } else {
+                            "image"
+                        };
+                        let mut tags = d.tags;
+                        tags.sort();
+                        crate::ipc::ImageRow {
+                            digest: d.digest,
+                            tags,
+                            kind: kind.into(),
+                            media_type,
+                            size: d.size_bytes.map(|s| s as u64),
+                            platforms: Vec::new(),
+                            pushed_at: d.pushed_at,
+                            last_pulled_at: d.last_pulled_at,
+                            scan_status: d.scan_status,
+                        }
+                    })
+                    .collect();
+            rows.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
+            Ok(rows)
+        }
+    }
+}
+
+fn is_image_config(media_type: &str) -> bool {
+    media_type == lading_oci::manifest::media_types::OCI_CONFIG
+        || media_type == lading_oci::manifest::media_types::DOCKER_CONFIG
+}
+
+fn image_row(manifest: &lading_oci::RawManifest) -> Result<crate::ipc::ImageRow, IpcError> {
+    let base = crate::ipc::ImageRow {
+        digest: manifest.digest.to_string(),
+        tags: Vec::new(),
+        kind: "image".into(),
+        media_type: manifest.media_type.clone(),
+        size: None,
+        platforms: Vec::new(),
+        pushed_at: None,
+        last_pulled_at: None,
+        scan_status: None,
+    };
+    Ok(match manifest.parse()? {
+        lading_oci::Manifest::Index(index) => crate::ipc::ImageRow {
+            kind: "index".into(),
+            platforms: index
+                .manifests()
+                .iter()
+                .filter_map(|m| {
+                    m.platform()
+                        .as_ref()
+                        .map(|p| format!("{}/{}", p.os(), p.architecture()))
+                })
+                .collect(),
+            ..base
+        },
+        lading_oci::Manifest::Image(image) => {
+            let config_type = image.config().media_type().to_string();
+            let artifact = image.artifact_type().is_some() || !is_image_config(&config_type);
+            crate::ipc::ImageRow {
+                kind: if artifact { "artifact" } else { "image" }.into(),
+                size: Some(
+                    image.config().size() + image.layers().iter().map(|l| l.size()).sum::<u64>(),
+                ),
+                ..base
+            }
+        }
+    })
+}

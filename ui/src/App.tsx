@@ -3,7 +3,8 @@ import { api, type AppInfo, type ConnectionStatus, type LadingError, type Regist
 import { Sidebar } from "./components/Sidebar";
 import { AddRegistryDialog } from "./components/AddRegistryDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
-import { RepositoryPane, TagList } from "./components/RepositoryPane";
+import { RepositoryPane } from "./components/RepositoryPane";
+import { ImageTable } from "./components/ImageTable";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 
 type AddState = { address?: string } | null;
@@ -122,11 +123,11 @@ export function App() {
         </div>
         {selected && repository ? (
           <div className="detail-body">
-            <TagList registry={selected} repository={repository} />
+            <ImageTable registry={selected} repository={repository} />
           </div>
         ) : (
           <div className="empty-state">
-            <p>Select a repository to see its tags.</p>
+            <p>Select a repository to see its images.</p>
           </div>
         )}
       </section>

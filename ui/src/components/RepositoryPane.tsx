@@ -130,36 +130,3 @@ export function RepositoryPane({ registry, selected, onSelect }: Props) {
     </div>
   );
 }
-
-export function TagList({ registry, repository }: { registry: RegistryView; repository: string }) {
-  const [tags, setTags] = useState<string[] | null>(null);
-  const [error, setError] = useState<LadingError | null>(null);
-  useEffect(() => {
-    setTags(null);
-    setError(null);
-    let current = true;
-    api.listTags(registry.id, repository).then(
-      (t) => current && setTags(t),
-      (e: LadingError) => current && setError(e),
-    );
-    return () => {
-      current = false;
-    };
-  }, [registry.id, repository]);
-  if (error) return <p className="form-error" role="alert">{error.message}</p>;
-  if (!tags) return <p className="hint">Loading tags…</p>;
-  return (
-    <div className="tag-list">
-      <p className="hint">
-        {tags.length} {tags.length === 1 ? "tag" : "tags"}
-      </p>
-      <div className="chips">
-        {tags.map((t) => (
-          <span key={t} className="chip">
-            {t}
-          </span>
-        ))}
-      </div>
-    </div>
-  );
-}

@@ -67,3 +67,21 @@ name: string,
  * Where the registry says (ECR): `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
  */
 uri: string | null, };
+
+export type ImageRow = { digest: string, tags: Array<string>, 
+/**
+ * `image`, `index` or `artifact`.
+ */
+kind: string, media_type: string, 
+/**
+ * Compressed size: config and layers (an index: unknown until opened).
+ */
+size: number | null, 
+/**
+ * `os/arch` of an index's images.
+ */
+platforms: Array<string>, 
+/**
+ * Seconds since the epoch, where the registry says (ECR).
+ */
+pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, };

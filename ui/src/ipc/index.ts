@@ -11,6 +11,7 @@ import type {
   RegistryList,
   RegistryView,
   RepositoryView,
+  ImageRow,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -83,4 +84,6 @@ export const api = {
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
   listRepositories: (id: string): Promise<RepositoryView[]> => call<RepositoryView[]>("list_repositories", { id }),
   listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),
+  listImages: (id: string, repository: string): Promise<ImageRow[]> =>
+    call<ImageRow[]>("list_images", { id, repository }),
 };

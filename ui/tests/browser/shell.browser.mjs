@@ -125,7 +125,16 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         notice: null,
       }),
       list_repositories: () => ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null })),
-      list_tags: () => ["1.0.0", "1.1.0", "2.0.0-rc.1", "latest"],
+      list_images: () => [
+        { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
+          size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE" },
+        { digest: "sha256:" + "2".repeat(64), tags: ["1.1.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
+          size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null },
+        { digest: "sha256:" + "3".repeat(64), tags: ["1.0.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
+          size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null },
+        { digest: "sha256:" + "4".repeat(64), tags: [], kind: "artifact", media_type: "application/vnd.oci.image.manifest.v1+json",
+          size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null },
+      ],
       check_registry: ({ id }) => id.startsWith("ecr") ? { state: "connected", reason: null }
         : id.includes("localhost") ? { state: "unreachable", reason: "cannot reach localhost:5000: connection refused" }
         : { state: "auth_needed", reason: "registry.example.com rejected the credentials for alice" },
@@ -144,7 +153,8 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     // A connected registry lists its repositories; a repository its tags.
     await page.getByRole("button", { name: /dev · eu-west-1/ }).first().click();
     await page.getByRole("treeitem", { name: "web" }).click();
-    await page.getByText("4 tags").waitFor();
+    await page.getByTestId("image-count").waitFor();
+    assert.equal(await page.getByTestId("image-count").innerText(), "4 images · 1 untagged");
     await page.keyboard.press("/");
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Filter repositories");
     await page.screenshot({ path: join(shots, "repositories.png") });

@@ -204,7 +204,14 @@ describe("Browsing repositories", () => {
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories")
         return ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null }));
-      if (cmd === "list_tags") return (args as { repository: string }).repository === "team-a/web" ? ["1.0", "2.0"] : [];
+      if (cmd === "list_images")
+        return (args as { repository: string }).repository === "team-a/web"
+          ? [
+              { digest: "sha256:" + "a".repeat(64), tags: ["1.0"], kind: "image", media_type: "m", size: 2048, platforms: [], pushed_at: null, last_pulled_at: null, scan_status: null },
+              { digest: "sha256:" + "b".repeat(64), tags: ["2.0", "latest"], kind: "index", media_type: "m", size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: null, last_pulled_at: null, scan_status: null },
+              { digest: "sha256:" + "c".repeat(64), tags: [], kind: "image", media_type: "m", size: 10, platforms: [], pushed_at: null, last_pulled_at: null, scan_status: null },
+            ]
+          : [];
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);
@@ -228,8 +235,17 @@ describe("Browsing repositories", () => {
     expect(document.activeElement).toBe(items[1]);
 
     fireEvent.click(screen.getByRole("treeitem", { name: "web" }));
-    expect(await screen.findByText("2 tags")).toBeTruthy();
+    expect((await screen.findByTestId("image-count")).textContent).toBe("3 images · 1 untagged");
     expect(screen.getByText("2.0")).toBeTruthy();
+    expect(screen.getByText(/linux\/amd64, linux\/arm64/)).toBeTruthy();
+    expect(screen.getByText("2.00 KiB")).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Filter tags"), { target: { value: "lat*" } });
+    expect(screen.getByTestId("image-count").textContent).toBe("1 of 3 images · 1 untagged");
+    fireEvent.change(screen.getByLabelText("Filter tags"), { target: { value: "" } });
+    // Size descending: the index (unknown size) goes last.
+    fireEvent.click(screen.getByRole("button", { name: "Size" }));
+    const firstCells = [...document.querySelectorAll("tbody tr td:nth-child(3)")].map((c) => c.textContent);
+    expect(firstCells).toEqual(["2.00 KiB", "10 B", "—"]);
     expect(screen.getByRole("treeitem", { name: "web" }).getAttribute("aria-selected")).toBe("true");
   });
 

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, relativeTime, tagMatcher } from "../../src/format";
+
+describe("format", () => {
+  it("sizes in binary units", () => {
+    expect(formatBytes(null)).toBe("—");
+    expect(formatBytes(312)).toBe("312 B");
+    expect(formatBytes(1536)).toBe("1.50 KiB");
+    expect(formatBytes(270_917_632)).toBe("258.4 MiB");
+    expect(formatBytes(5 * 1024 ** 4)).toBe("5.00 TiB");
+  });
+
+  it("relative times", () => {
+    const now = 1_700_000_000_000;
+    expect(relativeTime(null, now)).toBe("—");
+    expect(relativeTime(now / 1000, now)).toBe("just now");
+    expect(relativeTime(now / 1000 - 90, now)).toBe("1 minute ago");
+    expect(relativeTime(now / 1000 - 3 * 86_400, now)).toBe("3 days ago");
+    expect(relativeTime(now / 1000 - 400 * 86_400, now)).toBe("1 year ago");
+  });
+
+  it("tag filters: substrings, or globs with *", () => {
+    expect(tagMatcher("")("anything")).toBe(true);
+    expect(tagMatcher("REL")("release-1")).toBe(true);
+    expect(tagMatcher("release-*")("release-1.2")).toBe(true);
+    expect(tagMatcher("release-*")("pre-release-1")).toBe(false);
+    expect(tagMatcher("v1.*.0")("v1.22.0")).toBe(true);
+    expect(tagMatcher("v1.*.0")("v1x22x0")).toBe(false);
+  });
+});
