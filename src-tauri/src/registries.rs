@@ -667,7 +667,7 @@ pub async fn images(
                         }
                     })
                     .collect();
-            rows.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.pushed_at));
             Ok(rows)
         }
     }
