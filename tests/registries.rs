@@ -264,6 +264,31 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         "connected"
     );
 
+    // Browsing it: a repository and an image put through the ECR API show up as rows.
+    let ecr_client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+        profile: Some("dev".into()),
+        region: Some("eu-central-1".into()),
+        endpoint_url: None,
+    })
+    .await
+    .unwrap();
+    ecr_client.create_repository("team/svc").await.unwrap();
+    let manifest = r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000001"},"layers":[]}"#;
+    ecr_client
+        .put_manifest("team/svc", Some("v7"), manifest, None)
+        .await
+        .unwrap();
+    let repos = registries::repositories(&app, &ecr.id).await.unwrap();
+    assert_eq!(repos[0].name, "team/svc");
+    assert!(repos[0].uri.as_deref().unwrap().ends_with("/team/svc"));
+    let rows = registries::images(&app, &ecr.id, "team/svc").await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].tags.clone(), rows[0].kind.as_str()),
+        (vec!["v7".to_owned()], "image")
+    );
+    assert!(rows[0].pushed_at.is_some());
+
     // An SSO profile without a session: "sign-in needed", with the sign-in offered.
     let sso_config = dir.path().join("aws-sso-config");
     std::fs::write(
