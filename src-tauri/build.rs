@@ -20,6 +20,7 @@ fn main() {
                 "list_repositories",
                 "list_tags",
                 "list_images",
+                "image_detail",
             ])),
     )
     .expect("tauri-build failed");

@@ -118,3 +118,13 @@ pub async fn list_images(
 ) -> Result<Vec<crate::ipc::ImageRow>, IpcError> {
     registries::images(&state, &id, &repository).await
 }
+
+#[tauri::command]
+pub async fn image_detail(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    digest: String,
+) -> Result<crate::ipc::ImageDetail, IpcError> {
+    registries::image_detail(&state, &id, &repository, &digest).await
+}

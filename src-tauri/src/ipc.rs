@@ -63,6 +63,10 @@ pub fn typescript_bindings() -> String {
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
         ImageRow::decl(&cfg),
+        PlatformEntry::decl(&cfg),
+        LayerEntry::decl(&cfg),
+        HistoryEntry::decl(&cfg),
+        ImageDetail::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by `./dev bindings`. Do not edit by hand.\n",
@@ -180,4 +184,54 @@ pub struct ImageRow {
     #[ts(type = "number | null")]
     pub last_pulled_at: Option<i64>,
     pub scan_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PlatformEntry {
+    pub platform: String,
+    pub digest: String,
+    #[ts(type = "number")]
+    pub manifest_size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LayerEntry {
+    pub digest: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub media_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct HistoryEntry {
+    pub created_by: String,
+    pub created: Option<String>,
+    /// A step that changed no files (ENV, CMD, …): it has no layer.
+    pub empty_layer: bool,
+}
+
+/// What the detail pane shows for one manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ImageDetail {
+    pub digest: String,
+    pub media_type: String,
+    /// `image`, `index` or `artifact`.
+    pub kind: String,
+    /// For an index: its images.
+    pub platforms: Vec<PlatformEntry>,
+    pub layers: Vec<LayerEntry>,
+    pub history: Vec<HistoryEntry>,
+    pub os: Option<String>,
+    pub architecture: Option<String>,
+    pub created: Option<String>,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    pub labels: Vec<(String, String)>,
+    pub working_dir: Option<String>,
+    pub user: Option<String>,
+    pub exposed_ports: Vec<String>,
+    /// The manifest and config, pretty-printed for reading (the stored bytes are untouched).
+    pub manifest_json: String,
+    pub config_json: Option<String>,
 }

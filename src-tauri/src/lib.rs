@@ -51,6 +51,7 @@ pub fn run() {
             commands::list_repositories,
             commands::list_tags,
             commands::list_images,
+            commands::image_detail,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

@@ -717,3 +717,164 @@ fn image_row(manifest: &lading_oci::RawManifest) -> Result<crate::ipc::ImageRow,
         }
     })
 }
+
+fn pretty(bytes: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// The manifest `digest` of `repository` with its config read out. OCI registries are asked
+/// directly; ECR through its registry endpoint with the ECR token.
+pub async fn image_detail(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+    digest: &str,
+) -> Result<crate::ipc::ImageDetail, IpcError> {
+    let client = match entry(state, id).await?.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+            ca_pem,
+        } => client_for(
+            &address,
+            &auth,
+            insecure,
+            ca_pem.as_deref(),
+            state.docker.as_ref(),
+        )?,
+        RegistryKind::Ecr {
+            profile,
+            region,
+            account,
+        } => {
+            let account = account.ok_or_else(|| {
+                IpcError::new("unknown_account", "the ECR account is not known yet")
+            })?;
+            let ecr = lading_ecr::EcrClient::connect(&ecr_target(profile, region.clone())).await?;
+            let host = lading_ecr::profiles::registry_url(&account, &region)
+                .trim_start_matches("https://")
+                .to_owned();
+            RegistryClient::new(
+                &host,
+                ClientOptions {
+                    provider: Some(Arc::new(lading_ecr::EcrCredentialProvider::new(ecr))),
+                    ..Default::default()
+                },
+            )?
+        }
+    };
+    let manifest = client.get_manifest(repository, digest).await?;
+    let mut detail = crate::ipc::ImageDetail {
+        digest: manifest.digest.to_string(),
+        media_type: manifest.media_type.clone(),
+        kind: "image".into(),
+        platforms: Vec::new(),
+        layers: Vec::new(),
+        history: Vec::new(),
+        os: None,
+        architecture: None,
+        created: None,
+        entrypoint: Vec::new(),
+        cmd: Vec::new(),
+        env: Vec::new(),
+        labels: Vec::new(),
+        working_dir: None,
+        user: None,
+        exposed_ports: Vec::new(),
+        manifest_json: pretty(&manifest.bytes),
+        config_json: None,
+    };
+    match manifest.parse()? {
+        lading_oci::Manifest::Index(index) => {
+            detail.kind = "index".into();
+            detail.platforms = index
+                .manifests()
+                .iter()
+                .map(|m| crate::ipc::PlatformEntry {
+                    platform: m
+                        .platform()
+                        .as_ref()
+                        .map(|p| format!("{}/{}", p.os(), p.architecture()))
+                        .unwrap_or_else(|| "unknown".into()),
+                    digest: m.digest().to_string(),
+                    manifest_size: m.size(),
+                })
+                .collect();
+        }
+        lading_oci::Manifest::Image(image) => {
+            detail.layers = image
+                .layers()
+                .iter()
+                .map(|l| crate::ipc::LayerEntry {
+                    digest: l.digest().to_string(),
+                    size: l.size(),
+                    media_type: l.media_type().to_string(),
+                })
+                .collect();
+            let config_type = image.config().media_type().to_string();
+            if !is_image_config(&config_type) {
+                detail.kind = "artifact".into();
+                return Ok(detail);
+            }
+            let config_digest: lading_oci::Digest = image.config().digest().to_string().parse()?;
+            let config = client.get_blob_bytes(repository, &config_digest).await?;
+            detail.config_json = Some(pretty(&config));
+            fill_config(&mut detail, &config);
+        }
+    }
+    Ok(detail)
+}
+
+/// Reads the image config leniently (real configs omit fields freely).
+fn fill_config(detail: &mut crate::ipc::ImageDetail, bytes: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return;
+    };
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let text = |v: &serde_json::Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    detail.os = text(&v["os"]);
+    detail.architecture = text(&v["architecture"]);
+    detail.created = text(&v["created"]);
+    let c = &v["config"];
+    detail.entrypoint = strings(&c["Entrypoint"]);
+    detail.cmd = strings(&c["Cmd"]);
+    detail.env = strings(&c["Env"]);
+    detail.working_dir = text(&c["WorkingDir"]);
+    detail.user = text(&c["User"]);
+    detail.labels = c["Labels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    detail.exposed_ports = c["ExposedPorts"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    detail.history = v["history"]
+        .as_array()
+        .map(|h| {
+            h.iter()
+                .map(|e| crate::ipc::HistoryEntry {
+                    created_by: e["created_by"].as_str().unwrap_or_default().to_owned(),
+                    created: text(&e["created"]),
+                    empty_layer: e["empty_layer"].as_bool().unwrap_or(false),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+}

@@ -85,3 +85,27 @@ platforms: Array<string>,
  * Seconds since the epoch, where the registry says (ECR).
  */
 pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, };
+
+export type PlatformEntry = { platform: string, digest: string, manifest_size: number, };
+
+export type LayerEntry = { digest: string, size: number, media_type: string, };
+
+export type HistoryEntry = { created_by: string, created: string | null, 
+/**
+ * A step that changed no files (ENV, CMD, …): it has no layer.
+ */
+empty_layer: boolean, };
+
+export type ImageDetail = { digest: string, media_type: string, 
+/**
+ * `image`, `index` or `artifact`.
+ */
+kind: string, 
+/**
+ * For an index: its images.
+ */
+platforms: Array<PlatformEntry>, layers: Array<LayerEntry>, history: Array<HistoryEntry>, os: string | null, architecture: string | null, created: string | null, entrypoint: Array<string>, cmd: Array<string>, env: Array<string>, labels: Array<[string, string]>, working_dir: string | null, user: string | null, exposed_ports: Array<string>, 
+/**
+ * The manifest and config, pretty-printed for reading (the stored bytes are untouched).
+ */
+manifest_json: string, config_json: string | null, };
