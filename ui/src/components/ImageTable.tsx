@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { api, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
+import { ImageDetailView } from "./ImageDetailView";
 
 type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at";
 
@@ -28,10 +29,12 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [error, setError] = useState<LadingError | null>(null);
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "tags", descending: false });
+  const [open, setOpen] = useState<ImageRow | null>(null);
 
   useEffect(() => {
     setRows(null);
     setError(null);
+    setOpen(null);
     let current = true;
     api.listImages(registry.id, repository).then(
       (r) => current && setRows(r),
@@ -93,7 +96,14 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
         </thead>
         <tbody>
           {shown.map((row) => (
-            <tr key={row.digest}>
+            <tr
+              key={row.digest}
+              className={open?.digest === row.digest ? "selected" : undefined}
+              onClick={() => setOpen(row)}
+              onKeyDown={(e) => e.key === "Enter" && setOpen(row)}
+              tabIndex={0}
+              aria-selected={open?.digest === row.digest}
+            >
               <td>
                 <div className="chips">
                   {row.tags.length ? row.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="hint">untagged</span>}
@@ -115,6 +125,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           ))}
         </tbody>
       </table>
+      {open && <ImageDetailView registry={registry} repository={repository} digest={open.digest} tags={open.tags} />}
     </div>
   );
 }

@@ -12,6 +12,7 @@ import type {
   RegistryView,
   RepositoryView,
   ImageRow,
+  ImageDetail,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -86,4 +87,6 @@ export const api = {
   listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),
   listImages: (id: string, repository: string): Promise<ImageRow[]> =>
     call<ImageRow[]>("list_images", { id, repository }),
+  imageDetail: (id: string, repository: string, digest: string): Promise<ImageDetail> =>
+    call<ImageDetail>("image_detail", { id, repository, digest }),
 };

@@ -135,6 +135,19 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         { digest: "sha256:" + "4".repeat(64), tags: [], kind: "artifact", media_type: "application/vnd.oci.image.manifest.v1+json",
           size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null },
       ],
+      image_detail: ({ digest }) => ({
+        digest, media_type: "application/vnd.docker.distribution.manifest.v2+json", kind: "image", platforms: [],
+        layers: [
+          { digest: "sha256:" + "a1".repeat(32), size: 29_000_000, media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
+          { digest: "sha256:" + "b2".repeat(32), size: 180_000_000, media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
+          { digest: "sha256:" + "c3".repeat(32), size: 62_000_000, media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
+        ],
+        history: [{ created_by: "ADD file:debian.tar /", created: null, empty_layer: false }],
+        os: "linux", architecture: "amd64", created: "2026-11-20T09:14:02Z", entrypoint: ["/usr/local/bin/web"],
+        cmd: ["--port", "8080"], env: ["PATH=/usr/local/bin:/usr/bin", "LANG=C.UTF-8"],
+        labels: [["org.opencontainers.image.source", "https://git.example.com/team-a/web"]], working_dir: "/srv",
+        user: "web", exposed_ports: ["8080/tcp"], manifest_json: "{}", config_json: "{}",
+      }),
       check_registry: ({ id }) => id.startsWith("ecr") ? { state: "connected", reason: null }
         : id.includes("localhost") ? { state: "unreachable", reason: "cannot reach localhost:5000: connection refused" }
         : { state: "auth_needed", reason: "registry.example.com rejected the credentials for alice" },
@@ -158,6 +171,10 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     await page.keyboard.press("/");
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Filter repositories");
     await page.screenshot({ path: join(shots, "repositories.png") });
+    await page.getByText("1.1.0").click();
+    await page.getByText("/usr/local/bin/web").waitFor();
+    await page.getByRole("tab", { name: "Layers (3)" }).click();
+    await page.screenshot({ path: join(shots, "image-detail.png") });
 
     // Keyboard: the dialog opens, takes focus, and Escape closes it.
     await page.getByRole("button", { name: "+ Add" }).click();

@@ -1,0 +1,183 @@
+import { useEffect, useState } from "react";
+import { api, type ImageDetail, type LadingError, type RegistryView } from "../ipc";
+import { formatBytes } from "../format";
+
+interface Props {
+  registry: RegistryView;
+  repository: string;
+  digest: string;
+  tags: string[];
+}
+
+type Tab = "overview" | "layers" | "history" | "json";
+
+function CopyButton({ label, text }: { label: string; text: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      className="copy-button"
+      title={text}
+      onClick={() =>
+        navigator.clipboard?.writeText(text).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1200);
+        })
+      }
+    >
+      {done ? "Copied" : label}
+    </button>
+  );
+}
+
+export function ImageDetailView({ registry, repository, digest, tags }: Props) {
+  const [shown, setShown] = useState(digest);
+  const [detail, setDetail] = useState<ImageDetail | null>(null);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [tab, setTab] = useState<Tab>("overview");
+
+  useEffect(() => setShown(digest), [digest]);
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    let current = true;
+    api.imageDetail(registry.id, repository, shown).then(
+      (d) => current && setDetail(d),
+      (e: LadingError) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [registry.id, repository, shown]);
+
+  const base = `${registry.address ?? registry.name}/${repository}`;
+  const total = detail?.layers.reduce((n, l) => n + l.size, 0) ?? 0;
+
+  return (
+    <section className="image-detail" aria-label="Image">
+      <div className="detail-title">
+        <code title={shown}>{shown.replace("sha256:", "").slice(0, 16)}</code>
+        {shown !== digest && (
+          <button className="link-button" onClick={() => setShown(digest)}>
+            ← back to the index
+          </button>
+        )}
+        <span className="copy-row">
+          {tags[0] && shown === digest && <CopyButton label="Copy tag URI" text={`${base}:${tags[0]}`} />}
+          <CopyButton label="Copy digest URI" text={`${base}@${shown}`} />
+          <CopyButton label="Copy docker pull" text={`docker pull ${base}@${shown}`} />
+        </span>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {!detail && !error && <p className="hint">Loading…</p>}
+      {detail && detail.kind === "index" && (
+        <div>
+          <p className="hint">An index of {detail.platforms.length} images:</p>
+          <ul className="platforms">
+            {detail.platforms.map((p) => (
+              <li key={p.digest}>
+                <button className="link-button" onClick={() => setShown(p.digest)}>
+                  {p.platform}
+                </button>{" "}
+                <code className="hint">{p.digest.replace("sha256:", "").slice(0, 12)}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {detail && detail.kind !== "index" && (
+        <>
+          <div className="tabs" role="tablist">
+            {(["overview", "layers", "history", "json"] as Tab[]).map((t) => (
+              <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+                {t === "json" ? "JSON" : t[0]!.toUpperCase() + t.slice(1)}
+                {t === "layers" ? ` (${detail.layers.length})` : ""}
+              </button>
+            ))}
+          </div>
+          {tab === "overview" && (
+            <dl className="facts">
+              <dt>Platform</dt>
+              <dd>{[detail.os, detail.architecture].filter(Boolean).join("/") || "—"}</dd>
+              <dt>Created</dt>
+              <dd>{detail.created ?? "—"}</dd>
+              <dt>Size</dt>
+              <dd>{formatBytes(total)} in {detail.layers.length} layers</dd>
+              <dt>Entrypoint</dt>
+              <dd>
+                <code>{detail.entrypoint.join(" ") || "—"}</code>
+              </dd>
+              <dt>Command</dt>
+              <dd>
+                <code>{detail.cmd.join(" ") || "—"}</code>
+              </dd>
+              <dt>Working dir</dt>
+              <dd>{detail.working_dir ?? "—"}</dd>
+              <dt>User</dt>
+              <dd>{detail.user ?? "—"}</dd>
+              <dt>Ports</dt>
+              <dd>{detail.exposed_ports.join(", ") || "—"}</dd>
+              <dt>Environment</dt>
+              <dd>
+                {detail.env.length ? detail.env.map((e) => <code key={e} className="line">{e}</code>) : "—"}
+              </dd>
+              <dt>Labels</dt>
+              <dd>
+                {detail.labels.length
+                  ? detail.labels.map(([k, v]) => (
+                      <code key={k} className="line">
+                        {k}={v}
+                      </code>
+                    ))
+                  : "—"}
+              </dd>
+            </dl>
+          )}
+          {tab === "layers" && (
+            <table className="layers">
+              <tbody>
+                {detail.layers.map((l, i) => (
+                  <tr key={`${l.digest}-${i}`}>
+                    <td className="digest" title={l.digest}>
+                      {l.digest.replace("sha256:", "").slice(0, 12)}
+                    </td>
+                    <td className="number">{formatBytes(l.size)}</td>
+                    <td className="share">
+                      <progress max={total || 1} value={l.size} aria-label={`share of the image`} />
+                    </td>
+                    <td className="hint">{l.media_type.split(".").slice(-2).join(".")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {tab === "history" && (
+            <ol className="history">
+              {detail.history.map((h, i) => (
+                <li key={i} className={h.empty_layer ? "empty-layer" : undefined}>
+                  <code>{h.created_by || "(no command recorded)"}</code>
+                  {h.empty_layer && <span className="hint"> · no layer</span>}
+                </li>
+              ))}
+            </ol>
+          )}
+          {tab === "json" && (
+            <>
+              <h3>Manifest</h3>
+              <pre className="json">{detail.manifest_json}</pre>
+              {detail.config_json && (
+                <>
+                  <h3>Config</h3>
+                  <pre className="json">{detail.config_json}</pre>
+                </>
+              )}
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { ImageDetailView } from "../../src/components/ImageDetailView";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const registry = {
+  id: "oci:registry.example.com", name: "registry.example.com", kind: "oci", address: "registry.example.com",
+  auth: "anonymous", username: null, insecure: false, custom_ca: false, profile: null, region: null, account: null,
+};
+
+const image = (digest: string, arch: string) => ({
+  digest, media_type: "application/vnd.oci.image.manifest.v1+json", kind: "image", platforms: [],
+  layers: [
+    { digest: "sha256:" + "1".repeat(64), size: 3 * 1024 * 1024, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" },
+    { digest: "sha256:" + "2".repeat(64), size: 1024 * 1024, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" },
+  ],
+  history: [
+    { created_by: "ADD rootfs.tar /", created: null, empty_layer: false },
+    { created_by: "ENV PATH=/usr/bin", created: null, empty_layer: true },
+    { created_by: "COPY app /app", created: null, empty_layer: false },
+  ],
+  os: "linux", architecture: arch, created: "2024-01-01T00:00:00Z", entrypoint: ["/app/run"], cmd: ["--serve"],
+  env: ["PATH=/usr/bin"], labels: [["org.opencontainers.image.version", "2.0"]], working_dir: "/app", user: "app",
+  exposed_ports: ["8080/tcp"], manifest_json: '{\n  "layers": []\n}', config_json: '{\n  "os": "linux"\n}',
+});
+
+describe("Image detail", () => {
+  it("shows the config, layers with their share, history and the raw JSON", async () => {
+    const digest = "sha256:" + "a".repeat(64);
+    mockIPC((cmd) => {
+      if (cmd === "image_detail") return image(digest, "amd64");
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageDetailView registry={registry} repository="team/app" digest={digest} tags={["2.0"]} />);
+    expect(await screen.findByText("linux/amd64")).toBeTruthy();
+    expect(screen.getByText("/app/run")).toBeTruthy();
+    expect(screen.getByText("4.00 MiB in 2 layers")).toBeTruthy();
+    expect(screen.getByText("org.opencontainers.image.version=2.0")).toBeTruthy();
+    expect(screen.getByTitle("registry.example.com/team/app:2.0").textContent).toBe("Copy tag URI");
+    expect(screen.getByTitle(`docker pull registry.example.com/team/app@${digest}`)).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("tab", { name: "Layers (2)" }));
+    const bars = screen.getAllByLabelText("share of the image") as HTMLProgressElement[];
+    expect(bars.map((b) => b.value / b.max)).toEqual([0.75, 0.25]);
+
+    fireEvent.click(screen.getByRole("tab", { name: "History" }));
+    expect(screen.getAllByText("· no layer")).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole("tab", { name: "JSON" }));
+    expect(screen.getByText("Manifest")).toBeTruthy();
+    expect(screen.getByText(/"os": "linux"/)).toBeTruthy();
+  });
+
+  it("lists an index's platforms and opens one", async () => {
+    const index = "sha256:" + "b".repeat(64);
+    const arm = "sha256:" + "c".repeat(64);
+    mockIPC((cmd, args) => {
+      if (cmd !== "image_detail") throw new Error(`unexpected ${cmd}`);
+      const { digest } = args as { digest: string };
+      if (digest === index)
+        return {
+          ...image(index, ""), kind: "index", layers: [], history: [],
+          platforms: [
+            { platform: "linux/amd64", digest: "sha256:" + "d".repeat(64), manifest_size: 500 },
+            { platform: "linux/arm64", digest: arm, manifest_size: 500 },
+          ],
+        };
+      return image(arm, "arm64");
+    });
+    render(<ImageDetailView registry={registry} repository="team/app" digest={index} tags={["multi"]} />);
+    fireEvent.click(await screen.findByRole("button", { name: "linux/arm64" }));
+    expect(await screen.findByText("linux/arm64")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "← back to the index" })).toBeTruthy();
+  });
+});
