@@ -58,6 +58,21 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
       "return [document.querySelector('.namespace').textContent, document.querySelector('[role=treeitem]').textContent, document.querySelector('.chip').textContent]",
     );
     assert.deepEqual(browsed, ["demo/", "app", "1.0"]);
+
+    // Open the image: its config is read out, and its layers are the ones the engine sees.
+    await session.click(".image-table tbody tr td:nth-child(2)");
+    await waitFor("the image detail", () => session.find(".facts"), 20_000);
+    assert.match(await session.run("return document.querySelector('.facts').textContent"), /\/app\/run/);
+    await session.click('[role="tab"]:nth-child(2)');
+    await waitFor("the layers", () => session.find("table.layers td.digest"), 10_000);
+    const shownLayers = await session.run(
+      "return [...document.querySelectorAll('table.layers td.digest')].map((td) => td.getAttribute('title'))",
+    );
+    const inspected = JSON.parse(
+      execFileSync(lading, ["--json", "inspect", `${registry.host}/demo/app:1.0`], { env: { ...env, LADING_DATA_DIR: join(home, "data") } }).toString(),
+    );
+    assert.deepEqual(shownLayers, inspected.layers.map((l) => l.digest));
+    await session.screenshot("image-detail.png");
     await session.screenshot("registry-added.png");
 
     // Restart the app: the registry is still there and connects again.
