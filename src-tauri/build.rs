@@ -21,6 +21,7 @@ fn main() {
                 "list_tags",
                 "list_images",
                 "image_detail",
+                "delete_images",
             ])),
     )
     .expect("tauri-build failed");

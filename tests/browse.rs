@@ -134,19 +134,61 @@ async fn repositories_and_tags_of_a_listed_registry() {
     assert_eq!(image.size, Some(expected));
 
     // Detail: the image's config read out, its layers; an index's platforms.
-    let detail = registries::image_detail(&app, &added.id, "team-a/web", &image.digest).await.unwrap();
+    let detail = registries::image_detail(&app, &added.id, "team-a/web", &image.digest)
+        .await
+        .unwrap();
     assert_eq!(detail.kind, "image");
-    assert_eq!((detail.os.as_deref(), detail.architecture.as_deref()), (Some("linux"), Some("amd64")));
+    assert_eq!(
+        (detail.os.as_deref(), detail.architecture.as_deref()),
+        (Some("linux"), Some("amd64"))
+    );
     assert_eq!(detail.cmd, ["/bin/cat", "/hello.txt"]);
     assert_eq!(detail.layers.len(), 1);
-    assert_eq!(detail.layers[0].size, manifest["layers"][0]["size"].as_u64().unwrap());
+    assert_eq!(
+        detail.layers[0].size,
+        manifest["layers"][0]["size"].as_u64().unwrap()
+    );
     assert_eq!(detail.history.len(), 1);
     assert!(detail.manifest_json.contains("\"layers\""));
     assert!(detail.config_json.unwrap().contains("/hello.txt"));
-    let index_detail = registries::image_detail(&app, &added.id, "team-a/web", &index.digest).await.unwrap();
+    let index_detail = registries::image_detail(&app, &added.id, "team-a/web", &index.digest)
+        .await
+        .unwrap();
     assert_eq!(index_detail.kind, "index");
-    let platforms: Vec<&str> = index_detail.platforms.iter().map(|p| p.platform.as_str()).collect();
+    let platforms: Vec<&str> = index_detail
+        .platforms
+        .iter()
+        .map(|p| p.platform.as_str())
+        .collect();
     assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
-    let child = registries::image_detail(&app, &added.id, "team-a/web", &index_detail.platforms[1].digest).await.unwrap();
+    let child = registries::image_detail(
+        &app,
+        &added.id,
+        "team-a/web",
+        &index_detail.platforms[1].digest,
+    )
+    .await
+    .unwrap();
     assert_eq!(child.architecture.as_deref(), Some("arm64"));
+
+    // The index names its images; deleting 1.9's digest takes that tag away, a bad digest is
+    // reported per image.
+    assert_eq!(index.children.len(), 2);
+    let target = vec![image.digest.clone(), "sha256:nonsense".to_owned()];
+    let result = registries::delete_images(&app, &added.id, "team-a/web", &target)
+        .await
+        .unwrap();
+    assert_eq!(result.deleted, [image.digest.clone()]);
+    assert_eq!(result.failures.len(), 1);
+    assert_eq!(
+        registries::tags(&app, &added.id, "team-a/web")
+            .await
+            .unwrap(),
+        ["2.0", "multi", "stable"]
+    );
+    assert_eq!(
+        registries::delete_target("oci:x", "r", &["sha256:b".into(), "sha256:a".into()]),
+        "oci:x/r@sha256:a,sha256:b",
+        "the token target does not depend on the order of the selection"
+    );
 }

@@ -128,3 +128,18 @@ pub async fn image_detail(
 ) -> Result<crate::ipc::ImageDetail, IpcError> {
     registries::image_detail(&state, &id, &repository, &digest).await
 }
+
+/// Deleting images needs a confirmation token issued for exactly these digests.
+#[tauri::command]
+pub async fn delete_images(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    digests: Vec<String>,
+    confirmation: Option<String>,
+) -> Result<crate::ipc::DeleteResult, IpcError> {
+    let target = registries::delete_target(&id, &repository, &digests);
+    confirmations.redeem(confirmation.as_deref(), "delete_images", &target)?;
+    registries::delete_images(&state, &id, &repository, &digests).await
+}

@@ -67,6 +67,8 @@ pub fn typescript_bindings() -> String {
         LayerEntry::decl(&cfg),
         HistoryEntry::decl(&cfg),
         ImageDetail::decl(&cfg),
+        DeleteFailure::decl(&cfg),
+        DeleteResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by `./dev bindings`. Do not edit by hand.\n",
@@ -178,6 +180,8 @@ pub struct ImageRow {
     pub size: Option<u64>,
     /// `os/arch` of an index's images.
     pub platforms: Vec<String>,
+    /// For an index: the digests of its images (deleting one of them breaks the index).
+    pub children: Vec<String>,
     /// Seconds since the epoch, where the registry says (ECR).
     #[ts(type = "number | null")]
     pub pushed_at: Option<i64>,
@@ -234,4 +238,16 @@ pub struct ImageDetail {
     /// The manifest and config, pretty-printed for reading (the stored bytes are untouched).
     pub manifest_json: String,
     pub config_json: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeleteFailure {
+    pub digest: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeleteResult {
+    pub deleted: Vec<String>,
+    pub failures: Vec<DeleteFailure>,
 }

@@ -52,6 +52,7 @@ pub fn run() {
             commands::list_tags,
             commands::list_images,
             commands::image_detail,
+            commands::delete_images,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

@@ -661,6 +661,7 @@ pub async fn images(
                             media_type,
                             size: d.size_bytes.map(|s| s as u64),
                             platforms: Vec::new(),
+                            children: Vec::new(),
                             pushed_at: d.pushed_at,
                             last_pulled_at: d.last_pulled_at,
                             scan_status: d.scan_status,
@@ -686,6 +687,7 @@ fn image_row(manifest: &lading_oci::RawManifest) -> Result<crate::ipc::ImageRow,
         media_type: manifest.media_type.clone(),
         size: None,
         platforms: Vec::new(),
+        children: Vec::new(),
         pushed_at: None,
         last_pulled_at: None,
         scan_status: None,
@@ -701,6 +703,11 @@ fn image_row(manifest: &lading_oci::RawManifest) -> Result<crate::ipc::ImageRow,
                         .as_ref()
                         .map(|p| format!("{}/{}", p.os(), p.architecture()))
                 })
+                .collect(),
+            children: index
+                .manifests()
+                .iter()
+                .map(|m| m.digest().to_string())
                 .collect(),
             ..base
         },
@@ -877,4 +884,82 @@ fn fill_config(detail: &mut crate::ipc::ImageDetail, bytes: &[u8]) {
                 .collect()
         })
         .unwrap_or_default();
+}
+
+/// Deletes images by digest (every tag on them goes too). Failures are reported per image.
+pub async fn delete_images(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+    digests: &[String],
+) -> Result<crate::ipc::DeleteResult, IpcError> {
+    let mut result = crate::ipc::DeleteResult {
+        deleted: Vec::new(),
+        failures: Vec::new(),
+    };
+    match entry(state, id).await?.kind {
+        RegistryKind::Oci {
+            address,
+            auth,
+            insecure,
+            ca_pem,
+        } => {
+            let client = client_for(
+                &address,
+                &auth,
+                insecure,
+                ca_pem.as_deref(),
+                state.docker.as_ref(),
+            )?;
+            for digest in digests {
+                let outcome = match digest.parse::<lading_oci::Digest>() {
+                    Ok(d) => client
+                        .delete_manifest(repository, &d)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match outcome {
+                    Ok(()) => result.deleted.push(digest.clone()),
+                    Err(reason) => result.failures.push(crate::ipc::DeleteFailure {
+                        digest: digest.clone(),
+                        reason,
+                    }),
+                }
+            }
+        }
+        RegistryKind::Ecr {
+            profile, region, ..
+        } => {
+            let refs: Vec<lading_ecr::ImageRef> = digests
+                .iter()
+                .map(|d| lading_ecr::ImageRef::parse(d))
+                .collect();
+            let report = lading_ecr::EcrClient::connect(&ecr_target(profile, region))
+                .await?
+                .delete_images(repository, &refs)
+                .await?;
+            result.deleted = report
+                .deleted
+                .into_iter()
+                .filter_map(|r| r.digest)
+                .collect();
+            result.failures = report
+                .failures
+                .into_iter()
+                .map(|f| crate::ipc::DeleteFailure {
+                    digest: f.image.digest.unwrap_or_default(),
+                    reason: format!("{}: {}", f.code, f.reason),
+                })
+                .collect();
+        }
+    }
+    Ok(result)
+}
+
+/// What a confirmation token for deleting exactly these images is bound to.
+pub fn delete_target(id: &str, repository: &str, digests: &[String]) -> String {
+    let mut sorted = digests.to_vec();
+    sorted.sort();
+    format!("{id}/{repository}@{}", sorted.join(","))
 }

@@ -82,6 +82,10 @@ size: number | null,
  */
 platforms: Array<string>, 
 /**
+ * For an index: the digests of its images (deleting one of them breaks the index).
+ */
+children: Array<string>, 
+/**
  * Seconds since the epoch, where the registry says (ECR).
  */
 pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, };
@@ -109,3 +113,7 @@ platforms: Array<PlatformEntry>, layers: Array<LayerEntry>, history: Array<Histo
  * The manifest and config, pretty-printed for reading (the stored bytes are untouched).
  */
 manifest_json: string, config_json: string | null, };
+
+export type DeleteFailure = { digest: string, reason: string, };
+
+export type DeleteResult = { deleted: Array<string>, failures: Array<DeleteFailure>, };
