@@ -178,7 +178,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
     let result = registries::delete_images(&app, &added.id, "team-a/web", &target)
         .await
         .unwrap();
-    assert_eq!(result.deleted, [image.digest.clone()]);
+    assert_eq!(result.deleted, std::slice::from_ref(&image.digest));
     assert_eq!(result.failures.len(), 1);
     assert_eq!(
         registries::tags(&app, &added.id, "team-a/web")
