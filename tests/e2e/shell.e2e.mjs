@@ -79,6 +79,27 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
     await session.close();
     session = await openApp(base);
     await waitFor("the registry after a restart", () => session.find(".registry .status-connected"), 30_000);
+
+    // Delete the image through the UI (confirmation, token, real registry) and see it gone.
+    await session.click(".registry-button");
+    await waitFor("the repository again", () => session.find('[role="treeitem"]'), 20_000);
+    await session.click('[role="treeitem"]');
+    await waitFor("the image row", () => session.find(".image-table tbody tr td:nth-child(2)"), 20_000);
+    await session.click(".image-table tbody tr td:nth-child(2)");
+    await session.click(".selection-bar .danger");
+    await waitFor("the confirmation", () => session.find('[role="alertdialog"] .danger'), 10_000);
+    assert.match(await session.run("return document.querySelector('[role=alertdialog]').textContent"), /\(1\.0\)/);
+    await session.click('[role="alertdialog"] .danger');
+    await waitFor("the deletion reported", () => session.find('.image-table [role="status"]'), 20_000);
+    await waitFor(
+      "the table empty",
+      async () => (await session.run("return document.querySelectorAll('.image-table tbody tr').length")) === 0,
+      20_000,
+    );
+    const tagsLeft = JSON.parse(
+      execFileSync(lading, ["--json", "tags", `${registry.host}/demo/app`], { env: { ...env, LADING_DATA_DIR: join(home, "data") } }).toString(),
+    );
+    assert.deepEqual(tagsLeft, [], "the registry agrees the tag is gone");
   } finally {
     await session?.close();
     registry?.proc.kill("SIGKILL");

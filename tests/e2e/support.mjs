@@ -107,7 +107,7 @@ export async function startRegistry(dir, login) {
   }
   writeFileSync(
     config,
-    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, `storage-${port}`)}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  delete:\n    enabled: true\n  filesystem:\n    rootdirectory: ${join(dir, `storage-${port}`)}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
   );
   const proc = start("docker-registry", ["serve", config], `registry-${port}.log`);
   await waitFor("docker-registry", async () => [200, 401].includes((await fetch(`http://127.0.0.1:${port}/v2/`)).status), 20_000);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
-import { api, type ImageRow, type LadingError, type RegistryView } from "../ipc";
+import { api, deleteTarget, type ImageRow, type LadingError, type RegistryView } from "../ipc";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
 import { ImageDetailView } from "./ImageDetailView";
 
@@ -30,11 +31,17 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "tags", descending: false });
   const [open, setOpen] = useState<ImageRow | null>(null);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     setRows(null);
     setError(null);
     setOpen(null);
+    setPicked(new Set());
     let current = true;
     api.listImages(registry.id, repository).then(
       (r) => current && setRows(r),
@@ -43,7 +50,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
     return () => {
       current = false;
     };
-  }, [registry.id, repository]);
+  }, [registry.id, repository, reload]);
 
   const shown = useMemo(() => {
     const matches = tagMatcher(filter);
@@ -72,6 +79,22 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           {untagged > 0 && ` · ${untagged} untagged`}
         </span>
       </div>
+      {picked.size > 0 && (
+        <div className="selection-bar" role="toolbar" aria-label="Selection">
+          <span>
+            {picked.size} selected{" "}
+            <span className="hint">(Ctrl-click to add, Shift-click for a range, Delete to delete)</span>
+          </span>
+          <button className="danger" onClick={() => setConfirming(true)}>
+            Delete…
+          </button>
+        </div>
+      )}
+      {outcome && (
+        <p className="notice" role="status">
+          {outcome}
+        </p>
+      )}
       <table>
         <thead>
           <tr>
@@ -98,11 +121,32 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           {shown.map((row) => (
             <tr
               key={row.digest}
-              className={open?.digest === row.digest ? "selected" : undefined}
-              onClick={() => setOpen(row)}
-              onKeyDown={(e) => e.key === "Enter" && setOpen(row)}
+              className={picked.has(row.digest) ? "selected" : undefined}
+              onClick={(e) => {
+                const index = shown.indexOf(row);
+                if (e.shiftKey && anchor !== null) {
+                  const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)];
+                  setPicked(new Set(shown.slice(from, to + 1).map((r) => r.digest)));
+                } else if (e.ctrlKey || e.metaKey) {
+                  setPicked((p) => {
+                    const next = new Set(p);
+                    if (next.has(row.digest)) next.delete(row.digest);
+                    else next.add(row.digest);
+                    return next;
+                  });
+                  setAnchor(index);
+                } else {
+                  setPicked(new Set([row.digest]));
+                  setAnchor(index);
+                  setOpen(row);
+                }
+              }}
+              onKeyDown={(e) => {
+                if (e.key === "Enter") setOpen(row);
+                if (e.key === "Delete" && picked.size > 0) setConfirming(true);
+              }}
               tabIndex={0}
-              aria-selected={open?.digest === row.digest}
+              aria-selected={picked.has(row.digest)}
             >
               <td>
                 <div className="chips">
@@ -126,6 +170,41 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
         </tbody>
       </table>
       {open && <ImageDetailView registry={registry} repository={repository} digest={open.digest} tags={open.tags} />}
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${picked.size} ${picked.size === 1 ? "image" : "images"} from ${repository}?`}
+          body={describeDeletion(rows, picked)}
+          confirmLabel="Delete"
+          onClose={() => setConfirming(false)}
+          onConfirm={() => {
+            const digests = [...picked];
+            setConfirming(false);
+            api
+              .confirmDestructive("delete_images", deleteTarget(registry.id, repository, digests))
+              .then((token) => api.deleteImages(registry.id, repository, digests, token))
+              .then((result) => {
+                const failed = result.failures.map((f) => `${f.digest.replace("sha256:", "").slice(0, 12)}: ${f.reason}`);
+                setOutcome(
+                  `Deleted ${result.deleted.length} ${result.deleted.length === 1 ? "image" : "images"}` +
+                    (failed.length ? `; not deleted: ${failed.join("; ")}` : "."),
+                );
+                setReload((n) => n + 1);
+              }, setError);
+          }}
+        />
+      )}
     </div>
   );
+}
+
+/** Exactly what goes, and which indexes break because one of their images goes. */
+export function describeDeletion(rows: ImageRow[], picked: Set<string>): string {
+  const lines = rows
+    .filter((r) => picked.has(r.digest))
+    .map((r) => `${r.digest.replace("sha256:", "").slice(0, 12)} (${r.tags.length ? r.tags.join(", ") : "untagged"})`);
+  const broken = rows
+    .filter((r) => r.kind === "index" && !picked.has(r.digest) && r.children.some((c) => picked.has(c)))
+    .map((r) => r.tags.join(", ") || r.digest.slice(7, 19));
+  const warning = broken.length ? ` Warning: part of the index ${broken.join("; ")}, which will break.` : "";
+  return `These go, with every tag on them: ${lines.join(", ")}.${warning}`;
 }

@@ -13,6 +13,7 @@ import type {
   RepositoryView,
   ImageRow,
   ImageDetail,
+  DeleteResult,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -89,4 +90,11 @@ export const api = {
     call<ImageRow[]>("list_images", { id, repository }),
   imageDetail: (id: string, repository: string, digest: string): Promise<ImageDetail> =>
     call<ImageDetail>("image_detail", { id, repository, digest }),
+  deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>
+    call<DeleteResult>("delete_images", { id, repository, digests, confirmation }),
 };
+
+/** What a delete confirmation is bound to; the backend computes the same (registries::delete_target). */
+export function deleteTarget(id: string, repository: string, digests: string[]): string {
+  return `${id}/${repository}@${[...digests].sort().join(",")}`;
+}

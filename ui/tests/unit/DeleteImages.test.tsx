@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { ImageTable } from "../../src/components/ImageTable";
+import { deleteTarget } from "../../src/ipc";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const registry = {
+  id: "oci:r.example.com", name: "r.example.com", kind: "oci", address: "r.example.com",
+  auth: "anonymous", username: null, insecure: false, custom_ca: false, profile: null, region: null, account: null,
+};
+const d = (c: string) => "sha256:" + c.repeat(64);
+const row = (digest: string, tags: string[], extra = {}) => ({
+  digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  pushed_at: null, last_pulled_at: null, scan_status: null, ...extra,
+});
+
+describe("Deleting images", () => {
+  it("binds the token to the sorted digests, exactly as the backend does", () => {
+    expect(deleteTarget("oci:x", "r", ["sha256:b", "sha256:a"])).toBe("oci:x/r@sha256:a,sha256:b");
+  });
+
+  it("selects with Ctrl, lists exactly what goes, warns about a broken index, then deletes with a token", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    let deleted = false;
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "list_images")
+        return deleted
+          ? [row(d("c"), ["multi"], { kind: "index", children: [d("a"), d("e")] })]
+          : [
+              row(d("a"), ["1.0"]),
+              row(d("b"), ["2.0", "latest"]),
+              row(d("c"), ["multi"], { kind: "index", children: [d("a"), d("e")] }),
+            ];
+      if (cmd === "confirm_destructive") return "tok-1";
+      if (cmd === "delete_images") {
+        deleted = true;
+        return { deleted: [d("a"), d("b")], failures: [] };
+      }
+      if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    const first = await screen.findByText("1.0");
+    fireEvent.click(first);
+    fireEvent.click(screen.getByText("2.0"), { ctrlKey: true });
+    expect(screen.getByRole("toolbar", { name: "Selection" }).textContent).toContain("2 selected");
+
+    fireEvent.keyDown(first.closest("tr")!, { key: "Delete" });
+    const dialog = await screen.findByRole("alertdialog", { name: "Delete 2 images from team/app?" });
+    expect(dialog.textContent).toContain("aaaaaaaaaaaa (1.0)");
+    expect(dialog.textContent).toContain("bbbbbbbbbbbb (2.0, latest)");
+    expect(dialog.textContent).toContain("Warning: part of the index multi");
+    expect(calls.some((c) => c.cmd === "delete_images")).toBe(false);
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText("Deleted 2 images.")).toBeTruthy();
+    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({
+      action: "delete_images",
+      target: `oci:r.example.com/team/app@${d("a")},${d("b")}`,
+    });
+    expect(calls.find((c) => c.cmd === "delete_images")!.args).toEqual({
+      id: "oci:r.example.com", repository: "team/app", digests: [d("a"), d("b")], confirmation: "tok-1",
+    });
+    await waitFor(() => expect(screen.queryByText("1.0")).toBeNull());
+  });
+
+  it("selects a range with Shift", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "list_images") return [row(d("a"), ["1"]), row(d("b"), ["2"]), row(d("c"), ["3"]), row(d("e"), ["4"])];
+      if (cmd === "image_detail") throw { code: "x", message: "n/a" };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    fireEvent.click(await screen.findByText("1"));
+    fireEvent.click(screen.getByText("3"), { shiftKey: true });
+    expect(screen.getByRole("toolbar", { name: "Selection" }).textContent).toContain("3 selected");
+  });
+});
