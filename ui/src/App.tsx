@@ -5,6 +5,7 @@ import { AddRegistryDialog } from "./components/AddRegistryDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ImageTable } from "./components/ImageTable";
+import { lastRepository } from "./keyboard";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 
 type AddState = { address?: string } | null;
@@ -50,8 +51,13 @@ export function App() {
 
   const selected = list?.registries.find((r) => r.id === selectedId) ?? null;
   const status = selected ? statuses[selected.id] : undefined;
-  const [repository, setRepository] = useState<string | null>(null);
-  useEffect(() => setRepository(null), [selectedId]);
+  const [repository, setRepositoryState] = useState<string | null>(null);
+  // Each registry reopens on the repository last looked at.
+  useEffect(() => setRepositoryState(selectedId ? lastRepository.get(selectedId) : null), [selectedId]);
+  const setRepository = (name: string) => {
+    setRepositoryState(name);
+    if (selectedId) lastRepository.set(selectedId, name);
+  };
 
   return (
     <div className="app" data-testid="app-shell">

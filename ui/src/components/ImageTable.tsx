@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { api, deleteTarget, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
 import { ImageDetailView } from "./ImageDetailView";
 
@@ -142,8 +143,18 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
                 }
               }}
               onKeyDown={(e) => {
-                if (e.key === "Enter") setOpen(row);
-                if (e.key === "Delete" && picked.size > 0) setConfirming(true);
+                const table = e.currentTarget.closest("tbody");
+                if (e.key === "Enter") {
+                  setPicked(new Set([row.digest]));
+                  setOpen(row);
+                } else if (e.key === "Delete" && picked.size > 0) {
+                  setConfirming(true);
+                } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && table) {
+                  moveFocus(table, "tr", e.key === "ArrowDown" ? 1 : -1);
+                  e.preventDefault();
+                } else if (e.key === "ArrowLeft") {
+                  if (focusFirst(".repository.selected")) e.preventDefault();
+                }
               }}
               tabIndex={0}
               aria-selected={picked.has(row.digest)}

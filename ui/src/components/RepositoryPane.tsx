@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api, type LadingError, type RegistryView, type RepositoryView } from "../ipc";
+import { focusFirst, moveFocus } from "../keyboard";
 
 interface Props {
   registry: RegistryView;
@@ -59,14 +60,26 @@ export function RepositoryPane({ registry, selected, onSelect }: Props) {
   }, [repositories, filter]);
   const shown = groups.reduce((n, [, repos]) => n + repos.length, 0);
 
-  // Up/Down move between repositories; Enter opens (buttons already do).
+  // Up/Down between repositories; Right (or Enter) opens one and moves into its images; Left back
+  // to the registries.
   function onListKey(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-    const buttons = [...(list.current?.querySelectorAll<HTMLButtonElement>("button.repository") ?? [])];
-    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    const next = buttons[Math.min(buttons.length - 1, Math.max(0, at + (e.key === "ArrowDown" ? 1 : -1)))];
-    next?.focus();
-    e.preventDefault();
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (list.current && moveFocus(list.current, "button.repository", e.key === "ArrowDown" ? 1 : -1)) e.preventDefault();
+    } else if (e.key === "ArrowLeft") {
+      if (focusFirst(".registry.selected .registry-button")) e.preventDefault();
+    } else if (e.key === "ArrowRight") {
+      const focused = document.activeElement as HTMLButtonElement | null;
+      if (focused?.classList.contains("repository")) {
+        focused.click();
+        // The images load asynchronously; focus the first row once it is there.
+        const started = Date.now();
+        const tryFocus = () => {
+          if (!focusFirst(".image-table tbody tr") && Date.now() - started < 5000) setTimeout(tryFocus, 50);
+        };
+        tryFocus();
+        e.preventDefault();
+      }
+    }
   }
 
   if (error) {

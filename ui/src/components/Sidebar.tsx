@@ -1,4 +1,5 @@
 import type { AppInfo, ConnectionStatus, LadingError, RegistryView } from "../ipc";
+import { focusFirst, moveFocus } from "../keyboard";
 
 interface SidebarProps {
   info: AppInfo | null;
@@ -60,7 +61,18 @@ export function Sidebar(props: SidebarProps) {
   );
 
   return (
-    <nav className="pane sidebar" aria-label="Registries">
+    <nav
+      className="pane sidebar"
+      aria-label="Registries"
+      onKeyDown={(e) => {
+        // Up/Down between registries, Right into the repositories.
+        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          if (moveFocus(e.currentTarget, ".registry-button", e.key === "ArrowDown" ? 1 : -1)) e.preventDefault();
+        } else if (e.key === "ArrowRight" && focusFirst(".repository.selected", ".repository")) {
+          e.preventDefault();
+        }
+      }}
+    >
       <div className="brand">
         <img src="/icon.png" alt="" width={28} height={28} />
         <span className="brand-name">Lading</span>

@@ -263,3 +263,50 @@ describe("Browsing repositories", () => {
     expect(screen.getByText(/denied access to the catalog/)).toBeTruthy();
   });
 });
+
+describe("Keyboard and memory", () => {
+  it("walks registries → repositories → images with the arrows, and remembers the repository per registry", async () => {
+    localStorage.clear();
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_registries")
+        return {
+          registries: [
+            registry({ auth: "anonymous", username: null }),
+            registry({ id: "oci:other.example.com", name: "other.example.com", address: "other.example.com", auth: "anonymous", username: null }),
+          ],
+          docker_logins: [],
+          notice: null,
+        };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories") return ["alpha", "beta"].map((name) => ({ name, uri: null }));
+      if (cmd === "list_images")
+        return [{ digest: "sha256:" + "f".repeat(64), tags: [(args as { repository: string }).repository + "-1"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null }];
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    const first = (await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!;
+    first.focus();
+    fireEvent.keyDown(first, { key: "ArrowDown" });
+    expect(document.activeElement?.textContent).toContain("other.example.com");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowUp" });
+    fireEvent.click(document.activeElement!);
+
+    await screen.findByRole("treeitem", { name: "beta" });
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowRight" });
+    expect(document.activeElement?.textContent).toBe("alpha");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowDown" });
+    expect(document.activeElement?.textContent).toBe("beta");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowRight" });
+    await waitFor(() => expect(document.activeElement?.tagName).toBe("TR"));
+    expect(document.activeElement?.textContent).toContain("beta-1");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowLeft" });
+    expect(document.activeElement?.textContent).toBe("beta");
+
+    // Switch registries and back: "beta" is open again.
+    fireEvent.click((await screen.findAllByRole("button", { name: /other\.example\.com/ }))[0]!);
+    await screen.findByText("Select a repository to see its images.");
+    fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    expect(await screen.findByText("beta-1")).toBeTruthy();
+  });
+});

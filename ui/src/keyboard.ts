@@ -1,0 +1,39 @@
+/** Moves focus to the next/previous element matching `selector` (within `root`), from the focused one. */
+export function moveFocus(root: ParentNode, selector: string, step: 1 | -1): boolean {
+  const items = [...root.querySelectorAll<HTMLElement>(selector)];
+  if (items.length === 0) return false;
+  const at = items.indexOf(document.activeElement as HTMLElement);
+  const next = items[at < 0 ? 0 : Math.min(items.length - 1, Math.max(0, at + step))];
+  next?.focus();
+  return true;
+}
+
+/** Focuses the first element matching one of `selectors`, in order of preference. */
+export function focusFirst(...selectors: string[]): boolean {
+  for (const selector of selectors) {
+    const element = document.querySelector<HTMLElement>(selector);
+    if (element) {
+      element.focus();
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Per-registry memory of the last repository (UI state only, never a secret). */
+export const lastRepository = {
+  get(registryId: string): string | null {
+    try {
+      return localStorage.getItem(`lading.lastRepository.${registryId}`);
+    } catch {
+      return null;
+    }
+  },
+  set(registryId: string, repository: string | null) {
+    try {
+      if (repository) localStorage.setItem(`lading.lastRepository.${registryId}`, repository);
+    } catch {
+      // Storage may be unavailable (private mode); remembering is a convenience.
+    }
+  },
+};
