@@ -22,6 +22,8 @@ fn main() {
                 "list_images",
                 "image_detail",
                 "delete_images",
+                "create_repository",
+                "delete_repository",
             ])),
     )
     .expect("tauri-build failed");

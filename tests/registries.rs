@@ -289,6 +289,42 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     );
     assert!(rows[0].pushed_at.is_some());
 
+    // Repositories from the app: created with settings, a non-empty one refused unless forced.
+    let made = registries::create_repository(&app, &ecr.id, "team/new", "IMMUTABLE", true)
+        .await
+        .unwrap();
+    assert!(made.uri.unwrap().ends_with("/team/new"));
+    let refused = registries::delete_repository(&app, &ecr.id, "team/svc", false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, "repository_not_empty", "{}", refused.message);
+    registries::delete_repository(&app, &ecr.id, "team/svc", true)
+        .await
+        .unwrap();
+    registries::delete_repository(&app, &ecr.id, "team/new", false)
+        .await
+        .unwrap();
+    assert!(registries::repositories(&app, &ecr.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let oci_id = registries::list(&app)
+        .await
+        .unwrap()
+        .registries
+        .iter()
+        .find(|r| r.kind == "oci")
+        .unwrap()
+        .id
+        .clone();
+    assert_eq!(
+        registries::create_repository(&app, &oci_id, "x/y", "MUTABLE", false)
+            .await
+            .unwrap_err()
+            .code,
+        "not_supported"
+    );
+
     // An SSO profile without a session: "sign-in needed", with the sign-in offered.
     let sso_config = dir.path().join("aws-sso-config");
     std::fs::write(

@@ -143,3 +143,32 @@ pub async fn delete_images(
     confirmations.redeem(confirmation.as_deref(), "delete_images", &target)?;
     registries::delete_images(&state, &id, &repository, &digests).await
 }
+
+#[tauri::command]
+pub async fn create_repository(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    mutability: String,
+    scan_on_push: bool,
+) -> Result<crate::ipc::RepositoryView, IpcError> {
+    registries::create_repository(&state, &id, &name, &mutability, scan_on_push).await
+}
+
+/// Deleting a repository needs a confirmation token for exactly that repository.
+#[tauri::command]
+pub async fn delete_repository(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    name: String,
+    force: bool,
+    confirmation: Option<String>,
+) -> Result<(), IpcError> {
+    confirmations.redeem(
+        confirmation.as_deref(),
+        "delete_repository",
+        &format!("{id}/{name}"),
+    )?;
+    registries::delete_repository(&state, &id, &name, force).await
+}

@@ -53,6 +53,8 @@ pub fn run() {
             commands::list_images,
             commands::image_detail,
             commands::delete_images,
+            commands::create_repository,
+            commands::delete_repository,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

@@ -963,3 +963,58 @@ pub fn delete_target(id: &str, repository: &str, digests: &[String]) -> String {
     sorted.sort();
     format!("{id}/{repository}@{}", sorted.join(","))
 }
+
+/// Creates an ECR repository (OCI registries create repositories on the first push).
+pub async fn create_repository(
+    state: &AppState,
+    id: &str,
+    name: &str,
+    mutability: &str,
+    scan_on_push: bool,
+) -> Result<crate::ipc::RepositoryView, IpcError> {
+    let RegistryKind::Ecr {
+        profile, region, ..
+    } = entry(state, id).await?.kind
+    else {
+        return Err(IpcError::new(
+            "not_supported",
+            "OCI registries create a repository when the first image is pushed to it",
+        ));
+    };
+    let spec = lading_ecr::NewRepository {
+        mutability: lading_ecr::TagMutability::parse(mutability, Vec::new())?,
+        scan_on_push,
+        ..lading_ecr::NewRepository::named(name)
+    };
+    let created = lading_ecr::EcrClient::connect(&ecr_target(profile, region))
+        .await?
+        .create_repository_with(&spec)
+        .await?;
+    Ok(crate::ipc::RepositoryView {
+        name: created.name,
+        uri: Some(created.uri),
+    })
+}
+
+/// Deletes an ECR repository; one that still holds images only with `force` (which deletes them).
+pub async fn delete_repository(
+    state: &AppState,
+    id: &str,
+    name: &str,
+    force: bool,
+) -> Result<(), IpcError> {
+    let RegistryKind::Ecr {
+        profile, region, ..
+    } = entry(state, id).await?.kind
+    else {
+        return Err(IpcError::new(
+            "not_supported",
+            "OCI registries have no repository deletion; delete its images instead",
+        ));
+    };
+    lading_ecr::EcrClient::connect(&ecr_target(profile, region))
+        .await?
+        .delete_repository(name, force)
+        .await?;
+    Ok(())
+}

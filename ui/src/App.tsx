@@ -6,6 +6,7 @@ import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ImageTable } from "./components/ImageTable";
 import { lastRepository } from "./keyboard";
+import { CreateRepositoryDialog, DeleteRepositoryDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 
 type AddState = { address?: string } | null;
@@ -27,6 +28,9 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [ssoBusy, setSsoBusy] = useState(false);
   const [signingOut, setSigningOut] = useState<RegistryView | null>(null);
+  const [creatingRepository, setCreatingRepository] = useState(false);
+  const [deletingRepository, setDeletingRepository] = useState(false);
+  const [repositoriesVersion, setRepositoriesVersion] = useState(0);
 
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
@@ -95,7 +99,13 @@ export function App() {
             <p>Select a registry in the sidebar to browse its repositories, tags and images.</p>
           </div>
         ) : status?.state === "connected" ? (
-          <RepositoryPane registry={selected} selected={repository} onSelect={setRepository} />
+          <RepositoryPane
+            registry={selected}
+            selected={repository}
+            onSelect={setRepository}
+            version={repositoriesVersion}
+            onCreate={selected.kind === "ecr" ? () => setCreatingRepository(true) : undefined}
+          />
         ) : (
           <div className="empty-state">
             <p className="empty-title">{status ? STATE_TITLE[status.state] ?? "Not connected" : "Connecting…"}</p>
@@ -126,6 +136,11 @@ export function App() {
       <section className="pane detail-pane" aria-label="Details">
         <div className="pane-header">
           <h2>{repository ?? "Details"}</h2>
+          {selected?.kind === "ecr" && repository && (
+            <button className="header-action" onClick={() => setDeletingRepository(true)}>
+              Delete repository…
+            </button>
+          )}
         </div>
         {selected && repository ? (
           <div className="detail-body">
@@ -146,6 +161,29 @@ export function App() {
             setAdding(null);
             setSelectedId(registry.id);
             refresh();
+          }}
+        />
+      )}
+      {creatingRepository && selected && (
+        <CreateRepositoryDialog
+          registry={selected}
+          onClose={() => setCreatingRepository(false)}
+          onCreated={(name) => {
+            setCreatingRepository(false);
+            setRepositoriesVersion((v) => v + 1);
+            setRepository(name);
+          }}
+        />
+      )}
+      {deletingRepository && selected && repository && (
+        <DeleteRepositoryDialog
+          registry={selected}
+          repository={repository}
+          onClose={() => setDeletingRepository(false)}
+          onDeleted={() => {
+            setDeletingRepository(false);
+            setRepositoryState(null);
+            setRepositoriesVersion((v) => v + 1);
           }}
         />
       )}

@@ -6,6 +6,9 @@ interface Props {
   registry: RegistryView;
   selected: string | null;
   onSelect: (repository: string) => void;
+  /** Bumped by the parent to list again (after a create or delete). */
+  version?: number;
+  onCreate?: () => void;
 }
 
 /** `team-a/web-app` → namespace `team-a`; top-level repositories have none. */
@@ -14,7 +17,7 @@ function namespaceOf(name: string): string {
   return at < 0 ? "" : name.slice(0, at);
 }
 
-export function RepositoryPane({ registry, selected, onSelect }: Props) {
+export function RepositoryPane({ registry, selected, onSelect, version = 0, onCreate }: Props) {
   const [repositories, setRepositories] = useState<RepositoryView[] | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
   const [filter, setFilter] = useState("");
@@ -33,7 +36,7 @@ export function RepositoryPane({ registry, selected, onSelect }: Props) {
     return () => {
       current = false;
     };
-  }, [registry.id]);
+  }, [registry.id, version]);
 
   // "/" focuses the filter from anywhere but a text field.
   useEffect(() => {
@@ -109,6 +112,11 @@ export function RepositoryPane({ registry, selected, onSelect }: Props) {
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
+        {onCreate && (
+          <button onClick={onCreate} title="Create a repository">
+            + New
+          </button>
+        )}
         <span className="count" data-testid="repository-count">
           {filter ? `${shown} of ${repositories.length}` : repositories.length}{" "}
           {repositories.length === 1 ? "repository" : "repositories"}

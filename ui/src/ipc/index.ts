@@ -90,6 +90,10 @@ export const api = {
     call<ImageRow[]>("list_images", { id, repository }),
   imageDetail: (id: string, repository: string, digest: string): Promise<ImageDetail> =>
     call<ImageDetail>("image_detail", { id, repository, digest }),
+  createRepository: (id: string, name: string, mutability: string, scanOnPush: boolean): Promise<RepositoryView> =>
+    call<RepositoryView>("create_repository", { id, name, mutability, scanOnPush }),
+  deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
+    call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>
     call<DeleteResult>("delete_images", { id, repository, digests, confirmation }),
 };

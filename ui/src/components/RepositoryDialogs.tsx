@@ -1,0 +1,142 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { api, type LadingError, type RegistryView } from "../ipc";
+
+function Modal({ label, children, onClose }: { label: string; children: ReactNode; onClose: () => void }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={label}>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function CreateRepositoryDialog({
+  registry,
+  onCreated,
+  onClose,
+}: {
+  registry: RegistryView;
+  onCreated: (name: string) => void;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState("");
+  const [mutability, setMutability] = useState("MUTABLE");
+  const [scanOnPush, setScanOnPush] = useState(true);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.createRepository(registry.id, name.trim(), mutability, scanOnPush);
+      onCreated(created.name);
+    } catch (err) {
+      setError(err as LadingError);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal label="New repository" onClose={onClose}>
+      <form onSubmit={submit}>
+        <h2>New repository in {registry.name}</h2>
+        <label className="field">
+          <span>Name (namespaces with /, e.g. team-a/web-app)</span>
+          <input autoFocus value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} required />
+        </label>
+        <label className="field">
+          <span>Tags</span>
+          <select value={mutability} onChange={(e) => setMutability(e.target.value)}>
+            <option value="MUTABLE">Mutable (a tag can move to a new image)</option>
+            <option value="IMMUTABLE">Immutable (a tag, once pushed, stays)</option>
+          </select>
+        </label>
+        <label className="choice">
+          <input type="checkbox" checked={scanOnPush} onChange={(e) => setScanOnPush(e.target.checked)} />
+          Scan images on push
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** Deleting a repository: the name must be typed, and a non-empty one needs "delete its images" too. */
+export function DeleteRepositoryDialog({
+  registry,
+  repository,
+  onDeleted,
+  onClose,
+}: {
+  registry: RegistryView;
+  repository: string;
+  onDeleted: () => void;
+  onClose: () => void;
+}) {
+  const [typed, setTyped] = useState("");
+  const [force, setForce] = useState(false);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const token = await api.confirmDestructive("delete_repository", `${registry.id}/${repository}`);
+      await api.deleteRepository(registry.id, repository, force, token);
+      onDeleted();
+    } catch (err) {
+      setError(err as LadingError);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal label="Delete repository" onClose={onClose}>
+      <form onSubmit={submit}>
+        <h2>Delete {repository}?</h2>
+        <p>This deletes the repository from {registry.name}. It cannot be undone.</p>
+        <label className="field">
+          <span>Type the repository name to confirm</span>
+          <input autoFocus value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} />
+        </label>
+        <label className="choice">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+          Also delete every image in it
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="danger" disabled={busy || typed !== repository}>
+            Delete repository
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "../../src/App";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  localStorage.clear();
+});
+
+const ecr = {
+  id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", address: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+  auth: "aws", username: null, insecure: false, custom_ca: false, profile: "dev", region: "eu-west-1", account: "123456789012",
+};
+
+describe("ECR repositories from the app", () => {
+  it("creates one, and deletes one only after its name is typed, with a token", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    let names = ["team/api"];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_registries") return { registries: [ecr], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories") return names.map((name) => ({ name, uri: null }));
+      if (cmd === "list_images") return [];
+      if (cmd === "create_repository") {
+        const { name } = args as { name: string };
+        names = [...names, name];
+        return { name, uri: null };
+      }
+      if (cmd === "confirm_destructive") return "tok-9";
+      if (cmd === "delete_repository") {
+        names = names.filter((n) => n !== (args as { name: string }).name);
+        return null;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /dev · eu-west-1/ }))[0]!);
+    fireEvent.click(await screen.findByRole("button", { name: "+ New" }));
+    fireEvent.change(screen.getByLabelText(/^Name/), { target: { value: "team/web" } });
+    fireEvent.change(screen.getByLabelText("Tags"), { target: { value: "IMMUTABLE" } });
+    fireEvent.submit(screen.getByRole("dialog", { name: "New repository" }).querySelector("form")!);
+    await screen.findByRole("treeitem", { name: "web" });
+    expect(calls.find((c) => c.cmd === "create_repository")!.args).toEqual({
+      id: ecr.id, name: "team/web", mutability: "IMMUTABLE", scanOnPush: true,
+    });
+    await waitFor(() => expect(screen.getByRole("treeitem", { name: "web" }).getAttribute("aria-selected")).toBe("true"));
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete repository…" }));
+    const remove = screen.getByRole("button", { name: "Delete repository" }) as HTMLButtonElement;
+    expect(remove.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText("Type the repository name to confirm"), { target: { value: "team/web" } });
+    expect(remove.disabled).toBe(false);
+    fireEvent.click(screen.getByLabelText("Also delete every image in it"));
+    fireEvent.click(remove);
+    await waitFor(() => expect(screen.queryByRole("treeitem", { name: "web" })).toBeNull());
+    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({
+      action: "delete_repository", target: "ecr:dev@eu-west-1/team/web",
+    });
+    expect(calls.find((c) => c.cmd === "delete_repository")!.args).toEqual({
+      id: ecr.id, name: "team/web", force: true, confirmation: "tok-9",
+    });
+  });
+});
