@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { api, deleteTarget, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
 import { ImageDetailView } from "./ImageDetailView";
+import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 
 type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at";
 
@@ -37,6 +38,9 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  // Only the rows in view are in the DOM, so 100,000 tags scroll like 100.
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scroll, setScroll] = useState({ top: 0, height: 0 });
 
   useEffect(() => {
     setRows(null);
@@ -60,9 +64,21 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort]);
 
+  useEffect(() => {
+    const element = viewport.current;
+    if (!element) return;
+    const measure = () => setScroll({ top: element.scrollTop, height: element.clientHeight });
+    measure();
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(measure);
+    observer?.observe(element);
+    return () => observer?.disconnect();
+  }, [rows !== null]);
+
   if (error) return <p className="form-error" role="alert">{error.message}</p>;
   if (!rows) return <p className="hint">Loading images…</p>;
   const untagged = rows.filter((r) => r.tags.length === 0).length;
+  // jsdom and a not-yet-laid-out viewport report 0: render a screenful rather than nothing.
+  const slice = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length);
   return (
     <div className="image-table">
       <div className="filter-row">
@@ -96,6 +112,11 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           {outcome}
         </p>
       )}
+      <div
+        className="rows-viewport"
+        ref={viewport}
+        onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+      >
       <table>
         <thead>
           <tr>
@@ -119,10 +140,15 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           </tr>
         </thead>
         <tbody>
-          {shown.map((row) => (
+          {slice.padTop > 0 && (
+            <tr className="spacer" aria-hidden>
+              <td colSpan={COLUMNS.length + 1} style={{ height: slice.padTop }} />
+            </tr>
+          )}
+          {shown.slice(slice.start, slice.end).map((row) => (
             <tr
               key={row.digest}
-              className={picked.has(row.digest) ? "selected" : undefined}
+              className={picked.has(row.digest) ? "image-row selected" : "image-row"}
               onClick={(e) => {
                 const index = shown.indexOf(row);
                 if (e.shiftKey && anchor !== null) {
@@ -150,7 +176,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
                 } else if (e.key === "Delete" && picked.size > 0) {
                   setConfirming(true);
                 } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && table) {
-                  moveFocus(table, "tr", e.key === "ArrowDown" ? 1 : -1);
+                  moveFocus(table, "tr.image-row", e.key === "ArrowDown" ? 1 : -1);
                   e.preventDefault();
                 } else if (e.key === "ArrowLeft") {
                   if (focusFirst(".repository.selected")) e.preventDefault();
@@ -178,8 +204,14 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
               </td>
             </tr>
           ))}
+          {slice.padBottom > 0 && (
+            <tr className="spacer" aria-hidden>
+              <td colSpan={COLUMNS.length + 1} style={{ height: slice.padBottom }} />
+            </tr>
+          )}
         </tbody>
       </table>
+      </div>
       {open && <ImageDetailView registry={registry} repository={repository} digest={open.digest} tags={open.tags} />}
       {confirming && (
         <ConfirmDialog

@@ -77,7 +77,7 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
         // The images load asynchronously; focus the first row once it is there.
         const started = Date.now();
         const tryFocus = () => {
-          if (!focusFirst(".image-table tbody tr") && Date.now() - started < 5000) setTimeout(tryFocus, 50);
+          if (!focusFirst(".image-table tr.image-row") && Date.now() - started < 5000) setTimeout(tryFocus, 50);
         };
         tryFocus();
         e.preventDefault();
