@@ -91,9 +91,11 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           onChange={(e) => setFilter(e.target.value)}
         />
         <span className="count" data-testid="image-count">
-          {shown.length === rows.length ? rows.length : `${shown.length} of ${rows.length}`}{" "}
+          {shown.length === rows.length
+            ? rows.length.toLocaleString()
+            : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()}`}{" "}
           {rows.length === 1 ? "image" : "images"}
-          {untagged > 0 && ` · ${untagged} untagged`}
+          {untagged > 0 && ` · ${untagged.toLocaleString()} untagged`}
         </span>
       </div>
       {picked.size > 0 && (

@@ -26,7 +26,7 @@ const CHROMIUM_FLAGS = [
 ];
 
 async function openShell(browser, server, colorScheme, mock) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, locale: "en-US" });
   const page = await context.newPage();
   const problems = [];
   page.on("console", (msg) => {
@@ -219,7 +219,7 @@ test("100,000 images scroll without jank, with only the rows in view in the DOM"
     await page.getByRole("button", { name: /localhost:5000/ }).first().click();
     await page.getByRole("treeitem", { name: "many" }).click();
     await page.getByTestId("image-count").waitFor({ timeout: 20_000 });
-    assert.equal(await page.getByTestId("image-count").innerText(), "100000 images");
+    assert.equal(await page.getByTestId("image-count").innerText(), "100,000 images");
     const rendered = await page.locator(".image-table tr.image-row").count();
     assert.ok(rendered > 10 && rendered < 100, `rows in the DOM: ${rendered}`);
 
