@@ -187,7 +187,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
               tabIndex={0}
               aria-selected={picked.has(row.digest)}
             >
-              <td>
+              <td title={row.tags.join(", ") || undefined}>
                 <div className="chips">
                   {row.tags.length ? row.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="hint">untagged</span>}
                 </div>
