@@ -42,15 +42,30 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const viewport = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState({ top: 0, height: 0 });
 
+  const [refreshing, setRefreshing] = useState(false);
+  const listed = useRef("");
+
   useEffect(() => {
-    setRows(null);
+    // A refresh of the same repository keeps the old rows on screen until the new ones arrive.
+    const key = `${registry.id}\n${repository}`;
+    if (listed.current !== key) setRows(null);
+    listed.current = key;
     setError(null);
     setOpen(null);
     setPicked(new Set());
+    setRefreshing(true);
     let current = true;
     api.listImages(registry.id, repository).then(
-      (r) => current && setRows(r),
-      (e: LadingError) => current && setError(e),
+      (r) => {
+        if (!current) return;
+        setRows(r);
+        setRefreshing(false);
+      },
+      (e: LadingError) => {
+        if (!current) return;
+        setError(e);
+        setRefreshing(false);
+      },
     );
     return () => {
       current = false;
@@ -74,7 +89,15 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
     return () => observer?.disconnect();
   }, [rows !== null]);
 
-  if (error) return <p className="form-error" role="alert">{error.message}</p>;
+  if (error)
+    return (
+      <p className="form-error" role="alert">
+        {error.message}{" "}
+        <button onClick={() => setReload((n) => n + 1)} disabled={refreshing}>
+          Try again
+        </button>
+      </p>
+    );
   if (!rows) return <p className="hint">Loading images…</p>;
   const untagged = rows.filter((r) => r.tags.length === 0).length;
   // jsdom and a not-yet-laid-out viewport report 0: render a screenful rather than nothing.
@@ -97,6 +120,14 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           {rows.length === 1 ? "image" : "images"}
           {untagged > 0 && ` · ${untagged.toLocaleString()} untagged`}
         </span>
+        <button
+          className="refresh"
+          onClick={() => setReload((n) => n + 1)}
+          disabled={refreshing}
+          title="List this repository's images again"
+        >
+          {refreshing ? "Refreshing…" : "Refresh"}
+        </button>
       </div>
       {picked.size > 0 && (
         <div className="selection-bar" role="toolbar" aria-label="Selection">

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { ImageTable } from "../../src/components/ImageTable";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const registry = {
+  id: "oci:r.example.com", name: "r.example.com", kind: "oci", address: "r.example.com",
+  auth: "anonymous", username: null, insecure: false, custom_ca: false, profile: null, region: null, account: null,
+};
+const row = (c: string, tags: string[]) => ({
+  digest: "sha256:" + c.repeat(64), tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  pushed_at: null, last_pulled_at: null, scan_status: null,
+});
+
+describe("Refreshing a repository's images", () => {
+  it("lists again, keeping the old rows until the new ones arrive", async () => {
+    let listings = 0;
+    let release: () => void = () => {};
+    mockIPC((cmd) => {
+      if (cmd !== "list_images") throw new Error(`unexpected ${cmd}`);
+      listings += 1;
+      if (listings === 1) return [row("a", ["1.0"])];
+      return new Promise((resolve) => {
+        release = () => resolve([row("a", ["1.0"]), row("b", ["2.0"])]);
+      });
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    await screen.findByText("1.0");
+    fireEvent.click(screen.getByRole("button", { name: "Refresh" }));
+    expect(await screen.findByRole("button", { name: "Refreshing…" })).toHaveProperty("disabled", true);
+    expect(screen.getByText("1.0")).toBeTruthy();
+    release();
+    await screen.findByText("2.0");
+    expect(screen.getByTestId("image-count").textContent).toBe("2 images");
+    expect(listings).toBe(2);
+  });
+
+  it("offers to try again after a failed listing", async () => {
+    let listings = 0;
+    mockIPC((cmd) => {
+      if (cmd !== "list_images") throw new Error(`unexpected ${cmd}`);
+      listings += 1;
+      if (listings === 1) throw { code: "unreachable", message: "cannot reach r.example.com" };
+      return [row("a", ["1.0"])];
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    expect((await screen.findByRole("alert")).textContent).toContain("cannot reach r.example.com");
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await screen.findByText("1.0");
+    expect(listings).toBe(2);
+  });
+});
