@@ -86,6 +86,27 @@ pub struct ImageFailure {
     pub reason: String,
 }
 
+impl ImageFailure {
+    /// BatchGetImage and BatchDeleteImage report failures in the same shape.
+    fn from_sdk(failure: aws_sdk_ecr::types::ImageFailure) -> Self {
+        ImageFailure {
+            image: failure
+                .image_id
+                .as_ref()
+                .map(ImageRef::from_sdk)
+                .unwrap_or(ImageRef {
+                    digest: None,
+                    tag: None,
+                }),
+            code: failure
+                .failure_code
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            reason: failure.failure_reason.unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeleteReport {
     pub deleted: Vec<ImageRef>,
@@ -196,23 +217,12 @@ impl EcrClient {
                     manifest: image.image_manifest.unwrap_or_default(),
                 });
             }
-            failures.extend(out.failures.unwrap_or_default().into_iter().map(|f| {
-                ImageFailure {
-                    image: f
-                        .image_id
-                        .as_ref()
-                        .map(ImageRef::from_sdk)
-                        .unwrap_or(ImageRef {
-                            digest: None,
-                            tag: None,
-                        }),
-                    code: f
-                        .failure_code
-                        .map(|c| c.as_str().to_owned())
-                        .unwrap_or_default(),
-                    reason: f.failure_reason.unwrap_or_default(),
-                }
-            }));
+            failures.extend(
+                out.failures
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(ImageFailure::from_sdk),
+            );
         }
         Ok((found, failures))
     }
@@ -240,25 +250,12 @@ impl EcrClient {
                     .iter()
                     .map(ImageRef::from_sdk),
             );
-            report
-                .failures
-                .extend(out.failures.unwrap_or_default().into_iter().map(|f| {
-                    ImageFailure {
-                        image: f
-                            .image_id
-                            .as_ref()
-                            .map(ImageRef::from_sdk)
-                            .unwrap_or(ImageRef {
-                                digest: None,
-                                tag: None,
-                            }),
-                        code: f
-                            .failure_code
-                            .map(|c| c.as_str().to_owned())
-                            .unwrap_or_default(),
-                        reason: f.failure_reason.unwrap_or_default(),
-                    }
-                }));
+            report.failures.extend(
+                out.failures
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(ImageFailure::from_sdk),
+            );
         }
         Ok(report)
     }
