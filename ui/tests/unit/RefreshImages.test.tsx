@@ -24,13 +24,14 @@ describe("Refreshing a repository's images", () => {
     mockIPC((cmd) => {
       if (cmd !== "list_images") throw new Error(`unexpected ${cmd}`);
       listings += 1;
-      if (listings === 1) return [row("a", ["1.0"])];
+      if (listings === 1) return [row("a", ["1.0", "latest"])];
       return new Promise((resolve) => {
-        release = () => resolve([row("a", ["1.0"]), row("b", ["2.0"])]);
+        release = () => resolve([row("a", ["1.0", "latest"]), row("b", ["2.0"])]);
       });
     });
     render(<ImageTable registry={registry} repository="team/app" />);
-    await screen.findByText("1.0");
+    // One line of chips per row keeps rows a fixed height; the cell's title carries every tag.
+    expect((await screen.findByText("1.0")).closest("td")!.getAttribute("title")).toBe("1.0, latest");
     fireEvent.click(screen.getByRole("button", { name: "Refresh" }));
     expect(await screen.findByRole("button", { name: "Refreshing…" })).toHaveProperty("disabled", true);
     expect(screen.getByText("1.0")).toBeTruthy();
