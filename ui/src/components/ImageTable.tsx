@@ -38,6 +38,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const refresh = () => setReload((n) => n + 1);
   // Only the rows in view are in the DOM, so 100,000 tags scroll like 100.
   const viewport = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState({ top: 0, height: 0 });
@@ -93,7 +94,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
     return (
       <p className="form-error" role="alert">
         {error.message}{" "}
-        <button onClick={() => setReload((n) => n + 1)} disabled={refreshing}>
+        <button onClick={refresh} disabled={refreshing}>
           Try again
         </button>
       </p>
@@ -122,7 +123,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
         </span>
         <button
           className="refresh"
-          onClick={() => setReload((n) => n + 1)}
+          onClick={refresh}
           disabled={refreshing}
           title="List this repository's images again"
         >
@@ -173,17 +174,13 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           </tr>
         </thead>
         <tbody>
-          {slice.padTop > 0 && (
-            <tr className="spacer" aria-hidden>
-              <td colSpan={COLUMNS.length + 1} style={{ height: slice.padTop }} />
-            </tr>
-          )}
-          {shown.slice(slice.start, slice.end).map((row) => (
+          <Spacer height={slice.padTop} />
+          {shown.slice(slice.start, slice.end).map((row, offset) => (
             <tr
               key={row.digest}
               className={picked.has(row.digest) ? "image-row selected" : "image-row"}
               onClick={(e) => {
-                const index = shown.indexOf(row);
+                const index = slice.start + offset;
                 if (e.shiftKey && anchor !== null) {
                   const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)];
                   setPicked(new Set(shown.slice(from, to + 1).map((r) => r.digest)));
@@ -237,11 +234,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
               </td>
             </tr>
           ))}
-          {slice.padBottom > 0 && (
-            <tr className="spacer" aria-hidden>
-              <td colSpan={COLUMNS.length + 1} style={{ height: slice.padBottom }} />
-            </tr>
-          )}
+          <Spacer height={slice.padBottom} />
         </tbody>
       </table>
       </div>
@@ -264,12 +257,22 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
                   `Deleted ${result.deleted.length} ${result.deleted.length === 1 ? "image" : "images"}` +
                     (failed.length ? `; not deleted: ${failed.join("; ")}` : "."),
                 );
-                setReload((n) => n + 1);
+                refresh();
               }, setError);
           }}
         />
       )}
     </div>
+  );
+}
+
+/** Blank space standing in for the rows that are scrolled out of view. */
+function Spacer({ height }: { height: number }) {
+  if (height <= 0) return null;
+  return (
+    <tr className="spacer" aria-hidden>
+      <td colSpan={COLUMNS.length + 1} style={{ height }} />
+    </tr>
   );
 }
 
