@@ -19,7 +19,7 @@ fn main() {
                 "confirm_destructive",
                 "list_repositories",
                 "list_tags",
-                "list_images",
+                "stream_images",
                 "image_detail",
                 "delete_images",
                 "create_repository",

@@ -110,13 +110,20 @@ pub async fn list_tags(
     registries::tags(&state, &id, &repository).await
 }
 
+/// Streams a repository's images to `on_event` (tags first, then rows in batches, then `done`),
+/// from the last listing unless `refresh`.
 #[tauri::command]
-pub async fn list_images(
+pub async fn stream_images(
     state: State<'_, AppState>,
     id: String,
     repository: String,
-) -> Result<Vec<crate::ipc::ImageRow>, IpcError> {
-    registries::images(&state, &id, &repository).await
+    refresh: bool,
+    on_event: tauri::ipc::Channel<crate::ipc::ImageListEvent>,
+) -> Result<(), IpcError> {
+    // A closed window cannot receive; the listing still completes into the cache.
+    let emit = |event| drop(on_event.send(event));
+    registries::stream_images(&state, &id, &repository, refresh, &emit).await?;
+    Ok(())
 }
 
 #[tauri::command]

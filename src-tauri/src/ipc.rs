@@ -63,6 +63,7 @@ pub fn typescript_bindings() -> String {
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
         ImageRow::decl(&cfg),
+        ImageListEvent::decl(&cfg),
         PlatformEntry::decl(&cfg),
         LayerEntry::decl(&cfg),
         HistoryEntry::decl(&cfg),
@@ -188,6 +189,28 @@ pub struct ImageRow {
     #[ts(type = "number | null")]
     pub last_pulled_at: Option<i64>,
     pub scan_status: Option<String>,
+}
+
+/// One message of an image listing streamed to the UI (`stream_images`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ImageListEvent {
+    /// Every tag of the repository, before their manifests are read (registries that only list
+    /// tags): each shows as a row at once and is filled in as `rows` arrive.
+    Tags { tags: Vec<String> },
+    /// Images read: each replaces the waiting rows of its tags and merges with any row of the
+    /// same digest (tags added).
+    Rows { rows: Vec<ImageRow> },
+    /// A tag whose manifest could not be read (deleted meanwhile, or not a manifest we know).
+    TagFailed { tag: String, message: String },
+    /// The listing is complete.
+    Done {
+        images: u32,
+        failed: u32,
+        /// Served from the listing kept since the last refresh, without asking the registry.
+        cached: bool,
+        elapsed_ms: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

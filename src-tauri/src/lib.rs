@@ -50,7 +50,7 @@ pub fn run() {
             commands::confirm_destructive,
             commands::list_repositories,
             commands::list_tags,
-            commands::list_images,
+            commands::stream_images,
             commands::image_detail,
             commands::delete_images,
             commands::create_repository,

@@ -5,6 +5,7 @@ import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
 import { ImageDetailView } from "./ImageDetailView";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
+import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
 
 type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at";
 
@@ -19,7 +20,7 @@ const COLUMNS: Array<[SortKey, string]> = [
 function compare(a: ImageRow, b: ImageRow, key: SortKey): number {
   switch (key) {
     case "tags":
-      return (a.tags[0] ?? "").localeCompare(b.tags[0] ?? "", undefined, { numeric: true });
+      return tagOrder.compare(a.tags[0] ?? "", b.tags[0] ?? "");
     case "kind":
       return a.kind.localeCompare(b.kind);
     default:
@@ -28,7 +29,8 @@ function compare(a: ImageRow, b: ImageRow, key: SortKey): number {
 }
 
 export function ImageTable({ registry, repository }: { registry: RegistryView; repository: string }) {
-  const [rows, setRows] = useState<ImageRow[] | null>(null);
+  const [listing, setListing] = useState<Listing | null>(null);
+  const rows = listing?.rows ?? null;
   const [error, setError] = useState<LadingError | null>(null);
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "tags", descending: false });
@@ -38,40 +40,70 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
-  const refresh = () => setReload((n) => n + 1);
+  // Refresh asks the registry again; opening a repository uses the backend's last listing.
+  const askRegistry = useRef(false);
+  const refresh = () => {
+    askRegistry.current = true;
+    setReload((n) => n + 1);
+  };
   // Only the rows in view are in the DOM, so 100,000 tags scroll like 100.
   const viewport = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState({ top: 0, height: 0 });
 
   const [refreshing, setRefreshing] = useState(false);
   const listed = useRef("");
+  const marked = useRef(new Set<string>());
 
   useEffect(() => {
     // A refresh of the same repository keeps the old rows on screen until the new ones arrive.
     const key = `${registry.id}\n${repository}`;
-    if (listed.current !== key) setRows(null);
+    if (listed.current !== key) setListing(null);
     listed.current = key;
     setError(null);
     setOpen(null);
     setPicked(new Set());
     setRefreshing(true);
+    const fresh = askRegistry.current;
+    askRegistry.current = false;
+    marked.current = new Set();
+    performance.mark("images:requested");
     let current = true;
-    api.listImages(registry.id, repository).then(
-      (r) => {
+    let first = true;
+    api
+      .streamImages(registry.id, repository, fresh, (event) => {
         if (!current) return;
-        setRows(r);
-        setRefreshing(false);
-      },
-      (e: LadingError) => {
-        if (!current) return;
-        setError(e);
-        setRefreshing(false);
-      },
-    );
+        const from = first;
+        first = false;
+        setListing((previous) => applyListingEvent(from || !previous ? EMPTY_LISTING : previous, event));
+      })
+      .then(
+        () => {
+          if (current) setRefreshing(false);
+        },
+        (e: LadingError) => {
+          if (!current) return;
+          setError(e);
+          setRefreshing(false);
+        },
+      );
     return () => {
       current = false;
     };
   }, [registry.id, repository, reload]);
+
+  // Marks for the browse benchmark (bench/browse.mjs reads them through WebDriver): first rows and
+  // every row on screen, and the listing complete, each after the frame that shows it.
+  useEffect(() => {
+    if (!listing) return;
+    const mark = (name: string) => {
+      if (marked.current.has(name)) return;
+      marked.current.add(name);
+      requestAnimationFrame(() => performance.mark(name));
+    };
+    if (listing.rows.length > 0 || listing.done) mark("images:first-rows");
+    if (listing.waiting > 0 || listing.done) mark("images:all-rows");
+    if (listing.done) mark("images:complete");
+  }, [listing]);
 
   const shown = useMemo(() => {
     const matches = tagMatcher(filter);
@@ -99,8 +131,9 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
         </button>
       </p>
     );
-  if (!rows) return <p className="hint">Loading images…</p>;
+  if (!rows || !listing) return <p className="hint">Loading images…</p>;
   const untagged = rows.filter((r) => r.tags.length === 0).length;
+  const images = rows.length - listing.waiting;
   // jsdom and a not-yet-laid-out viewport report 0: render a screenful rather than nothing.
   const slice = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length);
   return (
@@ -116,10 +149,12 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
         />
         <span className="count" data-testid="image-count">
           {shown.length === rows.length
-            ? rows.length.toLocaleString()
+            ? images.toLocaleString()
             : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()}`}{" "}
-          {rows.length === 1 ? "image" : "images"}
+          {images === 1 ? "image" : "images"}
           {untagged > 0 && ` · ${untagged.toLocaleString()} untagged`}
+          {listing.waiting > 0 &&
+            ` · reading ${listing.waiting.toLocaleString()} more ${listing.waiting === 1 ? "tag" : "tags"}…`}
         </span>
         <button
           className="refresh"
@@ -144,6 +179,16 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
       {outcome && (
         <p className="notice" role="status">
           {outcome}
+        </p>
+      )}
+      {listing.failed.length > 0 && (
+        <p className="notice" role="status">
+          {listing.failed.length === 1 ? "1 tag" : `${listing.failed.length.toLocaleString()} tags`} could not be read:{" "}
+          {listing.failed
+            .slice(0, 3)
+            .map((f) => `${f.tag} (${f.message})`)
+            .join("; ")}
+          {listing.failed.length > 3 && "; …"}
         </p>
       )}
       <div
@@ -177,13 +222,14 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           <Spacer height={slice.padTop} />
           {shown.slice(slice.start, slice.end).map((row, offset) => (
             <tr
-              key={row.digest}
-              className={picked.has(row.digest) ? "image-row selected" : "image-row"}
+              key={rowKey(row)}
+              className={isWaiting(row) ? "image-row waiting" : picked.has(row.digest) ? "image-row selected" : "image-row"}
               onClick={(e) => {
+                if (isWaiting(row)) return;
                 const index = slice.start + offset;
                 if (e.shiftKey && anchor !== null) {
                   const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)];
-                  setPicked(new Set(shown.slice(from, to + 1).map((r) => r.digest)));
+                  setPicked(new Set(shown.slice(from, to + 1).filter((r) => !isWaiting(r)).map((r) => r.digest)));
                 } else if (e.ctrlKey || e.metaKey) {
                   setPicked((p) => {
                     const next = new Set(p);
@@ -200,7 +246,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
               }}
               onKeyDown={(e) => {
                 const table = e.currentTarget.closest("tbody");
-                if (e.key === "Enter") {
+                if (e.key === "Enter" && !isWaiting(row)) {
                   setPicked(new Set([row.digest]));
                   setOpen(row);
                 } else if (e.key === "Delete" && picked.size > 0) {
@@ -217,11 +263,19 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
             >
               <td title={row.tags.join(", ") || undefined}>
                 <div className="chips">
-                  {row.tags.length ? row.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="hint">untagged</span>}
+                  {row.tags.length ? (
+                    row.tags.map((t) => (
+                      <span key={t} className="chip">
+                        {t}
+                      </span>
+                    ))
+                  ) : (
+                    <span className="hint">untagged</span>
+                  )}
                 </div>
               </td>
-              <td title={row.media_type}>
-                {row.kind}
+              <td title={row.media_type || undefined}>
+                {isWaiting(row) ? <span className="hint">reading…</span> : row.kind}
                 {row.platforms.length > 0 && <span className="hint"> · {row.platforms.join(", ")}</span>}
               </td>
               <td className="number">{formatBytes(row.size)}</td>
@@ -229,7 +283,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
               <td title={row.last_pulled_at ? new Date(row.last_pulled_at * 1000).toISOString() : undefined}>
                 {relativeTime(row.last_pulled_at)}
               </td>
-              <td className="digest" title={row.digest}>
+              <td className="digest" title={row.digest || undefined}>
                 {row.digest.replace("sha256:", "").slice(0, 12)}
               </td>
             </tr>

@@ -90,6 +90,12 @@ children: Array<string>,
  */
 pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, };
 
+export type ImageListEvent = { "event": "tags", tags: Array<string>, } | { "event": "rows", rows: Array<ImageRow>, } | { "event": "tag_failed", tag: string, message: string, } | { "event": "done", images: number, failed: number, 
+/**
+ * Served from the listing kept since the last refresh, without asking the registry.
+ */
+cached: boolean, elapsed_ms: number, };
+
 export type PlatformEntry = { platform: string, digest: string, manifest_size: number, };
 
 export type LayerEntry = { digest: string, size: number, media_type: string, };

@@ -1,6 +1,6 @@
 // The one module in the UI that talks to Tauri. Everything else imports `api` from here, so
 // the rest of the UI is plain React that tests can drive with a mocked backend.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AddEcrRegistry,
   AddOciRegistry,
@@ -11,7 +11,7 @@ import type {
   RegistryList,
   RegistryView,
   RepositoryView,
-  ImageRow,
+  ImageListEvent,
   ImageDetail,
   DeleteResult,
 } from "./bindings";
@@ -86,8 +86,22 @@ export const api = {
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
   listRepositories: (id: string): Promise<RepositoryView[]> => call<RepositoryView[]>("list_repositories", { id }),
   listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),
-  listImages: (id: string, repository: string): Promise<ImageRow[]> =>
-    call<ImageRow[]>("list_images", { id, repository }),
+  /**
+   * Streams a repository's images to `onEvent` (tags, then rows in batches, then `done`); from the
+   * backend's last listing unless `refresh`. Resolves once the listing is complete.
+   */
+  streamImages: (
+    id: string,
+    repository: string,
+    refresh: boolean,
+    onEvent: (event: ImageListEvent) => void,
+  ): Promise<void> => {
+    const onEventChannel = new Channel<ImageListEvent>((event) => {
+      record({ cmd: "stream_images", event });
+      onEvent(event);
+    });
+    return call<void>("stream_images", { id, repository, refresh, onEvent: onEventChannel });
+  },
   imageDetail: (id: string, repository: string, digest: string): Promise<ImageDetail> =>
     call<ImageDetail>("image_detail", { id, repository, digest }),
   createRepository: (id: string, name: string, mutability: string, scanOnPush: boolean): Promise<RepositoryView> =>

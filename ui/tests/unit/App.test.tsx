@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../../src/App";
+import { streamRows } from "./stream";
 
 afterEach(() => {
   cleanup();
@@ -204,14 +205,14 @@ describe("Browsing repositories", () => {
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories")
         return ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null }));
-      if (cmd === "list_images")
-        return (args as { repository: string }).repository === "team-a/web"
+      if (cmd === "stream_images")
+        return streamRows(args, (args as { repository: string }).repository === "team-a/web"
           ? [
               { digest: "sha256:" + "a".repeat(64), tags: ["1.0"], kind: "image", media_type: "m", size: 2048, platforms: [], pushed_at: null, last_pulled_at: null, scan_status: null },
               { digest: "sha256:" + "b".repeat(64), tags: ["2.0", "latest"], kind: "index", media_type: "m", size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: null, last_pulled_at: null, scan_status: null },
               { digest: "sha256:" + "c".repeat(64), tags: [], kind: "image", media_type: "m", size: 10, platforms: [], pushed_at: null, last_pulled_at: null, scan_status: null },
             ]
-          : [];
+          : []);
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);
@@ -280,8 +281,8 @@ describe("Keyboard and memory", () => {
         };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories") return ["alpha", "beta"].map((name) => ({ name, uri: null }));
-      if (cmd === "list_images")
-        return [{ digest: "sha256:" + "f".repeat(64), tags: [(args as { repository: string }).repository + "-1"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null }];
+      if (cmd === "stream_images")
+        return streamRows(args, [{ digest: "sha256:" + "f".repeat(64), tags: [(args as { repository: string }).repository + "-1"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null }]);
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);

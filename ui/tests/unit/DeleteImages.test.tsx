@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { ImageTable } from "../../src/components/ImageTable";
 import { deleteTarget } from "../../src/ipc";
+import { streamRows } from "./stream";
 
 afterEach(() => {
   cleanup();
@@ -29,14 +30,14 @@ describe("Deleting images", () => {
     let deleted = false;
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
-      if (cmd === "list_images")
-        return deleted
+      if (cmd === "stream_images")
+        return streamRows(args, deleted
           ? [row(d("c"), ["multi"], { kind: "index", children: [d("a"), d("e")] })]
           : [
               row(d("a"), ["1.0"]),
               row(d("b"), ["2.0", "latest"]),
               row(d("c"), ["multi"], { kind: "index", children: [d("a"), d("e")] }),
-            ];
+            ]);
       if (cmd === "confirm_destructive") return "tok-1";
       if (cmd === "delete_images") {
         deleted = true;
@@ -71,8 +72,8 @@ describe("Deleting images", () => {
   });
 
   it("selects a range with Shift", async () => {
-    mockIPC((cmd) => {
-      if (cmd === "list_images") return [row(d("a"), ["1"]), row(d("b"), ["2"]), row(d("c"), ["3"]), row(d("e"), ["4"])];
+    mockIPC((cmd, args) => {
+      if (cmd === "stream_images") return streamRows(args, [row(d("a"), ["1"]), row(d("b"), ["2"]), row(d("c"), ["3"]), row(d("e"), ["4"])]);
       if (cmd === "image_detail") throw { code: "x", message: "n/a" };
       throw new Error(`unexpected ${cmd}`);
     });

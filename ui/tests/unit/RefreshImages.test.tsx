@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { ImageTable } from "../../src/components/ImageTable";
+import { streamRows } from "./stream";
 
 afterEach(() => {
   cleanup();
@@ -21,12 +22,13 @@ describe("Refreshing a repository's images", () => {
   it("lists again, keeping the old rows until the new ones arrive", async () => {
     let listings = 0;
     let release: () => void = () => {};
-    mockIPC((cmd) => {
-      if (cmd !== "list_images") throw new Error(`unexpected ${cmd}`);
+    mockIPC((cmd, args) => {
+      if (cmd !== "stream_images") throw new Error(`unexpected ${cmd}`);
       listings += 1;
-      if (listings === 1) return [row("a", ["1.0", "latest"])];
+      if (listings === 1) return streamRows(args, [row("a", ["1.0", "latest"])]);
+      expect((args as { refresh: boolean }).refresh).toBe(true);
       return new Promise((resolve) => {
-        release = () => resolve([row("a", ["1.0", "latest"]), row("b", ["2.0"])]);
+        release = () => resolve(streamRows(args, [row("a", ["1.0", "latest"]), row("b", ["2.0"])]));
       });
     });
     render(<ImageTable registry={registry} repository="team/app" />);
@@ -43,11 +45,11 @@ describe("Refreshing a repository's images", () => {
 
   it("offers to try again after a failed listing", async () => {
     let listings = 0;
-    mockIPC((cmd) => {
-      if (cmd !== "list_images") throw new Error(`unexpected ${cmd}`);
+    mockIPC((cmd, args) => {
+      if (cmd !== "stream_images") throw new Error(`unexpected ${cmd}`);
       listings += 1;
       if (listings === 1) throw { code: "unreachable", message: "cannot reach r.example.com" };
-      return [row("a", ["1.0"])];
+      return streamRows(args, [row("a", ["1.0"])]);
     });
     render(<ImageTable registry={registry} repository="team/app" />);
     expect((await screen.findByRole("alert")).textContent).toContain("cannot reach r.example.com");

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../../src/App";
+import { streamRows } from "./stream";
 
 afterEach(() => {
   cleanup();
@@ -24,7 +25,7 @@ describe("ECR repositories from the app", () => {
       if (cmd === "list_registries") return { registries: [ecr], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories") return names.map((name) => ({ name, uri: null }));
-      if (cmd === "list_images") return [];
+      if (cmd === "stream_images") return streamRows(args, []);
       if (cmd === "create_repository") {
         const { name } = args as { name: string };
         names = [...names, name];

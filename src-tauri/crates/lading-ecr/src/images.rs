@@ -119,6 +119,19 @@ const BATCH: usize = 100;
 impl EcrClient {
     /// Every image of `repository`, paginated to the end.
     pub async fn describe_images(&self, repository: &str) -> Result<Vec<ImageDetail>, EcrError> {
+        let mut images = Vec::new();
+        self.describe_images_paged(repository, |page| images.extend(page))
+            .await?;
+        Ok(images)
+    }
+
+    /// Every image of `repository`, handed to `on_page` one page (up to 1,000) at a time as it
+    /// arrives, so a long listing can be shown while it is still being read.
+    pub async fn describe_images_paged(
+        &self,
+        repository: &str,
+        mut on_page: impl FnMut(Vec<ImageDetail>),
+    ) -> Result<(), EcrError> {
         let mut pages = self
             .sdk
             .describe_images()
@@ -126,33 +139,36 @@ impl EcrClient {
             .max_results(1000)
             .into_paginator()
             .send();
-        let mut images = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(EcrError::from_sdk)?;
-            for d in page.image_details.unwrap_or_default() {
-                images.push(ImageDetail {
-                    digest: d.image_digest.unwrap_or_default(),
-                    tags: d.image_tags.unwrap_or_default(),
-                    size_bytes: d.image_size_in_bytes,
-                    pushed_at: d.image_pushed_at.map(|t| t.secs()),
-                    last_pulled_at: d.last_recorded_pull_time.map(|t| t.secs()),
-                    manifest_media_type: d.image_manifest_media_type,
-                    artifact_media_type: d.artifact_media_type,
-                    scan_status: d
-                        .image_scan_status
-                        .and_then(|s| s.status)
-                        .map(|s| s.as_str().to_owned()),
-                    findings: d
-                        .image_scan_findings_summary
-                        .and_then(|s| s.finding_severity_counts)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(k, v)| (k.as_str().to_owned(), v))
-                        .collect(),
-                });
-            }
+            on_page(
+                page.image_details
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|d| ImageDetail {
+                        digest: d.image_digest.unwrap_or_default(),
+                        tags: d.image_tags.unwrap_or_default(),
+                        size_bytes: d.image_size_in_bytes,
+                        pushed_at: d.image_pushed_at.map(|t| t.secs()),
+                        last_pulled_at: d.last_recorded_pull_time.map(|t| t.secs()),
+                        manifest_media_type: d.image_manifest_media_type,
+                        artifact_media_type: d.artifact_media_type,
+                        scan_status: d
+                            .image_scan_status
+                            .and_then(|s| s.status)
+                            .map(|s| s.as_str().to_owned()),
+                        findings: d
+                            .image_scan_findings_summary
+                            .and_then(|s| s.finding_severity_counts)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(k, v)| (k.as_str().to_owned(), v))
+                            .collect(),
+                    })
+                    .collect(),
+            );
         }
-        Ok(images)
+        Ok(())
     }
 
     /// Image ids of `repository`; only untagged ones when `untagged_only`.

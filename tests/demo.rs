@@ -1,0 +1,170 @@
+//! The demo content, streamed into the app's image list: the same seeding `lading-demo` uses.
+
+use std::sync::Mutex;
+
+use lading_app::ipc::{AddOciRegistry, ImageListEvent, OciAuthInput};
+use lading_app::registries::{self, AppState};
+use lading_config::ConfigStore;
+use lading_oci::sink::RegistrySink;
+use lading_oci::{ClientOptions, RegistryClient, UploadMode};
+use lading_testkit::Registry;
+
+/// Lists `repository`, returning every event in the order the UI would get them.
+async fn stream(app: &AppState, id: &str, repository: &str, refresh: bool) -> Vec<ImageListEvent> {
+    let events = Mutex::new(Vec::new());
+    registries::stream_images(app, id, repository, refresh, &|e| {
+        events.lock().unwrap().push(e)
+    })
+    .await
+    .unwrap();
+    events.into_inner().unwrap()
+}
+
+#[tokio::test]
+async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
+    const TAGS: usize = 1_200;
+    let mut registry = Registry::start();
+    let client = RegistryClient::new(&registry.host(), ClientOptions::default()).unwrap();
+    lading_demo::seed_registry(
+        |repository| RegistrySink {
+            client: &client,
+            repository,
+            upload_mode: UploadMode::default(),
+        },
+        TAGS,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = AppState::new(ConfigStore::load(dir.path()).unwrap(), None);
+    let id = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: registry.host(),
+            auth: OciAuthInput {
+                mode: "anonymous".into(),
+                username: None,
+                password: None,
+            },
+            insecure: false,
+            ca_file: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+
+    let mut expected: Vec<&str> = lading_demo::registry_contents(0)
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    expected.sort();
+    let names: Vec<String> = registries::repositories(&app, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, expected);
+
+    // Every tag first, then the rows in tag order in several batches, then `done`.
+    let events = stream(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, false).await;
+    let ImageListEvent::Tags { tags } = &events[0] else {
+        panic!("first event: {:?}", events[0]);
+    };
+    assert_eq!(tags, &lading_demo::many_tag_names(TAGS));
+    let batches: Vec<&Vec<_>> = events
+        .iter()
+        .filter_map(|e| match e {
+            ImageListEvent::Rows { rows } => Some(rows),
+            _ => None,
+        })
+        .collect();
+    assert!(batches.len() >= 3, "{} batches", batches.len());
+    let streamed: Vec<String> = batches
+        .iter()
+        .flat_map(|rows| rows.iter().map(|r| r.tags[0].clone()))
+        .collect();
+    assert_eq!(&streamed, tags);
+    let Some(ImageListEvent::Done {
+        images,
+        failed: 0,
+        cached: false,
+        ..
+    }) = events.last()
+    else {
+        panic!("last event: {:?}", events.last());
+    };
+    assert_eq!(*images as usize, TAGS);
+
+    // Multi-tag rows fold into one; the index lists its platforms; 40 layers add up.
+    let web = registries::images(&app, &id, "team-a/web-app")
+        .await
+        .unwrap();
+    let tag_sets: Vec<Vec<String>> = web.iter().map(|r| r.tags.clone()).collect();
+    assert!(tag_sets.contains(&vec!["1.1.0".to_owned(), "latest".to_owned()]));
+    assert_eq!(web.len(), 3);
+    let base = registries::images(&app, &id, "platform/base")
+        .await
+        .unwrap();
+    assert_eq!(base.len(), 1);
+    assert_eq!(base[0].kind, "index");
+    assert_eq!(base[0].platforms, ["linux/amd64", "linux/arm64"]);
+    let layered = registries::images(&app, &id, "demo/many-layers")
+        .await
+        .unwrap();
+    let detail = registries::image_detail(&app, &id, "demo/many-layers", &layered[0].digest)
+        .await
+        .unwrap();
+    assert_eq!(detail.layers.len(), 40);
+    let layer_bytes: u64 = detail.layers.iter().map(|l| l.size).sum();
+    // The row's size is the layers plus the (small) config.
+    let config_bytes = layered[0].size.unwrap() - layer_bytes;
+    assert!((1_000..16_384).contains(&config_bytes), "{config_bytes}");
+
+    // Opened again: the kept listing, without asking the registry (it is down now).
+    registry.stop();
+    let again = stream(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, false).await;
+    assert!(matches!(
+        again.last(),
+        Some(ImageListEvent::Done { cached: true, images, .. }) if *images as usize == TAGS
+    ));
+    assert!(!again
+        .iter()
+        .any(|e| matches!(e, ImageListEvent::Tags { .. })));
+    let refreshed =
+        registries::stream_images(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, true, &|_| {})
+            .await
+            .unwrap_err();
+    assert_eq!(refreshed.code, "unreachable", "{}", refreshed.message);
+
+    // A deletion forgets the kept listing: the next one asks the registry and sees it gone.
+    registry.restart();
+    let gone = first_build_digest(&app, &id).await;
+    let result = registries::delete_images(
+        &app,
+        &id,
+        lading_demo::MANY_TAGS_REPOSITORY,
+        std::slice::from_ref(&gone),
+    )
+    .await
+    .unwrap();
+    assert_eq!(result.deleted, [gone]);
+    let after = stream(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, false).await;
+    assert!(matches!(
+        after.last(),
+        Some(ImageListEvent::Done { cached: false, images, .. }) if *images as usize == TAGS - 1
+    ));
+}
+
+/// The digest behind `build-00001`.
+async fn first_build_digest(app: &AppState, id: &str) -> String {
+    let rows = registries::images(app, id, lading_demo::MANY_TAGS_REPOSITORY)
+        .await
+        .unwrap();
+    rows.iter()
+        .find(|r| r.tags == ["build-00001"])
+        .unwrap()
+        .digest
+        .clone()
+}

@@ -1,0 +1,83 @@
+// A repository's image listing as it streams in (stream_images): the tag list first, where the
+// registry only lists tags, then rows in batches. Kept pure so the merging is unit-tested.
+import type { ImageListEvent, ImageRow } from "./ipc";
+
+/** Where the listing is: every row known so far, and what is still to come. */
+export interface Listing {
+  rows: ImageRow[];
+  /** Tags shown as waiting rows whose manifests are still being read. */
+  waiting: number;
+  failed: Array<{ tag: string; message: string }>;
+  done: Extract<ImageListEvent, { event: "done" }> | null;
+}
+
+export const EMPTY_LISTING: Listing = { rows: [], waiting: 0, failed: [], done: null };
+
+/** The stand-in row of a tag whose manifest has not been read yet. */
+export function waitingRow(tag: string): ImageRow {
+  return {
+    digest: "",
+    tags: [tag],
+    kind: "waiting",
+    media_type: "",
+    size: null,
+    platforms: [],
+    children: [],
+    pushed_at: null,
+    last_pulled_at: null,
+    scan_status: null,
+  };
+}
+
+export const isWaiting = (row: ImageRow) => row.kind === "waiting";
+
+/** A key unique among a listing's rows (waiting rows have no digest yet). */
+export const rowKey = (row: ImageRow) => (isWaiting(row) ? `tag:${row.tags[0]}` : row.digest);
+
+/** build-9 before build-10. One collator: far faster than localeCompare per pair on 100,000 rows. */
+export const tagOrder = new Intl.Collator(undefined, { numeric: true });
+
+function mergeTags(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])].sort(tagOrder.compare);
+}
+
+export function applyListingEvent(listing: Listing, event: ImageListEvent): Listing {
+  switch (event.event) {
+    case "tags":
+      return { ...listing, rows: event.tags.map(waitingRow), waiting: event.tags.length };
+    case "rows": {
+      // Rows of one digest (one per tag) arrive separately: fold them into one.
+      const incoming = new Map<string, ImageRow>();
+      for (const row of event.rows) {
+        const known = incoming.get(row.digest);
+        incoming.set(row.digest, known ? { ...known, tags: mergeTags(known.tags, row.tags) } : row);
+      }
+      const covered = new Set(event.rows.flatMap((r) => r.tags));
+      let waiting = listing.waiting;
+      const rows: ImageRow[] = [];
+      for (const row of listing.rows) {
+        if (isWaiting(row)) {
+          if (covered.has(row.tags[0] ?? "")) waiting--;
+          else rows.push(row);
+          continue;
+        }
+        const update = incoming.get(row.digest);
+        if (update) {
+          rows.push({ ...update, tags: mergeTags(row.tags, update.tags) });
+          incoming.delete(row.digest);
+        } else rows.push(row);
+      }
+      rows.push(...incoming.values());
+      return { ...listing, rows, waiting };
+    }
+    case "tag_failed":
+      return {
+        ...listing,
+        rows: listing.rows.filter((r) => !(isWaiting(r) && r.tags[0] === event.tag)),
+        waiting: listing.waiting - 1,
+        failed: [...listing.failed, { tag: event.tag, message: event.message }],
+      };
+    case "done":
+      return { ...listing, done: event };
+  }
+}

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { applyListingEvent, EMPTY_LISTING, type Listing } from "../../src/listing";
+import type { ImageListEvent, ImageRow, RegistryView } from "../../src/ipc";
+import { ImageTable } from "../../src/components/ImageTable";
+import { sendEvents } from "./stream";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const d = (c: string) => "sha256:" + c.repeat(64);
+const row = (digest: string, tags: string[]): ImageRow => ({
+  digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  pushed_at: null, last_pulled_at: null, scan_status: null,
+});
+const done = (images: number): ImageListEvent => ({ event: "done", images, failed: 0, cached: false, elapsed_ms: 5 });
+const apply = (events: ImageListEvent[]): Listing => events.reduce(applyListingEvent, EMPTY_LISTING);
+
+describe("a streamed listing", () => {
+  it("shows every tag at once, then replaces each with its image, folding tags of one digest", () => {
+    const waiting = apply([{ event: "tags", tags: ["1.0", "latest", "2.0"] }]);
+    expect(waiting.rows.map((r) => [r.kind, r.tags])).toEqual([
+      ["waiting", ["1.0"]], ["waiting", ["latest"]], ["waiting", ["2.0"]],
+    ]);
+    expect(waiting.waiting).toBe(3);
+    const first = applyListingEvent(waiting, { event: "rows", rows: [row(d("a"), ["1.0"])] });
+    expect(first.waiting).toBe(2);
+    // `latest` is the same digest as 1.0, arriving in a later batch: one row with both tags.
+    const second = applyListingEvent(first, { event: "rows", rows: [row(d("a"), ["latest"]), row(d("b"), ["2.0"])] });
+    expect(second.waiting).toBe(0);
+    expect(second.rows.map((r) => [r.digest, r.tags])).toEqual([[d("a"), ["1.0", "latest"]], [d("b"), ["2.0"]]]);
+    expect(applyListingEvent(second, done(2)).done?.images).toBe(2);
+  });
+
+  it("folds tags of one digest within a batch, and drops a tag that could not be read", () => {
+    const listing = apply([
+      { event: "tags", tags: ["a", "b", "gone"] },
+      { event: "rows", rows: [row(d("a"), ["b"]), row(d("a"), ["a"])] },
+      { event: "tag_failed", tag: "gone", message: "manifest unknown" },
+    ]);
+    expect(listing.rows.map((r) => r.tags)).toEqual([["a", "b"]]);
+    expect(listing.waiting).toBe(0);
+    expect(listing.failed).toEqual([{ tag: "gone", message: "manifest unknown" }]);
+  });
+
+  it("takes rows without a tag list (ECR sends whole images page by page)", () => {
+    const listing = apply([{ event: "rows", rows: [row(d("a"), [])] }, { event: "rows", rows: [row(d("b"), ["x"])] }, done(2)]);
+    expect(listing.rows).toHaveLength(2);
+    expect(listing.waiting).toBe(0);
+  });
+});
+
+const registry: RegistryView = {
+  id: "oci:r.example.com", name: "r.example.com", kind: "oci", address: "r.example.com", auth: "anonymous",
+  username: null, insecure: false, has_ca: false, profile: null, region: null, account: null,
+} as unknown as RegistryView;
+
+describe("the image table while a listing streams", () => {
+  it("lists every tag before its manifest is read and fills rows in as they come", async () => {
+    let send: (events: ImageListEvent[]) => void = () => {};
+    mockIPC((cmd, args) => {
+      if (cmd !== "stream_images") throw new Error(`unexpected ${cmd}`);
+      send = (events) => sendEvents(args, events);
+      return new Promise(() => {});
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    await screen.findByText("Loading images…");
+    send([{ event: "tags", tags: ["build-1", "build-2", "build-3"] }]);
+    expect((await screen.findByTestId("image-count")).textContent).toBe("0 images · reading 3 more tags…");
+    expect(screen.getAllByText("reading…")).toHaveLength(3);
+    // A waiting row cannot be selected or opened: it has no digest yet.
+    fireEvent.click(screen.getByText("build-1"));
+    expect(screen.queryByRole("toolbar", { name: "Selection" })).toBeNull();
+    send([{ event: "rows", rows: [row(d("a"), ["build-1"]), row(d("a"), ["build-2"])] }]);
+    expect((await screen.findByTestId("image-count")).textContent).toBe("1 image · reading 1 more tag…");
+    expect(screen.getByText("build-2").closest("td")!.getAttribute("title")).toBe("build-1, build-2");
+    send([{ event: "tag_failed", tag: "build-3", message: "manifest unknown" }, done(1)]);
+    expect((await screen.findByRole("status")).textContent).toContain("build-3 (manifest unknown)");
+    expect(screen.getByTestId("image-count").textContent).toBe("1 image");
+  });
+});
