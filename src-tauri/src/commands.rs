@@ -2,6 +2,16 @@ use crate::ipc::{AppInfo, IpcError};
 
 #[tauri::command]
 pub fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
+    // The UI asks for this as it first renders, so this is close to the first paint.
+    static LOGGED: std::sync::Once = std::sync::Once::new();
+    LOGGED.call_once(|| {
+        if let Some(started) = crate::STARTED.get() {
+            tracing::info!(
+                "first IPC call from the window {} ms after start",
+                started.elapsed().as_millis()
+            );
+        }
+    });
     Ok(AppInfo {
         name: app.package_info().name.clone(),
         version: app.package_info().version.to_string(),

@@ -8,7 +8,11 @@ pub mod registries;
 
 use tracing_subscriber::EnvFilter;
 
+/// When `run` began: the first IPC call is logged against it (cold start, see bench/browse.mjs).
+pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("LADING_LOG").unwrap_or_else(|_| EnvFilter::new("info")),

@@ -72,9 +72,9 @@ export async function wd(base, method, path, body) {
 }
 
 /** A WebDriver session on the app with small helpers bound to it. */
-export async function openApp(base) {
+export async function openApp(base, application = app) {
   const created = await wd(base, "POST", "/session", {
-    capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: app } } },
+    capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application } } },
   });
   const s = `/session/${created.sessionId}`;
   const find = (css) => wd(base, "POST", `${s}/element`, { using: "css selector", value: css });
