@@ -208,9 +208,9 @@ describe("Browsing repositories", () => {
       if (cmd === "stream_images")
         return streamRows(args, (args as { repository: string }).repository === "team-a/web"
           ? [
-              { digest: "sha256:" + "a".repeat(64), tags: ["1.0"], kind: "image", media_type: "m", size: 2048, platforms: [], pushed_at: null, last_pulled_at: null, scan_status: null },
-              { digest: "sha256:" + "b".repeat(64), tags: ["2.0", "latest"], kind: "index", media_type: "m", size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: null, last_pulled_at: null, scan_status: null },
-              { digest: "sha256:" + "c".repeat(64), tags: [], kind: "image", media_type: "m", size: 10, platforms: [], pushed_at: null, last_pulled_at: null, scan_status: null },
+              { digest: "sha256:" + "a".repeat(64), tags: ["1.0"], kind: "image", media_type: "m", size: 2048, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null },
+              { digest: "sha256:" + "b".repeat(64), tags: ["2.0", "latest"], kind: "index", media_type: "m", size: null, platforms: ["linux/amd64", "linux/arm64"], children: [], pushed_at: null, last_pulled_at: null, scan_status: null },
+              { digest: "sha256:" + "c".repeat(64), tags: [], kind: "image", media_type: "m", size: 10, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null },
             ]
           : []);
       throw new Error(`unexpected command ${cmd}`);
