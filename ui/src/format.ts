@@ -11,12 +11,13 @@ export function formatBytes(bytes: number | null | undefined): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-/** "3 days ago" for a time in seconds since the epoch, relative to `now` (ms). */
+const relative = new Intl.RelativeTimeFormat(undefined, { style: "short", numeric: "auto" });
+
+/** "3 days ago" (in the user's locale, short so it fits a column) for seconds since the epoch. */
 export function relativeTime(seconds: number | null | undefined, now = Date.now()): string {
   if (seconds === null || seconds === undefined) return "—";
-  const diff = Math.round(now / 1000 - seconds);
-  if (diff < 0) return "just now";
-  const steps: Array<[number, string]> = [
+  const diff = Math.max(0, Math.round(now / 1000 - seconds));
+  const steps: Array<[number, Intl.RelativeTimeFormatUnit]> = [
     [60, "second"],
     [60, "minute"],
     [24, "hour"],
@@ -25,11 +26,11 @@ export function relativeTime(seconds: number | null | undefined, now = Date.now(
     [Infinity, "year"],
   ];
   let value = diff;
-  for (const [size, name] of steps) {
-    if (value < size) return value <= 1 && name === "second" ? "just now" : `${value} ${name}${value === 1 ? "" : "s"} ago`;
+  for (const [size, unit] of steps) {
+    if (value < size) return relative.format(unit === "second" && value < 2 ? 0 : -value, unit);
     value = Math.floor(value / size);
   }
-  return "long ago";
+  return relative.format(-value, "year");
 }
 
 /** Tag filter: a substring, or a glob when it contains `*`. Case-insensitive. */

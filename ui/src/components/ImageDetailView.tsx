@@ -144,7 +144,9 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
                     <td className="digest" title={l.digest}>
                       {l.digest.replace("sha256:", "").slice(0, 12)}
                     </td>
-                    <td className="number">{formatBytes(l.size)}</td>
+                    <td className="number" title={`${l.size.toLocaleString()} bytes`}>
+                      {formatBytes(l.size)}
+                    </td>
                     <td className="share">
                       <progress max={total || 1} value={l.size} aria-label={`share of the image`} />
                     </td>

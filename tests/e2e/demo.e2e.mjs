@@ -1,0 +1,101 @@
+// The real window on the demo content (`lading-demo --serve`: a real docker-registry and moto's
+// ECR, seeded as `./dev demo` seeds them): a streamed listing, an image's layers checked against
+// the engine, a tag deleted and gone from the list and from the registry, and ECR browsed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, waitFor } from "./support.mjs";
+
+const TAGS = 300;
+
+test("demo content: stream, inspect, delete a tag and see it gone, browse ECR", { timeout: 300_000 }, async () => {
+  const demoBinary = join(repoRoot, "target", "debug", "lading-demo");
+  assert.ok(existsSync(app) && existsSync(demoBinary), "build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
+  const demo = spawn(demoBinary, ["--serve", "--tags", String(TAGS), "--ecr-tags", "20"], { stdio: ["pipe", "pipe", "inherit"] });
+  const served = await new Promise((resolve, reject) => {
+    demo.once("exit", (code) => reject(new Error(`lading-demo exited with ${code}`)));
+    createInterface({ input: demo.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+  });
+  const display = freeDisplay();
+  const xvfb = start("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], "demo-xvfb.log");
+  const home = mkdtempSync(join(tmpdir(), "lading-e2e-demo-"));
+  const env = {
+    ...process.env,
+    DISPLAY: `:${display}`,
+    HOME: home,
+    XDG_DATA_HOME: join(home, ".local/share"),
+    LADING_CONFIG_DIR: served.config_dir,
+    LADING_DATA_DIR: join(home, "data"),
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_ENDPOINT_URL_ECR: served.ecr_endpoint,
+  };
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const driver = start(findTauriDriver(), ["--port", String(port), "--native-port", String(nativePort)], "demo-tauri-driver.log", env);
+  const base = `http://127.0.0.1:${port}`;
+  const lading = (...args) => JSON.parse(execFileSync(join(repoRoot, "target", "debug", "lading"), ["--json", ...args], { env }).toString());
+  const count = () => session.run("return document.querySelector('[data-testid=image-count]')?.textContent ?? null");
+  const chips = () => session.run("return [...document.querySelectorAll('.image-table .chip')].map((c) => c.textContent)");
+  const openRegistry = (name) =>
+    session.run(`[...document.querySelectorAll('.registry-button')].find((b) => b.textContent.includes(${JSON.stringify(name)})).click()`);
+  let session;
+  try {
+    await waitFor("X display", () => existsSync(`/tmp/.X11-unix/X${display}`), 15_000);
+    await waitFor("tauri-driver", async () => (await fetch(`${base}/status`)).ok, 30_000);
+    session = await openApp(base);
+    await waitFor("both demo registries connected", async () => (await session.run("return document.querySelectorAll('.registry .status-connected').length")) === 2, 60_000);
+
+    // Every tag of the big repository listed, each filled in from its manifest.
+    await openRegistry("Demo registry");
+    await waitFor("repositories", () => session.find('[role="treeitem"][title="demo/many-tags"]'), 20_000);
+    await session.click('[role="treeitem"][title="demo/many-tags"]');
+    await waitFor(`${TAGS} images`, async () => (await count()) === `${TAGS} images`, 60_000);
+    await session.screenshot("demo-many-tags.png");
+
+    // An image's layers and sizes, as the engine reads them.
+    await session.click('[role="treeitem"][title="team-a/web-app"]');
+    await waitFor("three images", async () => (await count()) === "3 images", 20_000);
+    assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
+    await session.run("[...document.querySelectorAll('.image-table .chip')].find((c) => c.textContent === '1.0.0').click()");
+    await waitFor("the image detail", () => session.find(".facts"), 20_000);
+    await session.click('[role="tab"]:nth-child(2)');
+    await waitFor("the layers", () => session.find("table.layers td.digest"), 10_000);
+    const shown = await session.run(
+      "return [...document.querySelectorAll('table.layers tbody tr')].map((tr) => [tr.querySelector('td.digest').getAttribute('title'), tr.querySelector('td.number').getAttribute('title').replace(/\\D/g, '')])",
+    );
+    const inspected = lading("inspect", `${served.registry}/team-a/web-app:1.0.0`);
+    assert.deepEqual(shown, inspected.layers.map((l) => [l.digest, String(l.size)]));
+    await session.screenshot("demo-layers.png");
+
+    // Delete the image behind `dev`: gone from the list, and the registry agrees.
+    await session.run("[...document.querySelectorAll('.image-table .chip')].find((c) => c.textContent === 'dev').click()");
+    await session.click(".selection-bar .danger");
+    await waitFor("the confirmation", () => session.find('[role="alertdialog"] .danger'), 10_000);
+    assert.match(await session.run("return document.querySelector('[role=alertdialog]').textContent"), /\(dev\)/);
+    await session.click('[role="alertdialog"] .danger');
+    await waitFor("two images left", async () => (await count()) === "2 images", 20_000);
+    assert.ok(!(await chips()).includes("dev"));
+    assert.deepEqual(lading("tags", `${served.registry}/team-a/web-app`).sort(), ["1.0.0", "1.1.0", "latest"]);
+
+    // ECR (moto): the same repositories through ECR's API, with push times.
+    await openRegistry("Demo ECR");
+    await waitFor("ECR repositories", () => session.find('[role="treeitem"]'), 30_000);
+    await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/team-a/web-app')).click()");
+    await waitFor("ECR images", async () => (await count()) === "3 images", 30_000);
+    assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
+    await session.screenshot("demo-ecr.png");
+  } finally {
+    await session?.close();
+    demo.stdin.end();
+    driver.kill("SIGTERM");
+    await sleep(300);
+    driver.kill("SIGKILL");
+    xvfb.kill("SIGKILL");
+  }
+});
