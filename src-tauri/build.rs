@@ -22,6 +22,7 @@ fn main() {
                 "stream_images",
                 "image_detail",
                 "delete_images",
+                "untag_images",
                 "create_repository",
                 "delete_repository",
             ])),

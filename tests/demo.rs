@@ -140,6 +140,27 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
 
     // A deletion forgets the kept listing: the next one asks the registry and sees it gone.
     registry.restart();
+    // This registry cannot remove a tag on its own: said per tag, nothing lost.
+    let untag = registries::delete_images(&app, &id, "team-a/web-app", &["dev".to_owned()])
+        .await
+        .unwrap();
+    assert!(untag.deleted.is_empty());
+    assert_eq!(untag.failures[0].reference, "dev");
+    assert!(
+        untag.failures[0]
+            .reason
+            .contains("cannot remove a tag on its own"),
+        "{}",
+        untag.failures[0].reason
+    );
+    assert_eq!(
+        registries::images(&app, &id, "team-a/web-app")
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+
     let gone = first_build_digest(&app, &id).await;
     let result = registries::delete_images(
         &app,
@@ -167,4 +188,90 @@ async fn first_build_digest(app: &AppState, id: &str) -> String {
         .unwrap()
         .digest
         .clone()
+}
+
+#[tokio::test]
+async fn demo_content_in_ecr_and_untag_keeps_the_image() {
+    // moto takes any credentials; static ones keep a developer's real AWS identity out of it.
+    let moto = lading_testkit::Moto::start();
+    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
+    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: None,
+    })
+    .await
+    .unwrap();
+    lading_demo::seed_ecr(&ecr, 5).await.unwrap();
+    assert!(ecr
+        .get_repository_policy("team-a/web-app")
+        .await
+        .unwrap()
+        .is_some());
+    assert!(ecr
+        .get_lifecycle_policy(lading_demo::MANY_TAGS_REPOSITORY)
+        .await
+        .unwrap()
+        .is_some());
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = AppState::new(ConfigStore::load(dir.path()).unwrap(), None);
+    let id = registries::add_ecr(
+        &app,
+        lading_app::ipc::AddEcrRegistry {
+            profile: None,
+            region: "us-east-1".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let tags_of = |rows: &[lading_app::ipc::ImageRow]| {
+        let mut tags: Vec<Vec<String>> = rows.iter().map(|r| r.tags.clone()).collect();
+        tags.sort();
+        tags
+    };
+    let rows = registries::images(&app, &id, "team-a/web-app")
+        .await
+        .unwrap();
+    assert_eq!(
+        tags_of(&rows),
+        [vec!["1.0.0"], vec!["1.1.0", "latest"], vec!["dev"]]
+    );
+    let many = registries::images(&app, &id, lading_demo::MANY_TAGS_REPOSITORY)
+        .await
+        .unwrap();
+    // moto makes up image digests from the layers alone, so the five variants are one image there
+    // (ECR itself hashes the manifest: five images).
+    assert_eq!(many.iter().map(|r| r.tags.len()).sum::<usize>(), 5);
+
+    // Untag: `latest` goes, its image stays with 1.1.0. ECR deletes an image with its last tag
+    // (BatchDeleteImage), so `dev`'s image goes: the UI warns about exactly this.
+    let result = registries::delete_images(
+        &app,
+        &id,
+        "team-a/web-app",
+        &["latest".to_owned(), "dev".to_owned()],
+    )
+    .await
+    .unwrap();
+    let mut removed = result.deleted.clone();
+    removed.sort();
+    assert_eq!(removed, ["dev", "latest"], "{:?}", result.failures);
+    let after = registries::images(&app, &id, "team-a/web-app")
+        .await
+        .unwrap();
+    assert_eq!(tags_of(&after), [vec!["1.0.0"], vec!["1.1.0"]]);
+    let dev_digest = &rows.iter().find(|r| r.tags == ["dev"]).unwrap().digest;
+    assert!(after.iter().all(|r| &r.digest != dev_digest));
+    let latest_digest = &rows
+        .iter()
+        .find(|r| r.tags.contains(&"latest".to_owned()))
+        .unwrap()
+        .digest;
+    assert!(after.iter().any(|r| &r.digest == latest_digest));
 }

@@ -156,9 +156,36 @@ pub async fn delete_images(
     digests: Vec<String>,
     confirmation: Option<String>,
 ) -> Result<crate::ipc::DeleteResult, IpcError> {
+    if let Some(tag) = digests.iter().find(|d| !d.starts_with("sha256:")) {
+        return Err(IpcError::new(
+            "invalid_reference",
+            format!("{tag} is not a digest; removing a tag is untag_images"),
+        ));
+    }
     let target = registries::delete_target(&id, &repository, &digests);
     confirmations.redeem(confirmation.as_deref(), "delete_images", &target)?;
     registries::delete_images(&state, &id, &repository, &digests).await
+}
+
+/// Removing tags (the images stay) needs a confirmation token issued for exactly these tags.
+#[tauri::command]
+pub async fn untag_images(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    tags: Vec<String>,
+    confirmation: Option<String>,
+) -> Result<crate::ipc::DeleteResult, IpcError> {
+    if let Some(digest) = tags.iter().find(|t| t.starts_with("sha256:")) {
+        return Err(IpcError::new(
+            "invalid_reference",
+            format!("{digest} is a digest, not a tag"),
+        ));
+    }
+    let target = registries::delete_target(&id, &repository, &tags);
+    confirmations.redeem(confirmation.as_deref(), "untag_images", &target)?;
+    registries::delete_images(&state, &id, &repository, &tags).await
 }
 
 #[tauri::command]

@@ -265,12 +265,14 @@ pub struct ImageDetail {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DeleteFailure {
-    pub digest: String,
+    /// The digest or tag that stayed.
+    pub reference: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DeleteResult {
+    /// The digests (images deleted) or tags (removed, images kept) that went.
     pub deleted: Vec<String>,
     pub failures: Vec<DeleteFailure>,
 }

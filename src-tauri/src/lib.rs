@@ -57,6 +57,7 @@ pub fn run() {
             commands::stream_images,
             commands::image_detail,
             commands::delete_images,
+            commands::untag_images,
             commands::create_repository,
             commands::delete_repository,
         ])

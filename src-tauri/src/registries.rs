@@ -1036,12 +1036,13 @@ fn fill_config(detail: &mut crate::ipc::ImageDetail, bytes: &[u8]) {
         .unwrap_or_default();
 }
 
-/// Deletes images by digest (every tag on them goes too). Failures are reported per image.
+/// Deletes images by digest (every tag on them goes too) and removes tags (`untag`: the image
+/// stays, perhaps untagged). Failures are reported per reference.
 pub async fn delete_images(
     state: &AppState,
     id: &str,
     repository: &str,
-    digests: &[String],
+    references: &[String],
 ) -> Result<crate::ipc::DeleteResult, IpcError> {
     let mut result = crate::ipc::DeleteResult {
         deleted: Vec::new(),
@@ -1063,19 +1064,16 @@ pub async fn delete_images(
                 ca_pem.as_deref(),
                 state.docker.as_ref(),
             )?;
-            for digest in digests {
-                let outcome = match digest.parse::<lading_oci::Digest>() {
-                    Ok(d) => client
-                        .delete_manifest(repository, &d)
-                        .await
-                        .map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
+            for reference in references {
+                let outcome = match reference.parse::<lading_oci::Digest>() {
+                    Ok(digest) => client.delete_manifest(repository, &digest).await,
+                    Err(_) => client.delete_tag(repository, reference).await,
                 };
                 match outcome {
-                    Ok(()) => result.deleted.push(digest.clone()),
-                    Err(reason) => result.failures.push(crate::ipc::DeleteFailure {
-                        digest: digest.clone(),
-                        reason,
+                    Ok(()) => result.deleted.push(reference.clone()),
+                    Err(e) => result.failures.push(crate::ipc::DeleteFailure {
+                        reference: reference.clone(),
+                        reason: e.to_string(),
                     }),
                 }
             }
@@ -1083,24 +1081,28 @@ pub async fn delete_images(
         RegistryKind::Ecr {
             profile, region, ..
         } => {
-            let refs: Vec<lading_ecr::ImageRef> = digests
+            let refs: Vec<lading_ecr::ImageRef> = references
                 .iter()
-                .map(|d| lading_ecr::ImageRef::parse(d))
+                .map(|r| lading_ecr::ImageRef::parse(r))
                 .collect();
             let report = lading_ecr::EcrClient::connect(&ecr_target(profile, region))
                 .await?
                 .delete_images(repository, &refs)
                 .await?;
-            result.deleted = report
-                .deleted
-                .into_iter()
-                .filter_map(|r| r.digest)
-                .collect();
+            // Report what was asked for: the tag when a tag was removed, else the digest.
+            let asked = |r: &lading_ecr::ImageRef| {
+                r.tag
+                    .clone()
+                    .filter(|t| references.contains(t))
+                    .or_else(|| r.digest.clone())
+                    .unwrap_or_default()
+            };
+            result.deleted = report.deleted.iter().map(asked).collect();
             result.failures = report
                 .failures
-                .into_iter()
+                .iter()
                 .map(|f| crate::ipc::DeleteFailure {
-                    digest: f.image.digest.unwrap_or_default(),
+                    reference: asked(&f.image),
                     reason: format!("{}: {}", f.code, f.reason),
                 })
                 .collect();

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, deleteTarget, type ImageRow, type LadingError, type RegistryView } from "../ipc";
+import { api, deleteTarget, type DeleteResult, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
@@ -37,7 +37,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [open, setOpen] = useState<ImageRow | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<"delete" | "untag" | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   // Refresh asks the registry again; opening a repository uses the backend's last listing.
@@ -112,6 +112,24 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort]);
 
+  // Untag takes the selected images' tags, only those matching the filter when there is one.
+  const tagsToRemove = useMemo(() => {
+    const matches = tagMatcher(filter);
+    return (rows ?? [])
+      .filter((r) => picked.has(r.digest))
+      .flatMap((r) => r.tags)
+      .filter((t) => !filter.trim() || matches(t))
+      .sort(tagOrder.compare);
+  }, [rows, picked, filter]);
+
+  const report = (result: DeleteResult, verb: string, noun: (n: number) => string) => {
+    const failed = result.failures.map((f) => `${f.reference.replace("sha256:", "").slice(0, 12)}: ${f.reason}`);
+    setOutcome(
+      `${verb} ${result.deleted.length} ${noun(result.deleted.length)}` +
+        (failed.length ? `; not ${verb.toLowerCase()}: ${failed.join("; ")}` : "."),
+    );
+  };
+
   useEffect(() => {
     const element = viewport.current;
     if (!element) return;
@@ -171,7 +189,18 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
             {picked.size} selected{" "}
             <span className="hint">(Ctrl-click to add, Shift-click for a range, Delete to delete)</span>
           </span>
-          <button className="danger" onClick={() => setConfirming(true)}>
+          <button
+            onClick={() => setConfirming("untag")}
+            disabled={tagsToRemove.length === 0}
+            title={
+              filter.trim()
+                ? "Remove the selected images' tags that match the filter; the images stay"
+                : "Remove every tag of the selected images; the images stay"
+            }
+          >
+            Untag…
+          </button>
+          <button className="danger" onClick={() => setConfirming("delete")}>
             Delete…
           </button>
         </div>
@@ -250,7 +279,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
                   setPicked(new Set([row.digest]));
                   setOpen(row);
                 } else if (e.key === "Delete" && picked.size > 0) {
-                  setConfirming(true);
+                  setConfirming("delete");
                 } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && table) {
                   moveFocus(table, "tr.image-row", e.key === "ArrowDown" ? 1 : -1);
                   e.preventDefault();
@@ -293,24 +322,39 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
       </table>
       </div>
       {open && <ImageDetailView registry={registry} repository={repository} digest={open.digest} tags={open.tags} />}
-      {confirming && (
+      {confirming === "delete" && (
         <ConfirmDialog
           title={`Delete ${picked.size} ${picked.size === 1 ? "image" : "images"} from ${repository}?`}
           body={describeDeletion(rows, picked)}
           confirmLabel="Delete"
-          onClose={() => setConfirming(false)}
+          onClose={() => setConfirming(null)}
           onConfirm={() => {
             const digests = [...picked];
-            setConfirming(false);
+            setConfirming(null);
             api
               .confirmDestructive("delete_images", deleteTarget(registry.id, repository, digests))
               .then((token) => api.deleteImages(registry.id, repository, digests, token))
               .then((result) => {
-                const failed = result.failures.map((f) => `${f.digest.replace("sha256:", "").slice(0, 12)}: ${f.reason}`);
-                setOutcome(
-                  `Deleted ${result.deleted.length} ${result.deleted.length === 1 ? "image" : "images"}` +
-                    (failed.length ? `; not deleted: ${failed.join("; ")}` : "."),
-                );
+                report(result, "Deleted", (n) => (n === 1 ? "image" : "images"));
+                refresh();
+              }, setError);
+          }}
+        />
+      )}
+      {confirming === "untag" && (
+        <ConfirmDialog
+          title={`Remove ${tagsToRemove.length} ${tagsToRemove.length === 1 ? "tag" : "tags"} from ${repository}?`}
+          body={describeUntag(rows, picked, tagsToRemove, registry.kind === "ecr")}
+          confirmLabel="Untag"
+          onClose={() => setConfirming(null)}
+          onConfirm={() => {
+            const tags = tagsToRemove;
+            setConfirming(null);
+            api
+              .confirmDestructive("untag_images", deleteTarget(registry.id, repository, tags))
+              .then((token) => api.untagImages(registry.id, repository, tags, token))
+              .then((result) => {
+                report(result, "Removed", (n) => (n === 1 ? "tag" : "tags"));
                 refresh();
               }, setError);
           }}
@@ -328,6 +372,21 @@ function Spacer({ height }: { height: number }) {
       <td colSpan={COLUMNS.length + 1} style={{ height }} />
     </tr>
   );
+}
+
+/**
+ * Exactly which tags go. The images stay — except in ECR, which deletes an image with its last tag
+ * (BatchDeleteImage): those are named.
+ */
+export function describeUntag(rows: ImageRow[], picked: Set<string>, tags: string[], ecr: boolean): string {
+  const going = new Set(tags);
+  const emptied = rows.filter((r) => picked.has(r.digest) && r.tags.length > 0 && r.tags.every((t) => going.has(t)));
+  const kept = `These tags go: ${tags.join(", ")}. The images stay in the repository`;
+  if (!emptied.length) return `${kept}.`;
+  const named = emptied.map((r) => `${r.digest.replace("sha256:", "").slice(0, 12)} (${r.tags.join(", ")})`).join(", ");
+  return ecr
+    ? `${kept}, except: ECR deletes an image when its last tag goes, so these images are deleted too: ${named}.`
+    : `${kept}; these are left untagged: ${named}. A registry that cannot remove a tag on its own says so and keeps it.`;
 }
 
 /** Exactly what goes, and which indexes break because one of their images goes. */

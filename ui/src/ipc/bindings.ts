@@ -120,6 +120,14 @@ platforms: Array<PlatformEntry>, layers: Array<LayerEntry>, history: Array<Histo
  */
 manifest_json: string, config_json: string | null, };
 
-export type DeleteFailure = { digest: string, reason: string, };
+export type DeleteFailure = { 
+/**
+ * The digest or tag that stayed.
+ */
+reference: string, reason: string, };
 
-export type DeleteResult = { deleted: Array<string>, failures: Array<DeleteFailure>, };
+export type DeleteResult = { 
+/**
+ * The digests (images deleted) or tags (removed, images kept) that went.
+ */
+deleted: Array<string>, failures: Array<DeleteFailure>, };

@@ -110,6 +110,9 @@ export const api = {
     call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>
     call<DeleteResult>("delete_images", { id, repository, digests, confirmation }),
+  /** Removes tags; the images they name stay. */
+  untagImages: (id: string, repository: string, tags: string[], confirmation: string): Promise<DeleteResult> =>
+    call<DeleteResult>("untag_images", { id, repository, tags, confirmation }),
 };
 
 /** What a delete confirmation is bound to; the backend computes the same (registries::delete_target). */

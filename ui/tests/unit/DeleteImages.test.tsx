@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { ImageTable } from "../../src/components/ImageTable";
+import { describeUntag, ImageTable } from "../../src/components/ImageTable";
 import { deleteTarget } from "../../src/ipc";
 import { streamRows } from "./stream";
 
@@ -81,5 +81,54 @@ describe("Deleting images", () => {
     fireEvent.click(await screen.findByText("1"));
     fireEvent.click(screen.getByText("3"), { shiftKey: true });
     expect(screen.getByRole("toolbar", { name: "Selection" }).textContent).toContain("3 selected");
+  });
+});
+
+describe("Untagging images", () => {
+  it("removes only the selected images' tags matching the filter, keeping the images, with a token", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "stream_images") return streamRows(args, [row(d("a"), ["1.0"]), row(d("b"), ["2.0", "latest", "stable"])]);
+      if (cmd === "confirm_destructive") return "tok-2";
+      if (cmd === "untag_images") return { deleted: ["latest"], failures: [{ reference: "stable", reason: "ImageNotFound: gone" }] };
+      if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    fireEvent.change(await screen.findByRole("searchbox", { name: "Filter tags" }), { target: { value: "*a*" } });
+    fireEvent.click(screen.getByText("2.0"));
+    fireEvent.click(screen.getByRole("button", { name: "Untag…" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Remove 2 tags from team/app?" });
+    // 2.0 does not match the filter: it stays.
+    expect(dialog.textContent).toBe(
+      "Remove 2 tags from team/app?These tags go: latest, stable. The images stay in the repository.CancelUntag",
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Untag" }));
+    expect(await screen.findByText("Removed 1 tag; not removed: stable: ImageNotFound: gone")).toBeTruthy();
+    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({
+      action: "untag_images",
+      target: "oci:r.example.com/team/app@latest,stable",
+    });
+    expect(calls.find((c) => c.cmd === "untag_images")!.args).toEqual({
+      id: "oci:r.example.com", repository: "team/app", tags: ["latest", "stable"], confirmation: "tok-2",
+    });
+    // Listed again, from the registry rather than the kept listing.
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "stream_images")).toHaveLength(2));
+    expect((calls.filter((c) => c.cmd === "stream_images")[1]!.args as { refresh: boolean }).refresh).toBe(true);
+  });
+});
+
+describe("the untag confirmation", () => {
+  const rows = [row(d("a"), ["dev"]), row(d("b"), ["1.1", "latest"])];
+  const picked = new Set([d("a"), d("b")]);
+  it("names the images ECR deletes with their last tag", () => {
+    expect(describeUntag(rows, picked, ["dev", "latest"], true)).toBe(
+      "These tags go: dev, latest. The images stay in the repository, except: ECR deletes an image when its last tag goes, so these images are deleted too: aaaaaaaaaaaa (dev).",
+    );
+  });
+  it("names the images other registries leave untagged", () => {
+    expect(describeUntag(rows, picked, ["dev"], false)).toContain("these are left untagged: aaaaaaaaaaaa (dev)");
+    expect(describeUntag(rows, picked, ["latest"], false)).toBe("These tags go: latest. The images stay in the repository.");
   });
 });

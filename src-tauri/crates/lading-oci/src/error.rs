@@ -51,6 +51,8 @@ pub enum OciError {
     InvalidSource { path: String, reason: String },
     #[error("cancelled")]
     Cancelled,
+    #[error("{registry} cannot remove a tag on its own (it answered {status}); delete the image instead, which removes every tag on it")]
+    TagDeletionUnsupported { registry: String, status: u16 },
 }
 
 fn summary(details: &[RegistryErrorDetail]) -> String {
@@ -90,6 +92,7 @@ impl OciError {
             OciError::Io(_) => "io_error",
             OciError::InvalidSource { .. } => "invalid_source",
             OciError::Cancelled => "cancelled",
+            OciError::TagDeletionUnsupported { .. } => "untag_unsupported",
         }
     }
 }

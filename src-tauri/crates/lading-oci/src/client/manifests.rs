@@ -170,6 +170,32 @@ impl RegistryClient {
         Ok(())
     }
 
+    /// Removes the tag `tag` alone, leaving the manifest (distribution spec 1.1). Registries that
+    /// cannot (CNCF distribution 2.x answers 400 DIGEST_INVALID, others 405) give
+    /// [`OciError::TagDeletionUnsupported`].
+    pub async fn delete_tag(&self, repository: &str, tag: &str) -> Result<(), OciError> {
+        if tag.parse::<Digest>().is_ok() {
+            return Err(OciError::InvalidReference {
+                input: tag.to_owned(),
+                reason: "a digest, not a tag".into(),
+            });
+        }
+        let url = self.manifest_url(repository, tag)?;
+        let scope = format!("repository:{repository}:delete");
+        let response = self.send(Method::DELETE, url, Some(&scope)).await?;
+        match self
+            .check(response, || format!("tag {repository}:{tag}"))
+            .await
+        {
+            Err(OciError::Registry {
+                registry, status, ..
+            }) if status == 400 || status == 405 => {
+                Err(OciError::TagDeletionUnsupported { registry, status })
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
     fn manifest_url(&self, repository: &str, reference: &str) -> Result<url::Url, OciError> {
         validate_repository(repository).map_err(|reason| OciError::InvalidReference {
             input: repository.to_owned(),
