@@ -177,7 +177,7 @@ impl RegistryClient {
         if tag.parse::<Digest>().is_ok() {
             return Err(OciError::InvalidReference {
                 input: tag.to_owned(),
-                reason: "a digest, not a tag".into(),
+                reason: "a digest, not a tag",
             });
         }
         let url = self.manifest_url(repository, tag)?;
