@@ -21,6 +21,7 @@ fn main() {
                 "list_tags",
                 "stream_images",
                 "image_detail",
+                "image_files",
                 "delete_images",
                 "untag_images",
                 "create_repository",

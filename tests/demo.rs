@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use lading_app::ipc::{AddOciRegistry, ImageListEvent, OciAuthInput};
+use lading_app::ipc::{AddOciRegistry, ImageFilesEvent, ImageListEvent, OciAuthInput};
 use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
 use lading_oci::sink::RegistrySink;
@@ -121,6 +121,71 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
     // The row's size is the layers plus the (small) config.
     let config_bytes = layered[0].size.unwrap() - layer_bytes;
     assert!((1_000..16_384).contains(&config_bytes), "{config_bytes}");
+
+    // Layer contents, streamed from the registry: the image whose later layers delete and
+    // overwrite files shows exactly those bytes as wasted.
+    let api = registries::images(&app, &id, "team-a/api").await.unwrap();
+    let events = Mutex::new(Vec::new());
+    registries::image_files(&app, &id, "team-a/api", &api[0].digest, &|e| {
+        events.lock().unwrap().push(e)
+    })
+    .await
+    .unwrap();
+    let events = events.into_inner().unwrap();
+    assert_eq!(events[0], ImageFilesEvent::Started { layers: 4 });
+    let layer_files: Vec<&Vec<lading_app::ipc::FileView>> = events
+        .iter()
+        .filter_map(|e| match e {
+            ImageFilesEvent::Layer { files, .. } => Some(files),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(layer_files.len(), 4);
+    let last: Vec<(&str, &str)> = layer_files[3]
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind.as_str()))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            (
+                "var/lib/apt/lists/deb.debian.org_dists_bookworm_main",
+                "whiteout"
+            ),
+            ("tmp/build-cache.bin", "whiteout"),
+            ("app/api", "file")
+        ]
+    );
+    let Some(ImageFilesEvent::Done {
+        wasted_bytes,
+        wasted,
+    }) = events.last()
+    else {
+        panic!("{:?}", events.last());
+    };
+    let hidden: Vec<(&str, u64, u32, u32, bool)> = wasted
+        .iter()
+        .map(|w| (w.path.as_str(), w.size, w.layer, w.hidden_by, w.deleted))
+        .collect();
+    assert_eq!(
+        hidden,
+        [
+            (
+                "var/lib/apt/lists/deb.debian.org_dists_bookworm_main",
+                300 * 1024,
+                1,
+                3,
+                true
+            ),
+            ("tmp/build-cache.bin", 200 * 1024, 2, 3, true),
+            ("app/api", 150 * 1024, 2, 3, false),
+        ]
+    );
+    assert_eq!(*wasted_bytes, 650 * 1024);
+    let index = registries::image_files(&app, &id, "platform/base", &base[0].digest, &|_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(index.code, "not_an_image");
 
     // Opened again: the kept listing, without asking the registry (it is down now).
     registry.stop();

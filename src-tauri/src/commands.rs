@@ -146,6 +146,19 @@ pub async fn image_detail(
     registries::image_detail(&state, &id, &repository, &digest).await
 }
 
+/// Streams the files of each layer of an image, then the wasted bytes.
+#[tauri::command]
+pub async fn image_files(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    digest: String,
+    on_event: tauri::ipc::Channel<crate::ipc::ImageFilesEvent>,
+) -> Result<(), IpcError> {
+    let emit = |event| drop(on_event.send(event));
+    registries::image_files(&state, &id, &repository, &digest, &emit).await
+}
+
 /// Deleting images needs a confirmation token issued for exactly these digests.
 #[tauri::command]
 pub async fn delete_images(

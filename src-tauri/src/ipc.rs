@@ -64,6 +64,9 @@ pub fn typescript_bindings() -> String {
         RepositoryView::decl(&cfg),
         ImageRow::decl(&cfg),
         ImageListEvent::decl(&cfg),
+        FileView::decl(&cfg),
+        WastedView::decl(&cfg),
+        ImageFilesEvent::decl(&cfg),
         PlatformEntry::decl(&cfg),
         LayerEntry::decl(&cfg),
         HistoryEntry::decl(&cfg),
@@ -210,6 +213,50 @@ pub enum ImageListEvent {
         /// Served from the listing kept since the last refresh, without asking the registry.
         cached: bool,
         elapsed_ms: u32,
+    },
+}
+
+/// One entry of a layer's tar, as the Files tab shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FileView {
+    /// For `whiteout` and `opaque`: the path deleted or hidden from the layers below.
+    pub path: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub mode: u32,
+    /// `file`, `dir`, `symlink`, `hardlink`, `whiteout`, `opaque` or `other`.
+    pub kind: String,
+    pub target: Option<String>,
+}
+
+/// A file whose bytes ship in a layer but are hidden by a later one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct WastedView {
+    pub path: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub layer: u32,
+    pub hidden_by: u32,
+    pub deleted: bool,
+}
+
+/// One message of `image_files`, streamed as each layer is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ImageFilesEvent {
+    /// How many layers there are, before the first is read.
+    Started { layers: u32 },
+    /// A layer's entries, in tar order.
+    Layer {
+        index: u32,
+        digest: String,
+        files: Vec<FileView>,
+    },
+    /// Every layer read: what later layers hide, largest first.
+    Done {
+        #[ts(type = "number")]
+        wasted_bytes: u64,
+        wasted: Vec<WastedView>,
     },
 }
 

@@ -56,6 +56,7 @@ pub fn run() {
             commands::list_tags,
             commands::stream_images,
             commands::image_detail,
+            commands::image_files,
             commands::delete_images,
             commands::untag_images,
             commands::create_repository,

@@ -882,15 +882,9 @@ fn pretty(bytes: &[u8]) -> String {
         .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned())
 }
 
-/// The manifest `digest` of `repository` with its config read out. OCI registries are asked
-/// directly; ECR through its registry endpoint with the ECR token.
-pub async fn image_detail(
-    state: &AppState,
-    id: &str,
-    repository: &str,
-    digest: &str,
-) -> Result<crate::ipc::ImageDetail, IpcError> {
-    let client = match entry(state, id).await?.kind {
+/// A distribution-API client for any registry: ECR's through its token.
+async fn registry_client(state: &AppState, id: &str) -> Result<RegistryClient, IpcError> {
+    Ok(match entry(state, id).await?.kind {
         RegistryKind::Oci {
             address,
             auth,
@@ -923,7 +917,92 @@ pub async fn image_detail(
                 },
             )?
         }
+    })
+}
+
+/// The files in every layer of the image `digest`, each layer streamed from the registry and sent
+/// to `emit` once read, then what later layers hide (wasted bytes).
+pub async fn image_files(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+    digest: &str,
+    emit: &(dyn Fn(crate::ipc::ImageFilesEvent) + Sync),
+) -> Result<(), IpcError> {
+    use crate::ipc::{FileView, ImageFilesEvent, WastedView};
+    use lading_oci::layer_files::{read_layer, wasted_files, EntryKind};
+    let client = registry_client(state, id).await?;
+    let manifest = client.get_manifest(repository, digest).await?;
+    let lading_oci::Manifest::Image(image) = manifest.parse()? else {
+        return Err(IpcError::new(
+            "not_an_image",
+            "an index has no layers of its own: open one of its platforms",
+        ));
     };
+    emit(ImageFilesEvent::Started {
+        layers: image.layers().len() as u32,
+    });
+    let mut layers = Vec::new();
+    for (index, layer) in image.layers().iter().enumerate() {
+        let layer_digest: lading_oci::Digest = layer.digest().to_string().parse()?;
+        let entries = read_layer(
+            &client,
+            repository,
+            &layer_digest,
+            layer.media_type().as_ref(),
+        )
+        .await?;
+        emit(ImageFilesEvent::Layer {
+            index: index as u32,
+            digest: layer_digest.to_string(),
+            files: entries
+                .iter()
+                .map(|e| FileView {
+                    path: e.path.clone(),
+                    size: e.size,
+                    mode: e.mode,
+                    kind: match e.kind {
+                        EntryKind::File => "file",
+                        EntryKind::Dir => "dir",
+                        EntryKind::Symlink => "symlink",
+                        EntryKind::Hardlink => "hardlink",
+                        EntryKind::Whiteout => "whiteout",
+                        EntryKind::Opaque => "opaque",
+                        EntryKind::Other => "other",
+                    }
+                    .into(),
+                    target: e.target.clone(),
+                })
+                .collect(),
+        });
+        layers.push(entries);
+    }
+    let wasted = wasted_files(&layers);
+    emit(ImageFilesEvent::Done {
+        wasted_bytes: wasted.iter().map(|w| w.size).sum(),
+        wasted: wasted
+            .into_iter()
+            .map(|w| WastedView {
+                path: w.path,
+                size: w.size,
+                layer: w.layer as u32,
+                hidden_by: w.hidden_by as u32,
+                deleted: w.deleted,
+            })
+            .collect(),
+    });
+    Ok(())
+}
+
+/// The manifest `digest` of `repository` with its config read out. OCI registries are asked
+/// directly; ECR through its registry endpoint with the ECR token.
+pub async fn image_detail(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+    digest: &str,
+) -> Result<crate::ipc::ImageDetail, IpcError> {
+    let client = registry_client(state, id).await?;
     let manifest = client.get_manifest(repository, digest).await?;
     let mut detail = crate::ipc::ImageDetail {
         digest: manifest.digest.to_string(),

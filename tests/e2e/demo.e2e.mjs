@@ -12,7 +12,7 @@ import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, 
 
 const TAGS = 300;
 
-test("demo content: stream, inspect, delete a tag and see it gone, browse ECR", { timeout: 300_000 }, async () => {
+test("demo content: stream, inspect, delete a tag and see it gone, layer files, browse ECR", { timeout: 300_000 }, async () => {
   const demoBinary = join(repoRoot, "target", "debug", "lading-demo");
   assert.ok(existsSync(app) && existsSync(demoBinary), "build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
   const demo = spawn(demoBinary, ["--serve", "--tags", String(TAGS), "--ecr-tags", "20"], { stdio: ["pipe", "pipe", "inherit"] });
@@ -82,6 +82,25 @@ test("demo content: stream, inspect, delete a tag and see it gone, browse ECR", 
     await waitFor("two images left", async () => (await count()) === "2 images", 20_000);
     assert.ok(!(await chips()).includes("dev"));
     assert.deepEqual(lading("tags", `${served.registry}/team-a/web-app`).sort(), ["1.0.0", "1.1.0", "latest"]);
+
+    // Layer contents, streamed from the registry: the later layers' deletions are wasted bytes.
+    await session.click('[role="treeitem"][title="team-a/api"]');
+    await waitFor("the api image", async () => (await count()) === "1 image", 20_000);
+    await session.click(".image-table tbody tr.image-row td:nth-child(2)");
+    await waitFor("the image detail", () => session.find(".facts"), 20_000);
+    await session.run("[...document.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Files').click()");
+    const summary = await waitFor(
+      "the wasted bytes",
+      async () => {
+        const text = await session.run("return document.querySelector('[data-testid=wasted-summary]')?.textContent ?? ''");
+        return text.startsWith("Wasted") ? text : null;
+      },
+      30_000,
+    );
+    assert.equal(summary, "Wasted: 650.0 KiB in 3 files that later layers overwrite or delete.");
+    await session.run("[...document.querySelectorAll('.layer-picker [role=tab]')][2].click()");
+    await waitFor("layer 3's files", async () => (await session.run("return document.querySelectorAll('table.files tr.wasted').length")) === 2, 10_000);
+    await session.screenshot("demo-files.png");
 
     // ECR (moto): the same repositories through ECR's API, with push times.
     await openRegistry("Demo ECR");

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, type ImageDetail, type LadingError, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
+import { LayerFiles } from "./LayerFiles";
 
 interface Props {
   registry: RegistryView;
@@ -9,7 +10,7 @@ interface Props {
   tags: string[];
 }
 
-type Tab = "overview" | "layers" | "history" | "json";
+type Tab = "overview" | "layers" | "files" | "history" | "json";
 
 function CopyButton({ label, text }: { label: string; text: string }) {
   const [done, setDone] = useState(false);
@@ -91,7 +92,7 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
       {detail && detail.kind !== "index" && (
         <>
           <div className="tabs" role="tablist">
-            {(["overview", "layers", "history", "json"] as Tab[]).map((t) => (
+            {(["overview", "layers", "files", "history", "json"] as Tab[]).map((t) => (
               <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
                 {t === "json" ? "JSON" : t[0]!.toUpperCase() + t.slice(1)}
                 {t === "layers" ? ` (${detail.layers.length})` : ""}
@@ -155,6 +156,9 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
                 ))}
               </tbody>
             </table>
+          )}
+          {tab === "files" && (
+            <LayerFiles registry={registry} repository={repository} digest={shown} layers={detail.layers} />
           )}
           {tab === "history" && (
             <ol className="history">

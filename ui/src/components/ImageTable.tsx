@@ -57,7 +57,11 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   useEffect(() => {
     // A refresh of the same repository keeps the old rows on screen until the new ones arrive.
     const key = `${registry.id}\n${repository}`;
-    if (listed.current !== key) setListing(null);
+    if (listed.current !== key) {
+      setListing(null);
+      // What was done in another repository is no news here.
+      setOutcome(null);
+    }
     listed.current = key;
     setError(null);
     setOpen(null);

@@ -96,6 +96,20 @@ export type ImageListEvent = { "event": "tags", tags: Array<string>, } | { "even
  */
 cached: boolean, elapsed_ms: number, };
 
+export type FileView = { 
+/**
+ * For `whiteout` and `opaque`: the path deleted or hidden from the layers below.
+ */
+path: string, size: number, mode: number, 
+/**
+ * `file`, `dir`, `symlink`, `hardlink`, `whiteout`, `opaque` or `other`.
+ */
+kind: string, target: string | null, };
+
+export type WastedView = { path: string, size: number, layer: number, hidden_by: number, deleted: boolean, };
+
+export type ImageFilesEvent = { "event": "started", layers: number, } | { "event": "layer", index: number, digest: string, files: Array<FileView>, } | { "event": "done", wasted_bytes: number, wasted: Array<WastedView>, };
+
 export type PlatformEntry = { platform: string, digest: string, manifest_size: number, };
 
 export type LayerEntry = { digest: string, size: number, media_type: string, };

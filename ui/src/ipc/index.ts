@@ -12,6 +12,7 @@ import type {
   RegistryView,
   RepositoryView,
   ImageListEvent,
+  ImageFilesEvent,
   ImageDetail,
   DeleteResult,
 } from "./bindings";
@@ -104,6 +105,19 @@ export const api = {
   },
   imageDetail: (id: string, repository: string, digest: string): Promise<ImageDetail> =>
     call<ImageDetail>("image_detail", { id, repository, digest }),
+  /** Streams each layer's files as the layer is read from the registry, then the wasted bytes. */
+  imageFiles: (
+    id: string,
+    repository: string,
+    digest: string,
+    onEvent: (event: ImageFilesEvent) => void,
+  ): Promise<void> => {
+    const onEventChannel = new Channel<ImageFilesEvent>((event) => {
+      record({ cmd: "image_files", event });
+      onEvent(event);
+    });
+    return call<void>("image_files", { id, repository, digest, onEvent: onEventChannel });
+  },
   createRepository: (id: string, name: string, mutability: string, scanOnPush: boolean): Promise<RepositoryView> =>
     call<RepositoryView>("create_repository", { id, name, mutability, scanOnPush }),
   deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>

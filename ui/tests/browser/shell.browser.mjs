@@ -153,6 +153,27 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         labels: [["org.opencontainers.image.source", "https://git.example.com/team-a/web"]], working_dir: "/srv",
         user: "web", exposed_ports: ["8080/tcp"], manifest_json: "{}", config_json: "{}",
       }),
+      image_files: ({ onEvent }) => {
+        const file = (path, size, kind = "file", mode = 0o644) => ({ path, size, mode, kind, target: null });
+        onEvent.onmessage({ event: "started", layers: 3 });
+        onEvent.onmessage({ event: "layer", index: 0, digest: "sha256:" + "a1".repeat(32), files: [
+          file("etc", 0, "dir", 0o755), file("etc/os-release", 267), file("usr", 0, "dir", 0o755), file("usr/bin", 0, "dir", 0o755),
+          file("usr/bin/bash", 1_265_648, "file", 0o755), { path: "usr/bin/sh", size: 0, mode: 0o777, kind: "symlink", target: "bash" },
+          file("var/lib/apt/lists", 0, "dir", 0o755), file("var/lib/apt/lists/deb.debian.org_main_Packages", 9_175_040),
+        ] });
+        onEvent.onmessage({ event: "layer", index: 1, digest: "sha256:" + "b2".repeat(32), files: [
+          file("srv", 0, "dir", 0o755), file("srv/web", 48_000_000, "file", 0o755), file("tmp/build-cache.tar", 120_000_000),
+        ] });
+        onEvent.onmessage({ event: "layer", index: 2, digest: "sha256:" + "c3".repeat(32), files: [
+          file("tmp/build-cache.tar", 0, "whiteout"), file("var/lib/apt/lists", 0, "opaque"), file("srv/web", 31_000_000, "file", 0o755),
+        ] });
+        onEvent.onmessage({ event: "done", wasted_bytes: 208_175_040, wasted: [
+          { path: "tmp/build-cache.tar", size: 120_000_000, layer: 1, hidden_by: 2, deleted: true },
+          { path: "srv/web", size: 48_000_000, layer: 1, hidden_by: 2, deleted: false },
+          { path: "var/lib/apt/lists/deb.debian.org_main_Packages", size: 9_175_040, layer: 0, hidden_by: 2, deleted: true },
+        ] });
+        return null;
+      },
       check_registry: ({ id }) => id.startsWith("ecr") ? { state: "connected", reason: null }
         : id.includes("localhost") ? { state: "unreachable", reason: "cannot reach localhost:5000: connection refused" }
         : { state: "auth_needed", reason: "registry.example.com rejected the credentials for alice" },
@@ -180,6 +201,11 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     await page.getByText("/usr/local/bin/web").waitFor();
     await page.getByRole("tab", { name: "Layers (3)" }).click();
     await page.screenshot({ path: join(shots, "image-detail.png") });
+    await page.getByRole("tab", { name: "Files" }).click();
+    await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
+    await page.getByRole("tab", { name: /^Layer 2/ }).click();
+    await page.locator("table.files td.note", { hasText: "deleted in layer 3" }).first().waitFor();
+    await page.screenshot({ path: join(shots, "image-files.png") });
 
     // Keyboard: the dialog opens, takes focus, and Escape closes it.
     await page.getByRole("button", { name: "+ Add" }).click();

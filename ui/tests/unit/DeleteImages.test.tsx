@@ -46,7 +46,7 @@ describe("Deleting images", () => {
       if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
       throw new Error(`unexpected ${cmd}`);
     });
-    render(<ImageTable registry={registry} repository="team/app" />);
+    const { rerender } = render(<ImageTable registry={registry} repository="team/app" />);
     const first = await screen.findByText("1.0");
     fireEvent.click(first);
     fireEvent.click(screen.getByText("2.0"), { ctrlKey: true });
@@ -69,6 +69,9 @@ describe("Deleting images", () => {
       id: "oci:r.example.com", repository: "team/app", digests: [d("a"), d("b")], confirmation: "tok-1",
     });
     await waitFor(() => expect(screen.queryByText("1.0")).toBeNull());
+    // The report belongs to this repository: another one opens without it.
+    rerender(<ImageTable registry={registry} repository="team/other" />);
+    await waitFor(() => expect(screen.queryByText("Deleted 2 images.")).toBeNull());
   });
 
   it("selects a range with Shift", async () => {

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod digest;
 pub mod error;
 pub mod gzip;
+pub mod layer_files;
 pub mod manifest;
 pub mod paths;
 mod produce;

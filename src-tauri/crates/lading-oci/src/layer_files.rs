@@ -1,0 +1,343 @@
+//! What is inside an image's layers, read from the registry as each blob streams in (nothing is
+//! written to disk, and no layer is held in memory: only the tar headers are kept), and which
+//! bytes are wasted — files a later layer overwrites or deletes, dive-style.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use crate::client::RegistryClient;
+use crate::digest::Digest;
+use crate::error::OciError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    /// A `.wh.<name>` marker: `path` (without the prefix) is deleted from the layers below.
+    Whiteout,
+    /// A `.wh..wh..opq` marker: everything below `path` from the layers below is hidden.
+    Opaque,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Relative, without a leading `./` or `/`; for whiteouts, the path they delete.
+    pub path: String,
+    pub size: u64,
+    pub mode: u32,
+    pub kind: EntryKind,
+    /// Where a symlink or hardlink points.
+    pub target: Option<String>,
+}
+
+/// A file (or a whole deleted tree's file) whose bytes are still shipped but never seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WastedFile {
+    pub path: String,
+    pub size: u64,
+    /// The layer that holds the hidden copy.
+    pub layer: usize,
+    /// The later layer that overwrites or deletes it.
+    pub hidden_by: usize,
+    /// Deleted (whiteout) rather than overwritten.
+    pub deleted: bool,
+}
+
+/// Chunks between the download and the tar reader; a few keep both sides busy.
+const PIPE_CHUNKS: usize = 8;
+
+/// Reads the tar entries of a layer blob. `media_type` picks the decompression (gzip, zstd, or a
+/// plain tar). The blob's digest is checked over every byte, including any after the tar's end.
+pub async fn read_layer(
+    client: &RegistryClient,
+    repository: &str,
+    digest: &Digest,
+    media_type: &str,
+) -> Result<Vec<FileEntry>, OciError> {
+    let mut download = client.get_blob(repository, digest).await?;
+    let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
+    let compression = Compression::of(media_type);
+    let what = format!("layer {digest}");
+    let reader =
+        tokio::task::spawn_blocking(move || entries_of(ChunkReader::new(rx), compression, &what));
+    let mut reader_gone = false;
+    while let Some(chunk) = download.chunk().await? {
+        // Once the tar has ended the reader may stop listening; the rest is still hashed.
+        if !reader_gone && tx.send(chunk).await.is_err() {
+            reader_gone = true;
+        }
+    }
+    drop(tx);
+    reader
+        .await
+        .map_err(|e| OciError::Io(format!("reading layer {digest}: {e}")))?
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Compression {
+    Gzip,
+    Zstd,
+    None,
+}
+
+impl Compression {
+    fn of(media_type: &str) -> Self {
+        if media_type.ends_with("zstd") {
+            Self::Zstd
+        } else if media_type.ends_with("gzip") || media_type.ends_with(".gz") {
+            Self::Gzip
+        } else {
+            Self::None
+        }
+    }
+}
+
+/// A blocking `Read` over chunks arriving from the async download.
+struct ChunkReader {
+    rx: mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl ChunkReader {
+    fn new(rx: mpsc::Receiver<Bytes>) -> Self {
+        Self {
+            rx,
+            current: Bytes::new(),
+        }
+    }
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(chunk) => self.current = chunk,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+fn entries_of(
+    input: ChunkReader,
+    compression: Compression,
+    what: &str,
+) -> Result<Vec<FileEntry>, OciError> {
+    let fail = |e: std::io::Error| OciError::Io(format!("{what} is not a readable tar: {e}"));
+    let reader: Box<dyn Read> = match compression {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(input).map_err(fail)?),
+        Compression::None => Box::new(input),
+    };
+    let mut archive = tar::Archive::new(reader);
+    let mut out = Vec::new();
+    for entry in archive.entries().map_err(fail)? {
+        let entry = entry.map_err(fail)?;
+        let header = entry.header();
+        let raw = entry.path().map_err(fail)?.to_string_lossy().into_owned();
+        let path = raw
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .trim_end_matches('/')
+            .to_owned();
+        if path.is_empty() || path == "." {
+            continue;
+        }
+        let (parent, name) = match path.rsplit_once('/') {
+            Some((parent, name)) => (Some(parent), name),
+            None => (None, path.as_str()),
+        };
+        let join = |name: &str| parent.map_or(name.to_owned(), |p| format!("{p}/{name}"));
+        let (path, kind) = if name == ".wh..wh..opq" {
+            (parent.unwrap_or_default().to_owned(), EntryKind::Opaque)
+        } else if let Some(deleted) = name.strip_prefix(".wh.") {
+            (join(deleted), EntryKind::Whiteout)
+        } else {
+            let kind = match header.entry_type() {
+                tar::EntryType::Regular | tar::EntryType::Continuous => EntryKind::File,
+                tar::EntryType::Directory => EntryKind::Dir,
+                tar::EntryType::Symlink => EntryKind::Symlink,
+                tar::EntryType::Link => EntryKind::Hardlink,
+                _ => EntryKind::Other,
+            };
+            (path.clone(), kind)
+        };
+        let target = match kind {
+            EntryKind::Symlink | EntryKind::Hardlink => entry
+                .link_name()
+                .ok()
+                .flatten()
+                .map(|t| t.to_string_lossy().into_owned()),
+            _ => None,
+        };
+        out.push(FileEntry {
+            path,
+            size: if kind == EntryKind::File {
+                header.size().unwrap_or(0)
+            } else {
+                0
+            },
+            mode: header.mode().unwrap_or(0),
+            kind,
+            target,
+        });
+    }
+    Ok(out)
+}
+
+/// Every file whose bytes a later layer hides (overwrites, deletes with a whiteout, or hides under
+/// an opaque directory), largest first.
+pub fn wasted_files(layers: &[Vec<FileEntry>]) -> Vec<WastedFile> {
+    // Path → (layer, size) of the copy currently visible.
+    let mut visible: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    let mut wasted = Vec::new();
+    for (index, entries) in layers.iter().enumerate() {
+        for entry in entries {
+            match entry.kind {
+                EntryKind::Whiteout => {
+                    hide(&mut visible, &mut wasted, &entry.path, true, index, true)
+                }
+                EntryKind::Opaque => {
+                    hide(&mut visible, &mut wasted, &entry.path, false, index, true)
+                }
+                EntryKind::Dir => {}
+                _ => {
+                    if let Some((layer, size)) =
+                        visible.insert(entry.path.clone(), (index, entry.size))
+                    {
+                        if layer < index {
+                            wasted.push(WastedFile {
+                                path: entry.path.clone(),
+                                size,
+                                layer,
+                                hidden_by: index,
+                                deleted: false,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    wasted.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+    wasted
+}
+
+/// Moves what `under` covers (itself when `whole`, and everything below it) from layers before
+/// `by` out of `visible` into `wasted`.
+fn hide(
+    visible: &mut BTreeMap<String, (usize, u64)>,
+    wasted: &mut Vec<WastedFile>,
+    under: &str,
+    whole: bool,
+    by: usize,
+    deleted: bool,
+) {
+    // `under` itself, then everything under `under/` (a contiguous range in path order;
+    // `under-x` sorts between the two, so they are looked up apart).
+    let prefix = format!("{under}/");
+    let itself = visible
+        .get_key_value(under)
+        .filter(|_| whole)
+        .map(|(p, v)| (p.clone(), *v));
+    let hit: Vec<String> = itself
+        .into_iter()
+        .chain(
+            visible
+                .range(prefix.clone()..)
+                .take_while(|(p, _)| p.starts_with(&prefix))
+                .map(|(p, v)| (p.clone(), *v)),
+        )
+        .filter(|(_, (layer, _))| *layer < by)
+        .map(|(p, _)| p)
+        .collect();
+    for path in hit {
+        if let Some((layer, size)) = visible.remove(&path) {
+            wasted.push(WastedFile {
+                path,
+                size,
+                layer,
+                hidden_by: by,
+                deleted,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, size: u64) -> FileEntry {
+        FileEntry {
+            path: path.into(),
+            size,
+            mode: 0o644,
+            kind: EntryKind::File,
+            target: None,
+        }
+    }
+
+    fn marker(path: &str, kind: EntryKind) -> FileEntry {
+        FileEntry {
+            kind,
+            ..file(path, 0)
+        }
+    }
+
+    #[test]
+    fn overwritten_deleted_and_opaque_files_are_wasted() {
+        let layers = vec![
+            vec![
+                file("etc/passwd", 10),
+                file("tmp/cache/a", 100),
+                file("tmp/cache/b", 200),
+                file("app/bin", 50),
+                file("var/lib/x", 7),
+            ],
+            vec![
+                file("app/bin", 60),
+                marker("tmp/cache", EntryKind::Whiteout),
+                marker("var/lib", EntryKind::Opaque),
+                file("var/lib/y", 3),
+            ],
+            vec![marker("app/bin", EntryKind::Whiteout)],
+        ];
+        let wasted = wasted_files(&layers);
+        let summary: Vec<(&str, u64, usize, usize, bool)> = wasted
+            .iter()
+            .map(|w| (w.path.as_str(), w.size, w.layer, w.hidden_by, w.deleted))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("tmp/cache/b", 200, 0, 1, true),
+                ("tmp/cache/a", 100, 0, 1, true),
+                ("app/bin", 60, 1, 2, true),
+                ("app/bin", 50, 0, 1, false),
+                ("var/lib/x", 7, 0, 1, true),
+            ]
+        );
+        // Paths that only share a prefix (`tmp/cache2`, `tmp/cache-x/…`, which sorts between
+        // `tmp/cache` and `tmp/cache/…`) are not under `tmp/cache`.
+        let layers = vec![
+            vec![
+                file("tmp/cache2", 5),
+                file("tmp/cache-x/f", 6),
+                file("tmp/cache/z", 9),
+            ],
+            vec![marker("tmp/cache", EntryKind::Whiteout)],
+        ];
+        let hidden: Vec<String> = wasted_files(&layers).into_iter().map(|w| w.path).collect();
+        assert_eq!(hidden, ["tmp/cache/z"]);
+    }
+}

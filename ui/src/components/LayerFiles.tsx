@@ -1,0 +1,135 @@
+import { useEffect, useMemo, useState } from "react";
+import { api, type FileView, type LadingError, type LayerEntry, type RegistryView, type WastedView } from "../ipc";
+import { formatBytes } from "../format";
+import { fileRows } from "../files";
+import { rowWindow } from "../virtual";
+
+const FILE_ROW_HEIGHT = 24;
+
+interface Props {
+  registry: RegistryView;
+  repository: string;
+  digest: string;
+  layers: LayerEntry[];
+}
+
+/** Each layer's files, read from the registry layer by layer, and the bytes later layers hide. */
+export function LayerFiles({ registry, repository, digest, layers }: Props) {
+  const [read, setRead] = useState<Array<FileView[] | undefined>>([]);
+  const [wasted, setWasted] = useState<{ bytes: number; files: WastedView[] } | null>(null);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [selected, setSelected] = useState(0);
+  const [scroll, setScroll] = useState({ top: 0, height: 0 });
+
+  useEffect(() => {
+    setRead([]);
+    setWasted(null);
+    setError(null);
+    let current = true;
+    api
+      .imageFiles(registry.id, repository, digest, (event) => {
+        if (!current) return;
+        if (event.event === "layer")
+          setRead((r) => {
+            const next = [...r];
+            next[event.index] = event.files;
+            return next;
+          });
+        else if (event.event === "done") setWasted({ bytes: event.wasted_bytes, files: event.wasted });
+      })
+      .catch((e: LadingError) => current && setError(e));
+    return () => {
+      current = false;
+    };
+  }, [registry.id, repository, digest]);
+
+  const wastedIn = (layer: number) => (wasted?.files ?? []).filter((w) => w.layer === layer);
+  const files = read[selected];
+  const rows = useMemo(() => (files ? fileRows(files, selected, wasted?.files ?? null) : []), [files, selected, wasted]);
+  const slice = rowWindow(scroll.top, scroll.height || 400, FILE_ROW_HEIGHT, rows.length);
+
+  return (
+    <div className="layer-files">
+      {error && (
+        <p className="form-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <p className="wasted-summary" data-testid="wasted-summary">
+        {wasted
+          ? wasted.files.length
+            ? `Wasted: ${formatBytes(wasted.bytes)} in ${wasted.files.length.toLocaleString()} ${wasted.files.length === 1 ? "file" : "files"} that later layers overwrite or delete.`
+            : "No wasted bytes: no layer overwrites or deletes a file of an earlier one."
+          : `Reading layers from the registry… ${read.filter(Boolean).length} of ${layers.length}`}
+      </p>
+      {wasted && wasted.files.length > 0 && (
+        <ol className="wasted-list">
+          {wasted.files.slice(0, 5).map((w) => (
+            <li key={`${w.layer}:${w.path}`}>
+              <code>{w.path}</code> {formatBytes(w.size)} · layer {w.layer + 1}, {w.deleted ? "deleted" : "overwritten"} in layer{" "}
+              {w.hidden_by + 1}
+            </li>
+          ))}
+        </ol>
+      )}
+      <div className="layer-picker" role="tablist" aria-label="Layers">
+        {layers.map((l, i) => {
+          const waste = wastedIn(i).reduce((n, w) => n + w.size, 0);
+          return (
+            <button
+              key={`${l.digest}-${i}`}
+              role="tab"
+              aria-selected={selected === i}
+              onClick={() => {
+                setSelected(i);
+                setScroll((s) => ({ ...s, top: 0 }));
+              }}
+              title={l.digest}
+            >
+              Layer {i + 1} · {formatBytes(l.size)}
+              {read[i] ? ` · ${read[i]!.length.toLocaleString()} ${read[i]!.length === 1 ? "entry" : "entries"}` : " · reading…"}
+              {waste > 0 && <span className="waste"> · {formatBytes(waste)} wasted</span>}
+            </button>
+          );
+        })}
+      </div>
+      {files ? (
+        <div
+          className="files-viewport"
+          onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+        >
+          <table className="files">
+            <tbody>
+              <Pad height={slice.padTop} />
+              {rows.slice(slice.start, slice.end).map((f) => (
+                <tr key={f.path + f.kind} className={`file ${f.kind}${f.wasted ? " wasted" : ""}`}>
+                  <td className="mode">{f.mode}</td>
+                  <td className="name" style={{ paddingLeft: 6 + f.depth * 14 }} title={f.path}>
+                    {f.name}
+                    {f.kind === "dir" && "/"}
+                    {f.target && <span className="hint"> → {f.target}</span>}
+                  </td>
+                  <td className="number">{f.kind === "file" ? formatBytes(f.size) : ""}</td>
+                  <td className="note">{f.note}</td>
+                </tr>
+              ))}
+              <Pad height={slice.padBottom} />
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="hint">Reading layer {selected + 1}…</p>
+      )}
+    </div>
+  );
+}
+
+/** Blank space for the rows out of view. */
+function Pad({ height }: { height: number }) {
+  if (height <= 0) return null;
+  return (
+    <tr aria-hidden>
+      <td colSpan={4} style={{ height }} />
+    </tr>
+  );
+}
