@@ -88,7 +88,6 @@ export function Sidebar(props: SidebarProps) {
               Use <strong>+ Add</strong> to connect Amazon ECR with an AWS profile and region, or any OCI registry by
               its address (for example <code>registry.example.com</code> or <code>localhost:5000</code>).
             </p>
-            <p>Image archives you open or drop on this window are listed under Local and work offline.</p>
           </div>
         )}
         {ecr.length > 0 && <Group title="Amazon ECR">{ecr.map(item)}</Group>}
