@@ -314,6 +314,37 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     // (ECR itself hashes the manifest: five images).
     assert_eq!(many.iter().map(|r| r.tags.len()).sum::<usize>(), 5);
 
+    // An image's detail comes through ECR's API: the manifest's layers; the config needs the
+    // registry endpoint, which moto does not serve, so the detail says why and shows the rest.
+    let one = &rows.iter().find(|r| r.tags == ["1.0.0"]).unwrap().digest;
+    let detail = registries::image_detail(&app, &id, "team-a/web-app", one)
+        .await
+        .unwrap();
+    assert_eq!(&detail.digest, one);
+    assert_eq!(detail.layers.len(), 3);
+    assert!(detail.manifest_json.contains("schemaVersion"));
+    assert!(detail.config_json.is_none());
+    assert!(detail.config_error.is_some());
+    // No scan of this one: ECR's reason is shown instead of findings.
+    let scan = detail.scan.unwrap();
+    assert!(scan.error.unwrap().contains("ScanNotFound"));
+    let scanned = &rows
+        .iter()
+        .find(|r| r.tags.contains(&"1.1.0".to_owned()))
+        .unwrap()
+        .digest;
+    let scan = registries::image_detail(&app, &id, "team-a/web-app", scanned)
+        .await
+        .unwrap()
+        .scan
+        .unwrap();
+    assert_eq!(scan.error, None);
+    assert!(!scan.findings.is_empty());
+    assert!(scan
+        .findings
+        .iter()
+        .all(|f| !f.name.is_empty() && !f.severity.is_empty()));
+
     // Untag: `latest` goes, its image stays with 1.1.0. ECR deletes an image with its last tag
     // (BatchDeleteImage), so `dev`'s image goes: the UI warns about exactly this.
     let result = registries::delete_images(

@@ -70,6 +70,8 @@ pub fn typescript_bindings() -> String {
         PlatformEntry::decl(&cfg),
         LayerEntry::decl(&cfg),
         HistoryEntry::decl(&cfg),
+        ScanView::decl(&cfg),
+        FindingView::decl(&cfg),
         ImageDetail::decl(&cfg),
         DeleteFailure::decl(&cfg),
         DeleteResult::decl(&cfg),
@@ -308,6 +310,24 @@ pub struct ImageDetail {
     /// The manifest and config, pretty-printed for reading (the stored bytes are untouched).
     pub manifest_json: String,
     pub config_json: Option<String>,
+    /// Why the config could not be read (ECR's registry endpoint unreachable); the rest stands.
+    pub config_error: Option<String>,
+    /// ECR: the findings of the image's last scan.
+    pub scan: Option<ScanView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ScanView {
+    /// Most severe first, as ECR lists them.
+    pub findings: Vec<FindingView>,
+    /// No scan yet, or it failed: ECR's reason.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FindingView {
+    pub name: String,
+    pub severity: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -1002,10 +1002,47 @@ pub async fn image_detail(
     repository: &str,
     digest: &str,
 ) -> Result<crate::ipc::ImageDetail, IpcError> {
-    let client = registry_client(state, id).await?;
-    let manifest = client.get_manifest(repository, digest).await?;
+    // ECR hands out manifests through its API (which also works where only the API endpoint is
+    // reachable, and on moto); other registries through /v2/.
+    let (manifest, ecr) = match entry(state, id).await?.kind {
+        RegistryKind::Ecr {
+            profile, region, ..
+        } => {
+            let ecr = lading_ecr::EcrClient::connect(&ecr_target(profile, region)).await?;
+            let (found, failures) = ecr
+                .get_manifests(repository, &[lading_ecr::ImageRef::parse(digest)])
+                .await?;
+            let Some(found) = found.into_iter().next() else {
+                let why = failures
+                    .first()
+                    .map(|f| format!("{}: {}", f.code, f.reason))
+                    .unwrap_or_default();
+                return Err(IpcError::new(
+                    "not_found",
+                    format!("{repository}@{digest} is not in ECR ({why})"),
+                ));
+            };
+            let raw = lading_oci::RawManifest::new(
+                found.manifest.into_bytes().into(),
+                found.media_type.as_deref(),
+            )?;
+            (raw, Some(ecr))
+        }
+        RegistryKind::Oci { .. } => (
+            registry_client(state, id)
+                .await?
+                .get_manifest(repository, digest)
+                .await?,
+            None,
+        ),
+    };
     let mut detail = crate::ipc::ImageDetail {
-        digest: manifest.digest.to_string(),
+        // ECR's digest for the image (moto invents its own), else the manifest's.
+        digest: if ecr.is_some() {
+            digest.to_owned()
+        } else {
+            manifest.digest.to_string()
+        },
         media_type: manifest.media_type.clone(),
         kind: "image".into(),
         platforms: Vec::new(),
@@ -1023,7 +1060,29 @@ pub async fn image_detail(
         exposed_ports: Vec::new(),
         manifest_json: pretty(&manifest.bytes),
         config_json: None,
+        config_error: None,
+        scan: None,
     };
+    if let Some(ecr) = &ecr {
+        detail.scan = Some(
+            match ecr
+                .scan_findings(repository, &lading_ecr::ImageRef::parse(digest))
+                .await
+            {
+                Ok(findings) => crate::ipc::ScanView {
+                    findings: findings
+                        .into_iter()
+                        .map(|(name, severity)| crate::ipc::FindingView { name, severity })
+                        .collect(),
+                    error: None,
+                },
+                Err(e) => crate::ipc::ScanView {
+                    findings: Vec::new(),
+                    error: Some(e.to_string()),
+                },
+            },
+        );
+    }
     match manifest.parse()? {
         lading_oci::Manifest::Index(index) => {
             detail.kind = "index".into();
@@ -1057,9 +1116,22 @@ pub async fn image_detail(
                 return Ok(detail);
             }
             let config_digest: lading_oci::Digest = image.config().digest().to_string().parse()?;
-            let config = client.get_blob_bytes(repository, &config_digest).await?;
-            detail.config_json = Some(pretty(&config));
-            fill_config(&mut detail, &config);
+            let config = match registry_client(state, id).await {
+                Ok(client) => client
+                    .get_blob_bytes(repository, &config_digest)
+                    .await
+                    .map_err(IpcError::from),
+                Err(e) => Err(e),
+            };
+            match config {
+                Ok(config) => {
+                    detail.config_json = Some(pretty(&config));
+                    fill_config(&mut detail, &config);
+                }
+                // ECR serves blobs from its registry endpoint only: say why, show the rest.
+                Err(e) if ecr.is_some() => detail.config_error = Some(e.message),
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(detail)

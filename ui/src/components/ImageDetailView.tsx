@@ -30,6 +30,17 @@ function CopyButton({ label, text }: { label: string; text: string }) {
   );
 }
 
+const SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"];
+
+/** "2 findings: 1 CRITICAL, 1 HIGH", most severe first. */
+export function summariseFindings(findings: Array<{ severity: string }>): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  const rank = (s: string) => (SEVERITY_ORDER.indexOf(s) + 1 || SEVERITY_ORDER.length + 1);
+  const parts = [...counts.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([s, n]) => `${n} ${s}`);
+  return `${findings.length} ${findings.length === 1 ? "finding" : "findings"}: ${parts.join(", ")}`;
+}
+
 export function ImageDetailView({ registry, repository, digest, tags }: Props) {
   const [shown, setShown] = useState(digest);
   const [detail, setDetail] = useState<ImageDetail | null>(null);
@@ -99,6 +110,11 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
               </button>
             ))}
           </div>
+          {tab === "overview" && detail.config_error && (
+            <p className="notice" role="status">
+              The image config could not be read ({detail.config_error}); the layers and the manifest are shown.
+            </p>
+          )}
           {tab === "overview" && (
             <dl className="facts">
               <dt>Platform</dt>
@@ -125,6 +141,30 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
               <dd>
                 {detail.env.length ? detail.env.map((e) => <code key={e} className="line">{e}</code>) : "—"}
               </dd>
+              {detail.scan && (
+                <>
+                  <dt>Scan</dt>
+                  <dd data-testid="scan">
+                    {detail.scan.error ? (
+                      <span className="hint">{detail.scan.error}</span>
+                    ) : detail.scan.findings.length === 0 ? (
+                      "No findings"
+                    ) : (
+                      <>
+                        {summariseFindings(detail.scan.findings)}
+                        {detail.scan.findings.slice(0, 20).map((f) => (
+                          <code key={f.name} className={`line severity-${f.severity.toLowerCase()}`}>
+                            {f.severity} {f.name}
+                          </code>
+                        ))}
+                        {detail.scan.findings.length > 20 && (
+                          <span className="hint">and {detail.scan.findings.length - 20} more</span>
+                        )}
+                      </>
+                    )}
+                  </dd>
+                </>
+              )}
               <dt>Labels</dt>
               <dd>
                 {detail.labels.length

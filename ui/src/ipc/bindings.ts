@@ -120,6 +120,18 @@ export type HistoryEntry = { created_by: string, created: string | null,
  */
 empty_layer: boolean, };
 
+export type ScanView = { 
+/**
+ * Most severe first, as ECR lists them.
+ */
+findings: Array<FindingView>, 
+/**
+ * No scan yet, or it failed: ECR's reason.
+ */
+error: string | null, };
+
+export type FindingView = { name: string, severity: string, };
+
 export type ImageDetail = { digest: string, media_type: string, 
 /**
  * `image`, `index` or `artifact`.
@@ -132,7 +144,15 @@ platforms: Array<PlatformEntry>, layers: Array<LayerEntry>, history: Array<Histo
 /**
  * The manifest and config, pretty-printed for reading (the stored bytes are untouched).
  */
-manifest_json: string, config_json: string | null, };
+manifest_json: string, config_json: string | null, 
+/**
+ * Why the config could not be read (ECR's registry endpoint unreachable); the rest stands.
+ */
+config_error: string | null, 
+/**
+ * ECR: the findings of the image's last scan.
+ */
+scan: ScanView | null, };
 
 export type DeleteFailure = { 
 /**

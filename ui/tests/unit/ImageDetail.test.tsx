@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { ImageDetailView } from "../../src/components/ImageDetailView";
+import { ImageDetailView, summariseFindings } from "../../src/components/ImageDetailView";
 
 afterEach(() => {
   cleanup();
@@ -27,6 +27,7 @@ const image = (digest: string, arch: string) => ({
   os: "linux", architecture: arch, created: "2024-01-01T00:00:00Z", entrypoint: ["/app/run"], cmd: ["--serve"],
   env: ["PATH=/usr/bin"], labels: [["org.opencontainers.image.version", "2.0"]], working_dir: "/app", user: "app",
   exposed_ports: ["8080/tcp"], manifest_json: '{\n  "layers": []\n}', config_json: '{\n  "os": "linux"\n}',
+  config_error: null as string | null, scan: null as null | { findings: Array<{ name: string; severity: string }>; error: string | null },
 });
 
 describe("Image detail", () => {
@@ -76,5 +77,28 @@ describe("Image detail", () => {
     fireEvent.click(await screen.findByRole("button", { name: "linux/arm64" }));
     expect(await screen.findByText("linux/arm64")).toBeTruthy();
     expect(screen.getByRole("button", { name: "← back to the index" })).toBeTruthy();
+  });
+});
+
+describe("ECR image detail", () => {
+  it("shows the scan findings, most severe first, and why the config is missing", async () => {
+    const digest = "sha256:" + "e".repeat(64);
+    mockIPC((cmd) => {
+      if (cmd !== "image_detail") throw new Error(`unexpected ${cmd}`);
+      return {
+        ...image(digest, "amd64"),
+        os: null, architecture: null, config_json: null,
+        config_error: "cannot reach 123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        scan: { findings: [{ name: "CVE-2026-1", severity: "HIGH" }, { name: "CVE-2026-2", severity: "CRITICAL" }], error: null },
+      };
+    });
+    render(<ImageDetailView registry={registry} repository="team/app" digest={digest} tags={[]} />);
+    expect((await screen.findByRole("status")).textContent).toContain("cannot reach 123456789012.dkr.ecr");
+    expect(screen.getByTestId("scan").textContent).toBe("2 findings: 1 CRITICAL, 1 HIGHHIGH CVE-2026-1CRITICAL CVE-2026-2");
+  });
+
+  it("counts findings by severity, unknown severities last", () => {
+    expect(summariseFindings([{ severity: "LOW" }])).toBe("1 finding: 1 LOW");
+    expect(summariseFindings([{ severity: "ODD" }, { severity: "MEDIUM" }])).toBe("2 findings: 1 MEDIUM, 1 ODD");
   });
 });

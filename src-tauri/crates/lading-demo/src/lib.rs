@@ -517,6 +517,9 @@ pub async fn seed_ecr(ecr: &lading_ecr::EcrClient, many_tags: usize) -> Result<(
         many_tags,
     )
     .await?;
+    // A scan of the newest release, for the findings view.
+    ecr.start_image_scan("team-a/web-app", &lading_ecr::ImageRef::parse("1.1.0"))
+        .await?;
     ecr.set_repository_policy("team-a/web-app", DEMO_REPOSITORY_POLICY)
         .await?;
     ecr.put_lifecycle_policy(MANY_TAGS_REPOSITORY, DEMO_LIFECYCLE_POLICY)
