@@ -26,6 +26,8 @@ fn main() {
                 "untag_images",
                 "create_repository",
                 "delete_repository",
+                "repository_settings",
+                "update_repository_settings",
             ])),
     )
     .expect("tauri-build failed");

@@ -187,6 +187,11 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
         .unwrap_err();
     assert_eq!(index.code, "not_an_image");
 
+    let settings = registries::repository_settings(&app, &id, "team-a/api")
+        .await
+        .unwrap_err();
+    assert_eq!(settings.code, "not_supported");
+
     // Opened again: the kept listing, without asking the registry (it is down now).
     registry.stop();
     let again = stream(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, false).await;
@@ -344,6 +349,39 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
         .findings
         .iter()
         .all(|f| !f.name.is_empty() && !f.severity.is_empty()));
+
+    // Settings: as seeded, then changed from the app and read back from ECR.
+    let base = registries::repository_settings(&app, &id, "platform/base")
+        .await
+        .unwrap();
+    assert_eq!(
+        (base.tag_mutability.as_str(), base.scan_on_push),
+        ("IMMUTABLE", false)
+    );
+    let changed = registries::update_repository_settings(
+        &app,
+        &id,
+        "platform/base",
+        "IMMUTABLE_WITH_EXCLUSION",
+        vec!["latest".into(), "dev-*".into()],
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(changed.tag_mutability, "IMMUTABLE_WITH_EXCLUSION");
+    assert_eq!(changed.mutability_exclusions, ["latest", "dev-*"]);
+    assert!(changed.scan_on_push);
+    let bad = registries::update_repository_settings(
+        &app,
+        &id,
+        "platform/base",
+        "SOMETIMES",
+        vec![],
+        true,
+    )
+    .await
+    .unwrap_err();
+    assert!(bad.message.contains("SOMETIMES"), "{}", bad.message);
 
     // Untag: `latest` goes, its image stays with 1.1.0. ECR deletes an image with its last tag
     // (BatchDeleteImage), so `dev`'s image goes: the UI warns about exactly this.

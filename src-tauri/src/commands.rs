@@ -229,3 +229,32 @@ pub async fn delete_repository(
     )?;
     registries::delete_repository(&state, &id, &name, force).await
 }
+
+#[tauri::command]
+pub async fn repository_settings(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+) -> Result<crate::ipc::RepositorySettings, IpcError> {
+    registries::repository_settings(&state, &id, &name).await
+}
+
+#[tauri::command]
+pub async fn update_repository_settings(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    mutability: String,
+    exclusions: Vec<String>,
+    scan_on_push: bool,
+) -> Result<crate::ipc::RepositorySettings, IpcError> {
+    registries::update_repository_settings(
+        &state,
+        &id,
+        &name,
+        &mutability,
+        exclusions,
+        scan_on_push,
+    )
+    .await
+}

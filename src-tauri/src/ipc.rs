@@ -62,6 +62,7 @@ pub fn typescript_bindings() -> String {
         AddEcrRegistry::decl(&cfg),
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
+        RepositorySettings::decl(&cfg),
         ImageRow::decl(&cfg),
         ImageListEvent::decl(&cfg),
         FileView::decl(&cfg),
@@ -171,6 +172,23 @@ pub struct RepositoryView {
     pub name: String,
     /// Where the registry says (ECR): `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
     pub uri: Option<String>,
+}
+
+/// An ECR repository's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RepositorySettings {
+    pub name: String,
+    pub uri: String,
+    #[ts(type = "number | null")]
+    pub created_at: Option<i64>,
+    /// `MUTABLE`, `IMMUTABLE`, `MUTABLE_WITH_EXCLUSION` or `IMMUTABLE_WITH_EXCLUSION`.
+    pub tag_mutability: String,
+    /// Tag filters exempt from the mutability setting (`latest`, `dev-*`).
+    pub mutability_exclusions: Vec<String>,
+    pub scan_on_push: bool,
+    /// `AES256` or `KMS` (fixed at creation).
+    pub encryption: String,
+    pub kms_key: Option<String>,
 }
 
 /// One image (digest) of a repository, with every tag that points to it.

@@ -61,6 +61,8 @@ pub fn run() {
             commands::untag_images,
             commands::create_repository,
             commands::delete_repository,
+            commands::repository_settings,
+            commands::update_repository_settings,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

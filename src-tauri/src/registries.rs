@@ -1270,6 +1270,61 @@ pub fn delete_target(id: &str, repository: &str, digests: &[String]) -> String {
 }
 
 /// Creates an ECR repository (OCI registries create repositories on the first push).
+/// An ECR repository's client, refusing other registries with `why`.
+async fn ecr_of(state: &AppState, id: &str, why: &str) -> Result<lading_ecr::EcrClient, IpcError> {
+    let RegistryKind::Ecr {
+        profile, region, ..
+    } = entry(state, id).await?.kind
+    else {
+        return Err(IpcError::new("not_supported", why));
+    };
+    Ok(lading_ecr::EcrClient::connect(&ecr_target(profile, region)).await?)
+}
+
+const SETTINGS_ARE_ECR: &str = "repository settings are an ECR feature; OCI registries have none";
+
+fn settings_view(r: lading_ecr::Repository) -> crate::ipc::RepositorySettings {
+    crate::ipc::RepositorySettings {
+        name: r.name,
+        uri: r.uri,
+        created_at: r.created_at_epoch_seconds,
+        tag_mutability: r.tag_mutability,
+        mutability_exclusions: r.mutability_exclusions,
+        scan_on_push: r.scan_on_push,
+        encryption: r.encryption,
+        kms_key: r.kms_key,
+    }
+}
+
+/// An ECR repository's settings as they are now.
+pub async fn repository_settings(
+    state: &AppState,
+    id: &str,
+    name: &str,
+) -> Result<crate::ipc::RepositorySettings, IpcError> {
+    let ecr = ecr_of(state, id, SETTINGS_ARE_ECR).await?;
+    Ok(settings_view(ecr.describe_repository(name).await?))
+}
+
+/// Changes tag mutability (with exclusion filters) and scan on push, then reads them back.
+pub async fn update_repository_settings(
+    state: &AppState,
+    id: &str,
+    name: &str,
+    mutability: &str,
+    exclusions: Vec<String>,
+    scan_on_push: bool,
+) -> Result<crate::ipc::RepositorySettings, IpcError> {
+    let ecr = ecr_of(state, id, SETTINGS_ARE_ECR).await?;
+    let mutability = lading_ecr::TagMutability::parse(mutability, exclusions)?;
+    let before = ecr.describe_repository(name).await?;
+    ecr.set_tag_mutability(name, &mutability).await?;
+    if before.scan_on_push != scan_on_push {
+        ecr.set_scan_on_push(name, scan_on_push).await?;
+    }
+    Ok(settings_view(ecr.describe_repository(name).await?))
+}
+
 pub async fn create_repository(
     state: &AppState,
     id: &str,
@@ -1277,24 +1332,18 @@ pub async fn create_repository(
     mutability: &str,
     scan_on_push: bool,
 ) -> Result<crate::ipc::RepositoryView, IpcError> {
-    let RegistryKind::Ecr {
-        profile, region, ..
-    } = entry(state, id).await?.kind
-    else {
-        return Err(IpcError::new(
-            "not_supported",
-            "OCI registries create a repository when the first image is pushed to it",
-        ));
-    };
+    let ecr = ecr_of(
+        state,
+        id,
+        "OCI registries create a repository when the first image is pushed to it",
+    )
+    .await?;
     let spec = lading_ecr::NewRepository {
         mutability: lading_ecr::TagMutability::parse(mutability, Vec::new())?,
         scan_on_push,
         ..lading_ecr::NewRepository::named(name)
     };
-    let created = lading_ecr::EcrClient::connect(&ecr_target(profile, region))
-        .await?
-        .create_repository_with(&spec)
-        .await?;
+    let created = ecr.create_repository_with(&spec).await?;
     Ok(crate::ipc::RepositoryView {
         name: created.name,
         uri: Some(created.uri),
@@ -1309,18 +1358,13 @@ pub async fn delete_repository(
     force: bool,
 ) -> Result<(), IpcError> {
     state.listings.forget(id, Some(name));
-    let RegistryKind::Ecr {
-        profile, region, ..
-    } = entry(state, id).await?.kind
-    else {
-        return Err(IpcError::new(
-            "not_supported",
-            "OCI registries have no repository deletion; delete its images instead",
-        ));
-    };
-    lading_ecr::EcrClient::connect(&ecr_target(profile, region))
-        .await?
-        .delete_repository(name, force)
-        .await?;
+    ecr_of(
+        state,
+        id,
+        "OCI registries have no repository deletion; delete its images instead",
+    )
+    .await?
+    .delete_repository(name, force)
+    .await?;
     Ok(())
 }

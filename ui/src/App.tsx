@@ -6,7 +6,7 @@ import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ImageTable } from "./components/ImageTable";
 import { lastRepository } from "./keyboard";
-import { CreateRepositoryDialog, DeleteRepositoryDialog } from "./components/RepositoryDialogs";
+import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 
 type AddState = { address?: string } | null;
@@ -30,6 +30,7 @@ export function App() {
   const [signingOut, setSigningOut] = useState<RegistryView | null>(null);
   const [creatingRepository, setCreatingRepository] = useState(false);
   const [deletingRepository, setDeletingRepository] = useState(false);
+  const [editingRepository, setEditingRepository] = useState(false);
   const [repositoriesVersion, setRepositoriesVersion] = useState(0);
 
   const check = useCallback((registry: RegistryView) => {
@@ -137,9 +138,14 @@ export function App() {
         <div className="pane-header">
           <h2>{repository ?? "Details"}</h2>
           {selected?.kind === "ecr" && repository && (
-            <button className="header-action" onClick={() => setDeletingRepository(true)}>
-              Delete repository…
-            </button>
+            <span className="header-actions">
+              <button className="header-action" onClick={() => setEditingRepository(true)}>
+                Settings…
+              </button>
+              <button className="header-action" onClick={() => setDeletingRepository(true)}>
+                Delete repository…
+              </button>
+            </span>
           )}
         </div>
         {selected && repository ? (
@@ -174,6 +180,9 @@ export function App() {
             setRepository(name);
           }}
         />
+      )}
+      {editingRepository && selected && repository && (
+        <RepositorySettingsDialog registry={selected} name={repository} onClose={() => setEditingRepository(false)} />
       )}
       {deletingRepository && selected && repository && (
         <DeleteRepositoryDialog

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
-import { api, type LadingError, type RegistryView } from "../ipc";
+import { api, type LadingError, type RegistryView, type RepositorySettings } from "../ipc";
 
 function Modal({ label, children, onClose }: { label: string; children: ReactNode; onClose: () => void }) {
   useEffect(() => {
@@ -134,6 +134,112 @@ export function DeleteRepositoryDialog({
           </button>
           <button type="submit" className="danger" disabled={busy || typed !== repository}>
             Delete repository
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+const MUTABILITY: Array<[string, string]> = [
+  ["MUTABLE", "Mutable (a tag can move to a new image)"],
+  ["IMMUTABLE", "Immutable (a tag, once pushed, stays)"],
+  ["MUTABLE_WITH_EXCLUSION", "Mutable, except tags matching the filters below"],
+  ["IMMUTABLE_WITH_EXCLUSION", "Immutable, except tags matching the filters below"],
+];
+
+/** An ECR repository's settings, read from ECR, changed and read back. */
+export function RepositorySettingsDialog({
+  registry,
+  name,
+  onClose,
+}: {
+  registry: RegistryView;
+  name: string;
+  onClose: () => void;
+}) {
+  const [settings, setSettings] = useState<RepositorySettings | null>(null);
+  const [mutability, setMutability] = useState("MUTABLE");
+  const [exclusions, setExclusions] = useState("");
+  const [scanOnPush, setScanOnPush] = useState(false);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const show = (s: RepositorySettings) => {
+    setSettings(s);
+    setMutability(s.tag_mutability);
+    setExclusions(s.mutability_exclusions.join("\n"));
+    setScanOnPush(s.scan_on_push);
+  };
+  useEffect(() => {
+    api.repositorySettings(registry.id, name).then(show, setError);
+  }, [registry.id, name]);
+  const withExclusions = mutability.endsWith("_WITH_EXCLUSION");
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const filters = withExclusions ? exclusions.split(/[\s,]+/).filter(Boolean) : [];
+      show(await api.updateRepositorySettings(registry.id, name, mutability, filters, scanOnPush));
+      setSaved(true);
+    } catch (err) {
+      setError(err as LadingError);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal label="Repository settings" onClose={onClose}>
+      <form onSubmit={submit}>
+        <h2>Settings of {name}</h2>
+        {!settings && !error && <p className="hint">Reading the settings from ECR…</p>}
+        {settings && (
+          <>
+            <p className="hint" data-testid="repository-facts">
+              {settings.uri} · encryption {settings.encryption}
+              {settings.kms_key ? ` (${settings.kms_key})` : ""}
+              {settings.created_at ? ` · created ${new Date(settings.created_at * 1000).toLocaleDateString()}` : ""}
+            </p>
+            <label className="field">
+              <span>Tags</span>
+              <select value={mutability} onChange={(e) => setMutability(e.target.value)}>
+                {MUTABILITY.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {withExclusions && (
+              <label className="field">
+                <span>Exclusion filters, one per line (latest, dev-*)</span>
+                <textarea rows={3} value={exclusions} onChange={(e) => setExclusions(e.target.value)} spellCheck={false} />
+              </label>
+            )}
+            <label className="choice">
+              <input type="checkbox" checked={scanOnPush} onChange={(e) => setScanOnPush(e.target.checked)} />
+              Scan images on push
+            </label>
+          </>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        {saved && (
+          <p className="notice" role="status">
+            Saved; ECR now reports these settings.
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+          <button type="submit" className="primary" disabled={busy || !settings}>
+            Save
           </button>
         </div>
       </form>

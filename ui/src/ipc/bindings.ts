@@ -68,6 +68,20 @@ name: string,
  */
 uri: string | null, };
 
+export type RepositorySettings = { name: string, uri: string, created_at: number | null, 
+/**
+ * `MUTABLE`, `IMMUTABLE`, `MUTABLE_WITH_EXCLUSION` or `IMMUTABLE_WITH_EXCLUSION`.
+ */
+tag_mutability: string, 
+/**
+ * Tag filters exempt from the mutability setting (`latest`, `dev-*`).
+ */
+mutability_exclusions: Array<string>, scan_on_push: boolean, 
+/**
+ * `AES256` or `KMS` (fixed at creation).
+ */
+encryption: string, kms_key: string | null, };
+
 export type ImageRow = { digest: string, tags: Array<string>, 
 /**
  * `image`, `index` or `artifact`.

@@ -15,6 +15,7 @@ import type {
   ImageFilesEvent,
   ImageDetail,
   DeleteResult,
+  RepositorySettings,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -120,6 +121,16 @@ export const api = {
   },
   createRepository: (id: string, name: string, mutability: string, scanOnPush: boolean): Promise<RepositoryView> =>
     call<RepositoryView>("create_repository", { id, name, mutability, scanOnPush }),
+  repositorySettings: (id: string, name: string): Promise<RepositorySettings> =>
+    call<RepositorySettings>("repository_settings", { id, name }),
+  updateRepositorySettings: (
+    id: string,
+    name: string,
+    mutability: string,
+    exclusions: string[],
+    scanOnPush: boolean,
+  ): Promise<RepositorySettings> =>
+    call<RepositorySettings>("update_repository_settings", { id, name, mutability, exclusions, scanOnPush }),
   deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
     call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>

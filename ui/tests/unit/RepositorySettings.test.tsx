@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { RepositorySettingsDialog } from "../../src/components/RepositoryDialogs";
+import type { RegistryView, RepositorySettings } from "../../src/ipc";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const registry = {
+  id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", address: null, auth: "aws", username: null,
+  insecure: false, profile: "dev", region: "eu-west-1", account: "123456789012",
+} as unknown as RegistryView;
+
+const stored: RepositorySettings = {
+  name: "platform/base", uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/base", created_at: 1_700_000_000,
+  tag_mutability: "IMMUTABLE", mutability_exclusions: [], scan_on_push: false, encryption: "AES256", kms_key: null,
+};
+
+describe("Repository settings", () => {
+  it("shows what ECR has, saves a change and shows what ECR reports back", async () => {
+    const updates: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "repository_settings") return stored;
+      if (cmd === "update_repository_settings") {
+        updates.push(args);
+        const a = args as { mutability: string; exclusions: string[]; scanOnPush: boolean };
+        return { ...stored, tag_mutability: a.mutability, mutability_exclusions: a.exclusions, scan_on_push: a.scanOnPush };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<RepositorySettingsDialog registry={registry} name="platform/base" onClose={() => {}} />);
+    expect((await screen.findByTestId("repository-facts")).textContent).toContain("encryption AES256");
+    const tags = screen.getByRole("combobox") as HTMLSelectElement;
+    expect(tags.value).toBe("IMMUTABLE");
+    // Exclusion filters only when the mode has them.
+    expect(screen.queryByRole("textbox")).toBeNull();
+    fireEvent.change(tags, { target: { value: "IMMUTABLE_WITH_EXCLUSION" } });
+    fireEvent.change(screen.getByRole("textbox"), { target: { value: "latest\ndev-*, " } });
+    fireEvent.click(screen.getByRole("checkbox", { name: "Scan images on push" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect((await screen.findByRole("status")).textContent).toContain("Saved");
+    expect(updates).toEqual([
+      { id: "ecr:dev@eu-west-1", name: "platform/base", mutability: "IMMUTABLE_WITH_EXCLUSION", exclusions: ["latest", "dev-*"], scanOnPush: true },
+    ]);
+    expect((screen.getByRole("textbox") as HTMLTextAreaElement).value).toBe("latest\ndev-*");
+    expect((screen.getByRole("checkbox", { name: "Scan images on push" }) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it("says why when ECR refuses", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "repository_settings") return stored;
+      throw { code: "access_denied", message: "not allowed to PutImageTagMutability" };
+    });
+    render(<RepositorySettingsDialog registry={registry} name="platform/base" onClose={() => {}} />);
+    await screen.findByTestId("repository-facts");
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("not allowed to PutImageTagMutability");
+  });
+});
