@@ -68,6 +68,15 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
     <section className="image-detail" aria-label="Image">
       <div className="detail-title">
         <code title={shown}>{shown.replace("sha256:", "").slice(0, 16)}</code>
+        {shown === digest && tags.length > 0 && (
+          <span className="chips detail-tags" data-testid="detail-tags">
+            {tags.map((t) => (
+              <span key={t} className="chip">
+                {t}
+              </span>
+            ))}
+          </span>
+        )}
         {shown !== digest && (
           <button className="link-button" onClick={() => setShown(digest)}>
             ← back to the index

@@ -7,7 +7,7 @@ import { ImageDetailView } from "./ImageDetailView";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
 
-type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at";
+type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at" | "scan_status";
 
 const COLUMNS: Array<[SortKey, string]> = [
   ["tags", "Tags"],
@@ -23,6 +23,8 @@ function compare(a: ImageRow, b: ImageRow, key: SortKey): number {
       return tagOrder.compare(a.tags[0] ?? "", b.tags[0] ?? "");
     case "kind":
       return a.kind.localeCompare(b.kind);
+    case "scan_status":
+      return (a.scan_status ?? "").localeCompare(b.scan_status ?? "");
     default:
       return (a[key] ?? -1) - (b[key] ?? -1);
   }
@@ -156,10 +158,13 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   if (!rows || !listing) return <p className="hint">Loading images…</p>;
   const untagged = rows.filter((r) => r.tags.length === 0).length;
   const images = rows.length - listing.waiting;
+  // ECR says how each image's scan went; other registries have no scans.
+  const hasScan = rows.some((r) => r.scan_status !== null);
+  const columns: Array<[SortKey, string]> = hasScan ? [...COLUMNS, ["scan_status", "Scan"]] : COLUMNS;
   // jsdom and a not-yet-laid-out viewport report 0: render a screenful rather than nothing.
   const slice = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length);
   return (
-    <div className="image-table">
+    <div className={hasScan ? "image-table with-scan" : "image-table"}>
       <div className="filter-row">
         <input
           className="filter"
@@ -232,7 +237,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
       <table>
         <thead>
           <tr>
-            {COLUMNS.map(([key, label]) => (
+            {columns.map(([key, label]) => (
               <th
                 key={key}
                 aria-sort={sort.key === key ? (sort.descending ? "descending" : "ascending") : "none"}
@@ -240,7 +245,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
                 <button
                   className="sort-button"
                   onClick={() =>
-                    setSort((s) => ({ key, descending: s.key === key ? !s.descending : key !== "tags" && key !== "kind" }))
+                    setSort((s) => ({ key, descending: s.key === key ? !s.descending : key !== "tags" && key !== "kind" && key !== "scan_status" }))
                   }
                 >
                   {label}
@@ -252,7 +257,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
           </tr>
         </thead>
         <tbody>
-          <Spacer height={slice.padTop} />
+          <Spacer height={slice.padTop} columns={columns.length + 1} />
           {shown.slice(slice.start, slice.end).map((row, offset) => (
             <tr
               key={rowKey(row)}
@@ -316,12 +321,17 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
               <td title={row.last_pulled_at ? new Date(row.last_pulled_at * 1000).toISOString() : undefined}>
                 {relativeTime(row.last_pulled_at)}
               </td>
+              {hasScan && (
+                <td className="scan" title={row.scan_status ?? undefined}>
+                  {row.scan_status ? row.scan_status.toLowerCase().replace(/_/g, " ") : "—"}
+                </td>
+              )}
               <td className="digest" title={row.digest || undefined}>
                 {row.digest.replace("sha256:", "").slice(0, 12)}
               </td>
             </tr>
           ))}
-          <Spacer height={slice.padBottom} />
+          <Spacer height={slice.padBottom} columns={columns.length + 1} />
         </tbody>
       </table>
       </div>
@@ -369,11 +379,11 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
 }
 
 /** Blank space standing in for the rows that are scrolled out of view. */
-function Spacer({ height }: { height: number }) {
+function Spacer({ height, columns }: { height: number; columns: number }) {
   if (height <= 0) return null;
   return (
     <tr className="spacer" aria-hidden>
-      <td colSpan={COLUMNS.length + 1} style={{ height }} />
+      <td colSpan={columns} style={{ height }} />
     </tr>
   );
 }

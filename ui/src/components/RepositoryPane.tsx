@@ -107,7 +107,7 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
           ref={filterBox}
           className="filter"
           type="search"
-          placeholder="Filter repositories  ( / )"
+          placeholder="Filter  ( / )"
           aria-label="Filter repositories"
           value={filter}
           onChange={(e) => setFilter(e.target.value)}

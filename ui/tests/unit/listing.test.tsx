@@ -82,3 +82,24 @@ describe("the image table while a listing streams", () => {
     expect(screen.getByTestId("image-count").textContent).toBe("1 image");
   });
 });
+
+describe("the scan column", () => {
+  it("appears only when the registry reports scans (ECR), sortable", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd !== "stream_images") throw new Error(`unexpected ${cmd}`);
+      return sendEvents(args, [
+        { event: "rows", rows: [{ ...row(d("a"), ["1"]), scan_status: "FAILED" }, { ...row(d("b"), ["2"]), scan_status: "COMPLETE" }] },
+        done(2),
+      ]);
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    fireEvent.click(await screen.findByRole("button", { name: "Scan" }));
+    const cells = [...document.querySelectorAll("td.scan")].map((c) => c.textContent);
+    expect(cells).toEqual(["complete", "failed"]);
+    cleanup();
+    mockIPC((_cmd, args) => sendEvents(args, [{ event: "rows", rows: [row(d("a"), ["1"])] }, done(1)]));
+    render(<ImageTable registry={registry} repository="team/app" />);
+    await screen.findByText("1");
+    expect(screen.queryByRole("button", { name: "Scan" })).toBeNull();
+  });
+});
