@@ -28,6 +28,11 @@ fn main() {
                 "delete_repository",
                 "repository_settings",
                 "update_repository_settings",
+                "open_local",
+                "list_local",
+                "close_local",
+                "local_image_detail",
+                "local_image_files",
             ])),
     )
     .expect("tauri-build failed");

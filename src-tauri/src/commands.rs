@@ -26,6 +26,7 @@ use crate::confirm::Confirmations;
 use crate::ipc::{
     AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
 };
+use crate::local::LocalSources;
 use crate::registries::{self, AppState};
 
 #[tauri::command]
@@ -257,4 +258,46 @@ pub async fn update_repository_settings(
         scan_on_push,
     )
     .await
+}
+
+/// Opens an image archive or OCI layout folder (reading its index on a blocking thread).
+#[tauri::command]
+pub async fn open_local(
+    local: State<'_, LocalSources>,
+    path: String,
+) -> Result<crate::ipc::LocalView, IpcError> {
+    // Opening reads (and may decompress) the archive: keep it off the async workers.
+    tokio::task::block_in_place(|| local.open(&path))
+}
+
+#[tauri::command]
+pub fn list_local(local: State<'_, LocalSources>) -> Vec<crate::ipc::LocalView> {
+    local.list()
+}
+
+#[tauri::command]
+pub fn close_local(local: State<'_, LocalSources>, id: String) -> Result<(), IpcError> {
+    local.close(&id)
+}
+
+#[tauri::command]
+pub async fn local_image_detail(
+    local: State<'_, LocalSources>,
+    id: String,
+    image: u32,
+    digest: Option<String>,
+) -> Result<crate::ipc::ImageDetail, IpcError> {
+    tokio::task::block_in_place(|| local.detail(&id, image, digest.as_deref()))
+}
+
+#[tauri::command]
+pub async fn local_image_files(
+    local: State<'_, LocalSources>,
+    id: String,
+    image: u32,
+    digest: Option<String>,
+    on_event: tauri::ipc::Channel<crate::ipc::ImageFilesEvent>,
+) -> Result<(), IpcError> {
+    let emit = |event| drop(on_event.send(event));
+    tokio::task::block_in_place(|| local.files(&id, image, digest.as_deref(), &emit))
 }

@@ -63,6 +63,8 @@ pub fn typescript_bindings() -> String {
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
         RepositorySettings::decl(&cfg),
+        LocalView::decl(&cfg),
+        LocalImageView::decl(&cfg),
         ImageRow::decl(&cfg),
         ImageListEvent::decl(&cfg),
         FileView::decl(&cfg),
@@ -191,6 +193,36 @@ pub struct RepositorySettings {
     pub kms_key: Option<String>,
 }
 
+/// An image archive or OCI layout folder opened in the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LocalView {
+    pub id: String,
+    pub path: String,
+    /// The file or folder name.
+    pub name: String,
+    /// `docker-archive`, `oci-archive` or `oci-layout`.
+    pub kind: String,
+    pub images: Vec<LocalImageView>,
+}
+
+/// One image of a local source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LocalImageView {
+    pub index: u32,
+    /// RepoTags of a docker archive, the ref name in an OCI layout.
+    pub names: Vec<String>,
+    /// `image` or `index`.
+    pub kind: String,
+    /// `os/arch` where the archive says.
+    pub platform: String,
+    pub layers: u32,
+    /// Bytes as stored (an index: 0, see its platforms).
+    #[ts(type = "number")]
+    pub size: u64,
+    /// The config digest (docker archives have no manifest yet) or the manifest digest.
+    pub digest: String,
+}
+
 /// One image (digest) of a repository, with every tag that points to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImageRow {
@@ -247,6 +279,40 @@ pub struct FileView {
     /// `file`, `dir`, `symlink`, `hardlink`, `whiteout`, `opaque` or `other`.
     pub kind: String,
     pub target: Option<String>,
+}
+
+impl From<&lading_oci::layer_files::FileEntry> for FileView {
+    fn from(e: &lading_oci::layer_files::FileEntry) -> Self {
+        use lading_oci::layer_files::EntryKind;
+        Self {
+            path: e.path.clone(),
+            size: e.size,
+            mode: e.mode,
+            kind: match e.kind {
+                EntryKind::File => "file",
+                EntryKind::Dir => "dir",
+                EntryKind::Symlink => "symlink",
+                EntryKind::Hardlink => "hardlink",
+                EntryKind::Whiteout => "whiteout",
+                EntryKind::Opaque => "opaque",
+                EntryKind::Other => "other",
+            }
+            .into(),
+            target: e.target.clone(),
+        }
+    }
+}
+
+impl From<lading_oci::layer_files::WastedFile> for WastedView {
+    fn from(w: lading_oci::layer_files::WastedFile) -> Self {
+        Self {
+            path: w.path,
+            size: w.size,
+            layer: w.layer as u32,
+            hidden_by: w.hidden_by as u32,
+            deleted: w.deleted,
+        }
+    }
 }
 
 /// A file whose bytes ship in a layer but are hidden by a later one.
@@ -332,6 +398,34 @@ pub struct ImageDetail {
     pub config_error: Option<String>,
     /// ECR: the findings of the image's last scan.
     pub scan: Option<ScanView>,
+}
+
+impl ImageDetail {
+    /// Only what is known before the manifest is read.
+    pub fn new(digest: String, media_type: String, manifest_json: String) -> Self {
+        Self {
+            digest,
+            media_type,
+            kind: "image".into(),
+            platforms: Vec::new(),
+            layers: Vec::new(),
+            history: Vec::new(),
+            os: None,
+            architecture: None,
+            created: None,
+            entrypoint: Vec::new(),
+            cmd: Vec::new(),
+            env: Vec::new(),
+            labels: Vec::new(),
+            working_dir: None,
+            user: None,
+            exposed_ports: Vec::new(),
+            manifest_json,
+            config_json: None,
+            config_error: None,
+            scan: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -4,6 +4,7 @@
 mod commands;
 pub mod confirm;
 pub mod ipc;
+pub mod local;
 pub mod registries;
 
 use tracing_subscriber::EnvFilter;
@@ -41,6 +42,7 @@ pub fn run() {
     tauri::Builder::default()
         .manage(state)
         .manage(confirm::Confirmations::default())
+        .manage(local::LocalSources::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_registries,
@@ -63,6 +65,11 @@ pub fn run() {
             commands::delete_repository,
             commands::repository_settings,
             commands::update_repository_settings,
+            commands::open_local,
+            commands::list_local,
+            commands::close_local,
+            commands::local_image_detail,
+            commands::local_image_files,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

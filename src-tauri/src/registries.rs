@@ -824,7 +824,7 @@ fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
     }
 }
 
-fn is_image_config(media_type: &str) -> bool {
+pub(crate) fn is_image_config(media_type: &str) -> bool {
     media_type == lading_oci::manifest::media_types::OCI_CONFIG
         || media_type == lading_oci::manifest::media_types::DOCKER_CONFIG
 }
@@ -875,7 +875,7 @@ fn image_row(manifest: &lading_oci::RawManifest) -> Result<ImageRow, IpcError> {
     })
 }
 
-fn pretty(bytes: &[u8]) -> String {
+pub(crate) fn pretty(bytes: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(bytes)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
@@ -930,7 +930,7 @@ pub async fn image_files(
     emit: &(dyn Fn(crate::ipc::ImageFilesEvent) + Sync),
 ) -> Result<(), IpcError> {
     use crate::ipc::{FileView, ImageFilesEvent, WastedView};
-    use lading_oci::layer_files::{read_layer, wasted_files, EntryKind};
+    use lading_oci::layer_files::{read_layer, wasted_files};
     let client = registry_client(state, id).await?;
     let manifest = client.get_manifest(repository, digest).await?;
     let lading_oci::Manifest::Image(image) = manifest.parse()? else {
@@ -955,47 +955,69 @@ pub async fn image_files(
         emit(ImageFilesEvent::Layer {
             index: index as u32,
             digest: layer_digest.to_string(),
-            files: entries
-                .iter()
-                .map(|e| FileView {
-                    path: e.path.clone(),
-                    size: e.size,
-                    mode: e.mode,
-                    kind: match e.kind {
-                        EntryKind::File => "file",
-                        EntryKind::Dir => "dir",
-                        EntryKind::Symlink => "symlink",
-                        EntryKind::Hardlink => "hardlink",
-                        EntryKind::Whiteout => "whiteout",
-                        EntryKind::Opaque => "opaque",
-                        EntryKind::Other => "other",
-                    }
-                    .into(),
-                    target: e.target.clone(),
-                })
-                .collect(),
+            files: entries.iter().map(FileView::from).collect(),
         });
         layers.push(entries);
     }
     let wasted = wasted_files(&layers);
     emit(ImageFilesEvent::Done {
         wasted_bytes: wasted.iter().map(|w| w.size).sum(),
-        wasted: wasted
-            .into_iter()
-            .map(|w| WastedView {
-                path: w.path,
-                size: w.size,
-                layer: w.layer as u32,
-                hidden_by: w.hidden_by as u32,
-                deleted: w.deleted,
-            })
-            .collect(),
+        wasted: wasted.into_iter().map(WastedView::from).collect(),
     });
     Ok(())
 }
 
 /// The manifest `digest` of `repository` with its config read out. OCI registries are asked
 /// directly; ECR through its registry endpoint with the ECR token.
+/// What a manifest says, before its config is read: an index's platforms, or an image's layers
+/// and the digest of the config to read (none for an artifact). `known_digest` overrides the
+/// manifest's own (ECR's digest for an image; moto invents its own).
+pub(crate) fn detail_from_manifest(
+    manifest: &lading_oci::RawManifest,
+    known_digest: Option<&str>,
+) -> Result<(crate::ipc::ImageDetail, Option<lading_oci::Digest>), IpcError> {
+    let mut detail = crate::ipc::ImageDetail::new(
+        known_digest.map_or_else(|| manifest.digest.to_string(), str::to_owned),
+        manifest.media_type.clone(),
+        pretty(&manifest.bytes),
+    );
+    match manifest.parse()? {
+        lading_oci::Manifest::Index(index) => {
+            detail.kind = "index".into();
+            detail.platforms = index
+                .manifests()
+                .iter()
+                .map(|m| crate::ipc::PlatformEntry {
+                    platform: m
+                        .platform()
+                        .as_ref()
+                        .map(|p| format!("{}/{}", p.os(), p.architecture()))
+                        .unwrap_or_else(|| "unknown".into()),
+                    digest: m.digest().to_string(),
+                    manifest_size: m.size(),
+                })
+                .collect();
+            Ok((detail, None))
+        }
+        lading_oci::Manifest::Image(image) => {
+            detail.layers = image
+                .layers()
+                .iter()
+                .map(|l| crate::ipc::LayerEntry {
+                    digest: l.digest().to_string(),
+                    size: l.size(),
+                    media_type: l.media_type().to_string(),
+                })
+                .collect();
+            if !is_image_config(image.config().media_type().as_ref()) {
+                detail.kind = "artifact".into();
+                return Ok((detail, None));
+            }
+            Ok((detail, Some(image.config().digest().to_string().parse()?)))
+        }
+    }
+}
+
 pub async fn image_detail(
     state: &AppState,
     id: &str,
@@ -1036,33 +1058,8 @@ pub async fn image_detail(
             None,
         ),
     };
-    let mut detail = crate::ipc::ImageDetail {
-        // ECR's digest for the image (moto invents its own), else the manifest's.
-        digest: if ecr.is_some() {
-            digest.to_owned()
-        } else {
-            manifest.digest.to_string()
-        },
-        media_type: manifest.media_type.clone(),
-        kind: "image".into(),
-        platforms: Vec::new(),
-        layers: Vec::new(),
-        history: Vec::new(),
-        os: None,
-        architecture: None,
-        created: None,
-        entrypoint: Vec::new(),
-        cmd: Vec::new(),
-        env: Vec::new(),
-        labels: Vec::new(),
-        working_dir: None,
-        user: None,
-        exposed_ports: Vec::new(),
-        manifest_json: pretty(&manifest.bytes),
-        config_json: None,
-        config_error: None,
-        scan: None,
-    };
+    let (mut detail, config_digest) =
+        detail_from_manifest(&manifest, if ecr.is_some() { Some(digest) } else { None })?;
     if let Some(ecr) = &ecr {
         detail.scan = Some(
             match ecr
@@ -1083,62 +1080,30 @@ pub async fn image_detail(
             },
         );
     }
-    match manifest.parse()? {
-        lading_oci::Manifest::Index(index) => {
-            detail.kind = "index".into();
-            detail.platforms = index
-                .manifests()
-                .iter()
-                .map(|m| crate::ipc::PlatformEntry {
-                    platform: m
-                        .platform()
-                        .as_ref()
-                        .map(|p| format!("{}/{}", p.os(), p.architecture()))
-                        .unwrap_or_else(|| "unknown".into()),
-                    digest: m.digest().to_string(),
-                    manifest_size: m.size(),
-                })
-                .collect();
+    let Some(config_digest) = config_digest else {
+        return Ok(detail);
+    };
+    let config = match registry_client(state, id).await {
+        Ok(client) => client
+            .get_blob_bytes(repository, &config_digest)
+            .await
+            .map_err(IpcError::from),
+        Err(e) => Err(e),
+    };
+    match config {
+        Ok(config) => {
+            detail.config_json = Some(pretty(&config));
+            fill_config(&mut detail, &config);
         }
-        lading_oci::Manifest::Image(image) => {
-            detail.layers = image
-                .layers()
-                .iter()
-                .map(|l| crate::ipc::LayerEntry {
-                    digest: l.digest().to_string(),
-                    size: l.size(),
-                    media_type: l.media_type().to_string(),
-                })
-                .collect();
-            let config_type = image.config().media_type().to_string();
-            if !is_image_config(&config_type) {
-                detail.kind = "artifact".into();
-                return Ok(detail);
-            }
-            let config_digest: lading_oci::Digest = image.config().digest().to_string().parse()?;
-            let config = match registry_client(state, id).await {
-                Ok(client) => client
-                    .get_blob_bytes(repository, &config_digest)
-                    .await
-                    .map_err(IpcError::from),
-                Err(e) => Err(e),
-            };
-            match config {
-                Ok(config) => {
-                    detail.config_json = Some(pretty(&config));
-                    fill_config(&mut detail, &config);
-                }
-                // ECR serves blobs from its registry endpoint only: say why, show the rest.
-                Err(e) if ecr.is_some() => detail.config_error = Some(e.message),
-                Err(e) => return Err(e),
-            }
-        }
+        // ECR serves blobs from its registry endpoint only: say why, show the rest.
+        Err(e) if ecr.is_some() => detail.config_error = Some(e.message),
+        Err(e) => return Err(e),
     }
     Ok(detail)
 }
 
 /// Reads the image config leniently (real configs omit fields freely).
-fn fill_config(detail: &mut crate::ipc::ImageDetail, bytes: &[u8]) {
+pub(crate) fn fill_config(detail: &mut crate::ipc::ImageDetail, bytes: &[u8]) {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return;
     };

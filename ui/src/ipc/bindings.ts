@@ -82,6 +82,38 @@ mutability_exclusions: Array<string>, scan_on_push: boolean,
  */
 encryption: string, kms_key: string | null, };
 
+export type LocalView = { id: string, path: string, 
+/**
+ * The file or folder name.
+ */
+name: string, 
+/**
+ * `docker-archive`, `oci-archive` or `oci-layout`.
+ */
+kind: string, images: Array<LocalImageView>, };
+
+export type LocalImageView = { index: number, 
+/**
+ * RepoTags of a docker archive, the ref name in an OCI layout.
+ */
+names: Array<string>, 
+/**
+ * `image` or `index`.
+ */
+kind: string, 
+/**
+ * `os/arch` where the archive says.
+ */
+platform: string, layers: number, 
+/**
+ * Bytes as stored (an index: 0, see its platforms).
+ */
+size: number, 
+/**
+ * The config digest (docker archives have no manifest yet) or the manifest digest.
+ */
+digest: string, };
+
 export type ImageRow = { digest: string, tags: Array<string>, 
 /**
  * `image`, `index` or `artifact`.

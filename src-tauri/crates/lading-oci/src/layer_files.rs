@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::OciError;
+use crate::source::{Compression, FileRange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -62,7 +63,7 @@ pub async fn read_layer(
 ) -> Result<Vec<FileEntry>, OciError> {
     let mut download = client.get_blob(repository, digest).await?;
     let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
-    let compression = Compression::of(media_type);
+    let compression = compression_of(media_type);
     let what = format!("layer {digest}");
     let reader =
         tokio::task::spawn_blocking(move || entries_of(ChunkReader::new(rx), compression, &what));
@@ -79,23 +80,34 @@ pub async fn read_layer(
         .map_err(|e| OciError::Io(format!("reading layer {digest}: {e}")))?
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Compression {
-    Gzip,
-    Zstd,
-    None,
+/// How a layer is compressed, from its media type (registries say; no sniffing needed).
+fn compression_of(media_type: &str) -> Compression {
+    if media_type.ends_with("zstd") {
+        Compression::Zstd
+    } else if media_type.ends_with("gzip") || media_type.ends_with(".gz") {
+        Compression::Gzip
+    } else {
+        Compression::None
+    }
 }
 
-impl Compression {
-    fn of(media_type: &str) -> Self {
-        if media_type.ends_with("zstd") {
-            Self::Zstd
-        } else if media_type.ends_with("gzip") || media_type.ends_with(".gz") {
-            Self::Gzip
-        } else {
-            Self::None
-        }
-    }
+/// The tar entries of a layer stored in a local file (an archive member or an OCI layout blob),
+/// its compression sniffed from its first bytes.
+pub fn read_local_layer(range: &FileRange) -> Result<Vec<FileEntry>, OciError> {
+    use std::io::{Seek, SeekFrom};
+    let compression = Compression::of_range(range)?;
+    let fail = |e: std::io::Error| OciError::InvalidSource {
+        path: range.path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut file = std::fs::File::open(&range.path).map_err(fail)?;
+    file.seek(SeekFrom::Start(range.offset)).map_err(fail)?;
+    let what = format!("layer at {} in {}", range.offset, range.path.display());
+    entries_of(
+        std::io::BufReader::new(file.take(range.len)),
+        compression,
+        &what,
+    )
 }
 
 /// A blocking `Read` over chunks arriving from the async download.
@@ -128,7 +140,7 @@ impl Read for ChunkReader {
 }
 
 fn entries_of(
-    input: ChunkReader,
+    input: impl Read + 'static,
     compression: Compression,
     what: &str,
 ) -> Result<Vec<FileEntry>, OciError> {

@@ -1,0 +1,265 @@
+//! Image archives (`docker save`, OCI archives) and OCI layout folders opened in the window:
+//! browsed straight from disk, with no network. Opened sources live until the app closes.
+
+use std::sync::Mutex;
+
+use lading_oci::layer_files::read_local_layer;
+use lading_oci::source::{Source, SourceImage, SourceKind};
+
+use crate::ipc::{
+    FileView, ImageDetail, ImageFilesEvent, IpcError, LayerEntry, LocalImageView, LocalView,
+    WastedView,
+};
+use crate::registries::{detail_from_manifest, fill_config, pretty};
+
+#[derive(Default)]
+pub struct LocalSources {
+    opened: Mutex<Vec<(String, Source)>>,
+    next: std::sync::atomic::AtomicU32,
+}
+
+fn view(id: &str, source: &Source) -> LocalView {
+    LocalView {
+        id: id.to_owned(),
+        path: source.path.display().to_string(),
+        name: source
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| source.path.display().to_string()),
+        kind: match source.kind {
+            SourceKind::DockerArchive => "docker-archive",
+            SourceKind::OciArchive => "oci-archive",
+            SourceKind::OciLayout => "oci-layout",
+        }
+        .into(),
+        images: source
+            .images
+            .iter()
+            .enumerate()
+            .map(|(index, image)| image_view(index, image))
+            .collect(),
+    }
+}
+
+fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
+    match image {
+        SourceImage::Archive(a) => LocalImageView {
+            index: index as u32,
+            names: a.repo_tags.clone(),
+            kind: "image".into(),
+            platform: a.platform.clone(),
+            layers: a.layers.len() as u32,
+            size: a.total_size(),
+            digest: a.config_digest().to_string(),
+        },
+        SourceImage::Layout(l) => {
+            let (kind, layers, size) = match l.root.parse() {
+                Ok(lading_oci::Manifest::Image(m)) => (
+                    "image",
+                    m.layers().len() as u32,
+                    m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>(),
+                ),
+                Ok(lading_oci::Manifest::Index(i)) => ("index", i.manifests().len() as u32, 0),
+                Err(_) => ("unknown", 0, 0),
+            };
+            LocalImageView {
+                index: index as u32,
+                names: image.names(),
+                kind: kind.into(),
+                platform: String::new(),
+                layers,
+                size,
+                digest: l.root.digest.to_string(),
+            }
+        }
+    }
+}
+
+fn unknown(id: &str) -> IpcError {
+    IpcError::new("unknown_source", format!("no opened image source {id}"))
+}
+
+impl LocalSources {
+    /// Opens an archive or layout folder (reads its index; no layer is read yet).
+    pub fn open(&self, path: &str) -> Result<LocalView, IpcError> {
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(IpcError::new(
+                "invalid_source",
+                "give the path of an image archive or OCI layout folder",
+            ));
+        }
+        let source = Source::open(std::path::Path::new(path), &std::env::temp_dir())?;
+        if source.images.is_empty() {
+            return Err(IpcError::new(
+                "invalid_source",
+                format!("{path} holds no images"),
+            ));
+        }
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let id = format!("local:{n}");
+        let shown = view(&id, &source);
+        self.lock().push((id, source));
+        Ok(shown)
+    }
+
+    pub fn list(&self) -> Vec<LocalView> {
+        self.lock().iter().map(|(id, s)| view(id, s)).collect()
+    }
+
+    pub fn close(&self, id: &str) -> Result<(), IpcError> {
+        let mut opened = self.lock();
+        let at = opened
+            .iter()
+            .position(|(i, _)| i == id)
+            .ok_or_else(|| unknown(id))?;
+        opened.remove(at);
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Source)>> {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn with_image<T>(
+        &self,
+        id: &str,
+        image: u32,
+        f: impl FnOnce(&SourceImage) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let opened = self.lock();
+        let (_, source) = opened
+            .iter()
+            .find(|(i, _)| i == id)
+            .ok_or_else(|| unknown(id))?;
+        let image = source
+            .images
+            .get(image as usize)
+            .ok_or_else(|| IpcError::new("unknown_image", format!("{id} has no image {image}")))?;
+        f(image)
+    }
+
+    /// An image of an opened source; for a layout index, `digest` opens one of its platforms.
+    pub fn detail(
+        &self,
+        id: &str,
+        image: u32,
+        digest: Option<&str>,
+    ) -> Result<ImageDetail, IpcError> {
+        self.with_image(id, image, |image| match image {
+            SourceImage::Archive(a) => {
+                let mut detail = ImageDetail::new(
+                    a.config_digest().to_string(),
+                    "docker save archive: the registry manifest is made on push".into(),
+                    String::new(),
+                );
+                detail.layers = a
+                    .layers
+                    .iter()
+                    .map(|l| LayerEntry {
+                        digest: l.diff_id.to_string(),
+                        size: l.range.len,
+                        media_type: match l.compression {
+                            lading_oci::source::Compression::None => "tar",
+                            lading_oci::source::Compression::Gzip => "tar+gzip",
+                            lading_oci::source::Compression::Zstd => "tar+zstd",
+                        }
+                        .into(),
+                    })
+                    .collect();
+                detail.config_json = Some(pretty(&a.config));
+                fill_config(&mut detail, &a.config);
+                Ok(detail)
+            }
+            SourceImage::Layout(l) => {
+                let manifest = match digest {
+                    Some(d) if d != l.root.digest.as_str() => {
+                        let d: lading_oci::Digest = d.parse()?;
+                        lading_oci::RawManifest::new(l.blobs.read_small(&d)?, None)?
+                    }
+                    _ => l.root.clone(),
+                };
+                let (mut detail, config) = detail_from_manifest(&manifest, None)?;
+                if let Some(config) = config {
+                    let bytes = l.blobs.read_small(&config)?;
+                    detail.config_json = Some(pretty(&bytes));
+                    fill_config(&mut detail, &bytes);
+                }
+                Ok(detail)
+            }
+        })
+    }
+
+    /// The files of each layer of an image, read from disk, then the wasted bytes.
+    pub fn files(
+        &self,
+        id: &str,
+        image: u32,
+        digest: Option<&str>,
+        emit: &(dyn Fn(ImageFilesEvent) + Sync),
+    ) -> Result<(), IpcError> {
+        let ranges: Vec<(String, lading_oci::source::FileRange)> =
+            self.with_image(id, image, |image| match image {
+                SourceImage::Archive(a) => Ok(a
+                    .layers
+                    .iter()
+                    .map(|l| (l.diff_id.to_string(), l.range.clone()))
+                    .collect()),
+                SourceImage::Layout(l) => {
+                    let detail = self.detail_layers(l, digest)?;
+                    detail
+                        .into_iter()
+                        .map(|d| {
+                            let parsed: lading_oci::Digest = d.parse()?;
+                            let range = l.blobs.locate(&parsed).ok_or_else(|| {
+                                IpcError::new("invalid_source", format!("layer {d} is missing"))
+                            })?;
+                            Ok((d, range))
+                        })
+                        .collect()
+                }
+            })?;
+        emit(ImageFilesEvent::Started {
+            layers: ranges.len() as u32,
+        });
+        let mut layers = Vec::new();
+        for (index, (digest, range)) in ranges.iter().enumerate() {
+            let entries = read_local_layer(range)?;
+            emit(ImageFilesEvent::Layer {
+                index: index as u32,
+                digest: digest.clone(),
+                files: entries.iter().map(FileView::from).collect(),
+            });
+            layers.push(entries);
+        }
+        let wasted = lading_oci::layer_files::wasted_files(&layers);
+        emit(ImageFilesEvent::Done {
+            wasted_bytes: wasted.iter().map(|w| w.size).sum(),
+            wasted: wasted.into_iter().map(WastedView::from).collect(),
+        });
+        Ok(())
+    }
+
+    fn detail_layers(
+        &self,
+        layout: &lading_oci::source::LayoutImage,
+        digest: Option<&str>,
+    ) -> Result<Vec<String>, IpcError> {
+        let manifest = match digest {
+            Some(d) if d != layout.root.digest.as_str() => {
+                let d: lading_oci::Digest = d.parse()?;
+                lading_oci::RawManifest::new(layout.blobs.read_small(&d)?, None)?
+            }
+            _ => layout.root.clone(),
+        };
+        let (detail, _) = detail_from_manifest(&manifest, None)?;
+        if detail.kind == "index" {
+            return Err(IpcError::new(
+                "not_an_image",
+                "an index has no layers of its own: open one of its platforms",
+            ));
+        }
+        Ok(detail.layers.into_iter().map(|l| l.digest).collect())
+    }
+}

@@ -1,0 +1,112 @@
+//! Image archives and OCI layouts opened in the app: browsed from disk, no network.
+
+use lading_app::ipc::ImageFilesEvent;
+use lading_app::local::LocalSources;
+use lading_testkit::images::{
+    layer_tar, write_docker_archive, write_multi_platform_layout, DockerArchiveImage, TestFile,
+};
+
+fn files_of(
+    local: &LocalSources,
+    id: &str,
+    image: u32,
+    digest: Option<&str>,
+) -> Vec<ImageFilesEvent> {
+    let events = std::sync::Mutex::new(Vec::new());
+    local
+        .files(id, image, digest, &|e| events.lock().unwrap().push(e))
+        .unwrap();
+    events.into_inner().unwrap()
+}
+
+#[test]
+fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("app.tar");
+    write_docker_archive(
+        &archive,
+        &[DockerArchiveImage {
+            repo_tags: vec!["team/app:1.0".into(), "team/app:latest".into()],
+            layers: vec![
+                layer_tar(&[
+                    TestFile {
+                        path: "etc/motd",
+                        content: b"hello\n",
+                    },
+                    TestFile {
+                        path: "tmp/big.bin",
+                        content: &[7u8; 5000],
+                    },
+                ]),
+                layer_tar(&[TestFile {
+                    path: "tmp/.wh.big.bin",
+                    content: b"",
+                }]),
+            ],
+            architecture: "arm64".into(),
+        }],
+    );
+    let local = LocalSources::default();
+    let opened = local.open(archive.to_str().unwrap()).unwrap();
+    assert_eq!(
+        (opened.name.as_str(), opened.kind.as_str()),
+        ("app.tar", "docker-archive")
+    );
+    assert_eq!(opened.images.len(), 1);
+    let image = &opened.images[0];
+    assert_eq!(image.names, ["team/app:1.0", "team/app:latest"]);
+    assert_eq!((image.layers, image.platform.as_str()), (2, "linux/arm64"));
+    assert_eq!(local.list(), std::slice::from_ref(&opened));
+
+    let detail = local.detail(&opened.id, 0, None).unwrap();
+    assert_eq!(detail.digest, image.digest);
+    assert_eq!(detail.architecture.as_deref(), Some("arm64"));
+    assert_eq!(detail.layers.len(), 2);
+    assert_eq!(detail.layers[0].media_type, "tar");
+
+    // The second layer's whiteout makes the first layer's 5,000 bytes wasted.
+    let events = files_of(&local, &opened.id, 0, None);
+    assert_eq!(events[0], ImageFilesEvent::Started { layers: 2 });
+    let Some(ImageFilesEvent::Done {
+        wasted_bytes,
+        wasted,
+    }) = events.last()
+    else {
+        panic!("{:?}", events.last());
+    };
+    assert_eq!(*wasted_bytes, 5000);
+    assert_eq!(wasted[0].path, "tmp/big.bin");
+
+    // An OCI layout holding an index: its platforms, each opened by digest, with its files.
+    let layout = dir.path().join("layout");
+    let (index, children) =
+        write_multi_platform_layout(&layout, "multi", &[("linux", "amd64"), ("linux", "arm64")]);
+    let multi = local.open(layout.to_str().unwrap()).unwrap();
+    assert_eq!(multi.kind, "oci-layout");
+    assert_eq!(multi.images[0].kind, "index");
+    assert_eq!(multi.images[0].digest, index);
+    let top = local.detail(&multi.id, 0, None).unwrap();
+    assert_eq!(top.kind, "index");
+    let platforms: Vec<&str> = top.platforms.iter().map(|p| p.platform.as_str()).collect();
+    assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
+    let arm = local.detail(&multi.id, 0, Some(&children[1])).unwrap();
+    assert_eq!(arm.architecture.as_deref(), Some("arm64"));
+    let events = files_of(&local, &multi.id, 0, Some(&children[1]));
+    let Some(ImageFilesEvent::Layer { files, .. }) = events.get(1) else {
+        panic!("{events:?}");
+    };
+    assert_eq!(files[0].path, "platform.txt");
+    let index_files = local.files(&multi.id, 0, None, &|_| {}).unwrap_err();
+    assert_eq!(index_files.code, "not_an_image");
+
+    // Bad input says what is wrong; closing forgets the source.
+    let missing = local.open("/nonexistent/image.tar").unwrap_err();
+    assert_eq!(missing.code, "invalid_source", "{}", missing.message);
+    assert_eq!(local.open("  ").unwrap_err().code, "invalid_source");
+    local.close(&opened.id).unwrap();
+    assert_eq!(local.list().len(), 1);
+    assert_eq!(
+        local.detail(&opened.id, 0, None).unwrap_err().code,
+        "unknown_source"
+    );
+}
