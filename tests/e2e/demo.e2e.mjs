@@ -12,7 +12,7 @@ import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, 
 
 const TAGS = 300;
 
-test("demo content: stream, inspect, delete a tag and see it gone, layer files, browse ECR", { timeout: 300_000 }, async () => {
+test("demo content: stream, inspect, delete a tag and see it gone, layer files, browse ECR, a local archive", { timeout: 300_000 }, async () => {
   const demoBinary = join(repoRoot, "target", "debug", "lading-demo");
   assert.ok(existsSync(app) && existsSync(demoBinary), "build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
   const demo = spawn(demoBinary, ["--serve", "--tags", String(TAGS), "--ecr-tags", "20"], { stdio: ["pipe", "pipe", "inherit"] });
@@ -109,6 +109,30 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await waitFor("ECR images", async () => (await count()) === "3 images", 30_000);
     assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
     await session.screenshot("demo-ecr.png");
+
+    // A local archive, no registry involved: opened by path, its image and its files.
+    const archive = join(home, "local.tar");
+    execFileSync("python3", [join(repoRoot, "bench", "gen_archive.py"), archive, "--layers", "2", "--mib", "0.2", "--files", "3"]);
+    await session.run("[...document.querySelectorAll('.group-action')].find((b) => b.textContent === 'Open…').click()");
+    await waitFor("the open dialog", () => session.find('[role="dialog"] input'), 10_000);
+    await session.type('[role="dialog"] input', archive);
+    await session.click('[role="dialog"] button[type="submit"]');
+    await waitFor("the archive's image", () => session.find('[role="option"]'), 20_000);
+    await session.click('[role="option"]');
+    await waitFor("its detail", () => session.find(".facts"), 20_000);
+    await session.run("[...document.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Files').click()");
+    // gen_archive.py writes the same three paths in each layer: the second layer hides the first's.
+    const localSummary = await waitFor(
+      "its files",
+      async () => {
+        const text = await session.run("return document.querySelector('[data-testid=wasted-summary]')?.textContent ?? ''");
+        return text.startsWith("Reading") || !text ? null : text;
+      },
+      20_000,
+    );
+    assert.match(localSummary, /^Wasted: .* in 3 files that later layers overwrite or delete\.$/);
+    assert.ok((await session.run("return document.querySelectorAll('table.files tr.file').length")) > 0);
+    await session.screenshot("demo-local.png");
   } finally {
     await session?.close();
     demo.stdin.end();

@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, type AppInfo, type ConnectionStatus, type LadingError, type RegistryList, type RegistryView } from "./ipc";
+import {
+  api,
+  type AppInfo,
+  type ConnectionStatus,
+  type LadingError,
+  type LocalView,
+  type RegistryList,
+  type RegistryView,
+} from "./ipc";
 import { Sidebar } from "./components/Sidebar";
 import { AddRegistryDialog } from "./components/AddRegistryDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
@@ -8,6 +16,8 @@ import { ImageTable } from "./components/ImageTable";
 import { lastRepository } from "./keyboard";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
+import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
+import { ImageDetailView, localSource } from "./components/ImageDetailView";
 
 type AddState = { address?: string } | null;
 
@@ -32,6 +42,9 @@ export function App() {
   const [deletingRepository, setDeletingRepository] = useState(false);
   const [editingRepository, setEditingRepository] = useState(false);
   const [repositoriesVersion, setRepositoriesVersion] = useState(0);
+  const [locals, setLocals] = useState<LocalView[]>([]);
+  const [openingLocal, setOpeningLocal] = useState(false);
+  const [localImage, setLocalImage] = useState<number | null>(null);
 
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
@@ -52,9 +65,14 @@ export function App() {
   useEffect(() => {
     api.appInfo().then(setInfo, setError);
     refresh();
+    // Sources opened before a reload of the page are still open in the backend.
+    api.listLocal().then(setLocals, setError);
   }, [refresh]);
 
   const selected = list?.registries.find((r) => r.id === selectedId) ?? null;
+  const local = locals.find((l) => l.id === selectedId) ?? null;
+  const image = local && localImage !== null ? local.images[localImage] ?? null : null;
+  useEffect(() => setLocalImage(null), [selectedId]);
   const status = selected ? statuses[selected.id] : undefined;
   const [repository, setRepositoryState] = useState<string | null>(null);
   // Each registry reopens on the repository last looked at.
@@ -70,6 +88,14 @@ export function App() {
         info={info}
         backendError={error}
         registries={list?.registries ?? []}
+        locals={locals}
+        onOpenLocal={() => setOpeningLocal(true)}
+        onCloseLocal={(l) =>
+          api.closeLocal(l.id).then(() => {
+            setLocals((all) => all.filter((x) => x.id !== l.id));
+            if (selectedId === l.id) setSelectedId(null);
+          }, setError)
+        }
         dockerLogins={list?.docker_logins ?? []}
         statuses={statuses}
         selectedId={selectedId}
@@ -79,7 +105,7 @@ export function App() {
       />
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">
-          <h2>{selected ? selected.name : "Repositories"}</h2>
+          <h2>{selected ? selected.name : local ? local.name : "Repositories"}</h2>
           {selected?.auth === "keychain" && (
             <button className="header-action" onClick={() => setSigningOut(selected)}>
               Sign out of {selected.username}
@@ -94,10 +120,12 @@ export function App() {
             </button>
           </div>
         )}
-        {!selected ? (
+        {local ? (
+          <LocalImages local={local} selected={localImage} onSelect={setLocalImage} />
+        ) : !selected ? (
           <div className="empty-state">
             <p className="empty-title">Nothing selected</p>
-            <p>Select a registry in the sidebar to browse its repositories, tags and images.</p>
+            <p>Select a registry in the sidebar to browse its repositories, tags and images, or open a local image.</p>
           </div>
         ) : status?.state === "connected" ? (
           <RepositoryPane
@@ -136,7 +164,7 @@ export function App() {
       </main>
       <section className="pane detail-pane" aria-label="Details">
         <div className="pane-header">
-          <h2>{repository ?? "Details"}</h2>
+          <h2>{local ? (image ? image.names[0] ?? `image ${image.index + 1}` : "Details") : repository ?? "Details"}</h2>
           {selected?.kind === "ecr" && repository && (
             <span className="header-actions">
               <button className="header-action" onClick={() => setEditingRepository(true)}>
@@ -148,7 +176,15 @@ export function App() {
             </span>
           )}
         </div>
-        {selected && repository ? (
+        {local && image ? (
+          <div className="detail-body">
+            <ImageDetailView source={localSource(local, image)} digest={image.digest} tags={image.names} />
+          </div>
+        ) : local ? (
+          <div className="empty-state">
+            <p>Select an image to see its config, layers and files.</p>
+          </div>
+        ) : selected && repository ? (
           <div className="detail-body">
             <ImageTable registry={selected} repository={repository} />
           </div>
@@ -158,6 +194,16 @@ export function App() {
           </div>
         )}
       </section>
+      {openingLocal && (
+        <OpenLocalDialog
+          onClose={() => setOpeningLocal(false)}
+          onOpened={(opened) => {
+            setOpeningLocal(false);
+            setLocals((all) => [...all, opened]);
+            setSelectedId(opened.id);
+          }}
+        />
+      )}
       {adding && (
         <AddRegistryDialog
           initialAddress={adding.address}

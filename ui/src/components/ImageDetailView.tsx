@@ -1,11 +1,46 @@
 import { useEffect, useState } from "react";
-import { api, type ImageDetail, type LadingError, type RegistryView } from "../ipc";
+import {
+  api,
+  type ImageDetail,
+  type ImageFilesEvent,
+  type LadingError,
+  type LocalImageView,
+  type LocalView,
+  type RegistryView,
+} from "../ipc";
 import { formatBytes } from "../format";
 import { LayerFiles } from "./LayerFiles";
 
+/** Where an image's detail and layer files come from: a registry's repository, or a local file. */
+export interface DetailSource {
+  /** Changes when the source does (the detail is read again). */
+  key: string;
+  /** `registry/repository` for the copy buttons; null for a local image, which has no address. */
+  base: string | null;
+  detail: (digest: string) => Promise<ImageDetail>;
+  files: (digest: string, onEvent: (event: ImageFilesEvent) => void) => Promise<void>;
+}
+
+export function registrySource(registry: RegistryView, repository: string): DetailSource {
+  return {
+    key: `${registry.id}\n${repository}`,
+    base: `${registry.address ?? registry.name}/${repository}`,
+    detail: (digest) => api.imageDetail(registry.id, repository, digest),
+    files: (digest, onEvent) => api.imageFiles(registry.id, repository, digest, onEvent),
+  };
+}
+
+export function localSource(local: LocalView, image: LocalImageView): DetailSource {
+  return {
+    key: `${local.id}\n${image.index}`,
+    base: null,
+    detail: (digest) => api.localImageDetail(local.id, image.index, digest),
+    files: (digest, onEvent) => api.localImageFiles(local.id, image.index, digest, onEvent),
+  };
+}
+
 interface Props {
-  registry: RegistryView;
-  repository: string;
+  source: DetailSource;
   digest: string;
   tags: string[];
 }
@@ -41,7 +76,7 @@ export function summariseFindings(findings: Array<{ severity: string }>): string
   return `${findings.length} ${findings.length === 1 ? "finding" : "findings"}: ${parts.join(", ")}`;
 }
 
-export function ImageDetailView({ registry, repository, digest, tags }: Props) {
+export function ImageDetailView({ source, digest, tags }: Props) {
   const [shown, setShown] = useState(digest);
   const [detail, setDetail] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
@@ -52,16 +87,17 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
     setDetail(null);
     setError(null);
     let current = true;
-    api.imageDetail(registry.id, repository, shown).then(
+    source.detail(shown).then(
       (d) => current && setDetail(d),
       (e: LadingError) => current && setError(e),
     );
     return () => {
       current = false;
     };
-  }, [registry.id, repository, shown]);
+    // The source object is rebuilt on every render; its key says when it really changed.
+  }, [source.key, shown]);
 
-  const base = `${registry.address ?? registry.name}/${repository}`;
+  const base = source.base;
   const total = detail?.layers.reduce((n, l) => n + l.size, 0) ?? 0;
 
   return (
@@ -82,11 +118,13 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
             ← back to the index
           </button>
         )}
-        <span className="copy-row">
-          {tags[0] && shown === digest && <CopyButton label="Copy tag URI" text={`${base}:${tags[0]}`} />}
-          <CopyButton label="Copy digest URI" text={`${base}@${shown}`} />
-          <CopyButton label="Copy docker pull" text={`docker pull ${base}@${shown}`} />
-        </span>
+        {base && (
+          <span className="copy-row">
+            {tags[0] && shown === digest && <CopyButton label="Copy tag URI" text={`${base}:${tags[0]}`} />}
+            <CopyButton label="Copy digest URI" text={`${base}@${shown}`} />
+            <CopyButton label="Copy docker pull" text={`docker pull ${base}@${shown}`} />
+          </span>
+        )}
       </div>
       {error && (
         <p className="form-error" role="alert">
@@ -207,7 +245,7 @@ export function ImageDetailView({ registry, repository, digest, tags }: Props) {
             </table>
           )}
           {tab === "files" && (
-            <LayerFiles registry={registry} repository={repository} digest={shown} layers={detail.layers} />
+            <LayerFiles source={source} digest={shown} layers={detail.layers} />
           )}
           {tab === "history" && (
             <ol className="history">

@@ -3,7 +3,7 @@ import { api, deleteTarget, type DeleteResult, type ImageRow, type LadingError, 
 import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
-import { ImageDetailView } from "./ImageDetailView";
+import { ImageDetailView, registrySource } from "./ImageDetailView";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
 
@@ -335,7 +335,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
         </tbody>
       </table>
       </div>
-      {open && <ImageDetailView registry={registry} repository={repository} digest={open.digest} tags={open.tags} />}
+      {open && <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} />}
       {confirming === "delete" && (
         <ConfirmDialog
           title={`Delete ${picked.size} ${picked.size === 1 ? "image" : "images"} from ${repository}?`}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
-import { api, type FileView, type LadingError, type LayerEntry, type RegistryView, type WastedView } from "../ipc";
+import type { FileView, LadingError, LayerEntry, WastedView } from "../ipc";
+import type { DetailSource } from "./ImageDetailView";
 import { formatBytes } from "../format";
 import { fileRows } from "../files";
 import { rowWindow } from "../virtual";
@@ -7,14 +8,13 @@ import { rowWindow } from "../virtual";
 const FILE_ROW_HEIGHT = 24;
 
 interface Props {
-  registry: RegistryView;
-  repository: string;
+  source: DetailSource;
   digest: string;
   layers: LayerEntry[];
 }
 
 /** Each layer's files, read from the registry layer by layer, and the bytes later layers hide. */
-export function LayerFiles({ registry, repository, digest, layers }: Props) {
+export function LayerFiles({ source, digest, layers }: Props) {
   const [read, setRead] = useState<Array<FileView[] | undefined>>([]);
   const [wasted, setWasted] = useState<{ bytes: number; files: WastedView[] } | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
@@ -26,8 +26,8 @@ export function LayerFiles({ registry, repository, digest, layers }: Props) {
     setWasted(null);
     setError(null);
     let current = true;
-    api
-      .imageFiles(registry.id, repository, digest, (event) => {
+    source
+      .files(digest, (event) => {
         if (!current) return;
         if (event.event === "layer")
           setRead((r) => {
@@ -41,7 +41,7 @@ export function LayerFiles({ registry, repository, digest, layers }: Props) {
     return () => {
       current = false;
     };
-  }, [registry.id, repository, digest]);
+  }, [source.key, digest]);
 
   const wastedIn = (layer: number) => (wasted?.files ?? []).filter((w) => w.layer === layer);
   const files = read[selected];

@@ -1,4 +1,4 @@
-import type { AppInfo, ConnectionStatus, LadingError, RegistryView } from "../ipc";
+import type { AppInfo, ConnectionStatus, LadingError, LocalView, RegistryView } from "../ipc";
 import { focusFirst, moveFocus } from "../keyboard";
 
 interface SidebarProps {
@@ -11,6 +11,9 @@ interface SidebarProps {
   onSelect: (id: string) => void;
   onAdd: (address?: string) => void;
   onRemove: (registry: RegistryView) => void;
+  locals: LocalView[];
+  onOpenLocal: () => void;
+  onCloseLocal: (local: LocalView) => void;
 }
 
 const STATE_LABEL: Record<string, string> = {
@@ -27,10 +30,13 @@ function StatusDot({ status }: { status: ConnectionStatus | undefined }) {
   return <span className={`status-dot status-${state}`} title={title} aria-label={label} role="img" />;
 }
 
-function Group({ title, children }: { title: string; children: React.ReactNode }) {
+function Group({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
   return (
     <section className="sidebar-group">
-      <h2 className="section-title">{title}</h2>
+      <h2 className="section-title">
+        {title}
+        {action}
+      </h2>
       <ul className="registry-list">{children}</ul>
     </section>
   );
@@ -38,6 +44,7 @@ function Group({ title, children }: { title: string; children: React.ReactNode }
 
 export function Sidebar(props: SidebarProps) {
   const { info, backendError, registries, dockerLogins, statuses, selectedId, onSelect, onAdd, onRemove } = props;
+  const { locals, onOpenLocal, onCloseLocal } = props;
   const ecr = registries.filter((r) => r.kind === "ecr");
   const oci = registries.filter((r) => r.kind === "oci");
 
@@ -92,6 +99,34 @@ export function Sidebar(props: SidebarProps) {
         )}
         {ecr.length > 0 && <Group title="Amazon ECR">{ecr.map(item)}</Group>}
         {oci.length > 0 && <Group title="OCI registries">{oci.map(item)}</Group>}
+        <Group
+          title="Local"
+          action={
+            <button className="link-button group-action" onClick={onOpenLocal} title="Open an image archive or OCI layout folder">
+              Open…
+            </button>
+          }
+        >
+          {locals.length === 0 && <li className="hint local-empty">Image archives and OCI layouts, read from disk.</li>}
+          {locals.map((l) => (
+            <li key={l.id} className={l.id === selectedId ? "registry selected" : "registry"}>
+              <button
+                className="registry-button"
+                onClick={() => onSelect(l.id)}
+                aria-current={l.id === selectedId ? "true" : undefined}
+                title={l.path}
+              >
+                <span className="registry-name">{l.name}</span>
+                <span className="registry-meta">
+                  {l.images.length} {l.images.length === 1 ? "image" : "images"}
+                </span>
+              </button>
+              <button className="icon-button" onClick={() => onCloseLocal(l)} aria-label={`Close ${l.name}`} title="Close">
+                ×
+              </button>
+            </li>
+          ))}
+        </Group>
         {dockerLogins.length > 0 && (
           <Group title="Docker logins">
             {dockerLogins.map((host) => (

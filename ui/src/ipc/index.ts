@@ -16,6 +16,7 @@ import type {
   ImageDetail,
   DeleteResult,
   RepositorySettings,
+  LocalView,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -131,6 +132,24 @@ export const api = {
     scanOnPush: boolean,
   ): Promise<RepositorySettings> =>
     call<RepositorySettings>("update_repository_settings", { id, name, mutability, exclusions, scanOnPush }),
+  /** Opens an image archive or OCI layout folder from disk. */
+  openLocal: (path: string): Promise<LocalView> => call<LocalView>("open_local", { path }),
+  listLocal: (): Promise<LocalView[]> => call<LocalView[]>("list_local"),
+  closeLocal: (id: string): Promise<void> => call<void>("close_local", { id }),
+  localImageDetail: (id: string, image: number, digest: string | null): Promise<ImageDetail> =>
+    call<ImageDetail>("local_image_detail", { id, image, digest }),
+  localImageFiles: (
+    id: string,
+    image: number,
+    digest: string | null,
+    onEvent: (event: ImageFilesEvent) => void,
+  ): Promise<void> => {
+    const onEventChannel = new Channel<ImageFilesEvent>((event) => {
+      record({ cmd: "local_image_files", event });
+      onEvent(event);
+    });
+    return call<void>("local_image_files", { id, image, digest, onEvent: onEventChannel });
+  },
   deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
     call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>

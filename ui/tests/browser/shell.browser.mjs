@@ -54,6 +54,7 @@ test("the shell renders in Chromium with the app's CSP and mocked IPC", { timeou
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
     const mock = `{
+      list_local: () => [],
       app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
       list_registries: () => ({ registries: [], docker_logins: [], notice: null }),
     }`;
@@ -90,6 +91,7 @@ test("a backend error is shown, not swallowed", { timeout: 30_000 }, async () =>
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
     const mock = `{
+      list_local: () => [],
       app_info: () => { throw { code: "unreachable", message: "backend exploded" }; },
       list_registries: () => ({ registries: [], docker_logins: [], notice: null }),
     }`;
@@ -110,6 +112,7 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
     const mock = `{
+      list_local: () => [],
       app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
       aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],
       list_registries: () => ({
@@ -232,6 +235,7 @@ test("100,000 images scroll without jank, with only the rows in view in the DOM"
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
     const mock = `{
+      list_local: () => [],
       app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
       list_registries: () => ({
         registries: [{ id: "oci:localhost:5000", name: "localhost:5000", kind: "oci", address: "localhost:5000",

@@ -32,6 +32,7 @@ describe("App shell", () => {
   it("shows the three panes, the empty registry list and the backend's version", async () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
       throw new Error(`unexpected command ${cmd}`);
     });
@@ -55,6 +56,7 @@ describe("App shell", () => {
   it("groups registries, shows each one's status and offers docker logins", async () => {
     mockIPC((cmd, args) => {
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries")
         return {
           registries: [
@@ -91,6 +93,7 @@ describe("Add registry", () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "aws_profiles") return [];
       if (cmd === "list_registries")
         return { registries: attempts > 1 ? [registry({})] : [], docker_logins: [], notice: null };
@@ -128,6 +131,7 @@ describe("Add registry", () => {
   it("closes with Escape", async () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "aws_profiles") return [];
       if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
       throw new Error(`unexpected command ${cmd}`);
@@ -147,6 +151,7 @@ describe("AWS SSO", () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries")
         return {
           registries: [registry({ id: "ecr:corp@eu-west-1", name: "corp · eu-west-1", kind: "ecr", auth: "aws", profile: "corp" })],
@@ -178,6 +183,7 @@ describe("Destructive actions", () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [registry({})], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "confirm_destructive") return "token-123";
@@ -201,6 +207,7 @@ describe("Browsing repositories", () => {
   it("groups by namespace, filters with a count, focuses the filter with /, and shows tags", async () => {
     mockIPC((cmd, args) => {
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [registry({ auth: "anonymous", username: null })], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories")
@@ -253,6 +260,7 @@ describe("Browsing repositories", () => {
   it("says why when the registry cannot be listed", async () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [registry({})], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories") throw { code: "denied", message: "registry.example.com denied access to the catalog" };
@@ -270,6 +278,7 @@ describe("Keyboard and memory", () => {
     localStorage.clear();
     mockIPC((cmd, args) => {
       if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries")
         return {
           registries: [

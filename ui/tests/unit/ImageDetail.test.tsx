@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { ImageDetailView, summariseFindings } from "../../src/components/ImageDetailView";
+import { ImageDetailView, registrySource, summariseFindings } from "../../src/components/ImageDetailView";
+import type { RegistryView } from "../../src/ipc";
 
 afterEach(() => {
   cleanup();
@@ -37,7 +38,7 @@ describe("Image detail", () => {
       if (cmd === "image_detail") return image(digest, "amd64");
       throw new Error(`unexpected ${cmd}`);
     });
-    render(<ImageDetailView registry={registry} repository="team/app" digest={digest} tags={["2.0"]} />);
+    render(<ImageDetailView source={registrySource(registry as unknown as RegistryView, "team/app")} digest={digest} tags={["2.0"]} />);
     expect(await screen.findByText("linux/amd64")).toBeTruthy();
     expect(screen.getByText("/app/run")).toBeTruthy();
     expect(screen.getByText("4.00 MiB in 2 layers")).toBeTruthy();
@@ -73,7 +74,7 @@ describe("Image detail", () => {
         };
       return image(arm, "arm64");
     });
-    render(<ImageDetailView registry={registry} repository="team/app" digest={index} tags={["multi"]} />);
+    render(<ImageDetailView source={registrySource(registry as unknown as RegistryView, "team/app")} digest={index} tags={["multi"]} />);
     fireEvent.click(await screen.findByRole("button", { name: "linux/arm64" }));
     expect(await screen.findByText("linux/arm64")).toBeTruthy();
     expect(screen.getByRole("button", { name: "← back to the index" })).toBeTruthy();
@@ -92,7 +93,7 @@ describe("ECR image detail", () => {
         scan: { findings: [{ name: "CVE-2026-1", severity: "HIGH" }, { name: "CVE-2026-2", severity: "CRITICAL" }], error: null },
       };
     });
-    render(<ImageDetailView registry={registry} repository="team/app" digest={digest} tags={[]} />);
+    render(<ImageDetailView source={registrySource(registry as unknown as RegistryView, "team/app")} digest={digest} tags={[]} />);
     expect((await screen.findByRole("status")).textContent).toContain("cannot reach 123456789012.dkr.ecr");
     expect(screen.getByTestId("scan").textContent).toBe("2 findings: 1 CRITICAL, 1 HIGHHIGH CVE-2026-1CRITICAL CVE-2026-2");
   });

@@ -22,6 +22,7 @@ describe("ECR repositories from the app", () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [ecr], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories") return names.map((name) => ({ name, uri: null }));

@@ -4,6 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { fileRows, formatMode } from "../../src/files";
 import type { FileView, ImageFilesEvent, RegistryView } from "../../src/ipc";
 import { LayerFiles } from "../../src/components/LayerFiles";
+import { registrySource } from "../../src/components/ImageDetailView";
 
 afterEach(() => {
   cleanup();
@@ -71,7 +72,7 @@ describe("the Files tab", () => {
       { digest: "sha256:" + "1".repeat(64), size: 2048, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" },
       { digest: "sha256:" + "2".repeat(64), size: 1024, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" },
     ];
-    render(<LayerFiles registry={registry} repository="team/app" digest={"sha256:" + "a".repeat(64)} layers={layers} />);
+    render(<LayerFiles source={registrySource(registry, "team/app")} digest={"sha256:" + "a".repeat(64)} layers={layers} />);
     expect(screen.getByTestId("wasted-summary").textContent).toBe("Reading layers from the registry… 0 of 2");
     send({ event: "started", layers: 2 });
     send({ event: "layer", index: 0, digest: layers[0]!.digest, files: [f("tmp", "dir", 0, 0o755), f("tmp/big", "file", 300 * 1024)] });

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "../../src/App";
+import type { LocalView } from "../../src/ipc";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const opened: LocalView = {
+  id: "local:0", path: "/home/me/app.tar", name: "app.tar", kind: "docker-archive",
+  images: [
+    { index: 0, names: ["team/app:1.0"], kind: "image", platform: "linux/arm64", layers: 2, size: 3 * 1024 * 1024, digest: "sha256:" + "c".repeat(64) },
+    { index: 1, names: [], kind: "image", platform: "linux/amd64", layers: 1, size: 1024, digest: "sha256:" + "d".repeat(64) },
+  ],
+};
+
+describe("Local images", () => {
+  it("opens an archive by path, lists its images and shows one's detail without registry addresses", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+      if (cmd === "list_local") return [];
+      if (cmd === "open_local") {
+        if ((args as { path: string }).path === "/nope") throw { code: "invalid_source", message: "/nope: No such file or directory" };
+        return opened;
+      }
+      if (cmd === "local_image_detail")
+        return {
+          digest: opened.images[0]!.digest, media_type: "docker save archive", kind: "image", platforms: [],
+          layers: [{ digest: "sha256:" + "1".repeat(64), size: 2048, media_type: "tar" }], history: [], os: "linux",
+          architecture: "arm64", created: null, entrypoint: ["/app"], cmd: [], env: [], labels: [], working_dir: null,
+          user: null, exposed_ports: [], manifest_json: "", config_json: "{}", config_error: null, scan: null,
+        };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Open…" }));
+    const path = await screen.findByPlaceholderText("/home/me/images/app.tar");
+    fireEvent.change(path, { target: { value: "/nope" } });
+    fireEvent.click(screen.getByRole("button", { name: "Open" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("/nope: No such file or directory");
+    fireEvent.change(path, { target: { value: "/home/me/app.tar" } });
+    fireEvent.click(screen.getByRole("button", { name: "Open" }));
+
+    // The source is selected: its images in the middle pane.
+    const first = await screen.findByRole("option", { name: /team\/app:1\.0/ });
+    expect(first.textContent).toContain("linux/arm64 · 2 layers · 3.00 MiB");
+    expect(screen.getByRole("option", { name: /image 2 \(no name\)/ })).toBeTruthy();
+    expect(screen.getByRole("button", { name: /^app\.tar/ }).getAttribute("title")).toBe("/home/me/app.tar");
+    fireEvent.click(first);
+    expect(await screen.findByText("/app")).toBeTruthy();
+    expect(calls.find((c) => c.cmd === "local_image_detail")!.args).toEqual({ id: "local:0", image: 0, digest: opened.images[0]!.digest });
+    // A local image has no address to copy.
+    expect(screen.queryByRole("button", { name: "Copy digest URI" })).toBeNull();
+  });
+
+  it("closes a source", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+      if (cmd === "list_local") return [opened];
+      if (cmd === "close_local") return null;
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Close app.tar" }));
+    await waitFor(() => expect(screen.queryByRole("button", { name: /^app\.tar/ })).toBeNull());
+  });
+});
