@@ -112,7 +112,11 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
     const mock = `{
-      list_local: () => [],
+      list_local: () => [{ id: "local:0", path: "/home/me/images/web-2.1.0.tar", name: "web-2.1.0.tar", kind: "docker-archive",
+        images: [{ index: 0, names: ["team-a/web:2.1.0"], kind: "image", platform: "linux/amd64", layers: 3, size: 271_000_000, digest: "sha256:" + "9".repeat(64) }] }],
+      repository_settings: ({ name }) => ({ name, uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + name, created_at: 1_700_000_000,
+        tag_mutability: "IMMUTABLE_WITH_EXCLUSION", mutability_exclusions: ["latest", "dev-*"], scan_on_push: true, encryption: "KMS",
+        kms_key: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd" }),
       app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
       aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],
       list_registries: () => ({
@@ -143,6 +147,8 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         onEvent.onmessage({ event: "done", images: rows.length, failed: 0, cached: false, elapsed_ms: 3 });
         return null;
       },
+      local_image_detail: ({ digest }) => ({ ...window.__LADING_MOCK__.image_detail({ digest }), manifest_json: "",
+        media_type: "docker save archive: the registry manifest is made on push" }),
       image_detail: ({ digest }) => ({
         digest, media_type: "application/vnd.docker.distribution.manifest.v2+json", kind: "image", platforms: [],
         layers: [
@@ -209,6 +215,21 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     await page.getByRole("tab", { name: /^Layer 2/ }).click();
     await page.locator("table.files td.note", { hasText: "deleted in layer 3" }).first().waitFor();
     await page.screenshot({ path: join(shots, "image-files.png") });
+
+    // Repository settings (ECR): what ECR has, editable.
+    await page.getByRole("button", { name: "Settings…" }).click();
+    const settings = page.getByRole("dialog", { name: "Repository settings" });
+    await settings.getByText("encryption KMS").waitFor();
+    assert.equal(await settings.getByRole("textbox").inputValue(), "latest\ndev-*");
+    await page.screenshot({ path: join(shots, "repository-settings.png") });
+    await settings.getByRole("button", { name: "Close" }).click();
+
+    // A local archive: its image and detail, without registry addresses to copy.
+    await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
+    await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
+    await page.getByText("/usr/local/bin/web").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Copy digest URI" }).count(), 0);
+    await page.screenshot({ path: join(shots, "local.png") });
 
     // Keyboard: the dialog opens, takes focus, and Escape closes it.
     await page.getByRole("button", { name: "+ Add" }).click();
