@@ -99,6 +99,19 @@ fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
     let index_files = local.files(&multi.id, 0, None, &|_| {}).unwrap_err();
     assert_eq!(index_files.code, "not_an_image");
 
+    // Remembered across a restart (in the config dir), and forgotten when closed.
+    let config = dir.path().join("config");
+    let first = LocalSources::remembered(&config);
+    first.open(archive.to_str().unwrap()).unwrap();
+    let kept = first.open(layout.to_str().unwrap()).unwrap();
+    let again = LocalSources::remembered(&config);
+    let names: Vec<String> = again.list().into_iter().map(|l| l.name).collect();
+    assert_eq!(names, ["app.tar", "layout"]);
+    first.close(&kept.id).unwrap();
+    std::fs::remove_file(&archive).unwrap();
+    // The archive is gone and the layout was closed: nothing to reopen, and no failure.
+    assert!(LocalSources::remembered(&config).list().is_empty());
+
     // Bad input says what is wrong; closing forgets the source.
     let missing = local.open("/nonexistent/image.tar").unwrap_err();
     assert_eq!(missing.code, "invalid_source", "{}", missing.message);

@@ -42,7 +42,7 @@ pub fn run() {
     tauri::Builder::default()
         .manage(state)
         .manage(confirm::Confirmations::default())
-        .manage(local::LocalSources::default())
+        .manage(local::LocalSources::remembered(&lading_config::config_dir()))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_registries,

@@ -16,7 +16,12 @@ use crate::registries::{detail_from_manifest, fill_config, pretty};
 pub struct LocalSources {
     opened: Mutex<Vec<(String, Source)>>,
     next: std::sync::atomic::AtomicU32,
+    /// Where the opened paths are remembered across restarts (none in tests that don't ask).
+    remember_in: Option<std::path::PathBuf>,
 }
+
+/// The file, in Lading's config dir, listing the paths of the opened sources.
+const REMEMBERED: &str = "local-sources.json";
 
 fn view(id: &str, source: &Source) -> LocalView {
     LocalView {
@@ -81,8 +86,61 @@ fn unknown(id: &str) -> IpcError {
 }
 
 impl LocalSources {
-    /// Opens an archive or layout folder (reads its index; no layer is read yet).
+    /// Sources remembered in `config_dir`, opened again; one that no longer opens (moved,
+    /// deleted) is left out with a warning in the log.
+    pub fn remembered(config_dir: &std::path::Path) -> Self {
+        let sources = Self {
+            remember_in: Some(config_dir.join(REMEMBERED)),
+            ..Self::default()
+        };
+        let paths: Vec<String> = sources
+            .remember_in
+            .as_ref()
+            .and_then(|file| std::fs::read(file).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        for path in paths {
+            if let Err(e) = sources.open_quietly(&path) {
+                tracing::warn!("not reopening {path}: {}", e.message);
+            }
+        }
+        sources
+    }
+
+    fn save(&self) {
+        let Some(file) = &self.remember_in else {
+            return;
+        };
+        let paths: Vec<String> = self
+            .lock()
+            .iter()
+            .map(|(_, s)| s.path.display().to_string())
+            .collect();
+        let written = serde_json::to_vec_pretty(&paths)
+            .map_err(std::io::Error::other)
+            .and_then(|json| {
+                if let Some(dir) = file.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(file, json)
+            });
+        if let Err(e) = written {
+            tracing::warn!(
+                "cannot remember the opened images in {}: {e}",
+                file.display()
+            );
+        }
+    }
+
+    /// Opens an archive or layout folder and remembers it for the next start.
     pub fn open(&self, path: &str) -> Result<LocalView, IpcError> {
+        let view = self.open_quietly(path)?;
+        self.save();
+        Ok(view)
+    }
+
+    /// Opens an archive or layout folder (reads its index; no layer is read yet).
+    fn open_quietly(&self, path: &str) -> Result<LocalView, IpcError> {
         let path = path.trim();
         if path.is_empty() {
             return Err(IpcError::new(
@@ -90,11 +148,14 @@ impl LocalSources {
                 "give the path of an image archive or OCI layout folder",
             ));
         }
-        let source = Source::open(std::path::Path::new(path), &std::env::temp_dir())?;
+        // Absolute, so it is found again after a restart from another working directory.
+        let path = std::fs::canonicalize(path)
+            .map_err(|e| IpcError::new("invalid_source", format!("{path}: {e}")))?;
+        let source = Source::open(&path, &std::env::temp_dir())?;
         if source.images.is_empty() {
             return Err(IpcError::new(
                 "invalid_source",
-                format!("{path} holds no images"),
+                format!("{} holds no images", path.display()),
             ));
         }
         let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -115,6 +176,8 @@ impl LocalSources {
             .position(|(i, _)| i == id)
             .ok_or_else(|| unknown(id))?;
         opened.remove(at);
+        drop(opened);
+        self.save();
         Ok(())
     }
 
