@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { fileRows, formatMode } from "../../src/files";
 import type { FileView, ImageFilesEvent, RegistryView } from "../../src/ipc";
@@ -80,8 +80,11 @@ describe("the Files tab", () => {
     expect(screen.getByRole("tab", { name: /Layer 2/ }).textContent).toContain("reading…");
     send({ event: "layer", index: 1, digest: layers[1]!.digest, files: [f("tmp/big", "whiteout", 0)] });
     send({ event: "done", wasted_bytes: 300 * 1024, wasted: [{ path: "tmp/big", size: 300 * 1024, layer: 0, hidden_by: 1, deleted: true }] });
-    expect((await screen.findByTestId("wasted-summary")).textContent).toBe(
-      "Wasted: 300.0 KiB in 1 file that later layers overwrite or delete.",
+    // The summary is on screen from the start: wait for its text, not for the element.
+    await waitFor(() =>
+      expect(screen.getByTestId("wasted-summary").textContent).toBe(
+        "Wasted: 300.0 KiB in 1 file that later layers overwrite or delete.",
+      ),
     );
     expect(screen.getByText("deleted in layer 2").closest("tr")!.className).toContain("wasted");
     expect(screen.getByRole("tab", { name: /Layer 1/ }).textContent).toContain("300.0 KiB wasted");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { applyListingEvent, EMPTY_LISTING, type Listing } from "../../src/listing";
 import type { ImageListEvent, ImageRow, RegistryView } from "../../src/ipc";
@@ -75,7 +75,7 @@ describe("the image table while a listing streams", () => {
     fireEvent.click(screen.getByText("build-1"));
     expect(screen.queryByRole("toolbar", { name: "Selection" })).toBeNull();
     send([{ event: "rows", rows: [row(d("a"), ["build-1"]), row(d("a"), ["build-2"])] }]);
-    expect((await screen.findByTestId("image-count")).textContent).toBe("1 image · reading 1 more tag…");
+    await waitFor(() => expect(screen.getByTestId("image-count").textContent).toBe("1 image · reading 1 more tag…"));
     expect(screen.getByText("build-2").closest("td")!.getAttribute("title")).toBe("build-1, build-2");
     send([{ event: "tag_failed", tag: "build-3", message: "manifest unknown" }, done(1)]);
     expect((await screen.findByRole("status")).textContent).toContain("build-3 (manifest unknown)");
