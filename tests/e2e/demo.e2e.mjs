@@ -55,12 +55,12 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await openRegistry("Demo registry");
     await waitFor("repositories", () => session.find('[role="treeitem"][title="demo/many-tags"]'), 20_000);
     await session.click('[role="treeitem"][title="demo/many-tags"]');
-    await waitFor(`${TAGS} images`, async () => (await count()) === `${TAGS} images`, 60_000);
+    await waitFor(`${TAGS} images`, async () => new RegExp(`^${TAGS} images( ·|$)`).test((await count()) ?? ""), 60_000);
     await session.screenshot("demo-many-tags.png");
 
     // An image's layers and sizes, as the engine reads them.
     await session.click('[role="treeitem"][title="team-a/web-app"]');
-    await waitFor("three images", async () => (await count()) === "3 images", 20_000);
+    await waitFor("three images", async () => /^3 images( ·|$)/.test((await count()) ?? ""), 20_000);
     assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
     await session.run("[...document.querySelectorAll('.image-table .chip')].find((c) => c.textContent === '1.0.0').click()");
     await waitFor("the image detail", () => session.find(".facts"), 20_000);
@@ -79,13 +79,13 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await waitFor("the confirmation", () => session.find('[role="alertdialog"] .danger'), 10_000);
     assert.match(await session.run("return document.querySelector('[role=alertdialog]').textContent"), /\(dev\)/);
     await session.click('[role="alertdialog"] .danger');
-    await waitFor("two images left", async () => (await count()) === "2 images", 20_000);
+    await waitFor("two images left", async () => /^2 images( ·|$)/.test((await count()) ?? ""), 20_000);
     assert.ok(!(await chips()).includes("dev"));
     assert.deepEqual(lading("tags", `${served.registry}/team-a/web-app`).sort(), ["1.0.0", "1.1.0", "latest"]);
 
     // Layer contents, streamed from the registry: the later layers' deletions are wasted bytes.
     await session.click('[role="treeitem"][title="team-a/api"]');
-    await waitFor("the api image", async () => (await count()) === "1 image", 20_000);
+    await waitFor("the api image", async () => /^1 image( ·|$)/.test((await count()) ?? ""), 20_000);
     await session.click(".image-table tbody tr.image-row td:nth-child(2)");
     await waitFor("the image detail", () => session.find(".facts"), 20_000);
     await session.run("[...document.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Files').click()");
@@ -106,7 +106,7 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await openRegistry("Demo ECR");
     await waitFor("ECR repositories", () => session.find('[role="treeitem"]'), 30_000);
     await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/team-a/web-app')).click()");
-    await waitFor("ECR images", async () => (await count()) === "3 images", 30_000);
+    await waitFor("ECR images", async () => /^3 images( ·|$)/.test((await count()) ?? ""), 30_000);
     assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
     await session.screenshot("demo-ecr.png");
 

@@ -158,6 +158,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   if (!rows || !listing) return <p className="hint">Loading images…</p>;
   const untagged = rows.filter((r) => r.tags.length === 0).length;
   const images = rows.length - listing.waiting;
+  const totalSize = rows.reduce((sum, r) => sum + (r.size ?? 0), 0);
   // ECR says how each image's scan went; other registries have no scans.
   const hasScan = rows.some((r) => r.scan_status !== null);
   const columns: Array<[SortKey, string]> = hasScan ? [...COLUMNS, ["scan_status", "Scan"]] : COLUMNS;
@@ -180,6 +181,11 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
             : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()}`}{" "}
           {images === 1 ? "image" : "images"}
           {untagged > 0 && ` · ${untagged.toLocaleString()} untagged`}
+          {listing.done && totalSize > 0 && shown.length === rows.length && (
+            <span title="The sum of the images' sizes as the registry reports them; layers shared between images count once per image">
+              {` · ${formatBytes(totalSize)} in all`}
+            </span>
+          )}
           {listing.waiting > 0 &&
             ` · reading ${listing.waiting.toLocaleString()} more ${listing.waiting === 1 ? "tag" : "tags"}…`}
         </span>

@@ -243,7 +243,7 @@ describe("Browsing repositories", () => {
     expect(document.activeElement).toBe(items[1]);
 
     fireEvent.click(screen.getByRole("treeitem", { name: "web" }));
-    expect((await screen.findByTestId("image-count")).textContent).toBe("3 images · 1 untagged");
+    expect((await screen.findByTestId("image-count")).textContent).toBe("3 images · 1 untagged · 2.01 KiB in all");
     expect(screen.getByText("2.0")).toBeTruthy();
     expect(screen.getByText(/linux\/amd64, linux\/arm64/)).toBeTruthy();
     expect(screen.getByText("2.00 KiB")).toBeTruthy();

@@ -39,7 +39,7 @@ describe("Refreshing a repository's images", () => {
     expect(screen.getByText("1.0")).toBeTruthy();
     release();
     await screen.findByText("2.0");
-    expect(screen.getByTestId("image-count").textContent).toBe("2 images");
+    expect(screen.getByTestId("image-count").textContent).toBe("2 images · 200 B in all");
     expect(listings).toBe(2);
   });
 

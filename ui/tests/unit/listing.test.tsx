@@ -79,7 +79,7 @@ describe("the image table while a listing streams", () => {
     expect(screen.getByText("build-2").closest("td")!.getAttribute("title")).toBe("build-1, build-2");
     send([{ event: "tag_failed", tag: "build-3", message: "manifest unknown" }, done(1)]);
     expect((await screen.findByRole("status")).textContent).toContain("build-3 (manifest unknown)");
-    expect(screen.getByTestId("image-count").textContent).toBe("1 image");
+    expect(screen.getByTestId("image-count").textContent).toBe("1 image · 100 B in all");
   });
 });
 
