@@ -33,6 +33,8 @@ fn main() {
                 "close_local",
                 "local_image_detail",
                 "local_image_files",
+                "push_local",
+                "cancel_push",
             ])),
     )
     .expect("tauri-build failed");

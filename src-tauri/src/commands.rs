@@ -301,3 +301,24 @@ pub async fn local_image_files(
     let emit = |event| drop(on_event.send(event));
     tokio::task::block_in_place(|| local.files(&id, image, digest.as_deref(), &emit))
 }
+
+/// Pushes an image of an opened local source; progress on `on_event` (≤ 20 messages/s).
+#[tauri::command]
+pub async fn push_local(
+    state: State<'_, AppState>,
+    local: State<'_, LocalSources>,
+    transfers: State<'_, crate::transfers::Transfers>,
+    request: crate::ipc::PushRequest,
+    on_event: tauri::ipc::Channel<crate::ipc::PushEvent>,
+) -> Result<(), IpcError> {
+    let emit = std::sync::Arc::new(move |event| drop(on_event.send(event)));
+    transfers.push_local(&state, &local, request, emit).await
+}
+
+#[tauri::command]
+pub fn cancel_push(
+    transfers: State<'_, crate::transfers::Transfers>,
+    push_id: String,
+) -> Result<(), IpcError> {
+    transfers.cancel(&push_id)
+}

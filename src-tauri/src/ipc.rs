@@ -65,6 +65,9 @@ pub fn typescript_bindings() -> String {
         RepositorySettings::decl(&cfg),
         LocalView::decl(&cfg),
         LocalImageView::decl(&cfg),
+        PushRequest::decl(&cfg),
+        BlobProgress::decl(&cfg),
+        PushEvent::decl(&cfg),
         ImageRow::decl(&cfg),
         ImageListEvent::decl(&cfg),
         FileView::decl(&cfg),
@@ -221,6 +224,73 @@ pub struct LocalImageView {
     pub size: u64,
     /// The config digest (docker archives have no manifest yet) or the manifest digest.
     pub digest: String,
+}
+
+/// What to push: an image of an opened local source, to a registry's repository.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct PushRequest {
+    pub source_id: String,
+    pub image: u32,
+    pub registry_id: String,
+    pub repository: String,
+    /// Tags to apply; none pushes by digest only.
+    pub tags: Vec<String>,
+    /// `gzip` (default elsewhere) or `zstd`, for layers that are not compressed yet.
+    pub compression: String,
+    /// ECR: create the repository first if it does not exist.
+    pub create_repository: bool,
+}
+
+/// One blob's latest progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BlobProgress {
+    /// Layers first, then the config.
+    pub blob: u32,
+    /// `checking`, `exists`, `mounted`, `uploading`, `downloading` or `done`.
+    pub state: String,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+impl From<lading_oci::push::ProgressEvent> for BlobProgress {
+    fn from(e: lading_oci::push::ProgressEvent) -> Self {
+        use lading_oci::push::BlobState;
+        Self {
+            blob: e.blob as u32,
+            state: match e.state {
+                BlobState::Checking => "checking",
+                BlobState::Exists => "exists",
+                BlobState::Mounted => "mounted",
+                BlobState::Uploading => "uploading",
+                BlobState::Downloading => "downloading",
+                BlobState::Done => "done",
+            }
+            .into(),
+            done: e.done,
+            total: e.total,
+        }
+    }
+}
+
+/// One message of a push (`push_local`): its id, throttled progress (≤ 20/s), the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum PushEvent {
+    /// The id `cancel_push` takes.
+    Started {
+        push_id: String,
+    },
+    Progress {
+        blobs: Vec<BlobProgress>,
+    },
+    Finished {
+        manifest_digest: String,
+        tags: Vec<String>,
+        #[ts(type = "number")]
+        bytes_uploaded: u64,
+    },
 }
 
 /// One image (digest) of a repository, with every tag that points to it.

@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod ipc;
 pub mod local;
 pub mod registries;
+pub mod transfers;
 
 use tracing_subscriber::EnvFilter;
 
@@ -43,6 +44,7 @@ pub fn run() {
         .manage(state)
         .manage(confirm::Confirmations::default())
         .manage(local::LocalSources::remembered(&lading_config::config_dir()))
+        .manage(transfers::Transfers::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_registries,
@@ -70,6 +72,8 @@ pub fn run() {
             commands::close_local,
             commands::local_image_detail,
             commands::local_image_files,
+            commands::push_local,
+            commands::cancel_push,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

@@ -203,6 +203,11 @@ impl LocalSources {
         f(image)
     }
 
+    /// A copy of an image of an opened source, to push it (the source may be closed meanwhile).
+    pub fn image(&self, id: &str, image: u32) -> Result<SourceImage, IpcError> {
+        self.with_image(id, image, |image| Ok(image.clone()))
+    }
+
     /// An image of an opened source; for a layout index, `digest` opens one of its platforms.
     pub fn detail(
         &self,

@@ -883,7 +883,10 @@ pub(crate) fn pretty(bytes: &[u8]) -> String {
 }
 
 /// A distribution-API client for any registry: ECR's through its token.
-async fn registry_client(state: &AppState, id: &str) -> Result<RegistryClient, IpcError> {
+pub(crate) async fn registry_client(
+    state: &AppState,
+    id: &str,
+) -> Result<RegistryClient, IpcError> {
     Ok(match entry(state, id).await?.kind {
         RegistryKind::Oci {
             address,
@@ -1288,6 +1291,26 @@ pub async fn update_repository_settings(
         ecr.set_scan_on_push(name, scan_on_push).await?;
     }
     Ok(settings_view(ecr.describe_repository(name).await?))
+}
+
+/// ECR: creates `repository` unless it exists. Other registries create it on the first push.
+pub async fn ensure_repository(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+) -> Result<(), IpcError> {
+    if !matches!(entry(state, id).await?.kind, RegistryKind::Ecr { .. }) {
+        return Ok(());
+    }
+    let ecr = ecr_of(state, id, "").await?;
+    match ecr.describe_repository(repository).await {
+        Ok(_) => Ok(()),
+        Err(lading_ecr::EcrError::RepositoryNotFound(_)) => {
+            ecr.create_repository(repository).await?;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn create_repository(

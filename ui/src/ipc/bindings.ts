@@ -114,6 +114,32 @@ size: number,
  */
 digest: string, };
 
+export type PushRequest = { source_id: string, image: number, registry_id: string, repository: string, 
+/**
+ * Tags to apply; none pushes by digest only.
+ */
+tags: Array<string>, 
+/**
+ * `gzip` (default elsewhere) or `zstd`, for layers that are not compressed yet.
+ */
+compression: string, 
+/**
+ * ECR: create the repository first if it does not exist.
+ */
+create_repository: boolean, };
+
+export type BlobProgress = { 
+/**
+ * Layers first, then the config.
+ */
+blob: number, 
+/**
+ * `checking`, `exists`, `mounted`, `uploading`, `downloading` or `done`.
+ */
+state: string, done: number, total: number, };
+
+export type PushEvent = { "event": "started", push_id: string, } | { "event": "progress", blobs: Array<BlobProgress>, } | { "event": "finished", manifest_digest: string, tags: Array<string>, bytes_uploaded: number, };
+
 export type ImageRow = { digest: string, tags: Array<string>, 
 /**
  * `image`, `index` or `artifact`.

@@ -1,0 +1,174 @@
+//! Pushing an opened local archive from the app: progress throttled, cancel leaves no tag, retry.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use lading_app::ipc::{AddOciRegistry, OciAuthInput, PushEvent, PushRequest};
+use lading_app::local::LocalSources;
+use lading_app::registries::{self, AppState};
+use lading_app::transfers::Transfers;
+use lading_config::ConfigStore;
+use lading_testkit::images::{
+    layer_tar, noise, write_docker_archive, DockerArchiveImage, TestFile,
+};
+use lading_testkit::Registry;
+
+fn request(source_id: &str, registry_id: &str, tag: &str) -> PushRequest {
+    PushRequest {
+        source_id: source_id.into(),
+        image: 0,
+        registry_id: registry_id.into(),
+        repository: "dropped/app".into(),
+        tags: vec![tag.into()],
+        compression: "gzip".into(),
+        create_repository: true,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_tag() {
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("app.tar");
+    let big = noise(24 << 20, 11);
+    write_docker_archive(
+        &archive,
+        &[DockerArchiveImage {
+            repo_tags: vec!["app:1".into()],
+            layers: vec![
+                layer_tar(&[TestFile {
+                    path: "a.bin",
+                    content: &big,
+                }]),
+                layer_tar(&[TestFile {
+                    path: "b.bin",
+                    content: &big[..12 << 20],
+                }]),
+            ],
+            architecture: "amd64".into(),
+        }],
+    );
+    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let target = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: registry.host(),
+            auth: OciAuthInput {
+                mode: "anonymous".into(),
+                username: None,
+                password: None,
+            },
+            insecure: false,
+            ca_file: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let local = LocalSources::default();
+    let source = local.open(archive.to_str().unwrap()).unwrap().id;
+    let transfers = Arc::new(Transfers::default());
+
+    // Cancelled once bytes are moving: an error saying so, and no tag in the registry.
+    let (moving_tx, moving_rx) = std::sync::mpsc::channel::<String>();
+    let moving_tx = Mutex::new(moving_tx);
+    let push_id = Mutex::new(None::<String>);
+    let emit = Arc::new(move |e: PushEvent| match e {
+        PushEvent::Started { push_id: id } => *push_id.lock().unwrap() = Some(id),
+        PushEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
+            if let Some(id) = push_id.lock().unwrap().take() {
+                moving_tx.lock().unwrap().send(id).unwrap();
+            }
+        }
+        _ => {}
+    });
+    let canceller = transfers.clone();
+    let stop = tokio::task::spawn_blocking(move || {
+        let id = moving_rx.recv().unwrap();
+        canceller.cancel(&id).unwrap();
+    });
+    let cancelled = transfers
+        .push_local(&app, &local, request(&source, &target, "v1"), emit)
+        .await
+        .unwrap_err();
+    stop.await.unwrap();
+    assert_eq!(cancelled.code, "cancelled", "{}", cancelled.message);
+    let tags = registries::tags(&app, &target, "dropped/app").await;
+    assert!(
+        tags.map_or(true, |t| t.is_empty()),
+        "a cancelled push left a tag"
+    );
+
+    // Again, to the end: progress at most 20 messages a second, then the manifest.
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let began = Instant::now();
+    transfers
+        .push_local(
+            &app,
+            &local,
+            request(&source, &target, "v1"),
+            Arc::new(move |e| sink.lock().unwrap().push(e)),
+        )
+        .await
+        .unwrap();
+    let seconds = began.elapsed().as_secs_f64();
+    let events = events.lock().unwrap().clone();
+    let progress = events
+        .iter()
+        .filter(|e| matches!(e, PushEvent::Progress { .. }))
+        .count();
+    assert!(progress >= 1);
+    assert!(
+        (progress as f64) <= 20.0 * seconds + 2.0,
+        "{progress} progress messages in {seconds:.2} s"
+    );
+    let Some(PushEvent::Finished {
+        manifest_digest,
+        tags,
+        ..
+    }) = events.last()
+    else {
+        panic!("{:?}", events.last());
+    };
+    assert_eq!(tags, &["v1"]);
+    // Every blob ended done (or already there from the cancelled attempt).
+    let last_states: std::collections::BTreeMap<u32, String> = events
+        .iter()
+        .filter_map(|e| match e {
+            PushEvent::Progress { blobs } => Some(blobs.clone()),
+            _ => None,
+        })
+        .flatten()
+        .map(|b| (b.blob, b.state))
+        .collect();
+    assert_eq!(last_states.len(), 3, "{last_states:?}");
+    assert!(
+        last_states.values().all(|s| s == "done" || s == "exists"),
+        "{last_states:?}"
+    );
+    let rows = registries::images(&app, &target, "dropped/app")
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0].digest, manifest_digest);
+    assert_eq!(rows[0].tags, ["v1"]);
+
+    let bad = transfers
+        .push_local(
+            &app,
+            &local,
+            PushRequest {
+                compression: "lz4".into(),
+                ..request(&source, &target, "v2")
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, "invalid_compression");
+    assert_eq!(
+        transfers.cancel("push-999").unwrap_err().code,
+        "unknown_push"
+    );
+}
