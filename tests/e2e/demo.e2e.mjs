@@ -133,6 +133,24 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     assert.match(localSummary, /^Wasted: .* in 3 files that later layers overwrite or delete\.$/);
     assert.ok((await session.run("return document.querySelectorAll('table.files tr.file').length")) > 0);
     await session.screenshot("demo-local.png");
+
+    // Push it into the demo registry from the window; the registry then has the tag.
+    await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Push…').click()");
+    await waitFor("the push sheet", () => session.find('[aria-label="Push image"] select'), 10_000);
+    await session.run(
+      "const s = document.querySelector('[aria-label=\"Push image\"] select'); s.value = [...s.options].find((o) => o.text === 'Demo registry').value; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await session.clear('[aria-label="Push image"] input');
+    await session.type('[aria-label="Push image"] input', "dropped/local");
+    await session.click('[aria-label="Push image"] button[type="submit"]');
+    const pushed = await waitFor(
+      "the push to finish",
+      async () => (await session.run("return document.querySelector('[aria-label=\"Push image\"] [role=status]')?.textContent ?? ''")) || null,
+      60_000,
+    );
+    assert.match(pushed, /^Pushed dropped\/local:latest as sha256:/);
+    await session.screenshot("demo-pushed.png");
+    assert.deepEqual(lading("tags", `${served.registry}/dropped/local`), ["latest"]);
   } finally {
     await session?.close();
     demo.stdin.end();

@@ -17,6 +17,7 @@ import { lastRepository } from "./keyboard";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
+import { PushDialog } from "./components/PushDialog";
 import { ImageDetailView, localSource } from "./components/ImageDetailView";
 
 type AddState = { address?: string } | null;
@@ -45,6 +46,7 @@ export function App() {
   const [locals, setLocals] = useState<LocalView[]>([]);
   const [openingLocal, setOpeningLocal] = useState(false);
   const [localImage, setLocalImage] = useState<number | null>(null);
+  const [pushing, setPushing] = useState(false);
 
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
@@ -165,6 +167,13 @@ export function App() {
       <section className="pane detail-pane" aria-label="Details">
         <div className="pane-header">
           <h2>{local ? (image ? image.names[0] ?? `image ${image.index + 1}` : "Details") : repository ?? "Details"}</h2>
+          {local && image && (
+            <span className="header-actions">
+              <button className="header-action" onClick={() => setPushing(true)}>
+                Push…
+              </button>
+            </span>
+          )}
           {selected?.kind === "ecr" && repository && (
             <span className="header-actions">
               <button className="header-action" onClick={() => setEditingRepository(true)}>
@@ -194,6 +203,14 @@ export function App() {
           </div>
         )}
       </section>
+      {pushing && local && image && (
+        <PushDialog
+          local={local}
+          image={image}
+          registries={(list?.registries ?? []).filter((r) => statuses[r.id]?.state === "connected")}
+          onClose={() => setPushing(false)}
+        />
+      )}
       {openingLocal && (
         <OpenLocalDialog
           onClose={() => setOpeningLocal(false)}

@@ -17,6 +17,8 @@ import type {
   DeleteResult,
   RepositorySettings,
   LocalView,
+  PushRequest,
+  PushEvent,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -150,6 +152,15 @@ export const api = {
     });
     return call<void>("local_image_files", { id, image, digest, onEvent: onEventChannel });
   },
+  /** Pushes an image of an opened local source; progress on `onEvent` (≤ 20 messages/s). */
+  pushLocal: (request: PushRequest, onEvent: (event: PushEvent) => void): Promise<void> => {
+    const onEventChannel = new Channel<PushEvent>((event) => {
+      record({ cmd: "push_local", event });
+      onEvent(event);
+    });
+    return call<void>("push_local", { request, onEvent: onEventChannel });
+  },
+  cancelPush: (pushId: string): Promise<void> => call<void>("cancel_push", { pushId }),
   deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
     call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>

@@ -1,0 +1,47 @@
+// The push sheet's logic, kept pure for unit tests.
+import type { BlobProgress } from "./ipc";
+
+/** Where an archive's RepoTags point: the repository (without a registry host) and its tags. */
+export function defaultTarget(names: string[]): { repository: string; tags: string[] } {
+  const parsed = names
+    .map((name) => {
+      const at = name.lastIndexOf(":");
+      const slash = name.lastIndexOf("/");
+      const [path, tag] = at > slash ? [name.slice(0, at), name.slice(at + 1)] : [name, "latest"];
+      const parts = path.split("/");
+      // A first component with a dot or a port, or `localhost`, names a registry, not a namespace.
+      const first = parts[0] ?? "";
+      if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
+      return { repository: parts.join("/"), tag };
+    })
+    .filter((p) => p.repository);
+  const repository = parsed[0]?.repository ?? "";
+  return { repository, tags: parsed.filter((p) => p.repository === repository).map((p) => p.tag) };
+}
+
+/** Tags typed by the user: separated by spaces or commas. */
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
+/** Docker's tag rule: up to 128 of [A-Za-z0-9_.-], not starting with . or -. */
+export function invalidTag(tag: string): boolean {
+  return !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag);
+}
+
+export interface Totals {
+  done: number;
+  total: number;
+  /** Bytes per second since the start. */
+  rate: number;
+  /** Seconds left at that rate, when known. */
+  eta: number | null;
+}
+
+export function totals(blobs: BlobProgress[], elapsedMs: number): Totals {
+  const done = blobs.reduce((n, b) => n + (b.state === "exists" || b.state === "mounted" ? b.total : b.done), 0);
+  const total = blobs.reduce((n, b) => n + b.total, 0);
+  const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
+  const eta = rate > 0 && total > done ? (total - done) / rate : total > 0 && done >= total ? 0 : null;
+  return { done, total, rate, eta };
+}

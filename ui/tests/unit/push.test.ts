@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { defaultTarget, invalidTag, parseTags, totals } from "../../src/push";
+
+describe("the push sheet", () => {
+  it("takes the repository and tags from the archive's names, without a registry host", () => {
+    expect(defaultTarget(["team/app:1.0", "team/app:latest"])).toEqual({ repository: "team/app", tags: ["1.0", "latest"] });
+    expect(defaultTarget(["registry.example.com:5000/team/app:2"])).toEqual({ repository: "team/app", tags: ["2"] });
+    expect(defaultTarget(["localhost/app"])).toEqual({ repository: "app", tags: ["latest"] });
+    expect(defaultTarget([])).toEqual({ repository: "", tags: [] });
+  });
+
+  it("reads tags and refuses the ones a registry would", () => {
+    expect(parseTags(" 1.0, latest  1.0 ")).toEqual(["1.0", "latest"]);
+    expect(invalidTag("v1.2_rc-3")).toBe(false);
+    expect(invalidTag("-bad")).toBe(true);
+    expect(invalidTag("has space")).toBe(true);
+    expect(invalidTag("x".repeat(129))).toBe(true);
+  });
+
+  it("adds up progress, counting blobs the registry already had, with rate and time left", () => {
+    const t = totals(
+      [
+        { blob: 0, state: "uploading", done: 50, total: 100 },
+        { blob: 1, state: "exists", done: 0, total: 100 },
+      ],
+      1000,
+    );
+    expect(t).toEqual({ done: 150, total: 200, rate: 150, eta: 50 / 150 });
+    expect(totals([], 0)).toEqual({ done: 0, total: 0, rate: 0, eta: null });
+  });
+});
