@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   api,
+  listenForDrops,
   type AppInfo,
   type ConnectionStatus,
   type LadingError,
@@ -47,6 +48,46 @@ export function App() {
   const [openingLocal, setOpeningLocal] = useState(false);
   const [localImage, setLocalImage] = useState<number | null>(null);
   const [pushing, setPushing] = useState(false);
+  const [dragging, setDragging] = useState(false);
+
+  // Dropped archives and layout folders are opened (read from disk) and the first offered for push.
+  const openDropped = useCallback(async (paths: string[]) => {
+    const opened: LocalView[] = [];
+    const failed: string[] = [];
+    for (const path of paths) {
+      try {
+        opened.push(await api.openLocal(path));
+      } catch (e) {
+        failed.push(`${path} (${(e as LadingError).message})`);
+      }
+    }
+    if (failed.length) setNotice(`Could not open ${failed.join("; ")}`);
+    if (!opened.length) return;
+    setLocals((all) => [...all, ...opened]);
+    imageAfterSelect.current = 0;
+    setSelectedId(opened[0]!.id);
+    setPushing(true);
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    let stop = () => {};
+    listenForDrops({
+      hover: () => setDragging(true),
+      leave: () => setDragging(false),
+      drop: (paths) => {
+        setDragging(false);
+        void openDropped(paths);
+      },
+    }).then((unlisten) => {
+      if (live) stop = unlisten;
+      else unlisten();
+    });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [openDropped]);
 
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
@@ -74,7 +115,12 @@ export function App() {
   const selected = list?.registries.find((r) => r.id === selectedId) ?? null;
   const local = locals.find((l) => l.id === selectedId) ?? null;
   const image = local && localImage !== null ? local.images[localImage] ?? null : null;
-  useEffect(() => setLocalImage(null), [selectedId]);
+  // A newly selected source starts with no image chosen, unless a drop chose its first one.
+  const imageAfterSelect = useRef<number | null>(null);
+  useEffect(() => {
+    setLocalImage(imageAfterSelect.current);
+    imageAfterSelect.current = null;
+  }, [selectedId]);
   const status = selected ? statuses[selected.id] : undefined;
   const [repository, setRepositoryState] = useState<string | null>(null);
   // Each registry reopens on the repository last looked at.
@@ -86,6 +132,11 @@ export function App() {
 
   return (
     <div className="app" data-testid="app-shell">
+      {dragging && (
+        <div className="drop-overlay" role="status">
+          Drop to open: docker save archives (.tar, .tar.gz), OCI archives, OCI layout folders
+        </div>
+      )}
       <Sidebar
         info={info}
         backendError={error}

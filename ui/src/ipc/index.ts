@@ -1,6 +1,7 @@
 // The one module in the UI that talks to Tauri. Everything else imports `api` from here, so
 // the rest of the UI is plain React that tests can drive with a mocked backend.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
   AddEcrRegistry,
   AddOciRegistry,
@@ -169,6 +170,32 @@ export const api = {
   untagImages: (id: string, repository: string, tags: string[], confirmation: string): Promise<DeleteResult> =>
     call<DeleteResult>("untag_images", { id, repository, tags, confirmation }),
 };
+
+export interface DropHandlers {
+  /** Something is being dragged over the window. */
+  hover: () => void;
+  /** It left without being dropped. */
+  leave: () => void;
+  /** OS paths of what was dropped (files or folders). The web view never reads the files. */
+  drop: (paths: string[]) => void;
+}
+
+/**
+ * Listens for things dropped on the window. Resolves to a function that stops listening; where
+ * drag-and-drop is not available (a browser with mocked IPC), to a no-op.
+ */
+export async function listenForDrops(handlers: DropHandlers): Promise<() => void> {
+  try {
+    return await getCurrentWebview().onDragDropEvent((event) => {
+      const payload = event.payload;
+      if (payload.type === "enter" || payload.type === "over") handlers.hover();
+      else if (payload.type === "leave") handlers.leave();
+      else handlers.drop(payload.paths);
+    });
+  } catch {
+    return () => {};
+  }
+}
 
 /** What a delete confirmation is bound to; the backend computes the same (registries::delete_target). */
 export function deleteTarget(id: string, repository: string, digests: string[]): string {

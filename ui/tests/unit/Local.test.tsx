@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import { App } from "../../src/App";
 import type { LocalView } from "../../src/ipc";
 
@@ -70,5 +71,35 @@ describe("Local images", () => {
     render(<App />);
     fireEvent.click(await screen.findByRole("button", { name: "Close app.tar" }));
     await waitFor(() => expect(screen.queryByRole("button", { name: /^app\.tar/ })).toBeNull());
+  });
+});
+
+describe("Dropping archives on the window", () => {
+  it("opens what was dropped and offers to push its first image; says which paths failed", async () => {
+    mockWindows("main");
+    mockIPC(
+      (cmd, args) => {
+        if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+        if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+        if (cmd === "list_local") return [];
+        if (cmd === "open_local") {
+          if ((args as { path: string }).path === "/tmp/notes.txt")
+            throw { code: "invalid_source", message: "neither a docker save archive nor an OCI archive" };
+          return opened;
+        }
+        if (cmd === "local_image_detail") throw { code: "x", message: "not needed here" };
+        throw new Error(`unexpected ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    await screen.findByRole("button", { name: "Open…" });
+    await emit("tauri://drag-enter", { paths: ["/home/me/app.tar"], position: { x: 10, y: 10 } });
+    expect((await screen.findByText(/^Drop to open/)).textContent).toContain("OCI layout folders");
+    await emit("tauri://drag-drop", { paths: ["/tmp/notes.txt", "/home/me/app.tar"], position: { x: 10, y: 10 } });
+    const sheet = await screen.findByRole("dialog", { name: "Push image" });
+    expect(sheet.textContent).toContain("Push team/app:1.0");
+    expect(screen.queryByText(/^Drop to open/)).toBeNull();
+    expect(screen.getByText(/^Could not open \/tmp\/notes\.txt \(neither a docker save archive/)).toBeTruthy();
   });
 });
