@@ -34,7 +34,9 @@ fn main() {
                 "local_image_detail",
                 "local_image_files",
                 "push_local",
-                "cancel_push",
+                "export_image",
+                "copy_image",
+                "cancel_transfer",
             ])),
     )
     .expect("tauri-build failed");

@@ -3,7 +3,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_app::ipc::{AddOciRegistry, OciAuthInput, PushEvent, PushRequest};
+use lading_app::ipc::{
+    AddOciRegistry, CopyRequest, ExportRequest, OciAuthInput, PushRequest, TransferEvent,
+};
 use lading_app::local::LocalSources;
 use lading_app::registries::{self, AppState};
 use lading_app::transfers::Transfers;
@@ -73,9 +75,9 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
     let (moving_tx, moving_rx) = std::sync::mpsc::channel::<String>();
     let moving_tx = Mutex::new(moving_tx);
     let push_id = Mutex::new(None::<String>);
-    let emit = Arc::new(move |e: PushEvent| match e {
-        PushEvent::Started { push_id: id } => *push_id.lock().unwrap() = Some(id),
-        PushEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
+    let emit = Arc::new(move |e: TransferEvent| match e {
+        TransferEvent::Started { transfer_id: id } => *push_id.lock().unwrap() = Some(id),
+        TransferEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
             if let Some(id) = push_id.lock().unwrap().take() {
                 moving_tx.lock().unwrap().send(id).unwrap();
             }
@@ -116,14 +118,14 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
     let events = events.lock().unwrap().clone();
     let progress = events
         .iter()
-        .filter(|e| matches!(e, PushEvent::Progress { .. }))
+        .filter(|e| matches!(e, TransferEvent::Progress { .. }))
         .count();
     assert!(progress >= 1);
     assert!(
         (progress as f64) <= 20.0 * seconds + 2.0,
         "{progress} progress messages in {seconds:.2} s"
     );
-    let Some(PushEvent::Finished {
+    let Some(TransferEvent::Finished {
         manifest_digest,
         tags,
         ..
@@ -136,7 +138,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
     let last_states: std::collections::BTreeMap<u32, String> = events
         .iter()
         .filter_map(|e| match e {
-            PushEvent::Progress { blobs } => Some(blobs.clone()),
+            TransferEvent::Progress { blobs } => Some(blobs.clone()),
             _ => None,
         })
         .flatten()
@@ -168,7 +170,110 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         .unwrap_err();
     assert_eq!(bad.code, "invalid_compression");
     assert_eq!(
-        transfers.cancel("push-999").unwrap_err().code,
-        "unknown_push"
+        transfers.cancel("transfer-999").unwrap_err().code,
+        "unknown_transfer"
     );
+
+    // Export to a docker archive: it opens as a local source with the tag as its name, and
+    // pushes again.
+    let exported = dir.path().join("exported.tar");
+    transfers
+        .export(
+            &app,
+            ExportRequest {
+                registry_id: target.clone(),
+                repository: "dropped/app".into(),
+                reference: "v1".into(),
+                format: "docker-archive".into(),
+                path: exported.display().to_string(),
+                platform: None,
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    let reopened = local.open(exported.to_str().unwrap()).unwrap();
+    assert_eq!(reopened.images[0].names, ["dropped/app:v1"]);
+    transfers
+        .push_local(
+            &app,
+            &local,
+            PushRequest {
+                repository: "again/app".into(),
+                ..request(&reopened.id, &target, "v1")
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        registries::tags(&app, &target, "again/app").await.unwrap(),
+        ["v1"]
+    );
+
+    // An OCI layout export cancelled mid-download leaves no folder behind.
+    let layout = dir.path().join("layout-out");
+    let (moving_tx, moving_rx) = std::sync::mpsc::channel::<String>();
+    let moving_tx = Mutex::new(moving_tx);
+    let export_id = Mutex::new(None::<String>);
+    let emit = Arc::new(move |e: TransferEvent| match e {
+        TransferEvent::Started { transfer_id } => *export_id.lock().unwrap() = Some(transfer_id),
+        TransferEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
+            if let Some(id) = export_id.lock().unwrap().take() {
+                moving_tx.lock().unwrap().send(id).unwrap();
+            }
+        }
+        _ => {}
+    });
+    let canceller = transfers.clone();
+    let stop = tokio::task::spawn_blocking(move || {
+        if let Ok(id) = moving_rx.recv() {
+            canceller.cancel(&id).unwrap();
+        }
+    });
+    let cancelled = transfers
+        .export(
+            &app,
+            ExportRequest {
+                registry_id: target.clone(),
+                repository: "dropped/app".into(),
+                reference: "v1".into(),
+                format: "oci-layout".into(),
+                path: layout.display().to_string(),
+                platform: None,
+            },
+            emit,
+        )
+        .await
+        .unwrap_err();
+    stop.await.unwrap();
+    assert_eq!(cancelled.code, "cancelled", "{}", cancelled.message);
+    assert!(
+        !layout.exists(),
+        "the cancelled export left {}",
+        layout.display()
+    );
+
+    // Copy to another repository: the same digest under the new tag.
+    transfers
+        .copy(
+            &app,
+            CopyRequest {
+                registry_id: target.clone(),
+                repository: "dropped/app".into(),
+                reference: "v1".into(),
+                target_registry_id: target.clone(),
+                target_repository: "copied/app".into(),
+                tags: vec!["v2".into()],
+                create_repository: false,
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    let copied = registries::images(&app, &target, "copied/app")
+        .await
+        .unwrap();
+    assert_eq!(&copied[0].digest, manifest_digest);
+    assert_eq!(copied[0].tags, ["v2"]);
 }

@@ -309,16 +309,40 @@ pub async fn push_local(
     local: State<'_, LocalSources>,
     transfers: State<'_, crate::transfers::Transfers>,
     request: crate::ipc::PushRequest,
-    on_event: tauri::ipc::Channel<crate::ipc::PushEvent>,
+    on_event: tauri::ipc::Channel<crate::ipc::TransferEvent>,
 ) -> Result<(), IpcError> {
     let emit = std::sync::Arc::new(move |event| drop(on_event.send(event)));
     transfers.push_local(&state, &local, request, emit).await
 }
 
+/// Exports an image to a docker archive or an OCI layout folder.
 #[tauri::command]
-pub fn cancel_push(
+pub async fn export_image(
+    state: State<'_, AppState>,
     transfers: State<'_, crate::transfers::Transfers>,
-    push_id: String,
+    request: crate::ipc::ExportRequest,
+    on_event: tauri::ipc::Channel<crate::ipc::TransferEvent>,
 ) -> Result<(), IpcError> {
-    transfers.cancel(&push_id)
+    let emit = std::sync::Arc::new(move |event| drop(on_event.send(event)));
+    transfers.export(&state, request, emit).await
+}
+
+/// Copies an image to another repository or registry.
+#[tauri::command]
+pub async fn copy_image(
+    state: State<'_, AppState>,
+    transfers: State<'_, crate::transfers::Transfers>,
+    request: crate::ipc::CopyRequest,
+    on_event: tauri::ipc::Channel<crate::ipc::TransferEvent>,
+) -> Result<(), IpcError> {
+    let emit = std::sync::Arc::new(move |event| drop(on_event.send(event)));
+    transfers.copy(&state, request, emit).await
+}
+
+#[tauri::command]
+pub fn cancel_transfer(
+    transfers: State<'_, crate::transfers::Transfers>,
+    transfer_id: String,
+) -> Result<(), IpcError> {
+    transfers.cancel(&transfer_id)
 }

@@ -67,7 +67,9 @@ pub fn typescript_bindings() -> String {
         LocalImageView::decl(&cfg),
         PushRequest::decl(&cfg),
         BlobProgress::decl(&cfg),
-        PushEvent::decl(&cfg),
+        TransferEvent::decl(&cfg),
+        ExportRequest::decl(&cfg),
+        CopyRequest::decl(&cfg),
         ImageRow::decl(&cfg),
         ImageListEvent::decl(&cfg),
         FileView::decl(&cfg),
@@ -274,13 +276,13 @@ impl From<lading_oci::push::ProgressEvent> for BlobProgress {
     }
 }
 
-/// One message of a push (`push_local`): its id, throttled progress (≤ 20/s), the result.
+/// One message of a transfer (push, export, copy): its id, throttled progress (≤ 20/s), the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub enum PushEvent {
-    /// The id `cancel_push` takes.
+pub enum TransferEvent {
+    /// The id `cancel_transfer` takes.
     Started {
-        push_id: String,
+        transfer_id: String,
     },
     Progress {
         blobs: Vec<BlobProgress>,
@@ -288,9 +290,37 @@ pub enum PushEvent {
     Finished {
         manifest_digest: String,
         tags: Vec<String>,
+        /// Bytes sent (push, copy) or received (export).
         #[ts(type = "number")]
-        bytes_uploaded: u64,
+        bytes: u64,
     },
+}
+
+/// Export an image (or one platform of an index) to a file or folder.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct ExportRequest {
+    pub registry_id: String,
+    pub repository: String,
+    /// A tag or digest.
+    pub reference: String,
+    /// `docker-archive` (a `docker load`-able .tar; one platform) or `oci-layout` (a folder).
+    pub format: String,
+    pub path: String,
+    /// `os/arch[/variant]` for an index; a docker archive defaults to this machine's.
+    pub platform: Option<String>,
+}
+
+/// Copy an image to another repository, registry, region or account.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct CopyRequest {
+    pub registry_id: String,
+    pub repository: String,
+    pub reference: String,
+    pub target_registry_id: String,
+    pub target_repository: String,
+    pub tags: Vec<String>,
+    /// ECR target: create the repository first if it does not exist.
+    pub create_repository: bool,
 }
 
 /// One image (digest) of a repository, with every tag that points to it.

@@ -73,7 +73,9 @@ pub fn run() {
             commands::local_image_detail,
             commands::local_image_files,
             commands::push_local,
-            commands::cancel_push,
+            commands::export_image,
+            commands::copy_image,
+            commands::cancel_transfer,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");

@@ -1,18 +1,26 @@
-//! Pushes from local sources into a registry, with throttled progress and cancel. The manifest is
-//! written only after every blob is in place, so a cancelled or failed push leaves no tag.
+//! Transfers the user starts from the window — push a local image, export an image to disk, copy
+//! an image between registries — with throttled progress and cancel. Pushes and copies write the
+//! manifest only after every blob is in place, so a cancelled or failed one leaves no tag; an export
+//! that does not finish removes what it wrote.
 
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use lading_oci::pull::PullOptions;
 use lading_oci::push::{push_image, LayerCompression, ProgressEvent, PushOptions};
+use lading_oci::OciError;
 
-use crate::ipc::{BlobProgress, IpcError, PushEvent, PushRequest};
+use crate::ipc::{BlobProgress, CopyRequest, ExportRequest, IpcError, PushRequest, TransferEvent};
 use crate::local::LocalSources;
 use crate::registries::{self, AppState};
 
-/// At most this many progress messages per second per push, whatever the speed.
+/// At most this many progress messages per second per transfer, whatever the speed.
 const PROGRESS_PER_SECOND: u32 = 20;
+
+pub type Emit = Arc<dyn Fn(TransferEvent) + Send + Sync>;
 
 #[derive(Default)]
 pub struct Transfers {
@@ -22,7 +30,7 @@ pub struct Transfers {
 
 /// Keeps the latest state of each blob and passes them on at most every 1/20 s.
 struct Throttle {
-    emit: Arc<dyn Fn(PushEvent) + Send + Sync>,
+    emit: Emit,
     pending: Mutex<(Instant, BTreeMap<usize, ProgressEvent>)>,
 }
 
@@ -45,40 +53,41 @@ impl Throttle {
             std::mem::take(&mut pending.1)
         };
         if !blobs.is_empty() {
-            (self.emit)(PushEvent::Progress {
+            (self.emit)(TransferEvent::Progress {
                 blobs: blobs.into_values().map(BlobProgress::from).collect(),
             });
         }
     }
 }
 
+/// What a finished transfer reports.
+struct Outcome {
+    manifest_digest: String,
+    tags: Vec<String>,
+    bytes: u64,
+}
+
+fn compression_of(name: &str) -> Result<LayerCompression, IpcError> {
+    match name {
+        "gzip" => Ok(LayerCompression::Gzip),
+        "zstd" => Ok(LayerCompression::Zstd),
+        other => Err(IpcError::new(
+            "invalid_compression",
+            format!("compression {other:?} is not gzip or zstd"),
+        )),
+    }
+}
+
 impl Transfers {
-    /// Pushes image `request.image` of an opened local source; `emit` gets `started`, throttled
-    /// `progress` and `finished`. Cancel with [`Transfers::cancel`] and the id from `started`.
-    pub async fn push_local(
-        &self,
-        state: &AppState,
-        local: &LocalSources,
-        request: PushRequest,
-        emit: Arc<dyn Fn(PushEvent) + Send + Sync>,
-    ) -> Result<(), IpcError> {
-        let image = local.image(&request.source_id, request.image)?;
-        let compression = match request.compression.as_str() {
-            "gzip" => LayerCompression::Gzip,
-            "zstd" => LayerCompression::Zstd,
-            other => {
-                return Err(IpcError::new(
-                    "invalid_compression",
-                    format!("compression {other:?} is not gzip or zstd"),
-                ))
-            }
-        };
-        if request.create_repository {
-            registries::ensure_repository(state, &request.registry_id, &request.repository).await?;
-        }
-        let client = registries::registry_client(state, &request.registry_id).await?;
+    /// Runs `work` (given the progress callback) as a cancellable task: `started`, throttled
+    /// `progress`, then `finished` on `emit`.
+    async fn run<F, Fut>(&self, emit: Emit, work: F) -> Result<(), IpcError>
+    where
+        F: FnOnce(lading_oci::push::ProgressFn) -> Fut,
+        Fut: Future<Output = Result<Outcome, OciError>> + Send + 'static,
+    {
         let id = format!(
-            "push-{}",
+            "transfer-{}",
             self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         );
         let throttle = Arc::new(Throttle {
@@ -86,57 +95,238 @@ impl Transfers {
             pending: Mutex::new((Instant::now(), BTreeMap::new())),
         });
         let progress = throttle.clone();
-        let options = PushOptions {
-            compression,
-            progress: Some(Arc::new(move |e| progress.note(e))),
-            ..PushOptions::default()
-        };
-        let repository = request.repository.clone();
-        let tags = request.tags.clone();
-        let task =
-            tokio::spawn(
-                async move { push_image(&client, &repository, &tags, &image, &options).await },
-            );
+        let task = tokio::spawn(work(Arc::new(move |e| progress.note(e))));
         self.lock().insert(id.clone(), task.abort_handle());
-        emit(PushEvent::Started {
-            push_id: id.clone(),
+        emit(TransferEvent::Started {
+            transfer_id: id.clone(),
         });
         let outcome = task.await;
         self.lock().remove(&id);
-        // Whatever happened, the repository's kept listing may be out of date now.
-        state
-            .listings
-            .forget(&request.registry_id, Some(&request.repository));
         throttle.flush();
         match outcome {
-            Ok(Ok(report)) => {
-                emit(PushEvent::Finished {
-                    manifest_digest: report.manifest_digest.clone(),
-                    tags: report.tags.clone(),
-                    bytes_uploaded: report.bytes_uploaded(),
+            Ok(Ok(done)) => {
+                emit(TransferEvent::Finished {
+                    manifest_digest: done.manifest_digest,
+                    tags: done.tags,
+                    bytes: done.bytes,
                 });
                 Ok(())
             }
             Ok(Err(e)) => Err(e.into()),
-            Err(e) if e.is_cancelled() => Err(IpcError::new(
-                "cancelled",
-                "the push was cancelled; no manifest or tag was written",
-            )),
-            Err(e) => Err(IpcError::new("push_failed", e.to_string())),
+            Err(e) if e.is_cancelled() => Err(IpcError::new("cancelled", "cancelled")),
+            Err(e) => Err(IpcError::new("transfer_failed", e.to_string())),
         }
     }
 
-    /// Stops a running push at once. Blobs already uploaded stay (a retry skips them).
-    pub fn cancel(&self, push_id: &str) -> Result<(), IpcError> {
-        let handle = self
-            .lock()
-            .remove(push_id)
-            .ok_or_else(|| IpcError::new("unknown_push", format!("no running push {push_id}")))?;
+    /// Pushes image `request.image` of an opened local source.
+    pub async fn push_local(
+        &self,
+        state: &AppState,
+        local: &LocalSources,
+        request: PushRequest,
+        emit: Emit,
+    ) -> Result<(), IpcError> {
+        let image = local.image(&request.source_id, request.image)?;
+        let compression = compression_of(&request.compression)?;
+        if request.create_repository {
+            registries::ensure_repository(state, &request.registry_id, &request.repository).await?;
+        }
+        let client = registries::registry_client(state, &request.registry_id).await?;
+        let (repository, tags) = (request.repository.clone(), request.tags.clone());
+        let result = self
+            .run(emit, move |progress| async move {
+                let options = PushOptions {
+                    compression,
+                    progress: Some(progress),
+                    ..PushOptions::default()
+                };
+                let report = push_image(&client, &repository, &tags, &image, &options).await?;
+                Ok(Outcome {
+                    bytes: report.bytes_uploaded(),
+                    manifest_digest: report.manifest_digest,
+                    tags: report.tags,
+                })
+            })
+            .await;
+        state
+            .listings
+            .forget(&request.registry_id, Some(&request.repository));
+        result.map_err(|e| cancelled_says(e, "no manifest or tag was written"))
+    }
+
+    /// Exports an image to a `docker load`-able archive or an OCI layout folder. What an
+    /// unfinished export wrote is removed (a folder only if the export created it).
+    pub async fn export(
+        &self,
+        state: &AppState,
+        request: ExportRequest,
+        emit: Emit,
+    ) -> Result<(), IpcError> {
+        let path = PathBuf::from(request.path.trim());
+        if request.path.trim().is_empty() {
+            return Err(IpcError::new(
+                "invalid_path",
+                "give a file or folder to export to",
+            ));
+        }
+        let platform = match &request.platform {
+            Some(p) => Some(p.parse::<lading_oci::PlatformSpec>()?),
+            None => None,
+        };
+        let docker = match request.format.as_str() {
+            "docker-archive" => true,
+            "oci-layout" => false,
+            other => {
+                return Err(IpcError::new(
+                    "invalid_format",
+                    format!("format {other:?} is not docker-archive or oci-layout"),
+                ))
+            }
+        };
+        if docker && path.is_dir() {
+            return Err(IpcError::new(
+                "invalid_path",
+                format!("{} is a folder; a docker archive is a file", path.display()),
+            ));
+        }
+        let existed = path.exists();
+        let client = registries::registry_client(state, &request.registry_id).await?;
+        let (repository, reference) = (request.repository.clone(), request.reference.clone());
+        let target = path.clone();
+        let result = self
+            .run(emit, move |progress| async move {
+                let options = PullOptions {
+                    platform,
+                    progress: Some(progress),
+                    ..PullOptions::default()
+                };
+                let tag = (!reference.starts_with("sha256:"))
+                    .then(|| format!("{repository}:{reference}"));
+                let report = if docker {
+                    lading_oci::pull::pull_to_docker_archive(
+                        &client,
+                        &repository,
+                        &reference,
+                        &target,
+                        tag.as_deref(),
+                        &options,
+                    )
+                    .await?
+                } else {
+                    let name = (!reference.starts_with("sha256:")).then_some(reference.as_str());
+                    lading_oci::pull::pull_to_oci_layout(
+                        &client,
+                        &repository,
+                        &reference,
+                        &target,
+                        name,
+                        &options,
+                    )
+                    .await?
+                };
+                Ok(Outcome {
+                    manifest_digest: report.manifest_digest,
+                    tags: Vec::new(),
+                    bytes: report.bytes_downloaded,
+                })
+            })
+            .await;
+        if result.is_err() {
+            remove_partial(&path, existed, docker);
+        }
+        result.map_err(|e| cancelled_says(e, "nothing was left behind"))
+    }
+
+    /// Copies an image to another repository or registry (blobs mounted where the registry
+    /// allows, else streamed through), then tags it.
+    pub async fn copy(
+        &self,
+        state: &AppState,
+        request: CopyRequest,
+        emit: Emit,
+    ) -> Result<(), IpcError> {
+        if request.create_repository {
+            registries::ensure_repository(
+                state,
+                &request.target_registry_id,
+                &request.target_repository,
+            )
+            .await?;
+        }
+        let source = registries::registry_client(state, &request.registry_id).await?;
+        let target = registries::registry_client(state, &request.target_registry_id).await?;
+        let request_copy = request.clone();
+        let result = self
+            .run(emit, move |progress| async move {
+                let options = PullOptions {
+                    progress: Some(progress),
+                    ..PullOptions::default()
+                };
+                let report = lading_oci::copy::copy_image(
+                    &source,
+                    &request_copy.repository,
+                    &request_copy.reference,
+                    &target,
+                    &request_copy.target_repository,
+                    &request_copy.tags,
+                    &options,
+                )
+                .await?;
+                Ok(Outcome {
+                    manifest_digest: report.manifest_digest,
+                    tags: report.tags,
+                    bytes: report.bytes_transferred,
+                })
+            })
+            .await;
+        state.listings.forget(
+            &request.target_registry_id,
+            Some(&request.target_repository),
+        );
+        result.map_err(|e| cancelled_says(e, "no manifest or tag was written"))
+    }
+
+    /// Stops a running transfer at once. Blobs already uploaded stay (a retry skips them).
+    pub fn cancel(&self, transfer_id: &str) -> Result<(), IpcError> {
+        let handle = self.lock().remove(transfer_id).ok_or_else(|| {
+            IpcError::new(
+                "unknown_transfer",
+                format!("no running transfer {transfer_id}"),
+            )
+        })?;
         handle.abort();
         Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, tokio::task::AbortHandle>> {
         self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn cancelled_says(e: IpcError, what_is_left: &str) -> IpcError {
+    if e.code == "cancelled" {
+        IpcError::new("cancelled", format!("cancelled; {what_is_left}"))
+    } else {
+        e
+    }
+}
+
+/// Removes an unfinished export: the archive file, or the layout folder if the export made it.
+fn remove_partial(path: &std::path::Path, existed: bool, docker: bool) {
+    let removed = if docker {
+        std::fs::remove_file(path)
+    } else if !existed {
+        std::fs::remove_dir_all(path)
+    } else {
+        // A folder that was there before is the user's: leave it.
+        Ok(())
+    };
+    if let Err(e) = removed {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(
+                "cannot remove the unfinished export {}: {e}",
+                path.display()
+            );
+        }
     }
 }

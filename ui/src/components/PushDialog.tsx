@@ -74,7 +74,7 @@ export function PushDialog({
           create_repository: registry?.kind === "ecr" && createRepository,
         },
         (event) => {
-          if (event.event === "started") pushId.current = event.push_id;
+          if (event.event === "started") pushId.current = event.transfer_id;
           else if (event.event === "progress")
             setBlobs((b) => {
               const next = { ...b };
@@ -83,7 +83,7 @@ export function PushDialog({
             });
           else
             setResult(
-              `Pushed ${repository.trim()}${event.tags.length ? `:${event.tags.join(", :")}` : ""} as ${event.manifest_digest.slice(0, 19)}… (${formatBytes(event.bytes_uploaded)} uploaded)`,
+              `Pushed ${repository.trim()}${event.tags.length ? `:${event.tags.join(", :")}` : ""} as ${event.manifest_digest.slice(0, 19)}… (${formatBytes(event.bytes)} uploaded)`,
             );
         },
       )
@@ -200,7 +200,7 @@ export function PushDialog({
                 <button
                   type="button"
                   className="danger"
-                  onClick={() => pushId.current && api.cancelPush(pushId.current).catch(setError)}
+                  onClick={() => pushId.current && api.cancelTransfer(pushId.current).catch(setError)}
                 >
                   Cancel push
                 </button>

@@ -138,7 +138,31 @@ blob: number,
  */
 state: string, done: number, total: number, };
 
-export type PushEvent = { "event": "started", push_id: string, } | { "event": "progress", blobs: Array<BlobProgress>, } | { "event": "finished", manifest_digest: string, tags: Array<string>, bytes_uploaded: number, };
+export type TransferEvent = { "event": "started", transfer_id: string, } | { "event": "progress", blobs: Array<BlobProgress>, } | { "event": "finished", manifest_digest: string, tags: Array<string>, 
+/**
+ * Bytes sent (push, copy) or received (export).
+ */
+bytes: number, };
+
+export type ExportRequest = { registry_id: string, repository: string, 
+/**
+ * A tag or digest.
+ */
+reference: string, 
+/**
+ * `docker-archive` (a `docker load`-able .tar; one platform) or `oci-layout` (a folder).
+ */
+format: string, path: string, 
+/**
+ * `os/arch[/variant]` for an index; a docker archive defaults to this machine's.
+ */
+platform: string | null, };
+
+export type CopyRequest = { registry_id: string, repository: string, reference: string, target_registry_id: string, target_repository: string, tags: Array<string>, 
+/**
+ * ECR target: create the repository first if it does not exist.
+ */
+create_repository: boolean, };
 
 export type ImageRow = { digest: string, tags: Array<string>, 
 /**

@@ -19,7 +19,9 @@ import type {
   RepositorySettings,
   LocalView,
   PushRequest,
-  PushEvent,
+  TransferEvent,
+  ExportRequest,
+  CopyRequest,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -72,6 +74,14 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     record({ cmd: command, error });
     throw toLadingError(error);
   }
+}
+
+function transfer(command: string, request: unknown, onEvent: (event: TransferEvent) => void): Promise<void> {
+  const onEventChannel = new Channel<TransferEvent>((event) => {
+    record({ cmd: command, event });
+    onEvent(event);
+  });
+  return call<void>(command, { request, onEvent: onEventChannel });
 }
 
 export const api = {
@@ -154,14 +164,15 @@ export const api = {
     return call<void>("local_image_files", { id, image, digest, onEvent: onEventChannel });
   },
   /** Pushes an image of an opened local source; progress on `onEvent` (≤ 20 messages/s). */
-  pushLocal: (request: PushRequest, onEvent: (event: PushEvent) => void): Promise<void> => {
-    const onEventChannel = new Channel<PushEvent>((event) => {
-      record({ cmd: "push_local", event });
-      onEvent(event);
-    });
-    return call<void>("push_local", { request, onEvent: onEventChannel });
-  },
-  cancelPush: (pushId: string): Promise<void> => call<void>("cancel_push", { pushId }),
+  pushLocal: (request: PushRequest, onEvent: (event: TransferEvent) => void): Promise<void> =>
+    transfer("push_local", request, onEvent),
+  /** Exports an image to a docker archive or an OCI layout folder. */
+  exportImage: (request: ExportRequest, onEvent: (event: TransferEvent) => void): Promise<void> =>
+    transfer("export_image", request, onEvent),
+  /** Copies an image to another repository or registry. */
+  copyImage: (request: CopyRequest, onEvent: (event: TransferEvent) => void): Promise<void> =>
+    transfer("copy_image", request, onEvent),
+  cancelTransfer: (transferId: string): Promise<void> => call<void>("cancel_transfer", { transferId }),
   deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
     call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { PushDialog } from "../../src/components/PushDialog";
-import type { LocalView, PushEvent, RegistryView } from "../../src/ipc";
+import type { LocalView, TransferEvent, RegistryView } from "../../src/ipc";
 
 afterEach(() => {
   cleanup();
@@ -21,12 +21,12 @@ const registries = [
 describe("the push sheet", () => {
   it("fills the target from the archive, pushes with per-layer progress, and reports the result", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
-    let send: (e: PushEvent) => void = () => {};
+    let send: (e: TransferEvent) => void = () => {};
     let finish: () => void = () => {};
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd !== "push_local") throw new Error(`unexpected ${cmd}`);
-      send = (e) => (args as { onEvent: { onmessage: (e: PushEvent) => void } }).onEvent.onmessage(e);
+      send = (e) => (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage(e);
       return new Promise((resolve) => (finish = () => resolve(null)));
     });
     render(<PushDialog local={local} image={local.images[0]!} registries={registries} onClose={() => {}} />);
@@ -39,7 +39,7 @@ describe("the push sheet", () => {
     fireEvent.change(tags, { target: { value: "1.0 latest" } });
     fireEvent.click(screen.getByRole("button", { name: "Push" }));
 
-    send({ event: "started", push_id: "push-0" });
+    send({ event: "started", transfer_id: "transfer-0" });
     send({ event: "progress", blobs: [
       { blob: 0, state: "uploading", done: 1000, total: 2000 },
       { blob: 1, state: "exists", done: 0, total: 900 },
@@ -47,7 +47,7 @@ describe("the push sheet", () => {
     await waitFor(() => expect(screen.getByTestId("push-total").textContent).toMatch(/^1\.86 KiB of 2\.83 KiB/));
     expect(screen.getByText("exists — skipped · 900 B")).toBeTruthy();
     expect((screen.getByLabelText("Layer 1 progress") as HTMLProgressElement).value).toBe(1000);
-    send({ event: "finished", manifest_digest: "sha256:" + "f".repeat(64), tags: ["1.0", "latest"], bytes_uploaded: 2100 });
+    send({ event: "finished", manifest_digest: "sha256:" + "f".repeat(64), tags: ["1.0", "latest"], bytes: 2100 });
     finish();
     expect((await screen.findByRole("status")).textContent).toBe(
       "Pushed team/app:1.0, :latest as sha256:ffffffffffff… (2.05 KiB uploaded)",
@@ -62,9 +62,9 @@ describe("the push sheet", () => {
     let fail: (e: unknown) => void = () => {};
     mockIPC((cmd, args) => {
       calls.push(cmd);
-      if (cmd === "cancel_push") return null;
+      if (cmd === "cancel_transfer") return null;
       if (cmd !== "push_local") throw new Error(`unexpected ${cmd}`);
-      (args as { onEvent: { onmessage: (e: PushEvent) => void } }).onEvent.onmessage({ event: "started", push_id: "push-3" });
+      (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage({ event: "started", transfer_id: "transfer-3" });
       return new Promise((_, reject) => (fail = reject));
     });
     render(<PushDialog local={local} image={local.images[0]!} registries={registries} onClose={() => {}} />);
@@ -72,8 +72,8 @@ describe("the push sheet", () => {
     expect(screen.getByRole("checkbox", { name: /Create the repository/ })).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Push" }));
     fireEvent.click(await screen.findByRole("button", { name: "Cancel push" }));
-    await waitFor(() => expect(calls).toContain("cancel_push"));
-    fail({ code: "cancelled", message: "the push was cancelled; no manifest or tag was written" });
+    await waitFor(() => expect(calls).toContain("cancel_transfer"));
+    fail({ code: "cancelled", message: "cancelled; no manifest or tag was written" });
     expect((await screen.findByRole("alert")).textContent).toContain("no manifest or tag was written");
     fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     await waitFor(() => expect(calls.filter((c) => c === "push_local")).toHaveLength(2));
