@@ -246,7 +246,11 @@ export function App() {
           </div>
         ) : selected && repository ? (
           <div className="detail-body">
-            <ImageTable registry={selected} repository={repository} />
+            <ImageTable
+              registry={selected}
+              repository={repository}
+              targets={(list?.registries ?? []).filter((r) => statuses[r.id]?.state === "connected")}
+            />
           </div>
         ) : (
           <div className="empty-state">

@@ -4,6 +4,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
 import { ImageDetailView, registrySource } from "./ImageDetailView";
+import { CopyDialog, ExportDialog } from "./TransferDialogs";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
 
@@ -30,7 +31,16 @@ function compare(a: ImageRow, b: ImageRow, key: SortKey): number {
   }
 }
 
-export function ImageTable({ registry, repository }: { registry: RegistryView; repository: string }) {
+export function ImageTable({
+  registry,
+  repository,
+  targets = [],
+}: {
+  registry: RegistryView;
+  repository: string;
+  /** Where "Copy to…" can copy (the connected registries). */
+  targets?: RegistryView[];
+}) {
   const [listing, setListing] = useState<Listing | null>(null);
   const rows = listing?.rows ?? null;
   const [error, setError] = useState<LadingError | null>(null);
@@ -40,6 +50,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
   const [confirming, setConfirming] = useState<"delete" | "untag" | null>(null);
+  const [transferring, setTransferring] = useState<"export" | "copy" | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   // Refresh asks the registry again; opening a repository uses the backend's last listing.
@@ -159,6 +170,7 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
   const untagged = rows.filter((r) => r.tags.length === 0).length;
   const images = rows.length - listing.waiting;
   const totalSize = rows.reduce((sum, r) => sum + (r.size ?? 0), 0);
+  const pickedRow = picked.size === 1 ? rows.find((r) => picked.has(r.digest)) : undefined;
   // ECR says how each image's scan went; other registries have no scans.
   const hasScan = rows.some((r) => r.scan_status !== null);
   const columns: Array<[SortKey, string]> = hasScan ? [...COLUMNS, ["scan_status", "Scan"]] : COLUMNS;
@@ -204,6 +216,16 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
             {picked.size} selected{" "}
             <span className="hint">(Ctrl-click to add, Shift-click for a range, Delete to delete)</span>
           </span>
+          {picked.size === 1 && (
+            <>
+              <button onClick={() => setTransferring("export")} title="Save this image to a docker archive or an OCI layout folder">
+                Export…
+              </button>
+              <button onClick={() => setTransferring("copy")} title="Copy this image to another repository or registry">
+                Copy to…
+              </button>
+            </>
+          )}
           <button
             onClick={() => setConfirming("untag")}
             disabled={tagsToRemove.length === 0}
@@ -342,6 +364,22 @@ export function ImageTable({ registry, repository }: { registry: RegistryView; r
       </table>
       </div>
       {open && <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} />}
+      {transferring === "export" && pickedRow && (
+        <ExportDialog registry={registry} repository={repository} row={pickedRow} onClose={() => setTransferring(null)} />
+      )}
+      {transferring === "copy" && pickedRow && (
+        <CopyDialog
+          registry={registry}
+          repository={repository}
+          row={pickedRow}
+          targets={targets}
+          onClose={() => {
+            setTransferring(null);
+            // A copy into this repository adds a tag: list again.
+            refresh();
+          }}
+        />
+      )}
       {confirming === "delete" && (
         <ConfirmDialog
           title={`Delete ${picked.size} ${picked.size === 1 ? "image" : "images"} from ${repository}?`}

@@ -1,18 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
-import { api, type BlobProgress, type LadingError, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
+import { useEffect, useState, type FormEvent } from "react";
+import { api, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
-import { defaultTarget, invalidTag, parseTags, totals } from "../push";
-
-const STATE_LABEL: Record<string, string> = {
-  checking: "checking",
-  exists: "exists — skipped",
-  mounted: "mounted",
-  uploading: "uploading",
-  downloading: "reading",
-  done: "done",
-};
-
-type Phase = "form" | "pushing" | "done" | "failed";
+import { defaultTarget, invalidTag, parseTags } from "../push";
+import { TransferProgress, useTransfer } from "./Transfer";
 
 /** Push an image of a local source: choose where, then per-layer progress with cancel. */
 export function PushDialog({
@@ -32,75 +22,39 @@ export function PushDialog({
   const [tagsText, setTagsText] = useState(initial.tags.join(" "));
   const [compression, setCompression] = useState("gzip");
   const [createRepository, setCreateRepository] = useState(true);
-  const [phase, setPhase] = useState<Phase>("form");
-  const [blobs, setBlobs] = useState<Record<number, BlobProgress>>({});
-  const [error, setError] = useState<LadingError | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const pushId = useRef<string | null>(null);
-  const started = useRef(0);
-  const [now, setNow] = useState(0);
+  const transfer = useTransfer();
+  const phase = transfer.phase;
   const registry = registries.find((r) => r.id === registryId);
   const tags = parseTags(tagsText);
   const badTags = tags.filter(invalidTag);
 
   useEffect(() => {
-    if (phase !== "pushing") return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [phase]);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && phase !== "pushing" && onClose();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && phase !== "running" && onClose();
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose, phase]);
 
   function push(e?: FormEvent) {
     e?.preventDefault();
-    setPhase("pushing");
-    setError(null);
-    setBlobs({});
-    started.current = Date.now();
-    setNow(Date.now());
-    api
-      .pushLocal(
-        {
-          source_id: local.id,
-          image: image.index,
-          registry_id: registryId,
-          repository: repository.trim(),
-          tags,
-          compression,
-          create_repository: registry?.kind === "ecr" && createRepository,
-        },
-        (event) => {
-          if (event.event === "started") pushId.current = event.transfer_id;
-          else if (event.event === "progress")
-            setBlobs((b) => {
-              const next = { ...b };
-              for (const p of event.blobs) next[p.blob] = p;
-              return next;
-            });
-          else
-            setResult(
-              `Pushed ${repository.trim()}${event.tags.length ? `:${event.tags.join(", :")}` : ""} as ${event.manifest_digest.slice(0, 19)}… (${formatBytes(event.bytes)} uploaded)`,
-            );
-        },
-      )
-      .then(
-        () => setPhase("done"),
-        (err: LadingError) => {
-          setError(err);
-          setPhase("failed");
-        },
-      )
-      .finally(() => {
-        pushId.current = null;
-      });
+    const target = repository.trim();
+    transfer.start(
+      (onEvent) =>
+        api.pushLocal(
+          {
+            source_id: local.id,
+            image: image.index,
+            registry_id: registryId,
+            repository: target,
+            tags,
+            compression,
+            create_repository: registry?.kind === "ecr" && createRepository,
+          },
+          onEvent,
+        ),
+      (done) =>
+        `Pushed ${target}${done.tags.length ? `:${done.tags.join(", :")}` : ""} as ${done.manifest_digest.slice(0, 19)}… (${formatBytes(done.bytes)} uploaded)`,
+    );
   }
-
-  const list = Object.values(blobs).sort((a, b) => a.blob - b.blob);
-  const sum = totals(list, now - started.current);
 
   return (
     <div className="dialog-backdrop">
@@ -163,61 +117,12 @@ export function PushDialog({
             </div>
           </form>
         ) : (
-          <>
-            <p data-testid="push-total">
-              {formatBytes(sum.done)} of {formatBytes(sum.total)}
-              {phase === "pushing" && sum.rate > 0 && ` · ${formatBytes(sum.rate)}/s`}
-              {phase === "pushing" && sum.eta !== null && sum.eta > 0 && ` · ${Math.ceil(sum.eta)} s left`}
-            </p>
-            <progress className="push-total" max={sum.total || 1} value={sum.done} aria-label="Total progress" />
-            <ul className="push-blobs">
-              {list.map((b) => (
-                <li key={b.blob}>
-                  <span className="blob-name">{b.blob < image.layers ? `Layer ${b.blob + 1}` : "Config"}</span>
-                  <progress
-                    max={b.total || 1}
-                    value={b.state === "exists" || b.state === "mounted" ? b.total : b.done}
-                    aria-label={`${b.blob < image.layers ? `Layer ${b.blob + 1}` : "Config"} progress`}
-                  />
-                  <span className="hint">
-                    {STATE_LABEL[b.state] ?? b.state} · {formatBytes(b.total)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-            {result && (
-              <p className="notice" role="status">
-                {result}
-              </p>
-            )}
-            {error && (
-              <p className="form-error" role="alert">
-                {error.message}
-              </p>
-            )}
-            <div className="dialog-actions">
-              {phase === "pushing" ? (
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => pushId.current && api.cancelTransfer(pushId.current).catch(setError)}
-                >
-                  Cancel push
-                </button>
-              ) : (
-                <>
-                  {phase === "failed" && (
-                    <button type="button" onClick={() => push()}>
-                      Retry
-                    </button>
-                  )}
-                  <button type="button" className="primary" onClick={onClose}>
-                    Close
-                  </button>
-                </>
-              )}
-            </div>
-          </>
+          <TransferProgress
+            transfer={transfer}
+            label={(blob) => (blob < image.layers ? `Layer ${blob + 1}` : "Config")}
+            onRetry={() => push()}
+            onClose={onClose}
+          />
         )}
       </div>
     </div>

@@ -71,7 +71,7 @@ describe("the push sheet", () => {
     fireEvent.change(screen.getByRole("combobox", { name: "Registry" }), { target: { value: "ecr:dev@eu-west-1" } });
     expect(screen.getByRole("checkbox", { name: /Create the repository/ })).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Push" }));
-    fireEvent.click(await screen.findByRole("button", { name: "Cancel push" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Cancel" }));
     await waitFor(() => expect(calls).toContain("cancel_transfer"));
     fail({ code: "cancelled", message: "cancelled; no manifest or tag was written" });
     expect((await screen.findByRole("alert")).textContent).toContain("no manifest or tag was written");

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { CopyDialog, ExportDialog } from "../../src/components/TransferDialogs";
+import type { ImageRow, RegistryView, TransferEvent } from "../../src/ipc";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const registry = { id: "oci:localhost:5000", name: "localhost:5000", kind: "oci" } as unknown as RegistryView;
+const ecr = { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" } as unknown as RegistryView;
+const index: ImageRow = {
+  digest: "sha256:" + "a".repeat(64), tags: ["2.0"], kind: "index", media_type: "m", size: null,
+  platforms: ["linux/amd64", "linux/arm64"], children: [], pushed_at: null, last_pulled_at: null, scan_status: null,
+};
+type Args = { request: Record<string, unknown>; onEvent: { onmessage: (e: TransferEvent) => void } };
+
+describe("Export", () => {
+  it("asks for one platform of an index for a docker archive, then reports where it went", async () => {
+    const requests: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "export_image") throw new Error(`unexpected ${cmd}`);
+      const a = args as Args;
+      requests.push(a.request);
+      a.onEvent.onmessage({ event: "finished", manifest_digest: "sha256:" + "b".repeat(64), tags: [], bytes: 4096 });
+      return null;
+    });
+    render(<ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />);
+    const platform = screen.getByRole("combobox", { name: "Platform" }) as HTMLSelectElement;
+    expect([...platform.options].map((o) => o.value)).toEqual(["linux/amd64", "linux/arm64"]);
+    fireEvent.change(platform, { target: { value: "linux/arm64" } });
+    fireEvent.change(screen.getByRole("textbox", { name: "File" }), { target: { value: "/tmp/web.tar" } });
+    fireEvent.click(screen.getByRole("button", { name: "Export" }));
+    expect((await screen.findByRole("status")).textContent).toBe("Exported sha256:bbbbbbbbbbbb… to /tmp/web.tar (4.00 KiB downloaded)");
+    expect(requests).toEqual([
+      { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64" },
+    ]);
+  });
+
+  it("offers every platform for an OCI layout", () => {
+    render(<ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />);
+    fireEvent.change(screen.getByRole("combobox", { name: "Format" }), { target: { value: "oci-layout" } });
+    const platform = screen.getByRole("combobox", { name: "Platform" }) as HTMLSelectElement;
+    expect(platform.options[0]!.text).toBe("all platforms");
+  });
+});
+
+describe("Copy", () => {
+  it("refuses a copy onto itself, and copies by digest to another registry with new tags", async () => {
+    const requests: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "copy_image") throw new Error(`unexpected ${cmd}`);
+      const a = args as Args;
+      requests.push(a.request);
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0", "stable"], bytes: 0 });
+      return null;
+    });
+    render(<CopyDialog registry={registry} repository="team/web" row={index} targets={[registry, ecr]} onClose={() => {}} />);
+    expect((screen.getByRole("button", { name: "Copy" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByRole("combobox", { name: "To registry" }), { target: { value: ecr.id } });
+    expect(screen.getByRole("checkbox", { name: /Create the repository/ })).toBeTruthy();
+    fireEvent.change(screen.getByRole("textbox", { name: /^Tags/ }), { target: { value: "2.0 stable" } });
+    fireEvent.click(screen.getByRole("button", { name: "Copy" }));
+    expect((await screen.findByRole("status")).textContent).toBe("Copied to team/web:2.0, :stable on dev · eu-west-1 (0 B transferred)");
+    expect(requests).toEqual([
+      {
+        registry_id: "oci:localhost:5000", repository: "team/web", reference: index.digest, target_registry_id: ecr.id,
+        target_repository: "team/web", tags: ["2.0", "stable"], create_repository: true,
+      },
+    ]);
+  });
+});
