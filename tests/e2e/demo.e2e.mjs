@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -82,6 +82,36 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await waitFor("two images left", async () => /^2 images( ·|$)/.test((await count()) ?? ""), 20_000);
     assert.ok(!(await chips()).includes("dev"));
     assert.deepEqual(lading("tags", `${served.registry}/team-a/web-app`).sort(), ["1.0.0", "1.1.0", "latest"]);
+
+    // Export the 1.0.0 image to a docker archive, then copy it to another repository.
+    await session.run("[...document.querySelectorAll('.image-table .chip')].find((c) => c.textContent === '1.0.0').click()");
+    const button = (text) => `[...document.querySelectorAll('.selection-bar button')].find((b) => b.textContent === ${JSON.stringify(text)}).click()`;
+    await session.run(button("Export…"));
+    await waitFor("the export sheet", () => session.find('[aria-label="Export image"] input'), 10_000);
+    const exportedArchive = join(home, "exported.tar");
+    await session.type('[aria-label="Export image"] input', exportedArchive);
+    await session.click('[aria-label="Export image"] button[type="submit"]');
+    const exportedText = await waitFor(
+      "the export",
+      async () => (await session.run("return document.querySelector('[aria-label=\"Export image\"] [role=status]')?.textContent ?? ''")) || null,
+      60_000,
+    );
+    assert.match(exportedText, /^Exported sha256:/);
+    assert.ok(statSync(exportedArchive).size > 100_000, "the exported archive holds the layers");
+    await session.run("[...document.querySelectorAll('[aria-label=\"Export image\"] button')].find((b) => b.textContent === 'Close').click()");
+    await session.run(button("Copy to…"));
+    await waitFor("the copy sheet", () => session.find('[aria-label="Copy image"] input'), 10_000);
+    await session.clear('[aria-label="Copy image"] input');
+    await session.type('[aria-label="Copy image"] input', "copied/web-app");
+    await session.click('[aria-label="Copy image"] button[type="submit"]');
+    await waitFor(
+      "the copy",
+      async () => /^Copied to copied\/web-app:1\.0\.0/.test(await session.run("return document.querySelector('[aria-label=\"Copy image\"] [role=status]')?.textContent ?? ''")),
+      60_000,
+    );
+    await session.screenshot("demo-copied.png");
+    assert.deepEqual(lading("tags", `${served.registry}/copied/web-app`), ["1.0.0"]);
+    await session.run("[...document.querySelectorAll('[aria-label=\"Copy image\"] button')].find((b) => b.textContent === 'Close').click()");
 
     // Layer contents, streamed from the registry: the later layers' deletions are wasted bytes.
     await session.click('[role="treeitem"][title="team-a/api"]');

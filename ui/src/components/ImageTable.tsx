@@ -214,7 +214,9 @@ export function ImageTable({
         <div className="selection-bar" role="toolbar" aria-label="Selection">
           <span>
             {picked.size} selected{" "}
-            <span className="hint">(Ctrl-click to add, Shift-click for a range, Delete to delete)</span>
+            <span className="hint" title="Ctrl-click adds an image, Shift-click a range; the Delete key deletes">
+              (Ctrl/Shift-click for more)
+            </span>
           </span>
           {picked.size === 1 && (
             <>
