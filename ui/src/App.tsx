@@ -264,6 +264,12 @@ export function App() {
           image={image}
           registries={(list?.registries ?? []).filter((r) => statuses[r.id]?.state === "connected")}
           onClose={() => setPushing(false)}
+          onShow={(registryId, name) => {
+            setPushing(false);
+            // The registry reopens on this repository, listed afresh (the push forgot the kept one).
+            lastRepository.set(registryId, name);
+            setSelectedId(registryId);
+          }}
         />
       )}
       {openingLocal && (

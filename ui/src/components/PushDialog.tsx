@@ -10,11 +10,14 @@ export function PushDialog({
   image,
   registries,
   onClose,
+  onShow,
 }: {
   local: LocalView;
   image: LocalImageView;
   registries: RegistryView[];
   onClose: () => void;
+  /** Opens the registry's repository the image went to. */
+  onShow: (registryId: string, repository: string) => void;
 }) {
   const initial = defaultTarget(image.names);
   const [registryId, setRegistryId] = useState(registries[0]?.id ?? "");
@@ -122,6 +125,7 @@ export function PushDialog({
             label={(blob) => (blob < image.layers ? `Layer ${blob + 1}` : "Config")}
             onRetry={() => push()}
             onClose={onClose}
+            done={{ label: "Show in the registry", action: () => onShow(registryId, repository.trim()) }}
           />
         )}
       </div>

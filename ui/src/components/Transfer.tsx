@@ -76,11 +76,14 @@ export function TransferProgress({
   label,
   onRetry,
   onClose,
+  done,
 }: {
   transfer: ReturnType<typeof useTransfer>;
   label: (blob: number) => string;
   onRetry: () => void;
   onClose: () => void;
+  /** An extra action once the transfer succeeded (e.g. show the pushed image). */
+  done?: { label: string; action: () => void };
 }) {
   const { phase, list, sum, error, result } = transfer;
   return (
@@ -126,6 +129,11 @@ export function TransferProgress({
             {phase === "failed" && (
               <button type="button" onClick={onRetry}>
                 Retry
+              </button>
+            )}
+            {phase === "done" && done && (
+              <button type="button" onClick={done.action}>
+                {done.label}
               </button>
             )}
             <button type="button" className="primary" onClick={onClose}>

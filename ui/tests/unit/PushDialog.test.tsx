@@ -18,6 +18,8 @@ const registries = [
   { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" },
 ] as unknown as RegistryView[];
 
+const shown: string[] = [];
+
 describe("the push sheet", () => {
   it("fills the target from the archive, pushes with per-layer progress, and reports the result", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
@@ -29,7 +31,7 @@ describe("the push sheet", () => {
       send = (e) => (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage(e);
       return new Promise((resolve) => (finish = () => resolve(null)));
     });
-    render(<PushDialog local={local} image={local.images[0]!} registries={registries} onClose={() => {}} />);
+    render(<PushDialog local={local} image={local.images[0]!} registries={registries} onClose={() => {}} onShow={(id, repo) => shown.push(`${id} ${repo}`)} />);
     expect((screen.getByRole("textbox", { name: "Repository" }) as HTMLInputElement).value).toBe("team/app");
     const tags = screen.getByRole("textbox", { name: /^Tags/ }) as HTMLInputElement;
     expect(tags.value).toBe("1.0 latest");
@@ -52,6 +54,8 @@ describe("the push sheet", () => {
     expect((await screen.findByRole("status")).textContent).toBe(
       "Pushed team/app:1.0, :latest as sha256:ffffffffffff… (2.05 KiB uploaded)",
     );
+    fireEvent.click(screen.getByRole("button", { name: "Show in the registry" }));
+    expect(shown).toEqual(["oci:localhost:5000 team/app"]);
     expect(calls[0]!.args).toMatchObject({
       request: { source_id: "local:0", image: 0, registry_id: "oci:localhost:5000", repository: "team/app", tags: ["1.0", "latest"], compression: "gzip", create_repository: false },
     });
@@ -67,7 +71,7 @@ describe("the push sheet", () => {
       (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage({ event: "started", transfer_id: "transfer-3" });
       return new Promise((_, reject) => (fail = reject));
     });
-    render(<PushDialog local={local} image={local.images[0]!} registries={registries} onClose={() => {}} />);
+    render(<PushDialog local={local} image={local.images[0]!} registries={registries} onClose={() => {}} onShow={(id, repo) => shown.push(`${id} ${repo}`)} />);
     fireEvent.change(screen.getByRole("combobox", { name: "Registry" }), { target: { value: "ecr:dev@eu-west-1" } });
     expect(screen.getByRole("checkbox", { name: /Create the repository/ })).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Push" }));
