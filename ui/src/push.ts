@@ -45,3 +45,17 @@ export function totals(blobs: BlobProgress[], elapsedMs: number): Totals {
   const eta = rate > 0 && total > done ? (total - done) / rate : total > 0 && done >= total ? 0 : null;
   return { done, total, rate, eta };
 }
+
+/** Tags that ECR would refuse to move: already there, in an immutable repository, not excluded. */
+export function immutableClashes(
+  tags: string[],
+  existing: string[],
+  mutability: string,
+  exclusions: string[],
+): string[] {
+  if (!mutability.startsWith("IMMUTABLE")) return [];
+  const excluded = (tag: string) =>
+    mutability === "IMMUTABLE_WITH_EXCLUSION" &&
+    exclusions.some((f) => new RegExp(`^${f.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(tag));
+  return tags.filter((t) => existing.includes(t) && !excluded(t));
+}

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
-import { defaultTarget, invalidTag, parseTags } from "../push";
+import { defaultTarget, immutableClashes, invalidTag, parseTags } from "../push";
 import { TransferProgress, useTransfer } from "./Transfer";
 
 /** Push an image of a local source: choose where, then per-layer progress with cancel. */
@@ -30,6 +30,27 @@ export function PushDialog({
   const registry = registries.find((r) => r.id === registryId);
   const tags = parseTags(tagsText);
   const badTags = tags.filter(invalidTag);
+  // ECR refuses to move a tag of an immutable repository: say so before the upload, not after.
+  const [target, setTarget] = useState<{ mutability: string; exclusions: string[]; tags: string[] } | null>(null);
+  useEffect(() => {
+    setTarget(null);
+    const name = repository.trim();
+    if (registry?.kind !== "ecr" || !name) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      Promise.all([api.repositorySettings(registryId, name), api.listTags(registryId, name)]).then(
+        ([settings, existing]) =>
+          current && setTarget({ mutability: settings.tag_mutability, exclusions: settings.mutability_exclusions, tags: existing }),
+        // A repository that does not exist yet has nothing to clash with.
+        () => {},
+      );
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [registryId, registry?.kind, repository]);
+  const clashes = target ? immutableClashes(tags, target.tags, target.mutability, target.exclusions) : [];
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && phase !== "running" && onClose();
@@ -97,6 +118,12 @@ export function PushDialog({
                 Not a valid tag: {badTags.join(", ")} (letters, digits, _ . -; up to 128; not starting with . or -)
               </p>
             )}
+            {clashes.length > 0 && (
+              <p className="form-error" role="alert">
+                {repository.trim()} is immutable and already has {clashes.join(", ")}: ECR would refuse to move{" "}
+                {clashes.length === 1 ? "it" : "them"}. Choose another tag.
+              </p>
+            )}
             <label className="field">
               <span>Compression of uncompressed layers</span>
               <select value={compression} onChange={(e) => setCompression(e.target.value)}>
@@ -114,7 +141,7 @@ export function PushDialog({
               <button type="button" onClick={onClose}>
                 Cancel
               </button>
-              <button type="submit" className="primary" disabled={!registry || !repository.trim() || badTags.length > 0}>
+              <button type="submit" className="primary" disabled={!registry || !repository.trim() || badTags.length > 0 || clashes.length > 0}>
                 Push
               </button>
             </div>

@@ -13,6 +13,7 @@ const local: LocalView = {
   id: "local:0", path: "/tmp/app.tar", name: "app.tar", kind: "docker-archive",
   images: [{ index: 0, names: ["team/app:1.0", "team/app:latest"], kind: "image", platform: "linux/amd64", layers: 2, size: 3000, digest: "sha256:" + "c".repeat(64) }],
 };
+const ecr = { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" } as unknown as RegistryView;
 const registries = [
   { id: "oci:localhost:5000", name: "localhost:5000", kind: "oci" },
   { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" },
@@ -81,5 +82,23 @@ describe("the push sheet", () => {
     expect((await screen.findByRole("alert")).textContent).toContain("no manifest or tag was written");
     fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     await waitFor(() => expect(calls.filter((c) => c === "push_local")).toHaveLength(2));
+  });
+
+  it("warns before moving a tag of an immutable ECR repository, which ECR would refuse", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === "repository_settings")
+        return { name: (args as { name: string }).name, uri: "", created_at: null, tag_mutability: "IMMUTABLE",
+          mutability_exclusions: [], scan_on_push: false, encryption: "AES256", kms_key: null };
+      if (cmd === "list_tags") return ["1.0"];
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<PushDialog local={local} image={local.images[0]!} registries={[ecr]} onClose={() => {}} onShow={() => {}} />);
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "team/app is immutable and already has 1.0: ECR would refuse to move it. Choose another tag.",
+    );
+    expect((screen.getByRole("button", { name: "Push" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByRole("textbox", { name: /^Tags/ }), { target: { value: "1.1 latest" } });
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+    expect((screen.getByRole("button", { name: "Push" }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultTarget, invalidTag, parseTags, totals } from "../../src/push";
+import { defaultTarget, immutableClashes, invalidTag, parseTags, totals } from "../../src/push";
 
 describe("the push sheet", () => {
   it("takes the repository and tags from the archive's names, without a registry host", () => {
@@ -27,5 +27,15 @@ describe("the push sheet", () => {
     );
     expect(t).toEqual({ done: 150, total: 200, rate: 150, eta: 50 / 150 });
     expect(totals([], 0)).toEqual({ done: 0, total: 0, rate: 0, eta: null });
+  });
+});
+
+describe("immutable ECR repositories", () => {
+  it("flags tags that exist and are not excluded", () => {
+    expect(immutableClashes(["1.0", "latest", "new"], ["1.0", "latest"], "IMMUTABLE", [])).toEqual(["1.0", "latest"]);
+    expect(immutableClashes(["1.0", "latest", "dev-3"], ["1.0", "latest", "dev-3"], "IMMUTABLE_WITH_EXCLUSION", ["latest", "dev-*"])).toEqual(["1.0"]);
+    expect(immutableClashes(["1.0"], ["1.0"], "MUTABLE", [])).toEqual([]);
+    // A filter is the whole tag, not a substring: "latest" does not exclude "latest-rc".
+    expect(immutableClashes(["latest-rc"], ["latest-rc"], "IMMUTABLE_WITH_EXCLUSION", ["latest"])).toEqual(["latest-rc"]);
   });
 });
