@@ -277,3 +277,70 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
     assert_eq!(&copied[0].digest, manifest_digest);
     assert_eq!(copied[0].tags, ["v2"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_to_a_registry_that_went_down_fails_clearly_and_a_retry_after_restart_lands() {
+    let mut registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("small.tar");
+    write_docker_archive(
+        &archive,
+        &[DockerArchiveImage {
+            repo_tags: vec!["small:1".into()],
+            layers: vec![layer_tar(&[TestFile {
+                path: "hello.txt",
+                content: b"hello\n",
+            }])],
+            architecture: "amd64".into(),
+        }],
+    );
+    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let target = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: registry.host(),
+            auth: OciAuthInput {
+                mode: "anonymous".into(),
+                username: None,
+                password: None,
+            },
+            insecure: false,
+            ca_file: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let local = LocalSources::default();
+    let source = local.open(archive.to_str().unwrap()).unwrap().id;
+    let transfers = Transfers::default();
+
+    registry.stop();
+    let down = transfers
+        .push_local(
+            &app,
+            &local,
+            request(&source, &target, "1"),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(down.code, "unreachable", "{}", down.message);
+
+    registry.restart();
+    transfers
+        .push_local(
+            &app,
+            &local,
+            request(&source, &target, "1"),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        registries::tags(&app, &target, "dropped/app")
+            .await
+            .unwrap(),
+        ["1"]
+    );
+}
