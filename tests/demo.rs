@@ -1,8 +1,10 @@
 //! The demo content, streamed into the app's image list: the same seeding `lading-demo` uses.
 
+mod common;
+
 use std::sync::Mutex;
 
-use lading_app::ipc::{AddOciRegistry, ImageFilesEvent, ImageListEvent, OciAuthInput};
+use lading_app::ipc::{ImageFilesEvent, ImageListEvent};
 use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
 use lading_oci::sink::RegistrySink;
@@ -37,22 +39,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = AppState::new(ConfigStore::load(dir.path()).unwrap(), None);
-    let id = registries::add_oci(
-        &app,
-        AddOciRegistry {
-            address: registry.host(),
-            auth: OciAuthInput {
-                mode: "anonymous".into(),
-                username: None,
-                password: None,
-            },
-            insecure: false,
-            ca_file: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let id = common::add_anonymous(&app, registry.host()).await;
 
     let mut expected: Vec<&str> = lading_demo::registry_contents(0)
         .iter()

@@ -1,11 +1,11 @@
 //! Pushing an opened local archive from the app: progress throttled, cancel leaves no tag, retry.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_app::ipc::{
-    AddOciRegistry, CopyRequest, ExportRequest, OciAuthInput, PushRequest, TransferEvent,
-};
+use lading_app::ipc::{CopyRequest, ExportRequest, PushRequest, TransferEvent};
 use lading_app::local::LocalSources;
 use lading_app::registries::{self, AppState};
 use lading_app::transfers::Transfers;
@@ -51,22 +51,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         }],
     );
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let target = registries::add_oci(
-        &app,
-        AddOciRegistry {
-            address: registry.host(),
-            auth: OciAuthInput {
-                mode: "anonymous".into(),
-                username: None,
-                password: None,
-            },
-            insecure: false,
-            ca_file: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let target = common::add_anonymous(&app, registry.host()).await;
     let local = LocalSources::default();
     let source = local.open(archive.to_str().unwrap()).unwrap().id;
     let transfers = Arc::new(Transfers::default());
@@ -295,22 +280,7 @@ async fn a_push_to_a_registry_that_went_down_fails_clearly_and_a_retry_after_res
         }],
     );
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let target = registries::add_oci(
-        &app,
-        AddOciRegistry {
-            address: registry.host(),
-            auth: OciAuthInput {
-                mode: "anonymous".into(),
-                username: None,
-                password: None,
-            },
-            insecure: false,
-            ca_file: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let target = common::add_anonymous(&app, registry.host()).await;
     let local = LocalSources::default();
     let source = local.open(archive.to_str().unwrap()).unwrap().id;
     let transfers = Transfers::default();

@@ -241,13 +241,7 @@ impl LocalSources {
                 Ok(detail)
             }
             SourceImage::Layout(l) => {
-                let manifest = match digest {
-                    Some(d) if d != l.root.digest.as_str() => {
-                        let d: lading_oci::Digest = d.parse()?;
-                        lading_oci::RawManifest::new(l.blobs.read_small(&d)?, None)?
-                    }
-                    _ => l.root.clone(),
-                };
+                let manifest = layout_manifest(l, digest)?;
                 let (mut detail, config) = detail_from_manifest(&manifest, None)?;
                 if let Some(config) = config {
                     let bytes = l.blobs.read_small(&config)?;
@@ -314,13 +308,7 @@ impl LocalSources {
         layout: &lading_oci::source::LayoutImage,
         digest: Option<&str>,
     ) -> Result<Vec<String>, IpcError> {
-        let manifest = match digest {
-            Some(d) if d != layout.root.digest.as_str() => {
-                let d: lading_oci::Digest = d.parse()?;
-                lading_oci::RawManifest::new(layout.blobs.read_small(&d)?, None)?
-            }
-            _ => layout.root.clone(),
-        };
+        let manifest = layout_manifest(layout, digest)?;
         let (detail, _) = detail_from_manifest(&manifest, None)?;
         if detail.kind == "index" {
             return Err(IpcError::new(
@@ -330,4 +318,18 @@ impl LocalSources {
         }
         Ok(detail.layers.into_iter().map(|l| l.digest).collect())
     }
+}
+
+/// The layout's own manifest, or (for an index) the platform manifest `digest` names.
+fn layout_manifest(
+    layout: &lading_oci::source::LayoutImage,
+    digest: Option<&str>,
+) -> Result<lading_oci::RawManifest, IpcError> {
+    Ok(match digest {
+        Some(d) if d != layout.root.digest.as_str() => {
+            let d: lading_oci::Digest = d.parse()?;
+            lading_oci::RawManifest::new(layout.blobs.read_small(&d)?, None)?
+        }
+        _ => layout.root.clone(),
+    })
 }

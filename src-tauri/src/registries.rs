@@ -343,19 +343,8 @@ pub async fn check(state: &AppState, id: &str) -> Result<ConnectionStatus, IpcEr
         .cloned()
         .ok_or_else(|| IpcError::new("unknown_registry", format!("no registry {id}")))?;
     match entry.kind {
-        RegistryKind::Oci {
-            address,
-            auth,
-            insecure,
-            ca_pem,
-        } => {
-            let client = client_for(
-                &address,
-                &auth,
-                insecure,
-                ca_pem.as_deref(),
-                state.docker.as_ref(),
-            )?;
+        RegistryKind::Oci { .. } => {
+            let client = registry_client(state, id).await?;
             Ok(connection_status(client.ping().await))
         }
         RegistryKind::Ecr {
@@ -507,23 +496,13 @@ pub async fn repositories(
     id: &str,
 ) -> Result<Vec<crate::ipc::RepositoryView>, IpcError> {
     let mut repositories = match entry(state, id).await?.kind {
-        RegistryKind::Oci {
-            address,
-            auth,
-            insecure,
-            ca_pem,
-        } => client_for(
-            &address,
-            &auth,
-            insecure,
-            ca_pem.as_deref(),
-            state.docker.as_ref(),
-        )?
-        .catalog()
-        .await?
-        .into_iter()
-        .map(|name| crate::ipc::RepositoryView { name, uri: None })
-        .collect::<Vec<_>>(),
+        RegistryKind::Oci { .. } => registry_client(state, id)
+            .await?
+            .catalog()
+            .await?
+            .into_iter()
+            .map(|name| crate::ipc::RepositoryView { name, uri: None })
+            .collect::<Vec<_>>(),
         RegistryKind::Ecr {
             profile, region, ..
         } => lading_ecr::EcrClient::connect(&ecr_target(profile, region))
@@ -544,22 +523,7 @@ pub async fn repositories(
 /// The tags of one repository, sorted.
 pub async fn tags(state: &AppState, id: &str, repository: &str) -> Result<Vec<String>, IpcError> {
     let mut tags = match entry(state, id).await?.kind {
-        RegistryKind::Oci {
-            address,
-            auth,
-            insecure,
-            ca_pem,
-        } => {
-            client_for(
-                &address,
-                &auth,
-                insecure,
-                ca_pem.as_deref(),
-                state.docker.as_ref(),
-            )?
-            .tags(repository)
-            .await?
-        }
+        RegistryKind::Oci { .. } => registry_client(state, id).await?.tags(repository).await?,
         RegistryKind::Ecr {
             profile, region, ..
         } => lading_ecr::EcrClient::connect(&ecr_target(profile, region))
@@ -703,19 +667,8 @@ pub async fn stream_images(
     let mut batcher = RowBatcher::new(emit);
     let mut failed = 0u32;
     match entry(state, id).await?.kind {
-        RegistryKind::Oci {
-            address,
-            auth,
-            insecure,
-            ca_pem,
-        } => {
-            let client = client_for(
-                &address,
-                &auth,
-                insecure,
-                ca_pem.as_deref(),
-                state.docker.as_ref(),
-            )?;
+        RegistryKind::Oci { .. } => {
+            let client = registry_client(state, id).await?;
             // The CNCF registry lists tags in no particular order.
             let mut tags = client.tags(repository).await?;
             tags.sort();
@@ -1170,19 +1123,8 @@ pub async fn delete_images(
     // Whatever happens next, the kept listing may no longer be true.
     state.listings.forget(id, Some(repository));
     match entry(state, id).await?.kind {
-        RegistryKind::Oci {
-            address,
-            auth,
-            insecure,
-            ca_pem,
-        } => {
-            let client = client_for(
-                &address,
-                &auth,
-                insecure,
-                ca_pem.as_deref(),
-                state.docker.as_ref(),
-            )?;
+        RegistryKind::Oci { .. } => {
+            let client = registry_client(state, id).await?;
             for reference in references {
                 let outcome = match reference.parse::<lading_oci::Digest>() {
                     Ok(digest) => client.delete_manifest(repository, &digest).await,

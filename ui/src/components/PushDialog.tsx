@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { defaultTarget, immutableClashes, invalidTag, parseTags } from "../push";
-import { TransferProgress, useTransfer } from "./Transfer";
+import { TagsField, TransferProgress, useTransfer } from "./Transfer";
 
 /** Push an image of a local source: choose where, then per-layer progress with cancel. */
 export function PushDialog({
@@ -109,15 +109,7 @@ export function PushDialog({
               <span>Repository</span>
               <input value={repository} onChange={(e) => setRepository(e.target.value)} spellCheck={false} required />
             </label>
-            <label className="field">
-              <span>Tags (space separated; none pushes by digest only)</span>
-              <input value={tagsText} onChange={(e) => setTagsText(e.target.value)} spellCheck={false} />
-            </label>
-            {badTags.length > 0 && (
-              <p className="form-error" role="alert">
-                Not a valid tag: {badTags.join(", ")} (letters, digits, _ . -; up to 128; not starting with . or -)
-              </p>
-            )}
+            <TagsField label="Tags (space separated; none pushes by digest only)" value={tagsText} onChange={setTagsText} />
             {clashes.length > 0 && (
               <p className="form-error" role="alert">
                 {repository.trim()} is immutable and already has {clashes.join(", ")}: ECR would refuse to move{" "}

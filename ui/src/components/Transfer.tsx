@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api, type BlobProgress, type LadingError, type TransferEvent } from "../ipc";
 import { formatBytes } from "../format";
-import { totals } from "../push";
+import { invalidTag, parseTags, totals } from "../push";
 
 const STATE_LABEL: Record<string, string> = {
   checking: "checking",
@@ -142,6 +142,24 @@ export function TransferProgress({
           </>
         )}
       </div>
+    </>
+  );
+}
+
+/** The tags to apply, typed space separated, with the ones a registry would refuse named. */
+export function TagsField({ label, value, onChange }: { label: string; value: string; onChange: (text: string) => void }) {
+  const bad = parseTags(value).filter(invalidTag);
+  return (
+    <>
+      <label className="field">
+        <span>{label}</span>
+        <input value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />
+      </label>
+      {bad.length > 0 && (
+        <p className="form-error" role="alert">
+          Not a valid tag: {bad.join(", ")} (letters, digits, _ . -; up to 128; not starting with . or -)
+        </p>
+      )}
     </>
   );
 }

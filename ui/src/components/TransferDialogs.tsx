@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { api, type ImageRow, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags } from "../push";
-import { TransferProgress, useTransfer } from "./Transfer";
+import { TagsField, TransferProgress, useTransfer } from "./Transfer";
 
 function Sheet({ label, busy, onClose, children }: { label: string; busy: boolean; onClose: () => void; children: ReactNode }) {
   useEffect(() => {
@@ -176,15 +176,7 @@ export function CopyDialog({
             <span>Repository</span>
             <input value={targetRepository} onChange={(e) => setTargetRepository(e.target.value)} spellCheck={false} required />
           </label>
-          <label className="field">
-            <span>Tags (space separated)</span>
-            <input value={tagsText} onChange={(e) => setTagsText(e.target.value)} spellCheck={false} />
-          </label>
-          {badTags.length > 0 && (
-            <p className="form-error" role="alert">
-              Not a valid tag: {badTags.join(", ")}
-            </p>
-          )}
+          <TagsField label="Tags (space separated)" value={tagsText} onChange={setTagsText} />
           {same && <p className="hint">Add a new tag or choose another repository: this is where the image already is.</p>}
           {target?.kind === "ecr" && (
             <label className="choice">
