@@ -18,10 +18,26 @@ import { lastRepository } from "./keyboard";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
-import { PushDialog } from "./components/PushDialog";
+import { PushDialog, type PushItem } from "./components/PushDialog";
+import { TransferPanel, TransferQueueProvider, useTransferQueue } from "./components/Transfer";
+import type { Finished, Job } from "./queue";
 import { ImageDetailView, localSource } from "./components/ImageDetailView";
 
 type AddState = { address?: string } | null;
+
+/** The push sheet's images and which of them start ticked. */
+type PushState = { items: PushItem[]; checked: (item: PushItem) => boolean; browsed: Browsed | null } | null;
+type Browsed = { registryId: string; repository: string | null };
+
+/** An image a push or copy just put in a registry: shown (and selected) in its repository's list. */
+export interface Landed {
+  registryId: string;
+  repository: string;
+  digest: string;
+  message: string;
+  /** Tells a second landing of the same image from the first. */
+  nonce: number;
+}
 
 const STATE_TITLE: Record<string, string> = {
   auth_needed: "Sign-in needed",
@@ -47,10 +63,32 @@ export function App() {
   const [locals, setLocals] = useState<LocalView[]>([]);
   const [openingLocal, setOpeningLocal] = useState(false);
   const [localImage, setLocalImage] = useState<number | null>(null);
-  const [pushing, setPushing] = useState(false);
+  const [pushing, setPushing] = useState<PushState>(null);
   const [dragging, setDragging] = useState(false);
+  const [landed, setLanded] = useState<Landed | null>(null);
+  // What the browser shows, for callbacks that outlive a render.
+  const where = useRef<{ selectedId: string | null; browsed: Browsed | null }>({ selectedId: null, browsed: null });
 
-  // Dropped archives and layout folders are opened (read from disk) and the first offered for push.
+  const show = useCallback((target: Omit<Landed, "nonce">) => {
+    lastRepository.set(target.registryId, target.repository);
+    setSelectedId(target.registryId);
+    setRepositoryState(target.repository);
+    setLanded({ ...target, nonce: Date.now() });
+  }, []);
+
+  // A finished push or copy is announced; if the user is still where it was started, or looking at
+  // the repository it went to, the list shows it selected.
+  const queue = useTransferQueue((job: Job, finished: Finished | null) => {
+    const target = job.spec.target;
+    if (!target || !finished) return;
+    const landing = { ...target, digest: finished.manifest_digest, message: job.spec.describe(finished) };
+    const here = where.current;
+    const viewing = here.browsed?.registryId === target.registryId && here.browsed.repository === target.repository;
+    if ((job.spec.origin !== undefined && here.selectedId === job.spec.origin) || viewing) show(landing);
+    else setLanded({ ...landing, nonce: 0 });
+  });
+
+  // Dropped archives and layout folders are opened (read from disk) and their images offered for push.
   const openDropped = useCallback(async (paths: string[]) => {
     const opened: LocalView[] = [];
     const failed: string[] = [];
@@ -64,9 +102,12 @@ export function App() {
     if (failed.length) setNotice(`Could not open ${failed.join("; ")}`);
     if (!opened.length) return;
     setLocals((all) => [...all, ...opened]);
+    const browsed = where.current.browsed;
     imageAfterSelect.current = 0;
     setSelectedId(opened[0]!.id);
-    setPushing(true);
+    const items = opened.flatMap((local) => local.images.map((image) => ({ local, image })));
+    // Images without a name need a repository typed: they start unticked unless alone.
+    setPushing({ items, checked: (item) => item.image.names.length > 0 || items.length === 1, browsed });
   }, []);
 
   useEffect(() => {
@@ -129,8 +170,11 @@ export function App() {
     setRepositoryState(name);
     if (selectedId) lastRepository.set(selectedId, name);
   };
+  where.current = { selectedId, browsed: selected ? { registryId: selected.id, repository } : null };
+  const connected = (list?.registries ?? []).filter((r) => statuses[r.id]?.state === "connected");
 
   return (
+    <TransferQueueProvider value={queue.enqueue}>
     <div className="app" data-testid="app-shell">
       {dragging && (
         <div className="drop-overlay" role="status">
@@ -169,6 +213,19 @@ export function App() {
           <div className="notice" role="status">
             {notice}
             <button className="link-button" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {landed && (
+          <div className="notice landed" role="status">
+            {landed.message}
+            {landed.nonce === 0 && (
+              <button className="link-button" onClick={() => show(landed)}>
+                Show
+              </button>
+            )}
+            <button className="link-button" onClick={() => setLanded(null)}>
               Dismiss
             </button>
           </div>
@@ -220,7 +277,16 @@ export function App() {
           <h2>{local ? (image ? image.names[0] ?? `image ${image.index + 1}` : "Details") : repository ?? "Details"}</h2>
           {local && image && (
             <span className="header-actions">
-              <button className="header-action" onClick={() => setPushing(true)}>
+              <button
+                className="header-action"
+                onClick={() =>
+                  setPushing({
+                    items: local.images.map((i) => ({ local, image: i })),
+                    checked: (item) => item.image.index === image.index,
+                    browsed: null,
+                  })
+                }
+              >
                 Push…
               </button>
             </span>
@@ -249,7 +315,8 @@ export function App() {
             <ImageTable
               registry={selected}
               repository={repository}
-              targets={(list?.registries ?? []).filter((r) => statuses[r.id]?.state === "connected")}
+              targets={connected}
+              reveal={landed && landed.nonce !== 0 && landed.registryId === selected.id && landed.repository === repository ? landed : null}
             />
           </div>
         ) : (
@@ -258,20 +325,24 @@ export function App() {
           </div>
         )}
       </section>
-      {pushing && local && image && (
+      {pushing && (
         <PushDialog
-          local={local}
-          image={image}
-          registries={(list?.registries ?? []).filter((r) => statuses[r.id]?.state === "connected")}
-          onClose={() => setPushing(false)}
-          onShow={(registryId, name) => {
-            setPushing(false);
-            // The registry reopens on this repository, listed afresh (the push forgot the kept one).
-            lastRepository.set(registryId, name);
-            setSelectedId(registryId);
-          }}
+          items={pushing.items}
+          checked={pushing.checked}
+          registries={connected}
+          browsed={pushing.browsed}
+          origin={pushing.items[0]!.local.id}
+          onClose={() => setPushing(null)}
         />
       )}
+      <TransferPanel
+        queue={queue}
+        onShow={(job) =>
+          job.spec.target &&
+          job.finished &&
+          show({ ...job.spec.target, digest: job.finished.manifest_digest, message: job.result ?? "" })
+        }
+      />
       {openingLocal && (
         <OpenLocalDialog
           onClose={() => setOpeningLocal(false)}
@@ -354,5 +425,6 @@ export function App() {
         />
       )}
     </div>
+    </TransferQueueProvider>
   );
 }

@@ -35,11 +35,14 @@ export function ImageTable({
   registry,
   repository,
   targets = [],
+  reveal = null,
 }: {
   registry: RegistryView;
   repository: string;
   /** Where "Copy to…" can copy (the connected registries). */
   targets?: RegistryView[];
+  /** An image just pushed or copied here: listed afresh, then selected and scrolled to. */
+  reveal?: { digest: string; nonce: number } | null;
 }) {
   const [listing, setListing] = useState<Listing | null>(null);
   const rows = listing?.rows ?? null;
@@ -66,6 +69,7 @@ export function ImageTable({
   const [refreshing, setRefreshing] = useState(false);
   const listed = useRef("");
   const marked = useRef(new Set<string>());
+  const revealing = useRef<{ digest: string; nonce: number } | null>(null);
 
   useEffect(() => {
     // A refresh of the same repository keeps the old rows on screen until the new ones arrive.
@@ -108,6 +112,13 @@ export function ImageTable({
     };
   }, [registry.id, repository, reload]);
 
+  useEffect(() => {
+    if (!reveal || revealing.current?.nonce === reveal.nonce) return;
+    revealing.current = reveal;
+    // Mounted just now, the listing is on its way; already showing, it is out of date.
+    if (listing) refresh();
+  }, [reveal?.nonce]);
+
   // Marks for the browse benchmark (bench/browse.mjs reads them through WebDriver): first rows and
   // every row on screen, and the listing complete, each after the frame that shows it.
   useEffect(() => {
@@ -128,6 +139,23 @@ export function ImageTable({
     const sorted = [...kept].sort((a, b) => compare(a, b, sort.key));
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort]);
+
+  // Once the revealed image is listed: select it, open it, scroll to it (a filter hiding it goes).
+  useEffect(() => {
+    const wanted = revealing.current;
+    if (!wanted || refreshing || !rows) return;
+    const row = rows.find((r) => r.digest === wanted.digest && !isWaiting(r));
+    if (!row) return;
+    if (!shown.includes(row)) {
+      setFilter("");
+      return;
+    }
+    revealing.current = { digest: "", nonce: wanted.nonce };
+    setPicked(new Set([row.digest]));
+    setOpen(row);
+    const index = shown.indexOf(row);
+    if (viewport.current) viewport.current.scrollTop = Math.max(0, (index - 2) * IMAGE_ROW_HEIGHT);
+  }, [rows, shown, refreshing]);
 
   // Untag takes the selected images' tags, only those matching the filter when there is one.
   const tagsToRemove = useMemo(() => {
@@ -375,11 +403,7 @@ export function ImageTable({
           repository={repository}
           row={pickedRow}
           targets={targets}
-          onClose={() => {
-            setTransferring(null);
-            // A copy into this repository adds a tag: list again.
-            refresh();
-          }}
+          onClose={() => setTransferring(null)}
         />
       )}
       {confirming === "delete" && (

@@ -2,151 +2,245 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { defaultTarget, immutableClashes, invalidTag, parseTags } from "../push";
-import { TagsField, TransferProgress, useTransfer } from "./Transfer";
+import { TagsField, useEnqueue } from "./Transfer";
 
-/** Push an image of a local source: choose where, then per-layer progress with cancel. */
-export function PushDialog({
-  local,
-  image,
-  registries,
-  onClose,
-  onShow,
-}: {
+/** One image of an opened archive or layout folder. */
+export interface PushItem {
   local: LocalView;
   image: LocalImageView;
+}
+
+interface ItemTarget {
+  checked: boolean;
+  repository: string;
+  tagsText: string;
+}
+
+interface RepositoryFacts {
+  mutability: string;
+  exclusions: string[];
+  tags: string[];
+}
+
+const imageName = (image: LocalImageView) => image.names[0] ?? `image ${image.index + 1}`;
+
+function describeImage(image: LocalImageView): string {
+  if (image.kind === "index") return `index of ${image.layers} images`;
+  const layers = `${image.layers} ${image.layers === 1 ? "layer" : "layers"}`;
+  return `${image.platform ? `${image.platform} · ` : ""}${layers} · ${formatBytes(image.size)}`;
+}
+
+/**
+ * Push images of local sources: choose where and which tags, then each chosen image joins the
+ * transfer queue (its progress shows there) and the sheet closes.
+ */
+export function PushDialog({
+  items,
+  checked,
+  registries,
+  browsed,
+  origin,
+  onClose,
+}: {
+  items: PushItem[];
+  /** Which items start ticked. */
+  checked: (item: PushItem) => boolean;
   registries: RegistryView[];
+  /** The registry and repository open in the browser, if any: a single image goes there by default. */
+  browsed: { registryId: string; repository: string | null } | null;
+  /** Where the push sheet was opened (the sidebar selection). */
+  origin: string;
   onClose: () => void;
-  /** Opens the registry's repository the image went to. */
-  onShow: (registryId: string, repository: string) => void;
 }) {
-  const initial = defaultTarget(image.names);
-  const [registryId, setRegistryId] = useState(registries[0]?.id ?? "");
-  const [repository, setRepository] = useState(initial.repository);
-  const [tagsText, setTagsText] = useState(initial.tags.join(" "));
+  const enqueue = useEnqueue();
+  const browsedRegistry = registries.some((r) => r.id === browsed?.registryId) ? browsed : null;
+  const [registryId, setRegistryId] = useState(browsedRegistry?.registryId ?? registries[0]?.id ?? "");
+  const [targets, setTargets] = useState<ItemTarget[]>(() =>
+    items.map((item) => {
+      const derived = defaultTarget(item.image.names);
+      const intoBrowsed = items.length === 1 && browsedRegistry?.repository;
+      return {
+        checked: checked(item),
+        repository: intoBrowsed ? browsedRegistry.repository! : derived.repository,
+        tagsText: derived.tags.join(" "),
+      };
+    }),
+  );
   const [compression, setCompression] = useState("gzip");
   const [createRepository, setCreateRepository] = useState(true);
-  const transfer = useTransfer();
-  const phase = transfer.phase;
   const registry = registries.find((r) => r.id === registryId);
-  const tags = parseTags(tagsText);
-  const badTags = tags.filter(invalidTag);
+  const chosen = targets.map((t, i) => ({ ...t, item: items[i]!, name: t.repository.trim(), tags: parseTags(t.tagsText) })).filter((t) => t.checked);
+
   // ECR refuses to move a tag of an immutable repository: say so before the upload, not after.
-  const [target, setTarget] = useState<{ mutability: string; exclusions: string[]; tags: string[] } | null>(null);
+  const [facts, setFacts] = useState<Record<string, RepositoryFacts>>({});
+  const repositories = [...new Set(chosen.map((t) => t.name).filter(Boolean))].sort().join("\n");
   useEffect(() => {
-    setTarget(null);
-    const name = repository.trim();
-    if (registry?.kind !== "ecr" || !name) return;
+    setFacts({});
+    if (registry?.kind !== "ecr" || !repositories) return;
     let current = true;
     const timer = setTimeout(() => {
-      Promise.all([api.repositorySettings(registryId, name), api.listTags(registryId, name)]).then(
-        ([settings, existing]) =>
-          current && setTarget({ mutability: settings.tag_mutability, exclusions: settings.mutability_exclusions, tags: existing }),
-        // A repository that does not exist yet has nothing to clash with.
-        () => {},
-      );
+      for (const name of repositories.split("\n"))
+        Promise.all([api.repositorySettings(registryId, name), api.listTags(registryId, name)]).then(
+          ([settings, tags]) =>
+            current &&
+            setFacts((f) => ({ ...f, [name]: { mutability: settings.tag_mutability, exclusions: settings.mutability_exclusions, tags } })),
+          // A repository that does not exist yet has nothing to clash with.
+          () => {},
+        );
     }, 300);
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [registryId, registry?.kind, repository]);
-  const clashes = target ? immutableClashes(tags, target.tags, target.mutability, target.exclusions) : [];
+  }, [registryId, registry?.kind, repositories]);
+  const clashesOf = (name: string, tags: string[]) => {
+    const known = facts[name];
+    return known ? immutableClashes(tags, known.tags, known.mutability, known.exclusions) : [];
+  };
+  const blocked =
+    !registry ||
+    chosen.length === 0 ||
+    chosen.some((t) => !t.name || t.tags.some(invalidTag) || clashesOf(t.name, t.tags).length > 0);
 
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && phase !== "running" && onClose();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [onClose, phase]);
+  }, [onClose]);
 
-  function push(e?: FormEvent) {
-    e?.preventDefault();
-    const target = repository.trim();
-    transfer.start(
-      (onEvent) =>
-        api.pushLocal(
-          {
-            source_id: local.id,
-            image: image.index,
-            registry_id: registryId,
-            repository: target,
-            tags,
-            compression,
-            create_repository: registry?.kind === "ecr" && createRepository,
-          },
-          onEvent,
-        ),
-      (done) =>
-        `Pushed ${target}${done.tags.length ? `:${done.tags.join(", :")}` : ""} as ${done.manifest_digest.slice(0, 19)}… (${formatBytes(done.bytes)} uploaded)`,
-    );
+  const change = (index: number, patch: Partial<ItemTarget>) =>
+    setTargets((all) => all.map((t, i) => (i === index ? { ...t, ...patch } : t)));
+
+  function push(e: FormEvent) {
+    e.preventDefault();
+    if (!registry || blocked) return;
+    for (const { item, name, tags } of chosen) {
+      const shownTag = tags.length ? `:${tags.join(", :")}` : " (by digest)";
+      enqueue({
+        kind: "push",
+        title: `Push ${name}${shownTag} to ${registry.name}`,
+        blobLabel: (blob) => (item.image.kind === "index" ? `Blob ${blob + 1}` : blob < item.image.layers ? `Layer ${blob + 1}` : "Config"),
+        target: { registryId: registry.id, repository: name },
+        origin,
+        run: (onEvent) =>
+          api.pushLocal(
+            {
+              source_id: item.local.id,
+              image: item.image.index,
+              registry_id: registry.id,
+              repository: name,
+              tags,
+              compression,
+              create_repository: registry.kind === "ecr" && createRepository,
+            },
+            onEvent,
+          ),
+        describe: (done) =>
+          `Pushed ${name}${done.tags.length ? `:${done.tags.join(", :")}` : ""} as ${done.manifest_digest.slice(0, 19)}… (${formatBytes(done.bytes)} uploaded)`,
+      });
+    }
+    onClose();
   }
 
+  const single = items.length === 1;
+  const sources = [...new Set(items.map((i) => i.local.name))];
   return (
     <div className="dialog-backdrop">
       <div className="dialog push-dialog" role="dialog" aria-modal="true" aria-label="Push image">
-        <h2>Push {image.names[0] ?? `image ${image.index + 1}`}</h2>
+        <h2>{single ? `Push ${imageName(items[0]!.image)}` : `Push images`}</h2>
         <p className="hint">
-          From {local.name} · {image.layers} {image.layers === 1 ? "layer" : "layers"} · {formatBytes(image.size)}
+          From {sources.join(", ")}
+          {single ? ` · ${describeImage(items[0]!.image)}` : ` · ${items.length} images found`}
         </p>
-        {phase === "form" ? (
-          <form onSubmit={push}>
-            {registries.length === 0 ? (
-              <p className="form-error" role="alert">
-                Add a registry first (+ Add): there is nowhere to push to.
-              </p>
-            ) : (
-              <label className="field">
-                <span>Registry</span>
-                <select value={registryId} onChange={(e) => setRegistryId(e.target.value)}>
-                  {registries.map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {r.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+        <form onSubmit={push}>
+          {registries.length === 0 ? (
+            <p className="form-error" role="alert">
+              Add a registry first (+ Add): there is nowhere to push to.
+            </p>
+          ) : (
             <label className="field">
-              <span>Repository</span>
-              <input value={repository} onChange={(e) => setRepository(e.target.value)} spellCheck={false} required />
-            </label>
-            <TagsField label="Tags (space separated; none pushes by digest only)" value={tagsText} onChange={setTagsText} />
-            {clashes.length > 0 && (
-              <p className="form-error" role="alert">
-                {repository.trim()} is immutable and already has {clashes.join(", ")}: ECR would refuse to move{" "}
-                {clashes.length === 1 ? "it" : "them"}. Choose another tag.
-              </p>
-            )}
-            <label className="field">
-              <span>Compression of uncompressed layers</span>
-              <select value={compression} onChange={(e) => setCompression(e.target.value)}>
-                <option value="gzip">gzip (every registry and runtime)</option>
-                <option value="zstd">zstd (smaller, faster; needs a recent runtime)</option>
+              <span>Registry</span>
+              <select value={registryId} onChange={(e) => setRegistryId(e.target.value)}>
+                {registries.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
               </select>
             </label>
-            {registry?.kind === "ecr" && (
-              <label className="choice">
-                <input type="checkbox" checked={createRepository} onChange={(e) => setCreateRepository(e.target.checked)} />
-                Create the repository if it does not exist
-              </label>
-            )}
-            <div className="dialog-actions">
-              <button type="button" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit" className="primary" disabled={!registry || !repository.trim() || badTags.length > 0 || clashes.length > 0}>
-                Push
-              </button>
-            </div>
-          </form>
-        ) : (
-          <TransferProgress
-            transfer={transfer}
-            label={(blob) => (blob < image.layers ? `Layer ${blob + 1}` : "Config")}
-            onRetry={() => push()}
-            onClose={onClose}
-            done={{ label: "Show in the registry", action: () => onShow(registryId, repository.trim()) }}
-          />
-        )}
+          )}
+          <div className={single ? "push-targets" : "push-targets several"}>
+            {targets.map((target, index) => {
+              const item = items[index]!;
+              const name = target.repository.trim();
+              const clashes = target.checked ? clashesOf(name, parseTags(target.tagsText)) : [];
+              const fields = (
+                <>
+                  <label className="field">
+                    <span>Repository</span>
+                    <input
+                      value={target.repository}
+                      onChange={(e) => change(index, { repository: e.target.value })}
+                      spellCheck={false}
+                      required={target.checked}
+                      disabled={!target.checked}
+                    />
+                  </label>
+                  <TagsField
+                    label="Tags (space separated; none pushes by digest only)"
+                    value={target.tagsText}
+                    onChange={(tagsText) => change(index, { tagsText })}
+                  />
+                  {clashes.length > 0 && (
+                    <p className="form-error" role="alert">
+                      {name} is immutable and already has {clashes.join(", ")}: ECR would refuse to move{" "}
+                      {clashes.length === 1 ? "it" : "them"}. Choose another tag.
+                    </p>
+                  )}
+                </>
+              );
+              if (single) return <div key={index}>{fields}</div>;
+              return (
+                <fieldset key={index} className={target.checked ? "push-item" : "push-item off"}>
+                  <legend>
+                    <label className="choice">
+                      <input type="checkbox" checked={target.checked} onChange={(e) => change(index, { checked: e.target.checked })} />
+                      {imageName(item.image)}
+                      <span className="hint">
+                        {" "}
+                        · {describeImage(item.image)}
+                        {sources.length > 1 && ` · ${item.local.name}`}
+                      </span>
+                    </label>
+                  </legend>
+                  {target.checked && fields}
+                </fieldset>
+              );
+            })}
+          </div>
+          <label className="field">
+            <span>Compression of uncompressed layers</span>
+            <select value={compression} onChange={(e) => setCompression(e.target.value)}>
+              <option value="gzip">gzip (every registry and runtime)</option>
+              <option value="zstd">zstd (smaller, faster; needs a recent runtime)</option>
+            </select>
+          </label>
+          {registry?.kind === "ecr" && (
+            <label className="choice">
+              <input type="checkbox" checked={createRepository} onChange={(e) => setCreateRepository(e.target.checked)} />
+              Create the repository if it does not exist
+            </label>
+          )}
+          <p className="hint">Pushes join the transfer queue (bottom right) and run one after another.</p>
+          <div className="dialog-actions">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={blocked}>
+              {chosen.length > 1 ? `Push ${chosen.length} images` : "Push"}
+            </button>
+          </div>
+        </form>
       </div>
     </div>
   );

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from "react";
-import { api, type BlobProgress, type LadingError, type TransferEvent } from "../ipc";
+import { createContext, useCallback, useContext, useEffect, useReducer, useRef, useState } from "react";
+import { api, type LadingError } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags, totals } from "../push";
+import { nextToRun, queueReducer, queueSummary, type Finished, type Job, type JobSpec } from "../queue";
 
 const STATE_LABEL: Record<string, string> = {
   checking: "checking",
@@ -12,137 +13,235 @@ const STATE_LABEL: Record<string, string> = {
   done: "done",
 };
 
-export type Phase = "form" | "running" | "done" | "failed";
+const JOB_STATE_LABEL: Record<Job["state"], string> = {
+  queued: "queued",
+  running: "running",
+  done: "done",
+  failed: "failed",
+  cancelled: "cancelled",
+};
 
-type Finished = Extract<TransferEvent, { event: "finished" }>;
+/**
+ * The app's transfer queue: one transfer at a time, in order. `onSucceeded` hears of each one that
+ * finished well.
+ */
+export function useTransferQueue(onSucceeded?: (job: Job, finished: Finished | null) => void) {
+  const [jobs, dispatch] = useReducer(queueReducer, []);
+  const nextId = useRef(1);
+  // A cancel that comes before the backend named the transfer is carried out when it does.
+  const cancelOnStart = useRef(new Set<number>());
+  const succeeded = useRef(onSucceeded);
+  succeeded.current = onSucceeded;
+  // The job being started: an effect that runs again before the start is in the state (strict
+  // mode) must not start it twice.
+  const launching = useRef<number | null>(null);
 
-/** One transfer's state (push, export, copy): progress per blob, cancel, result or error. */
-export function useTransfer() {
-  const [phase, setPhase] = useState<Phase>("form");
-  const [blobs, setBlobs] = useState<Record<number, BlobProgress>>({});
-  const [error, setError] = useState<LadingError | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const transferId = useRef<string | null>(null);
-  const started = useRef(0);
-  const [now, setNow] = useState(0);
+  const enqueue = useCallback((spec: JobSpec) => {
+    const id = nextId.current++;
+    dispatch({ type: "add", id, spec });
+    return id;
+  }, []);
 
   useEffect(() => {
-    if (phase !== "running") return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [phase]);
-
-  function start(run: (onEvent: (event: TransferEvent) => void) => Promise<void>, describe: (done: Finished) => string) {
-    setPhase("running");
-    setError(null);
-    setResult(null);
-    setBlobs({});
-    started.current = Date.now();
-    setNow(Date.now());
-    run((event) => {
-      if (event.event === "started") transferId.current = event.transfer_id;
-      else if (event.event === "progress")
-        setBlobs((b) => {
-          const next = { ...b };
-          for (const p of event.blobs) next[p.blob] = p;
-          return next;
-        });
-      else setResult(describe(event));
-    })
+    const job = nextToRun(jobs);
+    if (!job || launching.current !== null) return;
+    launching.current = job.id;
+    dispatch({ type: "start", id: job.id, at: Date.now() });
+    let finished: Finished | null = null;
+    job.spec
+      .run((event) => {
+        if (event.event === "started" && cancelOnStart.current.delete(job.id)) void api.cancelTransfer(event.transfer_id).catch(() => {});
+        if (event.event === "finished") finished = event;
+        dispatch({ type: "event", id: job.id, event });
+      })
       .then(
-        () => setPhase("done"),
-        (err: LadingError) => {
-          setError(err);
-          setPhase("failed");
+        () => {
+          launching.current = null;
+          cancelOnStart.current.delete(job.id);
+          dispatch({ type: "succeeded", id: job.id, at: Date.now() });
+          succeeded.current?.({ ...job, state: "done" }, finished);
         },
-      )
-      .finally(() => {
-        transferId.current = null;
-      });
-  }
+        (error: LadingError) => {
+          launching.current = null;
+          cancelOnStart.current.delete(job.id);
+          dispatch({ type: "failed", id: job.id, at: Date.now(), error });
+        },
+      );
+  }, [jobs]);
 
-  function cancel() {
-    if (transferId.current) api.cancelTransfer(transferId.current).catch(setError);
-  }
+  const cancel = useCallback(
+    (job: Job) => {
+      if (job.state === "queued") dispatch({ type: "unqueue", id: job.id });
+      else if (job.state === "running" && job.transferId) void api.cancelTransfer(job.transferId).catch(() => {});
+      else if (job.state === "running") cancelOnStart.current.add(job.id);
+    },
+    [],
+  );
 
-  const list = Object.values(blobs).sort((a, b) => a.blob - b.blob);
-  const sum = totals(list, now - started.current);
-  return { phase, start, cancel, list, sum, error, result };
+  return {
+    jobs,
+    enqueue,
+    cancel,
+    retry: (job: Job) => dispatch({ type: "retry", id: job.id }),
+    remove: (job: Job) => dispatch({ type: "remove", id: job.id }),
+    clear: () => dispatch({ type: "clear" }),
+  };
 }
 
-/** Bars per blob and for the total, the result or error, and Cancel / Retry / Close. */
-export function TransferProgress({
-  transfer,
-  label,
-  onRetry,
-  onClose,
-  done,
-}: {
-  transfer: ReturnType<typeof useTransfer>;
-  label: (blob: number) => string;
-  onRetry: () => void;
-  onClose: () => void;
-  /** An extra action once the transfer succeeded (e.g. show the pushed image). */
-  done?: { label: string; action: () => void };
-}) {
-  const { phase, list, sum, error, result } = transfer;
+export type TransferQueue = ReturnType<typeof useTransferQueue>;
+
+const QueueContext = createContext<((spec: JobSpec) => number) | null>(null);
+export const TransferQueueProvider = QueueContext.Provider;
+
+/** Adds a transfer to the app's queue (from any sheet). */
+export function useEnqueue(): (spec: JobSpec) => number {
+  const enqueue = useContext(QueueContext);
+  if (!enqueue) throw new Error("useEnqueue outside a TransferQueueProvider");
+  return enqueue;
+}
+
+/**
+ * The queue, docked at the bottom right while there is anything in it: a total bar per transfer,
+ * bars per blob for the running one (and any the user opens), Cancel / Retry / Show / Remove.
+ */
+export function TransferPanel({ queue, onShow }: { queue: TransferQueue; onShow: (job: Job) => void }) {
+  const [collapsed, setCollapsed] = useState(false);
+  const [opened, setOpened] = useState<Set<number>>(new Set());
+  const [now, setNow] = useState(Date.now());
+  const running = queue.jobs.some((job) => job.state === "running");
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [running]);
+  if (queue.jobs.length === 0) return null;
+  const finished = queue.jobs.some((job) => job.state !== "running" && job.state !== "queued");
   return (
-    <>
-      <p data-testid="push-total">
-        {formatBytes(sum.done)} of {formatBytes(sum.total)}
-        {phase === "running" && sum.rate > 0 && ` · ${formatBytes(sum.rate)}/s`}
-        {phase === "running" && sum.eta !== null && sum.eta > 0 && ` · ${Math.ceil(sum.eta)} s left`}
-      </p>
-      <progress className="push-total" max={sum.total || 1} value={sum.done} aria-label="Total progress" />
-      <ul className="push-blobs">
-        {list.map((b) => (
-          <li key={b.blob}>
-            <span className="blob-name">{label(b.blob)}</span>
-            <progress
-              max={b.total || 1}
-              value={b.state === "exists" || b.state === "mounted" ? b.total : b.done}
-              aria-label={`${label(b.blob)} progress`}
-            />
-            <span className="hint">
-              {STATE_LABEL[b.state] ?? b.state} · {formatBytes(b.total)}
-            </span>
-          </li>
-        ))}
-      </ul>
-      {result && (
-        <p className="notice" role="status">
-          {result}
-        </p>
-      )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error.message}
-        </p>
-      )}
-      <div className="dialog-actions">
-        {phase === "running" ? (
-          <button type="button" className="danger" onClick={transfer.cancel}>
-            Cancel
+    <aside className="transfer-panel" aria-label="Transfers">
+      <div className="transfer-panel-header">
+        <button
+          className="link-button transfer-panel-toggle"
+          aria-expanded={!collapsed}
+          onClick={() => setCollapsed((c) => !c)}
+          title={collapsed ? "Show the transfers" : "Hide the transfers"}
+        >
+          Transfers · {queueSummary(queue.jobs)}
+        </button>
+        {finished && (
+          <button className="link-button" onClick={queue.clear}>
+            Clear finished
           </button>
-        ) : (
-          <>
-            {phase === "failed" && (
-              <button type="button" onClick={onRetry}>
-                Retry
-              </button>
-            )}
-            {phase === "done" && done && (
-              <button type="button" onClick={done.action}>
-                {done.label}
-              </button>
-            )}
-            <button type="button" className="primary" onClick={onClose}>
-              Close
-            </button>
-          </>
         )}
       </div>
-    </>
+      {!collapsed && (
+        <ol className="transfer-jobs">
+          {queue.jobs.map((job) => (
+            <JobView
+              key={job.id}
+              job={job}
+              now={now}
+              open={job.state === "running" || opened.has(job.id)}
+              onToggle={() =>
+                setOpened((o) => {
+                  const next = new Set(o);
+                  if (!next.delete(job.id)) next.add(job.id);
+                  return next;
+                })
+              }
+              queue={queue}
+              onShow={onShow}
+            />
+          ))}
+        </ol>
+      )}
+    </aside>
+  );
+}
+
+function JobView({
+  job,
+  now,
+  open,
+  onToggle,
+  queue,
+  onShow,
+}: {
+  job: Job;
+  now: number;
+  open: boolean;
+  onToggle: () => void;
+  queue: TransferQueue;
+  onShow: (job: Job) => void;
+}) {
+  const list = Object.values(job.blobs).sort((a, b) => a.blob - b.blob);
+  const elapsed = job.startedAt === null ? 0 : (job.finishedAt ?? now) - job.startedAt;
+  const sum = totals(list, elapsed);
+  const label = job.spec.blobLabel;
+  return (
+    <li className={`transfer-job ${job.state}`} aria-label={job.spec.title}>
+      <div className="transfer-job-head">
+        <span className="transfer-job-title" title={job.spec.title}>
+          {job.spec.title}
+        </span>
+        <span className="transfer-job-state">{JOB_STATE_LABEL[job.state]}</span>
+      </div>
+      {job.state !== "queued" && (
+        <>
+          <progress className="push-total" max={sum.total || 1} value={sum.done} aria-label={`${job.spec.title}: total progress`} />
+          <p className="hint" data-testid="transfer-total">
+            {formatBytes(sum.done)} of {formatBytes(sum.total)}
+            {job.state === "running" && sum.rate > 0 && ` · ${formatBytes(sum.rate)}/s`}
+            {job.state === "running" && sum.eta !== null && sum.eta > 0 && ` · ${Math.ceil(sum.eta)} s left`}
+          </p>
+        </>
+      )}
+      {open && list.length > 0 && (
+        <ul className="push-blobs">
+          {list.map((b) => (
+            <li key={b.blob}>
+              <span className="blob-name">{label(b.blob)}</span>
+              <progress
+                max={b.total || 1}
+                value={b.state === "exists" || b.state === "mounted" ? b.total : b.done}
+                aria-label={`${label(b.blob)} progress`}
+              />
+              <span className="hint">
+                {STATE_LABEL[b.state] ?? b.state} · {formatBytes(b.total)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {job.result && job.state === "done" && (
+        <p className="transfer-result" role="status">
+          {job.result}
+        </p>
+      )}
+      {job.error && (
+        <p className="form-error" role="alert">
+          {job.error.message}
+        </p>
+      )}
+      <div className="transfer-job-actions">
+        {job.state !== "queued" && list.length > 0 && job.state !== "running" && (
+          <button className="link-button" aria-expanded={open} onClick={onToggle}>
+            {open ? "Hide layers" : "Layers"}
+          </button>
+        )}
+        {(job.state === "running" || job.state === "queued") && (
+          <button className="danger" onClick={() => queue.cancel(job)}>
+            Cancel
+          </button>
+        )}
+        {(job.state === "failed" || job.state === "cancelled") && <button onClick={() => queue.retry(job)}>Retry</button>}
+        {job.state === "done" && job.spec.target && <button onClick={() => onShow(job)}>Show</button>}
+        {job.state !== "running" && job.state !== "queued" && (
+          <button className="link-button" onClick={() => queue.remove(job)} aria-label={`Remove ${job.spec.title} from the list`}>
+            Remove
+          </button>
+        )}
+      </div>
+    </li>
   );
 }
 

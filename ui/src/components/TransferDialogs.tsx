@@ -2,14 +2,14 @@ import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { api, type ImageRow, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags } from "../push";
-import { TagsField, TransferProgress, useTransfer } from "./Transfer";
+import { TagsField, useEnqueue } from "./Transfer";
 
-function Sheet({ label, busy, onClose, children }: { label: string; busy: boolean; onClose: () => void; children: ReactNode }) {
+function Sheet({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !busy && onClose();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [onClose, busy]);
+  }, [onClose]);
   return (
     <div className="dialog-backdrop">
       <div className="dialog push-dialog" role="dialog" aria-modal="true" aria-label={label}>
@@ -21,6 +21,7 @@ function Sheet({ label, busy, onClose, children }: { label: string; busy: boolea
 
 const label = (blob: number) => `Blob ${blob + 1}`;
 const reference = (row: ImageRow) => row.tags[0] ?? row.digest;
+const shortReference = (row: ImageRow) => reference(row).replace("sha256:", "").slice(0, 19);
 
 /** Export an image to a docker archive (one platform) or an OCI layout folder. */
 export function ExportDialog({
@@ -34,16 +35,19 @@ export function ExportDialog({
   row: ImageRow;
   onClose: () => void;
 }) {
-  const transfer = useTransfer();
+  const enqueue = useEnqueue();
   const [format, setFormat] = useState("docker-archive");
   const [path, setPath] = useState("");
   const [platform, setPlatform] = useState(row.platforms[0] ?? "");
   const isIndex = row.kind === "index";
-  function run(e?: FormEvent) {
-    e?.preventDefault();
+  function run(e: FormEvent) {
+    e.preventDefault();
     const target = path.trim();
-    transfer.start(
-      (onEvent) =>
+    enqueue({
+      kind: "export",
+      title: `Export ${repository}:${shortReference(row)} to ${target}`,
+      blobLabel: label,
+      run: (onEvent) =>
         api.exportImage(
           {
             registry_id: registry.id,
@@ -55,59 +59,56 @@ export function ExportDialog({
           },
           onEvent,
         ),
-      (done) => `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)`,
-    );
+      describe: (done) => `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)`,
+    });
+    onClose();
   }
   return (
-    <Sheet label="Export image" busy={transfer.phase === "running"} onClose={onClose}>
+    <Sheet label="Export image" onClose={onClose}>
       <h2>
-        Export {repository}:{reference(row).replace("sha256:", "").slice(0, 19)}
+        Export {repository}:{shortReference(row)}
       </h2>
-      {transfer.phase === "form" ? (
-        <form onSubmit={run}>
+      <form onSubmit={run}>
+        <label className="field">
+          <span>Format</span>
+          <select value={format} onChange={(e) => setFormat(e.target.value)}>
+            <option value="docker-archive">docker save archive (.tar, for docker load; one platform)</option>
+            <option value="oci-layout">OCI layout folder (every platform, digests kept)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>{format === "docker-archive" ? "File" : "Folder"}</span>
+          <input
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder={format === "docker-archive" ? "/home/me/app.tar" : "/home/me/app-layout"}
+            spellCheck={false}
+            required
+          />
+        </label>
+        {isIndex && (
           <label className="field">
-            <span>Format</span>
-            <select value={format} onChange={(e) => setFormat(e.target.value)}>
-              <option value="docker-archive">docker save archive (.tar, for docker load; one platform)</option>
-              <option value="oci-layout">OCI layout folder (every platform, digests kept)</option>
+            <span>Platform</span>
+            <select value={platform} onChange={(e) => setPlatform(e.target.value)}>
+              {format === "oci-layout" && <option value="">all platforms</option>}
+              {row.platforms.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
             </select>
           </label>
-          <label className="field">
-            <span>{format === "docker-archive" ? "File" : "Folder"}</span>
-            <input
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-              placeholder={format === "docker-archive" ? "/home/me/app.tar" : "/home/me/app-layout"}
-              spellCheck={false}
-              required
-            />
-          </label>
-          {isIndex && (
-            <label className="field">
-              <span>Platform</span>
-              <select value={platform} onChange={(e) => setPlatform(e.target.value)}>
-                {format === "oci-layout" && <option value="">all platforms</option>}
-                {row.platforms.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <p className="hint">Every byte is checked against its digest; an export that does not finish removes what it wrote.</p>
-          <div className="dialog-actions">
-            <button type="button" onClick={onClose}>
-              Close
-            </button>
-            <button type="submit" className="primary" disabled={!path.trim()}>
-              Export
-            </button>
-          </div>
-        </form>
-      ) : (
-        <TransferProgress transfer={transfer} label={label} onRetry={() => run()} onClose={onClose} />
-      )}
+        )}
+        <p className="hint">Every byte is checked against its digest; an export that does not finish removes what it wrote.</p>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!path.trim()}>
+            Export
+          </button>
+        </div>
+      </form>
     </Sheet>
   );
 }
@@ -126,7 +127,7 @@ export function CopyDialog({
   targets: RegistryView[];
   onClose: () => void;
 }) {
-  const transfer = useTransfer();
+  const enqueue = useEnqueue();
   const [targetId, setTargetId] = useState(registry.id);
   const [targetRepository, setTargetRepository] = useState(repository);
   const [tagsText, setTagsText] = useState(row.tags.join(" "));
@@ -135,11 +136,15 @@ export function CopyDialog({
   const tags = parseTags(tagsText);
   const badTags = tags.filter(invalidTag);
   const same = targetId === registry.id && targetRepository.trim() === repository && tags.every((t) => row.tags.includes(t));
-  function run(e?: FormEvent) {
-    e?.preventDefault();
+  function run(e: FormEvent) {
+    e.preventDefault();
     const to = targetRepository.trim();
-    transfer.start(
-      (onEvent) =>
+    enqueue({
+      kind: "copy",
+      title: `Copy ${repository}@${row.digest.replace("sha256:", "").slice(0, 12)} to ${to}${tags.length ? `:${tags.join(", :")}` : ""} on ${target?.name ?? targetId}`,
+      blobLabel: label,
+      target: { registryId: targetId, repository: to },
+      run: (onEvent) =>
         api.copyImage(
           {
             registry_id: registry.id,
@@ -152,50 +157,47 @@ export function CopyDialog({
           },
           onEvent,
         ),
-      (done) =>
+      describe: (done) =>
         `Copied to ${to}${done.tags.length ? `:${done.tags.join(", :")}` : ""} on ${target?.name ?? targetId} (${formatBytes(done.bytes)} transferred)`,
-    );
+    });
+    onClose();
   }
   const choices = targets.some((t) => t.id === registry.id) ? targets : [registry, ...targets];
   return (
-    <Sheet label="Copy image" busy={transfer.phase === "running"} onClose={onClose}>
+    <Sheet label="Copy image" onClose={onClose}>
       <h2>Copy {repository}@{row.digest.replace("sha256:", "").slice(0, 12)}</h2>
-      {transfer.phase === "form" ? (
-        <form onSubmit={run}>
-          <label className="field">
-            <span>To registry</span>
-            <select value={targetId} onChange={(e) => setTargetId(e.target.value)}>
-              {choices.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
+      <form onSubmit={run}>
+        <label className="field">
+          <span>To registry</span>
+          <select value={targetId} onChange={(e) => setTargetId(e.target.value)}>
+            {choices.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Repository</span>
+          <input value={targetRepository} onChange={(e) => setTargetRepository(e.target.value)} spellCheck={false} required />
+        </label>
+        <TagsField label="Tags (space separated)" value={tagsText} onChange={setTagsText} />
+        {same && <p className="hint">Add a new tag or choose another repository: this is where the image already is.</p>}
+        {target?.kind === "ecr" && (
+          <label className="choice">
+            <input type="checkbox" checked={createRepository} onChange={(e) => setCreateRepository(e.target.checked)} />
+            Create the repository if it does not exist
           </label>
-          <label className="field">
-            <span>Repository</span>
-            <input value={targetRepository} onChange={(e) => setTargetRepository(e.target.value)} spellCheck={false} required />
-          </label>
-          <TagsField label="Tags (space separated)" value={tagsText} onChange={setTagsText} />
-          {same && <p className="hint">Add a new tag or choose another repository: this is where the image already is.</p>}
-          {target?.kind === "ecr" && (
-            <label className="choice">
-              <input type="checkbox" checked={createRepository} onChange={(e) => setCreateRepository(e.target.checked)} />
-              Create the repository if it does not exist
-            </label>
-          )}
-          <div className="dialog-actions">
-            <button type="button" onClick={onClose}>
-              Close
-            </button>
-            <button type="submit" className="primary" disabled={!targetRepository.trim() || badTags.length > 0 || same}>
-              Copy
-            </button>
-          </div>
-        </form>
-      ) : (
-        <TransferProgress transfer={transfer} label={label} onRetry={() => run()} onClose={onClose} />
-      )}
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!targetRepository.trim() || badTags.length > 0 || same}>
+            Copy
+          </button>
+        </div>
+      </form>
     </Sheet>
   );
 }

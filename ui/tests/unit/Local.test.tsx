@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "../../src/App";
-import type { LocalView } from "../../src/ipc";
+import type { LocalView, TransferEvent } from "../../src/ipc";
+import { streamRows } from "./stream";
 
 afterEach(() => {
   cleanup();
@@ -75,7 +76,7 @@ describe("Local images", () => {
 });
 
 describe("Dropping archives on the window", () => {
-  it("opens what was dropped and offers to push its first image; says which paths failed", async () => {
+  it("opens what was dropped and offers its images for push; says which paths failed", async () => {
     mockWindows("main");
     mockIPC(
       (cmd, args) => {
@@ -98,8 +99,56 @@ describe("Dropping archives on the window", () => {
     expect((await screen.findByText(/^Drop to open/)).textContent).toContain("OCI layout folders");
     await emit("tauri://drag-drop", { paths: ["/tmp/notes.txt", "/home/me/app.tar"], position: { x: 10, y: 10 } });
     const sheet = await screen.findByRole("dialog", { name: "Push image" });
-    expect(sheet.textContent).toContain("Push team/app:1.0");
+    expect(within(sheet).getByRole("heading").textContent).toBe("Push images");
+    expect(sheet.textContent).toContain("From app.tar · 2 images found");
+    // The named image is ticked; the unnamed one waits for a repository to be chosen.
+    expect((within(sheet).getByRole("checkbox", { name: /^team\/app:1\.0/ }) as HTMLInputElement).checked).toBe(true);
+    expect((within(sheet).getByRole("checkbox", { name: /^image 2/ }) as HTMLInputElement).checked).toBe(false);
     expect(screen.queryByText(/^Drop to open/)).toBeNull();
     expect(screen.getByText(/^Could not open \/tmp\/notes\.txt \(neither a docker save archive/)).toBeTruthy();
+  });
+
+  it("after the push, shows the repository it went to with the new image selected, and says so", async () => {
+    mockWindows("main");
+    const pushed = "sha256:" + "9".repeat(64);
+    let landed = false;
+    mockIPC(
+      (cmd, args) => {
+        if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+        if (cmd === "list_registries")
+          return { registries: [{ id: "oci:localhost:5000", name: "localhost:5000", kind: "oci", address: "localhost:5000", auth: "anonymous",
+            username: null, insecure: true, profile: null, region: null, account: null }], docker_logins: [], notice: null };
+        if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+        if (cmd === "list_local") return [];
+        if (cmd === "open_local") return { ...opened, images: [opened.images[0]!] };
+        if (cmd === "local_image_detail") throw { code: "x", message: "not needed here" };
+        if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
+        if (cmd === "list_repositories") return [{ name: "team/app", uri: null }];
+        if (cmd === "stream_images") {
+          const old = { digest: "sha256:" + "1".repeat(64), tags: ["0.9"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null };
+          return streamRows(args, landed ? [old, { ...old, digest: pushed, tags: ["1.0"] }] : [old]);
+        }
+        if (cmd === "push_local") {
+          const send = (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage;
+          send({ event: "started", transfer_id: "transfer-0" });
+          landed = true;
+          send({ event: "finished", manifest_digest: pushed, tags: ["1.0"], bytes: 10 });
+          return null;
+        }
+        throw new Error(`unexpected ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    await screen.findByRole("img", { name: "Connected" });
+    await emit("tauri://drag-drop", { paths: ["/home/me/app.tar"], position: { x: 10, y: 10 } });
+    const sheet = await screen.findByRole("dialog", { name: "Push image" });
+    fireEvent.click(within(sheet).getByRole("button", { name: "Push" }));
+    // The user stayed on the archive: the app goes to the registry, lists the repository, selects the image.
+    const row = await screen.findByRole("row", { selected: true });
+    expect(row.textContent).toContain("1.0");
+    expect(row.textContent).toContain("999999999999");
+    expect(screen.getByRole("heading", { name: "team/app" })).toBeTruthy();
+    expect(screen.getAllByRole("status").some((s) => s.textContent?.startsWith("Pushed team/app:1.0 as sha256:999999999999…"))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { CopyDialog, ExportDialog } from "../../src/components/TransferDialogs";
 import type { ImageRow, RegistryView, TransferEvent } from "../../src/ipc";
+import { WithQueue } from "./withQueue";
 
 afterEach(() => {
   cleanup();
@@ -27,20 +28,31 @@ describe("Export", () => {
       a.onEvent.onmessage({ event: "finished", manifest_digest: "sha256:" + "b".repeat(64), tags: [], bytes: 4096 });
       return null;
     });
-    render(<ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />);
+    let closed = false;
+    render(
+      <WithQueue>
+        <ExportDialog registry={registry} repository="team/web" row={index} onClose={() => (closed = true)} />
+      </WithQueue>,
+    );
     const platform = screen.getByRole("combobox", { name: "Platform" }) as HTMLSelectElement;
     expect([...platform.options].map((o) => o.value)).toEqual(["linux/amd64", "linux/arm64"]);
     fireEvent.change(platform, { target: { value: "linux/arm64" } });
     fireEvent.change(screen.getByRole("textbox", { name: "File" }), { target: { value: "/tmp/web.tar" } });
     fireEvent.click(screen.getByRole("button", { name: "Export" }));
+    expect(closed).toBe(true);
     expect((await screen.findByRole("status")).textContent).toBe("Exported sha256:bbbbbbbbbbbb… to /tmp/web.tar (4.00 KiB downloaded)");
+    expect(screen.getByRole("complementary", { name: "Transfers" }).textContent).toContain("Export team/web:2.0 to /tmp/web.tar");
     expect(requests).toEqual([
       { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64" },
     ]);
   });
 
   it("offers every platform for an OCI layout", () => {
-    render(<ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />);
+    render(
+      <WithQueue>
+        <ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />
+      </WithQueue>,
+    );
     fireEvent.change(screen.getByRole("combobox", { name: "Format" }), { target: { value: "oci-layout" } });
     const platform = screen.getByRole("combobox", { name: "Platform" }) as HTMLSelectElement;
     expect(platform.options[0]!.text).toBe("all platforms");
@@ -57,7 +69,11 @@ describe("Copy", () => {
       a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0", "stable"], bytes: 0 });
       return null;
     });
-    render(<CopyDialog registry={registry} repository="team/web" row={index} targets={[registry, ecr]} onClose={() => {}} />);
+    render(
+      <WithQueue>
+        <CopyDialog registry={registry} repository="team/web" row={index} targets={[registry, ecr]} onClose={() => {}} />
+      </WithQueue>,
+    );
     expect((screen.getByRole("button", { name: "Copy" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByRole("combobox", { name: "To registry" }), { target: { value: ecr.id } });
     expect(screen.getByRole("checkbox", { name: /Create the repository/ })).toBeTruthy();
