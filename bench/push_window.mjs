@@ -62,13 +62,13 @@ try {
   await session.click('[role="option"]');
   await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Push…').click()");
   await waitFor("the push sheet", () => session.find('[aria-label="Push image"] button[type="submit"]'), 10_000);
-  const status = "return document.querySelector('[aria-label=\"Push image\"] [role=status]')?.textContent ?? ''";
+  const status = "return document.querySelector('[aria-label=Transfers] .transfer-result')?.textContent ?? ''";
   t = process.hrtime.bigint();
   await session.click('[aria-label="Push image"] button[type="submit"]');
   for (;;) {
     const text = await session.run(status);
     if (text) break;
-    const failed = await session.run("return document.querySelector('[aria-label=\"Push image\"] [role=alert]')?.textContent ?? ''");
+    const failed = await session.run("return document.querySelector('[aria-label=Transfers] [role=alert]')?.textContent ?? ''");
     if (failed) throw new Error(failed);
     await sleep(50);
   }

@@ -37,6 +37,8 @@ fn main() {
                 "export_image",
                 "copy_image",
                 "cancel_transfer",
+                "answer_close",
+                "pick_path",
             ])),
     )
     .expect("tauri-build failed");

@@ -239,7 +239,45 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         layout.display()
     );
 
-    // Copy to another repository: the same digest under the new tag.
+    // Quitting mid-export (stop_all, what closing the window does once confirmed) returns only
+    // after the export removed its unfinished file.
+    let quitting = dir.path().join("quitting.tar");
+    let (moving_tx, mut moving_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let emit = Arc::new(move |e: TransferEvent| {
+        if let TransferEvent::Progress { blobs } = e {
+            if blobs.iter().any(|b| b.done > 0) {
+                let _ = moving_tx.send(());
+            }
+        }
+    });
+    let export = transfers.export(
+        &app,
+        ExportRequest {
+            registry_id: target.clone(),
+            repository: "dropped/app".into(),
+            reference: "v1".into(),
+            format: "docker-archive".into(),
+            path: quitting.display().to_string(),
+            platform: None,
+        },
+        emit,
+    );
+    let quit = async {
+        moving_rx.recv().await.expect("the export moved bytes");
+        assert_eq!(transfers.active(), 1);
+        let started = Instant::now();
+        transfers.stop_all(std::time::Duration::from_secs(10)).await;
+        assert_eq!(transfers.active(), 0);
+        assert!(
+            !quitting.exists(),
+            "stop_all returned before the export removed its file"
+        );
+        started.elapsed()
+    };
+    let (exported_result, stopped_in) = tokio::join!(export, quit);
+    assert_eq!(exported_result.unwrap_err().code, "cancelled");
+    assert!(stopped_in.as_secs() < 2, "stopping took {stopped_in:?}");
+
     transfers
         .copy(
             &app,

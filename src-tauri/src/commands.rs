@@ -346,3 +346,71 @@ pub fn cancel_transfer(
 ) -> Result<(), IpcError> {
     transfers.cancel(&transfer_id)
 }
+
+/// The user's answer to "quit while transfers run?": quit (cancel them and exit) or keep working.
+#[tauri::command]
+pub fn answer_close(
+    app: tauri::AppHandle,
+    transfers: State<'_, crate::transfers::Transfers>,
+    quit: bool,
+) {
+    if quit {
+        crate::quit(app);
+    } else {
+        transfers.keep_open();
+    }
+}
+
+/// Shows a native file dialog and returns what was chosen (nothing if it was cancelled).
+/// `kind`: `archives` (one or more image archives to open), `folder` (an OCI layout folder,
+/// existing or to export into), `save_archive` (where to write a docker archive).
+#[tauri::command]
+pub async fn pick_path(
+    app: tauri::AppHandle,
+    kind: String,
+    title: String,
+    suggested_name: Option<String>,
+) -> Result<Vec<String>, IpcError> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let mut dialog = app.dialog().file().set_title(title);
+    if let Some(window) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&window);
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dialog = dialog.set_directory(home);
+    }
+    // The dialogs block until answered: keep them off the async workers.
+    let picked = tauri::async_runtime::spawn_blocking(move || match kind.as_str() {
+        "archives" => Ok(dialog
+            .add_filter("Image archives", &["tar", "gz", "tgz"])
+            .add_filter("All files", &["*"])
+            .blocking_pick_files()
+            .unwrap_or_default()),
+        "folder" => Ok(dialog.blocking_pick_folder().into_iter().collect()),
+        "save_archive" => {
+            if let Some(name) = suggested_name {
+                dialog = dialog.set_file_name(name);
+            }
+            Ok(dialog
+                .add_filter("docker save archive", &["tar"])
+                .blocking_save_file()
+                .into_iter()
+                .collect())
+        }
+        other => Err(IpcError::new(
+            "invalid_kind",
+            format!("{other:?} is not archives, folder or save_archive"),
+        )),
+    })
+    .await
+    .map_err(|e| IpcError::new("dialog_failed", e.to_string()))??;
+    picked
+        .into_iter()
+        .map(|path| {
+            path.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|e| IpcError::new("dialog_failed", e.to_string()))
+        })
+        .collect()
+}

@@ -8,10 +8,20 @@ pub mod local;
 pub mod registries;
 pub mod transfers;
 
+use tauri::{Emitter, Manager};
 use tracing_subscriber::EnvFilter;
 
 /// When `run` began: the first IPC call is logged against it (cold start, see bench/browse.mjs).
 pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Cancels every transfer, waits for their clean-up (at most 10 s), then exits.
+pub(crate) fn quit(app: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let transfers = app.state::<transfers::Transfers>();
+        transfers.stop_all(std::time::Duration::from_secs(10)).await;
+        app.exit(0);
+    });
+}
 
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
@@ -41,6 +51,7 @@ pub fn run() {
     );
 
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(confirm::Confirmations::default())
         .manage(local::LocalSources::remembered(&lading_config::config_dir()))
@@ -76,7 +87,29 @@ pub fn run() {
             commands::export_image,
             commands::copy_image,
             commands::cancel_transfer,
+            commands::answer_close,
+            commands::pick_path,
         ])
+        .on_window_event(|window, event| {
+            // Closing the window would stop running transfers: ask first (the UI answers with
+            // `answer_close`); quitting cancels them and lets each clean up.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let transfers = window.state::<transfers::Transfers>();
+                let running = transfers.active();
+                if running == 0 {
+                    return;
+                }
+                api.prevent_close();
+                if transfers.ask_before_close() {
+                    if let Err(e) = window.emit("close-requested", running) {
+                        tracing::warn!("cannot ask the window about closing: {e}");
+                        quit(window.app_handle().clone());
+                    }
+                } else {
+                    quit(window.app_handle().clone());
+                }
+            }
+        })
         .run(tauri::generate_context!())
         .expect("error while running the Lading window");
 }

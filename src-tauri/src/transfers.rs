@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,20 @@ pub type Emit = Arc<dyn Fn(TransferEvent) + Send + Sync>;
 pub struct Transfers {
     running: Mutex<HashMap<String, tokio::task::AbortHandle>>,
     next: std::sync::atomic::AtomicU64,
+    /// Transfers from their request to the end of their clean-up (a cancelled export removes its
+    /// file after the task stopped): what quitting waits for.
+    active: AtomicUsize,
+    /// The window asked whether to close while transfers run, and has no answer yet.
+    close_asked: AtomicBool,
+}
+
+/// Counts a transfer as active until dropped.
+struct Active<'a>(&'a AtomicUsize);
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Keeps the latest state of each blob and passes them on at most every 1/20 s.
@@ -86,10 +101,7 @@ impl Transfers {
         F: FnOnce(lading_oci::push::ProgressFn) -> Fut,
         Fut: Future<Output = Result<Outcome, OciError>> + Send + 'static,
     {
-        let id = format!(
-            "transfer-{}",
-            self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        );
+        let id = format!("transfer-{}", self.next.fetch_add(1, Ordering::SeqCst));
         let throttle = Arc::new(Throttle {
             emit: emit.clone(),
             pending: Mutex::new((Instant::now(), BTreeMap::new())),
@@ -126,6 +138,7 @@ impl Transfers {
         request: PushRequest,
         emit: Emit,
     ) -> Result<(), IpcError> {
+        let _active = self.hold();
         let image = local.image(&request.source_id, request.image)?;
         let compression = compression_of(&request.compression)?;
         if request.create_repository {
@@ -162,6 +175,7 @@ impl Transfers {
         request: ExportRequest,
         emit: Emit,
     ) -> Result<(), IpcError> {
+        let _active = self.hold();
         let path = PathBuf::from(request.path.trim());
         if request.path.trim().is_empty() {
             return Err(IpcError::new(
@@ -245,6 +259,7 @@ impl Transfers {
         request: CopyRequest,
         emit: Emit,
     ) -> Result<(), IpcError> {
+        let _active = self.hold();
         if request.create_repository {
             registries::ensure_repository(
                 state,
@@ -296,6 +311,43 @@ impl Transfers {
         })?;
         handle.abort();
         Ok(())
+    }
+
+    /// How many transfers are under way (including their clean-up).
+    pub fn active(&self) -> usize {
+        self.active.load(Ordering::SeqCst)
+    }
+
+    /// Stops every transfer and waits, up to `limit`, until each has cleaned up after itself —
+    /// so quitting leaves no manifest of a half-pushed image and no half-written export.
+    pub async fn stop_all(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            // Again each round: a transfer may have reached its task only now.
+            for (_, handle) in self.lock().drain() {
+                handle.abort();
+            }
+            if self.active() == 0 || Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Whether to ask before the window closes: true the first time; a second close request
+    /// while the question is open goes through (the user insists, or the window cannot answer).
+    pub fn ask_before_close(&self) -> bool {
+        !self.close_asked.swap(true, Ordering::SeqCst)
+    }
+
+    /// The user chose to keep the window open: the next close request asks again.
+    pub fn keep_open(&self) {
+        self.close_asked.store(false, Ordering::SeqCst);
+    }
+
+    fn hold(&self) -> Active<'_> {
+        self.active.fetch_add(1, Ordering::SeqCst);
+        Active(&self.active)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, tokio::task::AbortHandle>> {

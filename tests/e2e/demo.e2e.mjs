@@ -91,27 +91,29 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     const exportedArchive = join(home, "exported.tar");
     await session.type('[aria-label="Export image"] input', exportedArchive);
     await session.click('[aria-label="Export image"] button[type="submit"]');
-    const exportedText = await waitFor(
-      "the export",
-      async () => (await session.run("return document.querySelector('[aria-label=\"Export image\"] [role=status]')?.textContent ?? ''")) || null,
-      60_000,
-    );
-    assert.match(exportedText, /^Exported sha256:/);
+    // Transfers run in the queue panel; the sheet closes at once.
+    const results = "return [...document.querySelectorAll('[aria-label=Transfers] .transfer-result')].map((e) => e.textContent)";
+    const failures = "return [...document.querySelectorAll('[aria-label=Transfers] [role=alert]')].map((e) => e.textContent).join('; ')";
+    const transferResult = (what, pattern) =>
+      waitFor(
+        what,
+        async () => {
+          const failed = await session.run(failures);
+          if (failed) throw new Error(`${what}: ${failed}`);
+          return (await session.run(results)).find((text) => pattern.test(text)) ?? null;
+        },
+        60_000,
+      );
+    await transferResult("the export", /^Exported sha256:.* to .*exported\.tar/);
     assert.ok(statSync(exportedArchive).size > 100_000, "the exported archive holds the layers");
-    await session.run("[...document.querySelectorAll('[aria-label=\"Export image\"] button')].find((b) => b.textContent === 'Close').click()");
     await session.run(button("Copy to…"));
     await waitFor("the copy sheet", () => session.find('[aria-label="Copy image"] input'), 10_000);
     await session.clear('[aria-label="Copy image"] input');
     await session.type('[aria-label="Copy image"] input', "copied/web-app");
     await session.click('[aria-label="Copy image"] button[type="submit"]');
-    await waitFor(
-      "the copy",
-      async () => /^Copied to copied\/web-app:1\.0\.0/.test(await session.run("return document.querySelector('[aria-label=\"Copy image\"] [role=status]')?.textContent ?? ''")),
-      60_000,
-    );
+    await transferResult("the copy", /^Copied to copied\/web-app:1\.0\.0/);
     await session.screenshot("demo-copied.png");
     assert.deepEqual(lading("tags", `${served.registry}/copied/web-app`), ["1.0.0"]);
-    await session.run("[...document.querySelectorAll('[aria-label=\"Copy image\"] button')].find((b) => b.textContent === 'Close').click()");
 
     // Layer contents, streamed from the registry: the later layers' deletions are wasted bytes.
     await session.click('[role="treeitem"][title="team-a/api"]');
@@ -173,14 +175,30 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await session.clear('[aria-label="Push image"] input');
     await session.type('[aria-label="Push image"] input', "dropped/local");
     await session.click('[aria-label="Push image"] button[type="submit"]');
-    const pushed = await waitFor(
-      "the push to finish",
-      async () => (await session.run("return document.querySelector('[aria-label=\"Push image\"] [role=status]')?.textContent ?? ''")) || null,
-      60_000,
-    );
-    assert.match(pushed, /^Pushed dropped\/local:latest as sha256:/);
+    await transferResult("the push", /^Pushed dropped\/local:latest as sha256:/);
+    // The app went to the repository and selected the new image.
+    const selected = await waitFor("the pushed image selected", () => session.run("return document.querySelector('.image-row.selected')?.textContent ?? null"), 30_000);
+    assert.match(selected, /latest/);
     await session.screenshot("demo-pushed.png");
     assert.deepEqual(lading("tags", `${served.registry}/dropped/local`), ["latest"]);
+
+    // The archive exported earlier goes back in as it came out.
+    await session.run("[...document.querySelectorAll('.group-action')].find((b) => b.textContent === 'Open…').click()");
+    await waitFor("the open dialog", () => session.find('[role="dialog"] input'), 10_000);
+    await session.type('[role="dialog"] input', exportedArchive);
+    await session.click('[role="dialog"] button[type="submit"]');
+    await waitFor("the exported image", () => session.find('[role="option"]'), 20_000);
+    await session.click('[role="option"]');
+    await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Push…').click()");
+    await waitFor("the push sheet", () => session.find('[aria-label="Push image"] select'), 10_000);
+    await session.run(
+      "const s = document.querySelector('[aria-label=\"Push image\"] select'); s.value = [...s.options].find((o) => o.text === 'Demo registry').value; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await session.clear('[aria-label="Push image"] input');
+    await session.type('[aria-label="Push image"] input', "reexported/web-app");
+    await session.click('[aria-label="Push image"] button[type="submit"]');
+    await transferResult("the re-push", /^Pushed reexported\/web-app:1\.0\.0 as sha256:/);
+    assert.deepEqual(lading("tags", `${served.registry}/reexported/web-app`), ["1.0.0"]);
   } finally {
     await session?.close();
     demo.stdin.end();

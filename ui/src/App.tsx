@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   api,
+  listenForCloseRequests,
   listenForDrops,
   type AppInfo,
   type ConnectionStatus,
@@ -20,7 +21,7 @@ import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
 import { PushDialog, type PushItem } from "./components/PushDialog";
 import { TransferPanel, TransferQueueProvider, useTransferQueue } from "./components/Transfer";
-import type { Finished, Job } from "./queue";
+import { unfinished, type Finished, type Job } from "./queue";
 import { ImageDetailView, localSource } from "./components/ImageDetailView";
 
 type AddState = { address?: string } | null;
@@ -66,6 +67,7 @@ export function App() {
   const [pushing, setPushing] = useState<PushState>(null);
   const [dragging, setDragging] = useState(false);
   const [landed, setLanded] = useState<Landed | null>(null);
+  const [closing, setClosing] = useState(false);
   // What the browser shows, for callbacks that outlive a render.
   const where = useRef<{ selectedId: string | null; browsed: Browsed | null }>({ selectedId: null, browsed: null });
 
@@ -130,6 +132,20 @@ export function App() {
     };
   }, [openDropped]);
 
+  // The window's close button while transfers run: the backend holds the close until answered.
+  useEffect(() => {
+    let live = true;
+    let stop = () => {};
+    listenForCloseRequests(() => setClosing(true)).then((unlisten) => {
+      if (live) stop = unlisten;
+      else unlisten();
+    });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
+
   const check = useCallback((registry: RegistryView) => {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
     api.checkRegistry(registry.id).then(
@@ -187,6 +203,12 @@ export function App() {
         registries={list?.registries ?? []}
         locals={locals}
         onOpenLocal={() => setOpeningLocal(true)}
+        onPushFiles={() =>
+          api.pickPath("archives", "Push image archives").then(
+            (paths) => void (paths.length > 0 && openDropped(paths)),
+            (e: LadingError) => setNotice(`Cannot show the file dialog: ${e.message}. Drop the archive on the window, or use Open….`),
+          )
+        }
         onCloseLocal={(l) =>
           api.closeLocal(l.id).then(() => {
             setLocals((all) => all.filter((x) => x.id !== l.id));
@@ -217,25 +239,13 @@ export function App() {
             </button>
           </div>
         )}
-        {landed && (
-          <div className="notice landed" role="status">
-            {landed.message}
-            {landed.nonce === 0 && (
-              <button className="link-button" onClick={() => show(landed)}>
-                Show
-              </button>
-            )}
-            <button className="link-button" onClick={() => setLanded(null)}>
-              Dismiss
-            </button>
-          </div>
-        )}
         {local ? (
           <LocalImages local={local} selected={localImage} onSelect={setLocalImage} />
         ) : !selected ? (
           <div className="empty-state">
             <p className="empty-title">Nothing selected</p>
             <p>Select a registry in the sidebar to browse its repositories, tags and images, or open a local image.</p>
+            <p className="hint">To push an image, drop its archive (docker save, OCI archive or layout folder) anywhere on the window, or use Local → Push image….</p>
           </div>
         ) : status?.state === "connected" ? (
           <RepositoryPane
@@ -302,6 +312,19 @@ export function App() {
             </span>
           )}
         </div>
+        {landed && (
+          <div className="notice landed" role="status">
+            {landed.message}
+            {landed.nonce === 0 && (
+              <button className="link-button" onClick={() => show(landed)}>
+                Show
+              </button>
+            )}
+            <button className="link-button" onClick={() => setLanded(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
         {local && image ? (
           <div className="detail-body">
             <ImageDetailView source={localSource(local, image)} digest={image.digest} tags={image.names} />
@@ -391,6 +414,22 @@ export function App() {
           }}
         />
       )}
+      {closing && (
+        <ConfirmDialog
+          title="Quit while transfers run?"
+          body={`${describeUnfinished(queue.jobs)} Quitting cancels them: a push or copy writes no manifest or tag, and an unfinished export is removed. Blobs already uploaded stay, so a later push skips them.`}
+          confirmLabel="Quit"
+          cancelLabel="Keep running"
+          onClose={() => {
+            setClosing(false);
+            void api.answerClose(false).catch(setError);
+          }}
+          onConfirm={() => {
+            setClosing(false);
+            void api.answerClose(true).catch(setError);
+          }}
+        />
+      )}
       {signingOut && (
         <ConfirmDialog
           title={`Sign out of ${signingOut.name}?`}
@@ -427,4 +466,11 @@ export function App() {
     </div>
     </TransferQueueProvider>
   );
+}
+
+function describeUnfinished(jobs: Job[]): string {
+  const running = jobs.filter((j) => j.state === "running").length;
+  const queued = unfinished(jobs) - running;
+  const parts = [running > 0 && `${running} running`, queued > 0 && `${queued} queued`].filter(Boolean).join(", ");
+  return parts ? `Transfers not finished: ${parts}.` : "A transfer is finishing.";
 }

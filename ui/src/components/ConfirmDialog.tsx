@@ -4,12 +4,13 @@ interface Props {
   title: string;
   body: string;
   confirmLabel: string;
+  cancelLabel?: string;
   onConfirm: () => void;
   onClose: () => void;
 }
 
 /** A yes/no question before something that cannot be undone; Escape and Cancel say no. */
-export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }: Props) {
+export function ConfirmDialog({ title, body, confirmLabel, cancelLabel = "Cancel", onConfirm, onClose }: Props) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
     window.addEventListener("keydown", onKey);
@@ -22,7 +23,7 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }:
         <p>{body}</p>
         <div className="dialog-actions">
           <button onClick={onClose} autoFocus>
-            Cancel
+            {cancelLabel}
           </button>
           <button className="danger" onClick={onConfirm}>
             {confirmLabel}

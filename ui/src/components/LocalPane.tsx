@@ -66,6 +66,15 @@ export function OpenLocalDialog({ onOpened, onClose }: { onOpened: (local: Local
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
+  async function choose(kind: "archives" | "folder") {
+    setError(null);
+    try {
+      const [picked] = await api.pickPath(kind, kind === "folder" ? "Open an OCI layout folder" : "Open an image archive");
+      if (picked) setPath(picked);
+    } catch (err) {
+      setError(err as LadingError);
+    }
+  }
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -94,6 +103,14 @@ export function OpenLocalDialog({ onOpened, onClose }: { onOpened: (local: Local
               required
             />
           </label>
+          <div className="path-choosers">
+            <button type="button" onClick={() => void choose("archives")}>
+              Choose archive…
+            </button>
+            <button type="button" onClick={() => void choose("folder")}>
+              Choose folder…
+            </button>
+          </div>
           <p className="hint">Read from disk only: nothing is uploaded, and no network is needed.</p>
           {error && (
             <p className="form-error" role="alert">

@@ -231,7 +231,7 @@ export function PushDialog({
               Create the repository if it does not exist
             </label>
           )}
-          <p className="hint">Pushes join the transfer queue (bottom right) and run one after another.</p>
+          <p className="hint">Pushes join the transfer queue (at the bottom of the window) and run one after another.</p>
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
               Cancel

@@ -13,6 +13,8 @@ interface SidebarProps {
   onRemove: (registry: RegistryView) => void;
   locals: LocalView[];
   onOpenLocal: () => void;
+  /** Push image… : choose archives in the native dialog, then the push sheet. */
+  onPushFiles: () => void;
   onCloseLocal: (local: LocalView) => void;
 }
 
@@ -44,7 +46,7 @@ function Group({ title, children, action }: { title: string; children: React.Rea
 
 export function Sidebar(props: SidebarProps) {
   const { info, backendError, registries, dockerLogins, statuses, selectedId, onSelect, onAdd, onRemove } = props;
-  const { locals, onOpenLocal, onCloseLocal } = props;
+  const { locals, onOpenLocal, onPushFiles, onCloseLocal } = props;
   const ecr = registries.filter((r) => r.kind === "ecr");
   const oci = registries.filter((r) => r.kind === "oci");
 
@@ -102,9 +104,14 @@ export function Sidebar(props: SidebarProps) {
         <Group
           title="Local"
           action={
-            <button className="link-button group-action" onClick={onOpenLocal} title="Open an image archive or OCI layout folder">
-              Open…
-            </button>
+            <span className="group-actions">
+              <button className="link-button group-action" onClick={onPushFiles} title="Choose image archives to push (or drop them on the window)">
+                Push image…
+              </button>
+              <button className="link-button group-action" onClick={onOpenLocal} title="Open an image archive or OCI layout folder">
+                Open…
+              </button>
+            </span>
           }
         >
           {locals.length === 0 && <li className="hint local-empty">Image archives and OCI layouts, read from disk.</li>}

@@ -101,7 +101,7 @@ export function useEnqueue(): (spec: JobSpec) => number {
 }
 
 /**
- * The queue, docked at the bottom right while there is anything in it: a total bar per transfer,
+ * The queue, across the bottom of the window while there is anything in it: a total bar per transfer,
  * bars per blob for the running one (and any the user opens), Cancel / Retry / Show / Remove.
  */
 export function TransferPanel({ queue, onShow }: { queue: TransferQueue; onShow: (job: Job) => void }) {
@@ -184,8 +184,27 @@ function JobView({
           {job.spec.title}
         </span>
         <span className="transfer-job-state">{JOB_STATE_LABEL[job.state]}</span>
+        <span className="transfer-job-actions">
+          {job.state !== "running" && job.state !== "queued" && list.length > 0 && (
+            <button className="link-button" aria-expanded={open} onClick={onToggle}>
+              {open ? "Hide layers" : "Layers"}
+            </button>
+          )}
+          {(job.state === "running" || job.state === "queued") && (
+            <button className="danger" onClick={() => queue.cancel(job)}>
+              Cancel
+            </button>
+          )}
+          {(job.state === "failed" || job.state === "cancelled") && <button onClick={() => queue.retry(job)}>Retry</button>}
+          {job.state === "done" && job.spec.target && <button onClick={() => onShow(job)}>Show</button>}
+          {job.state !== "running" && job.state !== "queued" && (
+            <button className="link-button" onClick={() => queue.remove(job)} aria-label={`Remove ${job.spec.title} from the list`}>
+              Remove
+            </button>
+          )}
+        </span>
       </div>
-      {job.state !== "queued" && (
+      {(job.state === "running" || open) && (
         <>
           <progress className="push-total" max={sum.total || 1} value={sum.done} aria-label={`${job.spec.title}: total progress`} />
           <p className="hint" data-testid="transfer-total">
@@ -213,7 +232,7 @@ function JobView({
         </ul>
       )}
       {job.result && job.state === "done" && (
-        <p className="transfer-result" role="status">
+        <p className="transfer-result hint" role="status">
           {job.result}
         </p>
       )}
@@ -222,25 +241,6 @@ function JobView({
           {job.error.message}
         </p>
       )}
-      <div className="transfer-job-actions">
-        {job.state !== "queued" && list.length > 0 && job.state !== "running" && (
-          <button className="link-button" aria-expanded={open} onClick={onToggle}>
-            {open ? "Hide layers" : "Layers"}
-          </button>
-        )}
-        {(job.state === "running" || job.state === "queued") && (
-          <button className="danger" onClick={() => queue.cancel(job)}>
-            Cancel
-          </button>
-        )}
-        {(job.state === "failed" || job.state === "cancelled") && <button onClick={() => queue.retry(job)}>Retry</button>}
-        {job.state === "done" && job.spec.target && <button onClick={() => onShow(job)}>Show</button>}
-        {job.state !== "running" && job.state !== "queued" && (
-          <button className="link-button" onClick={() => queue.remove(job)} aria-label={`Remove ${job.spec.title} from the list`}>
-            Remove
-          </button>
-        )}
-      </div>
     </li>
   );
 }

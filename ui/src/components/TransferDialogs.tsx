@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
-import { api, type ImageRow, type RegistryView } from "../ipc";
+import { api, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags } from "../push";
 import { TagsField, useEnqueue } from "./Transfer";
@@ -40,6 +40,20 @@ export function ExportDialog({
   const [path, setPath] = useState("");
   const [platform, setPlatform] = useState(row.platforms[0] ?? "");
   const isIndex = row.kind === "index";
+  const [chooseError, setChooseError] = useState<string | null>(null);
+  async function choose() {
+    setChooseError(null);
+    const name = `${repository.split("/").pop()}-${shortReference(row)}`;
+    try {
+      const [picked] =
+        format === "docker-archive"
+          ? await api.pickPath("save_archive", "Export to a docker archive", `${name}.tar`)
+          : await api.pickPath("folder", "Export to an OCI layout folder");
+      if (picked) setPath(picked);
+    } catch (err) {
+      setChooseError((err as LadingError).message);
+    }
+  }
   function run(e: FormEvent) {
     e.preventDefault();
     const target = path.trim();
@@ -86,6 +100,16 @@ export function ExportDialog({
             required
           />
         </label>
+        <div className="path-choosers">
+          <button type="button" onClick={() => void choose()}>
+            Choose…
+          </button>
+        </div>
+        {chooseError && (
+          <p className="form-error" role="alert">
+            {chooseError}
+          </p>
+        )}
         {isIndex && (
           <label className="field">
             <span>Platform</span>

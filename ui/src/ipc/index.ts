@@ -2,6 +2,7 @@
 // the rest of the UI is plain React that tests can drive with a mocked backend.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { listen } from "@tauri-apps/api/event";
 import type {
   AddEcrRegistry,
   AddOciRegistry,
@@ -173,6 +174,14 @@ export const api = {
   copyImage: (request: CopyRequest, onEvent: (event: TransferEvent) => void): Promise<void> =>
     transfer("copy_image", request, onEvent),
   cancelTransfer: (transferId: string): Promise<void> => call<void>("cancel_transfer", { transferId }),
+  /** The answer to "quit while transfers run?": quit cancels them (each cleans up) and exits. */
+  answerClose: (quit: boolean): Promise<void> => call<void>("answer_close", { quit }),
+  /**
+   * A native file dialog; resolves to the chosen paths (none if cancelled). `archives` picks one
+   * or more image archives, `folder` a folder, `save_archive` where to write a docker archive.
+   */
+  pickPath: (kind: "archives" | "folder" | "save_archive", title: string, suggestedName: string | null = null): Promise<string[]> =>
+    call<string[]>("pick_path", { kind, title, suggestedName }),
   deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
     call<void>("delete_repository", { id, name, force, confirmation }),
   deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>
@@ -203,6 +212,18 @@ export async function listenForDrops(handlers: DropHandlers): Promise<() => void
       else if (payload.type === "leave") handlers.leave();
       else handlers.drop(payload.paths);
     });
+  } catch {
+    return () => {};
+  }
+}
+
+/**
+ * Hears the window's close button while transfers run (the backend holds the close and asks);
+ * `ask` gets how many are running. Resolves to a function that stops listening.
+ */
+export async function listenForCloseRequests(ask: (running: number) => void): Promise<() => void> {
+  try {
+    return await listen<number>("close-requested", (event) => ask(event.payload));
   } catch {
     return () => {};
   }

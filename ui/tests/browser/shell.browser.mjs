@@ -2,51 +2,12 @@
 // Fails on any CSP violation, console error or request to a non-local origin.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { appCsp, serveDist } from "../support/static-server.mjs";
+import { CHROMIUM_FLAGS, openShell, repoRoot, shots, uiDir } from "../support/browser.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const uiDir = join(here, "..", "..");
-const repoRoot = join(uiDir, "..");
-const shots = join(repoRoot, "test-output", "screenshots");
-const mockBridge = readFileSync(join(uiDir, "tests", "support", "mock-tauri.js"), "utf8");
-
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-async function openShell(browser, server, colorScheme, mock) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, locale: "en-US" });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("request", (req) => {
-    const url = new URL(req.url());
-    if (url.origin !== server.url && url.protocol !== "data:") problems.push(`request to ${req.url()}`);
-  });
-  await page.addInitScript(mockBridge);
-  await page.addInitScript(`
-    document.addEventListener("securitypolicyviolation", (e) => {
-      (window.__CSP__ ||= []).push(e.violatedDirective + " " + e.blockedURI);
-    });
-    window.__LADING_MOCK__ = ${mock};
-  `);
-  await page.goto(server.url, { waitUntil: "load" });
-  return { context, page, problems };
-}
 
 test("the shell renders in Chromium with the app's CSP and mocked IPC", { timeout: 60_000 }, async () => {
   mkdirSync(shots, { recursive: true });

@@ -151,4 +151,58 @@ describe("Dropping archives on the window", () => {
     expect(screen.getByRole("heading", { name: "team/app" })).toBeTruthy();
     expect(screen.getAllByRole("status").some((s) => s.textContent?.startsWith("Pushed team/app:1.0 as sha256:999999999999…"))).toBe(true);
   });
+
+  it("Push image… chooses archives in the native dialog and offers them for push", async () => {
+    const picks: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+      if (cmd === "list_local") return [];
+      if (cmd === "pick_path") {
+        picks.push(args);
+        return picks.length === 1 ? [] : ["/home/me/app.tar"];
+      }
+      if (cmd === "open_local") return opened;
+      if (cmd === "local_image_detail") throw { code: "x", message: "not needed here" };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    const button = await screen.findByRole("button", { name: "Push image…" });
+    // Cancelled: nothing happens.
+    fireEvent.click(button);
+    await waitFor(() => expect(picks).toHaveLength(1));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    fireEvent.click(button);
+    expect(await screen.findByRole("dialog", { name: "Push image" })).toBeTruthy();
+    expect(picks[1]).toEqual({ kind: "archives", title: "Push image archives", suggestedName: null });
+  });
+});
+
+describe("Closing the window while transfers run", () => {
+  it("asks first; Keep running and Quit answer the backend", async () => {
+    mockWindows("main");
+    const answers: unknown[] = [];
+    mockIPC(
+      (cmd, args) => {
+        if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+        if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+        if (cmd === "list_local") return [];
+        if (cmd === "answer_close") return void answers.push(args);
+        throw new Error(`unexpected ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    await screen.findByRole("button", { name: "Open…" });
+    await emit("close-requested", 1);
+    const question = await screen.findByRole("alertdialog");
+    expect(question.textContent).toContain("Quit while transfers run?");
+    expect(question.textContent).toContain("a push or copy writes no manifest or tag");
+    fireEvent.click(within(question).getByRole("button", { name: "Keep running" }));
+    await waitFor(() => expect(answers).toEqual([{ quit: false }]));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    await emit("close-requested", 1);
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Quit" }));
+    await waitFor(() => expect(answers).toEqual([{ quit: false }, { quit: true }]));
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { CopyDialog, ExportDialog } from "../../src/components/TransferDialogs";
 import type { ImageRow, RegistryView, TransferEvent } from "../../src/ipc";
@@ -45,6 +45,23 @@ describe("Export", () => {
     expect(requests).toEqual([
       { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64" },
     ]);
+  });
+
+  it("chooses the file in the native save dialog, named after the image", async () => {
+    const picks: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "pick_path") throw new Error(`unexpected ${cmd}`);
+      picks.push(args);
+      return ["/home/me/web-2.0.tar"];
+    });
+    render(
+      <WithQueue>
+        <ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />
+      </WithQueue>,
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Choose…" }));
+    await waitFor(() => expect((screen.getByRole("textbox", { name: "File" }) as HTMLInputElement).value).toBe("/home/me/web-2.0.tar"));
+    expect(picks).toEqual([{ kind: "save_archive", title: "Export to a docker archive", suggestedName: "web-2.0.tar" }]);
   });
 
   it("offers every platform for an OCI layout", () => {
