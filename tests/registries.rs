@@ -289,6 +289,45 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     );
     assert!(rows[0].pushed_at.is_some());
 
+    // "Copy to…" the same ECR repository retags through PutImage: no data moves, and it works
+    // where the registry endpoint is out of reach (moto has none).
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    lading_app::transfers::Transfers::default()
+        .copy(
+            &app,
+            lading_app::ipc::CopyRequest {
+                registry_id: ecr.id.clone(),
+                repository: "team/svc".into(),
+                reference: rows[0].digest.clone(),
+                target_registry_id: ecr.id.clone(),
+                target_repository: "team/svc".into(),
+                tags: vec!["stable".into(), "prod".into()],
+                create_repository: false,
+            },
+            std::sync::Arc::new(move |e| seen.lock().unwrap().push(e)),
+        )
+        .await
+        .unwrap();
+    let finished = events.lock().unwrap().pop().unwrap();
+    let lading_app::ipc::TransferEvent::Finished {
+        manifest_digest,
+        bytes,
+        ..
+    } = finished
+    else {
+        panic!("the retag did not finish: {finished:?}");
+    };
+    assert_eq!(
+        (manifest_digest.as_str(), bytes),
+        (rows[0].digest.as_str(), 0)
+    );
+    let mut tags = registries::images(&app, &ecr.id, "team/svc").await.unwrap()[0]
+        .tags
+        .clone();
+    tags.sort();
+    assert_eq!(tags, ["prod", "stable", "v7"]);
+
     // Repositories from the app: created with settings, a non-empty one refused unless forced.
     let made = registries::create_repository(&app, &ecr.id, "team/new", "IMMUTABLE", true)
         .await

@@ -1182,13 +1182,25 @@ pub fn delete_target(id: &str, repository: &str, digests: &[String]) -> String {
 /// Creates an ECR repository (OCI registries create repositories on the first push).
 /// An ECR repository's client, refusing other registries with `why`.
 async fn ecr_of(state: &AppState, id: &str, why: &str) -> Result<lading_ecr::EcrClient, IpcError> {
+    ecr_client(state, id)
+        .await?
+        .ok_or_else(|| IpcError::new("not_supported", why))
+}
+
+/// The ECR API client of a registry, if it is an ECR one.
+pub(crate) async fn ecr_client(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<lading_ecr::EcrClient>, IpcError> {
     let RegistryKind::Ecr {
         profile, region, ..
     } = entry(state, id).await?.kind
     else {
-        return Err(IpcError::new("not_supported", why));
+        return Ok(None);
     };
-    Ok(lading_ecr::EcrClient::connect(&ecr_target(profile, region)).await?)
+    Ok(Some(
+        lading_ecr::EcrClient::connect(&ecr_target(profile, region)).await?,
+    ))
 }
 
 const SETTINGS_ARE_ECR: &str = "repository settings are an ECR feature; OCI registries have none";

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use lading_oci::pull::PullOptions;
 use lading_oci::push::{push_image, LayerCompression, ProgressEvent, PushOptions};
-use lading_oci::OciError;
 
 use crate::ipc::{BlobProgress, CopyRequest, ExportRequest, IpcError, PushRequest, TransferEvent};
 use crate::local::LocalSources;
@@ -99,7 +98,7 @@ impl Transfers {
     async fn run<F, Fut>(&self, emit: Emit, work: F) -> Result<(), IpcError>
     where
         F: FnOnce(lading_oci::push::ProgressFn) -> Fut,
-        Fut: Future<Output = Result<Outcome, OciError>> + Send + 'static,
+        Fut: Future<Output = Result<Outcome, IpcError>> + Send + 'static,
     {
         let id = format!("transfer-{}", self.next.fetch_add(1, Ordering::SeqCst));
         let throttle = Arc::new(Throttle {
@@ -124,7 +123,7 @@ impl Transfers {
                 });
                 Ok(())
             }
-            Ok(Err(e)) => Err(e.into()),
+            Ok(Err(e)) => Err(e),
             Err(e) if e.is_cancelled() => Err(IpcError::new("cancelled", "cancelled")),
             Err(e) => Err(IpcError::new("transfer_failed", e.to_string())),
         }
@@ -260,6 +259,13 @@ impl Transfers {
         emit: Emit,
     ) -> Result<(), IpcError> {
         let _active = self.hold();
+        let same_repository = request.registry_id == request.target_registry_id
+            && request.repository == request.target_repository;
+        if same_repository {
+            if let Some(ecr) = registries::ecr_client(state, &request.registry_id).await? {
+                return self.retag_in_ecr(state, ecr, request, emit).await;
+            }
+        }
         if request.create_repository {
             registries::ensure_repository(
                 state,
@@ -299,6 +305,46 @@ impl Transfers {
             Some(&request.target_repository),
         );
         result.map_err(|e| cancelled_says(e, "no manifest or tag was written"))
+    }
+
+    /// New tags for an image in its own ECR repository: PutImage with the manifest ECR already
+    /// has, no data transferred (and no registry endpoint needed).
+    async fn retag_in_ecr(
+        &self,
+        state: &AppState,
+        ecr: lading_ecr::EcrClient,
+        request: CopyRequest,
+        emit: Emit,
+    ) -> Result<(), IpcError> {
+        if request.tags.is_empty() {
+            return Err(IpcError::new(
+                "invalid_tags",
+                "the image is already in this repository: give a new tag",
+            ));
+        }
+        let (repository, reference, tags) = (
+            request.repository.clone(),
+            request.reference.clone(),
+            request.tags.clone(),
+        );
+        let result = self
+            .run(emit, move |_progress| async move {
+                let from = lading_ecr::ImageRef::parse(&reference);
+                let mut manifest_digest = String::new();
+                for tag in &tags {
+                    manifest_digest = ecr.retag(&repository, &from, tag).await?;
+                }
+                Ok(Outcome {
+                    manifest_digest,
+                    tags,
+                    bytes: 0,
+                })
+            })
+            .await;
+        state
+            .listings
+            .forget(&request.registry_id, Some(&request.repository));
+        result
     }
 
     /// Stops a running transfer at once. Blobs already uploaded stay (a retry skips them).

@@ -159,13 +159,19 @@ export function CopyDialog({
   const target = targets.find((t) => t.id === targetId) ?? (registry.id === targetId ? registry : undefined);
   const tags = parseTags(tagsText);
   const badTags = tags.filter(invalidTag);
-  const same = targetId === registry.id && targetRepository.trim() === repository && tags.every((t) => row.tags.includes(t));
+  // Within its own repository a copy only adds tags (ECR: PutImage, no data moves).
+  const retag = targetId === registry.id && targetRepository.trim() === repository;
+  const sent = retag ? tags.filter((t) => !row.tags.includes(t)) : tags;
+  const same = retag && sent.length === 0;
+  const short = row.digest.replace("sha256:", "").slice(0, 12);
   function run(e: FormEvent) {
     e.preventDefault();
     const to = targetRepository.trim();
     enqueue({
       kind: "copy",
-      title: `Copy ${repository}@${row.digest.replace("sha256:", "").slice(0, 12)} to ${to}${tags.length ? `:${tags.join(", :")}` : ""} on ${target?.name ?? targetId}`,
+      title: retag
+        ? `Tag ${repository}@${short} as :${sent.join(", :")}`
+        : `Copy ${repository}@${short} to ${to}${sent.length ? `:${sent.join(", :")}` : ""} on ${target?.name ?? targetId}`,
       blobLabel: label,
       target: { registryId: targetId, repository: to },
       run: (onEvent) =>
@@ -176,20 +182,24 @@ export function CopyDialog({
             reference: row.digest,
             target_registry_id: targetId,
             target_repository: to,
-            tags,
+            tags: sent,
             create_repository: target?.kind === "ecr" && createRepository,
           },
           onEvent,
         ),
       describe: (done) =>
-        `Copied to ${to}${done.tags.length ? `:${done.tags.join(", :")}` : ""} on ${target?.name ?? targetId} (${formatBytes(done.bytes)} transferred)`,
+        retag
+          ? `Tagged ${repository}@${short} as :${done.tags.join(", :")} (${formatBytes(done.bytes)} transferred)`
+          : `Copied to ${to}${done.tags.length ? `:${done.tags.join(", :")}` : ""} on ${target?.name ?? targetId} (${formatBytes(done.bytes)} transferred)`,
     });
     onClose();
   }
   const choices = targets.some((t) => t.id === registry.id) ? targets : [registry, ...targets];
   return (
     <Sheet label="Copy image" onClose={onClose}>
-      <h2>Copy {repository}@{row.digest.replace("sha256:", "").slice(0, 12)}</h2>
+      <h2>
+        Copy {repository}@{short}
+      </h2>
       <form onSubmit={run}>
         <label className="field">
           <span>To registry</span>
@@ -206,7 +216,11 @@ export function CopyDialog({
           <input value={targetRepository} onChange={(e) => setTargetRepository(e.target.value)} spellCheck={false} required />
         </label>
         <TagsField label="Tags (space separated)" value={tagsText} onChange={setTagsText} />
-        {same && <p className="hint">Add a new tag or choose another repository: this is where the image already is.</p>}
+        {same ? (
+          <p className="hint">Add a new tag or choose another repository: this is where the image already is.</p>
+        ) : (
+          retag && <p className="hint">Same repository: the new tags ({sent.join(", ")}) are added to the image; no data is copied.</p>
+        )}
         {target?.kind === "ecr" && (
           <label className="choice">
             <input type="checkbox" checked={createRepository} onChange={(e) => setCreateRepository(e.target.checked)} />
@@ -218,7 +232,7 @@ export function CopyDialog({
             Cancel
           </button>
           <button type="submit" className="primary" disabled={!targetRepository.trim() || badTags.length > 0 || same}>
-            Copy
+            {retag ? "Add tags" : "Copy"}
           </button>
         </div>
       </form>

@@ -91,7 +91,8 @@ describe("Copy", () => {
         <CopyDialog registry={registry} repository="team/web" row={index} targets={[registry, ecr]} onClose={() => {}} />
       </WithQueue>,
     );
-    expect((screen.getByRole("button", { name: "Copy" }) as HTMLButtonElement).disabled).toBe(true);
+    // Where it already is, with no new tag: nothing to do.
+    expect((screen.getByRole("button", { name: "Add tags" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByRole("combobox", { name: "To registry" }), { target: { value: ecr.id } });
     expect(screen.getByRole("checkbox", { name: /Create the repository/ })).toBeTruthy();
     fireEvent.change(screen.getByRole("textbox", { name: /^Tags/ }), { target: { value: "2.0 stable" } });
@@ -103,5 +104,26 @@ describe("Copy", () => {
         target_repository: "team/web", tags: ["2.0", "stable"], create_repository: true,
       },
     ]);
+  });
+
+  it("within the same repository only adds the new tags", async () => {
+    const requests: Array<Record<string, unknown>> = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "copy_image") throw new Error(`unexpected ${cmd}`);
+      const a = args as Args;
+      requests.push(a.request);
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["stable"], bytes: 0 });
+      return null;
+    });
+    render(
+      <WithQueue>
+        <CopyDialog registry={ecr} repository="team/web" row={index} targets={[ecr]} onClose={() => {}} />
+      </WithQueue>,
+    );
+    fireEvent.change(screen.getByRole("textbox", { name: /^Tags/ }), { target: { value: "2.0 stable" } });
+    expect(screen.getByText(/^Same repository: the new tags \(stable\) are added/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Add tags" }));
+    expect((await screen.findByRole("status")).textContent).toBe("Tagged team/web@aaaaaaaaaaaa as :stable (0 B transferred)");
+    expect(requests[0]).toMatchObject({ target_repository: "team/web", tags: ["stable"] });
   });
 });
