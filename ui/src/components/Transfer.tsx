@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useReducer, useRef, useState } from "react";
-import { api, type LadingError } from "../ipc";
+import { api, type BlobProgress, type LadingError } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags, totals } from "../push";
 import { nextToRun, queueReducer, queueSummary, type Finished, type Job, type JobSpec } from "../queue";
@@ -12,6 +12,9 @@ const STATE_LABEL: Record<string, string> = {
   downloading: "downloading",
   done: "done",
 };
+
+/** How often the queue redraws a running transfer's progress. */
+const PAINT_MS = 200;
 
 const JOB_STATE_LABEL: Record<Job["state"], string> = {
   queued: "queued",
@@ -48,12 +51,29 @@ export function useTransferQueue(onSucceeded?: (job: Job, finished: Finished | n
     launching.current = job.id;
     dispatch({ type: "start", id: job.id, at: Date.now() });
     let finished: Finished | null = null;
+    // Progress is drawn at most every PAINT_MS: on two cores, WebKit repainting bars competes
+    // with the compression it reports on (bench/push_window.mjs measures the CPU).
+    let pending: BlobProgress[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      if (pending.length) dispatch({ type: "event", id: job.id, event: { event: "progress", blobs: pending } });
+      pending = [];
+    };
     job.spec
       .run((event) => {
+        if (event.event === "progress") {
+          pending.push(...event.blobs);
+          timer ??= setTimeout(flush, PAINT_MS);
+          return;
+        }
+        flush();
         if (event.event === "started" && cancelOnStart.current.delete(job.id)) void api.cancelTransfer(event.transfer_id).catch(() => {});
         if (event.event === "finished") finished = event;
         dispatch({ type: "event", id: job.id, event });
       })
+      .finally(flush)
       .then(
         () => {
           launching.current = null;
