@@ -39,6 +39,11 @@ fn main() {
                 "cancel_transfer",
                 "answer_close",
                 "pick_path",
+                "lifecycle_policy",
+                "lifecycle_dry_run",
+                "lifecycle_server_preview",
+                "save_lifecycle_policy",
+                "delete_lifecycle_policy",
             ])),
     )
     .expect("tauri-build failed");

@@ -414,3 +414,67 @@ pub async fn pick_path(
         })
         .collect()
 }
+
+#[tauri::command]
+pub async fn lifecycle_policy(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+) -> Result<Option<String>, IpcError> {
+    crate::lifecycle::stored(&state, &id, &repository).await
+}
+
+#[tauri::command]
+pub async fn lifecycle_dry_run(
+    state: State<'_, AppState>,
+    sessions: State<'_, crate::lifecycle::LifecycleSessions>,
+    id: String,
+    repository: String,
+    text: String,
+    protected: Vec<String>,
+    refresh: bool,
+) -> Result<crate::ipc::LifecycleDryRun, IpcError> {
+    sessions
+        .dry_run(&state, &id, &repository, &text, &protected, refresh)
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_server_preview(
+    state: State<'_, AppState>,
+    sessions: State<'_, crate::lifecycle::LifecycleSessions>,
+    id: String,
+    repository: String,
+    text: String,
+) -> Result<crate::ipc::ServerPreview, IpcError> {
+    sessions
+        .server_preview(&state, &id, &repository, &text)
+        .await
+}
+
+#[tauri::command]
+pub async fn save_lifecycle_policy(
+    state: State<'_, AppState>,
+    sessions: State<'_, crate::lifecycle::LifecycleSessions>,
+    id: String,
+    repository: String,
+    text: String,
+) -> Result<(), IpcError> {
+    sessions.save(&state, &id, &repository, &text).await
+}
+
+#[tauri::command]
+pub async fn delete_lifecycle_policy(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    confirmation: Option<String>,
+) -> Result<(), IpcError> {
+    confirmations.redeem(
+        confirmation.as_deref(),
+        "delete_lifecycle_policy",
+        &format!("{id}/{repository}"),
+    )?;
+    crate::lifecycle::delete(&state, &id, &repository).await
+}

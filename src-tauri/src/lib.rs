@@ -4,6 +4,7 @@
 mod commands;
 pub mod confirm;
 pub mod ipc;
+pub mod lifecycle;
 pub mod local;
 pub mod registries;
 pub mod transfers;
@@ -56,6 +57,7 @@ pub fn run() {
         .manage(confirm::Confirmations::default())
         .manage(local::LocalSources::remembered(&lading_config::config_dir()))
         .manage(transfers::Transfers::default())
+        .manage(lifecycle::LifecycleSessions::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_registries,
@@ -89,6 +91,11 @@ pub fn run() {
             commands::cancel_transfer,
             commands::answer_close,
             commands::pick_path,
+            commands::lifecycle_policy,
+            commands::lifecycle_dry_run,
+            commands::lifecycle_server_preview,
+            commands::save_lifecycle_policy,
+            commands::delete_lifecycle_policy,
         ])
         .on_window_event(|window, event| {
             // Closing the window would stop running transfers: ask first (the UI answers with

@@ -1181,7 +1181,11 @@ pub fn delete_target(id: &str, repository: &str, digests: &[String]) -> String {
 
 /// Creates an ECR repository (OCI registries create repositories on the first push).
 /// An ECR repository's client, refusing other registries with `why`.
-async fn ecr_of(state: &AppState, id: &str, why: &str) -> Result<lading_ecr::EcrClient, IpcError> {
+pub(crate) async fn ecr_of(
+    state: &AppState,
+    id: &str,
+    why: &str,
+) -> Result<lading_ecr::EcrClient, IpcError> {
     ecr_client(state, id)
         .await?
         .ok_or_else(|| IpcError::new("not_supported", why))

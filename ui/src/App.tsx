@@ -18,6 +18,7 @@ import { ImageTable } from "./components/ImageTable";
 import { lastRepository } from "./keyboard";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
+import { LifecycleEditor } from "./components/LifecycleEditor";
 import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
 import { PushDialog, type PushItem } from "./components/PushDialog";
 import { TransferPanel, TransferQueueProvider, useTransferQueue } from "./components/Transfer";
@@ -60,6 +61,7 @@ export function App() {
   const [creatingRepository, setCreatingRepository] = useState(false);
   const [deletingRepository, setDeletingRepository] = useState(false);
   const [editingRepository, setEditingRepository] = useState(false);
+  const [editingLifecycle, setEditingLifecycle] = useState(false);
   const [repositoriesVersion, setRepositoriesVersion] = useState(0);
   const [locals, setLocals] = useState<LocalView[]>([]);
   const [openingLocal, setOpeningLocal] = useState(false);
@@ -306,6 +308,9 @@ export function App() {
               <button className="header-action" onClick={() => setEditingRepository(true)}>
                 Settings…
               </button>
+              <button className="header-action" onClick={() => setEditingLifecycle(true)} title="Rules that expire or archive images, with a dry run">
+                Lifecycle…
+              </button>
               <button className="header-action" onClick={() => setDeletingRepository(true)}>
                 Delete repository…
               </button>
@@ -398,6 +403,9 @@ export function App() {
             setRepository(name);
           }}
         />
+      )}
+      {editingLifecycle && selected && repository && (
+        <LifecycleEditor registry={selected} repository={repository} onClose={() => setEditingLifecycle(false)} />
       )}
       {editingRepository && selected && repository && (
         <RepositorySettingsDialog registry={selected} name={repository} onClose={() => setEditingRepository(false)} />

@@ -261,3 +261,48 @@ export type DeleteResult = {
  * The digests (images deleted) or tags (removed, images kept) that went.
  */
 deleted: Array<string>, failures: Array<DeleteFailure>, };
+
+export type PolicyIssueView = { path: string, message: string, };
+
+export type LifecycleVerdict = { digest: string, tags: Array<string>, size: number | null, pushed_at: number | null, last_pulled_at: number | null, 
+/**
+ * `expire`, `transition` or `keep`.
+ */
+action: string, 
+/**
+ * The rule that acts on the image, or (kept) the highest-priority rule that selected it and
+ * so protects it from lower ones; none when no rule selected it.
+ */
+rule_priority: number | null, };
+
+export type LifecycleDryRun = { 
+/**
+ * Every problem in the text; when there are any, nothing was evaluated.
+ */
+issues: Array<PolicyIssueView>, verdicts: Array<LifecycleVerdict>, expiring: number, transitioning: number, kept: number, 
+/**
+ * The sizes of the images that expire, as ECR reports them.
+ */
+bytes_reclaimed: number, 
+/**
+ * Plain-words warnings: a protected tag that would go, the image of a kept index that would go.
+ */
+warnings: Array<string>, 
+/**
+ * When the images were read from ECR and the moment they were judged at (seconds since the epoch).
+ */
+images_read_at: number, now: number, };
+
+export type ServerPreview = { 
+/**
+ * False where the endpoint has no preview (moto); `message` says why.
+ */
+available: boolean, message: string, 
+/**
+ * Digests ECR would act on.
+ */
+acting: Array<string>, 
+/**
+ * Digests on which ECR's answer and ours differ.
+ */
+disagreements: Array<string>, };

@@ -23,6 +23,8 @@ import type {
   TransferEvent,
   ExportRequest,
   CopyRequest,
+  LifecycleDryRun,
+  ServerPreview,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -174,6 +176,23 @@ export const api = {
   copyImage: (request: CopyRequest, onEvent: (event: TransferEvent) => void): Promise<void> =>
     transfer("copy_image", request, onEvent),
   cancelTransfer: (transferId: string): Promise<void> => call<void>("cancel_transfer", { transferId }),
+  /** The repository's lifecycle policy text (null: none). */
+  lifecyclePolicy: (id: string, repository: string): Promise<string | null> =>
+    call<string | null>("lifecycle_policy", { id, repository }),
+  /**
+   * Validates `text` and judges the repository's current images with it; `protectedTags` are
+   * patterns to warn about. Images are read once and reused for 5 minutes unless `refresh`.
+   */
+  lifecycleDryRun: (id: string, repository: string, text: string, protectedTags: string[], refresh: boolean): Promise<LifecycleDryRun> =>
+    call<LifecycleDryRun>("lifecycle_dry_run", { id, repository, text, protected: protectedTags, refresh }),
+  /** ECR's own preview beside ours (unavailable on some endpoints, which it says). */
+  lifecycleServerPreview: (id: string, repository: string, text: string): Promise<ServerPreview> =>
+    call<ServerPreview>("lifecycle_server_preview", { id, repository, text }),
+  /** Saves a policy whose dry run was shown (the backend refuses any other). */
+  saveLifecyclePolicy: (id: string, repository: string, text: string): Promise<void> =>
+    call<void>("save_lifecycle_policy", { id, repository, text }),
+  deleteLifecyclePolicy: (id: string, repository: string, confirmation: string): Promise<void> =>
+    call<void>("delete_lifecycle_policy", { id, repository, confirmation }),
   /** The answer to "quit while transfers run?": quit cancels them (each cleans up) and exits. */
   answerClose: (quit: boolean): Promise<void> => call<void>("answer_close", { quit }),
   /**

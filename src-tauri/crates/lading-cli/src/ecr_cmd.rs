@@ -236,16 +236,8 @@ async fn preview(
         (None, Some(repository), Some(client)) => client
             .describe_images(&repository)
             .await?
-            .into_iter()
-            .map(|d| EvalImage {
-                digest: d.digest,
-                tags: d.tags,
-                pushed_at: d.pushed_at.unwrap_or(0),
-                last_pulled_at: d.last_pulled_at,
-                transitioned_at: None,
-                storage_class: Default::default(),
-                size: d.size_bytes,
-            })
+            .iter()
+            .map(EvalImage::from)
             .collect(),
         _ => {
             return Err(Failure::usage(
@@ -268,17 +260,7 @@ async fn preview(
         _ => None,
     };
     let disagreements: Vec<String> = match &server {
-        Some(Ok(results)) => verdicts
-            .iter()
-            .filter(|v| {
-                let ours = !matches!(v.outcome, Outcome::Kept { .. });
-                let theirs = results
-                    .iter()
-                    .any(|r| r.digest == v.digest && r.action.is_some());
-                ours != theirs
-            })
-            .map(|v| v.digest.clone())
-            .collect(),
+        Some(Ok(results)) => lading_ecr::lifecycle::server_disagreements(&verdicts, results),
         _ => Vec::new(),
     };
     match &server {

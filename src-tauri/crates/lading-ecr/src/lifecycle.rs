@@ -460,5 +460,39 @@ pub enum Outcome {
     },
 }
 
+impl From<&crate::ImageDetail> for EvalImage {
+    /// An image as DescribeImages reports it. ECR has no push time for an image only in the
+    /// middle of being pushed: it counts as pushed now-ish (0 would make it the oldest).
+    fn from(d: &crate::ImageDetail) -> Self {
+        EvalImage {
+            digest: d.digest.clone(),
+            tags: d.tags.clone(),
+            pushed_at: d.pushed_at.unwrap_or(i64::MAX / 2),
+            last_pulled_at: d.last_pulled_at,
+            transitioned_at: None,
+            storage_class: StorageClass::Standard,
+            size: d.size_bytes,
+        }
+    }
+}
+
+/// Digests on which ECR's own preview and ours differ about whether the image goes.
+pub fn server_disagreements(
+    verdicts: &[ImageVerdict],
+    server: &[crate::policy::ServerPreviewResult],
+) -> Vec<String> {
+    verdicts
+        .iter()
+        .filter(|v| {
+            let ours = !matches!(v.outcome, Outcome::Kept { .. });
+            let theirs = server
+                .iter()
+                .any(|r| r.digest == v.digest && r.action.is_some());
+            ours != theirs
+        })
+        .map(|v| v.digest.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,205 @@
+//! The lifecycle editor's backend against moto's ECR: the stored policy, the dry run on the
+//! repository's images (issues located, verdicts, totals, warnings), save only after a dry run,
+//! ECR's own preview reported as unavailable where the endpoint has none, delete.
+
+use lading_app::ipc::AddEcrRegistry;
+use lading_app::lifecycle::{self, LifecycleSessions};
+use lading_app::registries::{self, AppState};
+use lading_config::ConfigStore;
+use lading_ecr::lifecycle::{EvalImage, LifecyclePolicy, Outcome};
+use lading_testkit::Moto;
+
+/// A small image manifest whose config and layer digests are distinct per `n`.
+fn manifest(n: u32) -> String {
+    let hex = |c: u32| format!("{c:064x}");
+    serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100 + n, "digest": format!("sha256:{}", hex(n))},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 * n, "digest": format!("sha256:{}", hex(1000 + n))}]
+    })
+    .to_string()
+}
+
+const KEEP_TWO_RELEASES: &str = r#"{"rules":[
+  {"rulePriority":1,"description":"keep two releases","selection":{"tagStatus":"tagged","tagPatternList":["release-*"],"countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}},
+  {"rulePriority":2,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}}
+]}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lifecycle_editor_dry_runs_saves_after_the_dry_run_and_deletes() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        "[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
+    std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
+    std::env::remove_var("AWS_ACCESS_KEY_ID");
+    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let id = registries::add_ecr(
+        &app,
+        AddEcrRegistry {
+            profile: Some("dev".into()),
+            region: "eu-west-1".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+        profile: Some("dev".into()),
+        region: Some("eu-west-1".into()),
+        endpoint_url: None,
+    })
+    .await
+    .unwrap();
+    let repo = "team/web";
+    ecr.create_repository(repo).await.unwrap();
+    let mut releases = Vec::new();
+    for n in 1..=5 {
+        let digest = ecr
+            .put_manifest(repo, Some(&format!("release-{n}")), &manifest(n), None)
+            .await
+            .unwrap();
+        releases.push(digest);
+    }
+    // An index tagged "stable" that lists every release: kept, so expiring its images breaks it.
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": releases.iter().enumerate().map(|(n, d)| serde_json::json!({
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "size": manifest(n as u32 + 1).len(), "digest": d,
+            "platform": {"architecture": "amd64", "os": "linux"}
+        })).collect::<Vec<_>>()
+    })
+    .to_string();
+    ecr.put_manifest(
+        repo,
+        Some("stable"),
+        &index,
+        Some("application/vnd.oci.image.index.v1+json"),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+    let sessions = LifecycleSessions::default();
+
+    // Problems come back located at their field, with nothing evaluated.
+    let broken = KEEP_TWO_RELEASES.replace(r#""countNumber":2"#, r#""countNumber":0"#);
+    let run = sessions
+        .dry_run(&app, &id, repo, &broken, &[], false)
+        .await
+        .unwrap();
+    assert!(run.verdicts.is_empty());
+    assert_eq!(run.issues[0].path, "rules[0].selection.countNumber");
+    let syntax = sessions
+        .dry_run(&app, &id, repo, "{\"rules\": [", &[], false)
+        .await
+        .unwrap();
+    assert!(
+        syntax.issues[0].path.starts_with("line 1 column"),
+        "{:?}",
+        syntax.issues
+    );
+
+    // A valid policy: three of five releases go, the newest two stay, the index is untouched.
+    let run = sessions
+        .dry_run(
+            &app,
+            &id,
+            repo,
+            KEEP_TWO_RELEASES,
+            &["release-*".into()],
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(run.issues.is_empty(), "{:?}", run.issues);
+    assert_eq!((run.expiring, run.kept, run.transitioning), (3, 3, 0));
+    let going: Vec<_> = run
+        .verdicts
+        .iter()
+        .filter(|v| v.action == "expire")
+        .collect();
+    assert!(going.iter().all(|v| v.rule_priority == Some(1)));
+    assert_eq!(
+        run.bytes_reclaimed,
+        going.iter().map(|v| v.size.unwrap_or(0)).sum::<i64>()
+    );
+    let stable = run.verdicts.iter().find(|v| v.tags == ["stable"]).unwrap();
+    assert_eq!(
+        (stable.action.as_str(), stable.rule_priority),
+        ("keep", None)
+    );
+    // Each expiring release is both protected by pattern and part of the kept index.
+    assert_eq!(
+        run.warnings
+            .iter()
+            .filter(|w| w.contains("matches the protected pattern release-*"))
+            .count(),
+        3,
+        "{:?}",
+        run.warnings
+    );
+    assert_eq!(
+        run.warnings
+            .iter()
+            .filter(|w| w.contains("index stable") && w.contains("break the index"))
+            .count(),
+        3,
+        "{:?}",
+        run.warnings
+    );
+
+    // The same answer as the evaluator the CLI's `lifecycle preview` runs on the same images.
+    let images: Vec<EvalImage> = ecr
+        .describe_images(repo)
+        .await
+        .unwrap()
+        .iter()
+        .map(EvalImage::from)
+        .collect();
+    let cli = LifecyclePolicy::parse(KEEP_TWO_RELEASES)
+        .unwrap()
+        .evaluate(&images, run.now);
+    let cli_expiring = cli
+        .iter()
+        .filter(|v| matches!(v.outcome, Outcome::Expired { .. }))
+        .count();
+    assert_eq!(cli_expiring as u32, run.expiring);
+
+    // ECR's own preview: moto has none, and says so instead of failing the editor.
+    let server = sessions
+        .server_preview(&app, &id, repo, KEEP_TWO_RELEASES)
+        .await
+        .unwrap();
+    assert!(!server.available);
+    assert!(server
+        .message
+        .starts_with("ECR's own preview is not available here"));
+
+    // Save: refused for a text whose dry run was not shown, then accepted, then read back.
+    let unseen = KEEP_TWO_RELEASES.replace(r#""countNumber":2"#, r#""countNumber":3"#);
+    let refused = sessions.save(&app, &id, repo, &unseen).await.unwrap_err();
+    assert_eq!(refused.code, "dry_run_needed");
+    assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+    sessions
+        .save(&app, &id, repo, KEEP_TWO_RELEASES)
+        .await
+        .unwrap();
+    let stored = lifecycle::stored(&app, &id, repo).await.unwrap().unwrap();
+    assert_eq!(
+        LifecyclePolicy::parse(&stored).unwrap(),
+        LifecyclePolicy::parse(KEEP_TWO_RELEASES).unwrap()
+    );
+
+    lifecycle::delete(&app, &id, repo).await.unwrap();
+    assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+}

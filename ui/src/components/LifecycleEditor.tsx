@@ -1,0 +1,557 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { api, type LadingError, type LifecycleDryRun, type LifecycleVerdict, type RegistryView, type ServerPreview } from "../ipc";
+import { formatBytes, relativeTime } from "../format";
+import {
+  issueTarget,
+  newRule,
+  parsePolicy,
+  policyText,
+  renumber,
+  sentenceText,
+  tagsTyped,
+  withCountType,
+  withTags,
+  withTagStatus,
+  type CountType,
+  type JsonError,
+  type Rule,
+  type TagStatus,
+} from "../lifecycle";
+import { ConfirmDialog } from "./ConfirmDialog";
+
+const COUNT_LABEL: Record<CountType, string> = {
+  imageCountMoreThan: "keep the newest",
+  sinceImagePushed: "pushed more than",
+  sinceImagePulled: "not pulled for more than",
+  sinceImageTransitioned: "archived more than",
+};
+
+const STATUS_LABEL: Record<TagStatus, string> = { untagged: "untagged", tagged: "tagged", any: "any" };
+
+/**
+ * The lifecycle policy of an ECR repository: rules as sentences (drag or Alt+↑/↓ to change
+ * priority), the JSON in sync both ways, and a live dry run on the repository's images. Saving
+ * needs the dry run of exactly the text being saved on screen.
+ */
+export function LifecycleEditor({ registry, repository, onClose }: { registry: RegistryView; repository: string; onClose: () => void }) {
+  const [stored, setStored] = useState<string | null | undefined>(undefined);
+  const [rules, setRules] = useState<Rule[]>([]);
+  const [text, setText] = useState("");
+  const [jsonError, setJsonError] = useState<JsonError | null>(null);
+  const [view, setView] = useState<"rules" | "json">("rules");
+  const [protectedText, setProtectedText] = useState("latest");
+  const [run, setRun] = useState<{ text: string; result: LifecycleDryRun } | null>(null);
+  const [running, setRunning] = useState(false);
+  const [refresh, setRefresh] = useState(0);
+  const [server, setServer] = useState<{ text: string; result: ServerPreview } | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<LadingError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const dragged = useRef<number | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    api.lifecyclePolicy(registry.id, repository).then((policy) => {
+      setStored(policy);
+      const initial = policy ?? policyText([]);
+      setText(initial);
+      const parsed = parsePolicy(initial);
+      setRules("rules" in parsed ? parsed.rules : []);
+    }, setError);
+  }, [registry.id, repository]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !deleting && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose, deleting]);
+
+  // The cards changed: the JSON follows.
+  function changeRules(next: Rule[]) {
+    setRules(next);
+    setText(policyText(next));
+    setJsonError(null);
+  }
+  // The JSON changed: the cards follow while it parses.
+  function changeText(next: string) {
+    setText(next);
+    const parsed = parsePolicy(next);
+    if ("rules" in parsed) {
+      setRules(parsed.rules);
+      setJsonError(null);
+    } else setJsonError(parsed.error);
+  }
+
+  const protectedTags = useMemo(() => protectedText.split(/[\s,]+/).filter(Boolean), [protectedText]);
+  const askedRefresh = useRef(0);
+  // The dry run follows every change (after a pause in typing).
+  useEffect(() => {
+    if (stored === undefined || jsonError) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      setRunning(true);
+      const fresh = askedRefresh.current !== refresh;
+      askedRefresh.current = refresh;
+      api.lifecycleDryRun(registry.id, repository, text, protectedTags, fresh).then(
+        (result) => {
+          if (!current) return;
+          setRun({ text, result });
+          setError(null);
+        },
+        (e: LadingError) => current && setError(e),
+      ).finally(() => current && setRunning(false));
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [registry.id, repository, text, protectedTags, stored, jsonError, refresh]);
+
+  const result = run?.text === text ? run.result : null;
+  const issues = result?.issues ?? [];
+  const issuesOf = (index: number) => issues.filter((i) => issueTarget(i.path)?.rule === index);
+  const general = issues.filter((i) => !issueTarget(i.path));
+  const canSave = !!result && issues.length === 0 && !jsonError && text !== stored && !saving;
+
+  function move(from: number, to: number) {
+    if (to < 0 || to >= rules.length || from === to) return;
+    const next = [...rules];
+    const [rule] = next.splice(from, 1);
+    next.splice(to, 0, rule!);
+    changeRules(renumber(next));
+  }
+
+  function save() {
+    setSaving(true);
+    setNotice(null);
+    api.saveLifecyclePolicy(registry.id, repository, text).then(
+      () => {
+        setStored(text);
+        setNotice("Saved. ECR applies lifecycle rules within 24 hours of a change, not at once.");
+      },
+      setError,
+    ).finally(() => setSaving(false));
+  }
+
+  function askServer() {
+    setAsking(true);
+    const asked = text;
+    api.lifecycleServerPreview(registry.id, repository, asked).then(
+      (r) => setServer({ text: asked, result: r }),
+      setError,
+    ).finally(() => setAsking(false));
+  }
+  const serverResult = server?.text === text ? server.result : null;
+
+  function goToError() {
+    const area = textarea.current;
+    if (!area || !jsonError) return;
+    area.focus();
+    area.setSelectionRange(jsonError.offset, Math.min(jsonError.offset + 1, text.length));
+  }
+
+  return (
+    <div className="dialog-backdrop">
+      <div className="dialog lifecycle-editor" role="dialog" aria-modal="true" aria-label="Lifecycle policy">
+        <div className="lifecycle-head">
+          <h2>Lifecycle policy · {repository}</h2>
+          <span className="hint">
+            {stored === undefined ? "Reading…" : stored === null ? "No policy stored: nothing expires." : text === stored ? "As stored in ECR." : "Changed, not saved."}
+          </span>
+          <div className="tabs" role="tablist" aria-label="Policy view">
+            <button role="tab" aria-selected={view === "rules"} className={view === "rules" ? "tab active" : "tab"} onClick={() => setView("rules")}>
+              Rules
+            </button>
+            <button role="tab" aria-selected={view === "json"} className={view === "json" ? "tab active" : "tab"} onClick={() => setView("json")}>
+              JSON
+            </button>
+          </div>
+        </div>
+        <div className="lifecycle-body">
+          <section className="lifecycle-rules" aria-label={view === "rules" ? "Rules" : "Policy JSON"}>
+            {view === "rules" ? (
+              <>
+                {jsonError && (
+                  <p className="form-error" role="alert">
+                    The JSON has an error (line {jsonError.line}); the rules show its last valid version.
+                  </p>
+                )}
+                {rules.length === 0 && <p className="hint">No rules yet. Add one below; ECR applies them in priority order, 1 first.</p>}
+                <ol className="rule-list">
+                  {rules.map((rule, index) => (
+                    <li
+                      key={index}
+                      className="rule-card"
+                      aria-label={`Rule ${rule.rulePriority}: ${sentenceText(rule)}`}
+                      onDragOver={(e) => e.preventDefault()}
+                      onDrop={(e) => {
+                        e.preventDefault();
+                        if (dragged.current !== null) move(dragged.current, index);
+                        dragged.current = null;
+                      }}
+                      onKeyDown={(e) => {
+                        if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+                        e.preventDefault();
+                        move(index, index + (e.key === "ArrowUp" ? -1 : 1));
+                      }}
+                    >
+                      <div className="rule-top">
+                        <span
+                          className="drag-handle"
+                          draggable
+                          onDragStart={() => (dragged.current = index)}
+                          title="Drag to change the priority (or Alt+↑ / Alt+↓)"
+                          aria-hidden
+                        >
+                          ⠿
+                        </span>
+                        <span className="priority" title="Rule priority: lower numbers are applied first">
+                          {rule.rulePriority}
+                        </span>
+                        <input
+                          className="rule-description"
+                          aria-label={`Rule ${rule.rulePriority} description`}
+                          placeholder="Description (optional)"
+                          value={rule.description ?? ""}
+                          onChange={(e) => {
+                            const next = { ...rule, description: e.target.value || undefined };
+                            if (!e.target.value) delete next.description;
+                            changeRules(rules.map((r, i) => (i === index ? next : r)));
+                          }}
+                        />
+                        <span className="rule-actions">
+                          <button className="icon-button" onClick={() => move(index, index - 1)} disabled={index === 0} aria-label={`Move rule ${rule.rulePriority} up`} title="Move up (Alt+↑)">
+                            ↑
+                          </button>
+                          <button className="icon-button" onClick={() => move(index, index + 1)} disabled={index === rules.length - 1} aria-label={`Move rule ${rule.rulePriority} down`} title="Move down (Alt+↓)">
+                            ↓
+                          </button>
+                          <button className="icon-button" onClick={() => changeRules(renumber([...rules.slice(0, index + 1), structuredClone(rule), ...rules.slice(index + 1)]))} aria-label={`Duplicate rule ${rule.rulePriority}`} title="Duplicate">
+                            ⧉
+                          </button>
+                          <button className="icon-button" onClick={() => changeRules(renumber(rules.filter((_, i) => i !== index)))} aria-label={`Remove rule ${rule.rulePriority}`} title="Remove">
+                            ×
+                          </button>
+                        </span>
+                      </div>
+                      <RuleSentence
+                        rule={rule}
+                        invalid={(field, exact = false) =>
+                          issuesOf(index).some((i) => {
+                            const at = issueTarget(i.path)!.field;
+                            return at === field || (!exact && (at.startsWith(`${field}.`) || at.startsWith(`${field}[`)));
+                          })
+                        }
+                        onChange={(next) => changeRules(rules.map((r, i) => (i === index ? next : r)))}
+                      />
+                      {issuesOf(index).map((issue) => (
+                        <p key={issue.path + issue.message} className="form-error field-issue">
+                          {fieldName(issueTarget(issue.path)!.field)}: {issue.message}
+                        </p>
+                      ))}
+                    </li>
+                  ))}
+                </ol>
+                <div className="add-rule">
+                  <span className="hint">Add:</span>
+                  <button onClick={() => changeRules(renumber([...rules, newRule("untagged", rules.length + 1)]))}>Expire untagged images</button>
+                  <button onClick={() => changeRules(renumber([...rules, newRule("keep-newest", rules.length + 1)]))}>Keep the newest tagged</button>
+                  <button onClick={() => changeRules(renumber([...rules, newRule("old-tagged", rules.length + 1)]))}>Expire old tagged</button>
+                </div>
+              </>
+            ) : (
+              <>
+                <textarea
+                  ref={textarea}
+                  className="policy-json"
+                  aria-label="Policy JSON"
+                  spellCheck={false}
+                  value={text}
+                  onChange={(e) => changeText(e.target.value)}
+                  aria-invalid={!!jsonError}
+                />
+                {jsonError && (
+                  <p className="form-error" role="alert">
+                    Line {jsonError.line}, column {jsonError.column}: {jsonError.message}{" "}
+                    <button className="link-button" onClick={goToError}>
+                      Go to error
+                    </button>
+                  </p>
+                )}
+                {issues.map((issue) => (
+                  <p key={issue.path + issue.message} className="form-error">
+                    {issue.path}: {issue.message}
+                  </p>
+                ))}
+              </>
+            )}
+            {view === "rules" &&
+              general.map((issue) => (
+                <p key={issue.path + issue.message} className="form-error">
+                  {issue.path === "rules" ? "" : `${issue.path}: `}
+                  {issue.message}
+                </p>
+              ))}
+          </section>
+          <section className="lifecycle-dry-run" aria-label="Dry run">
+            <div className="dry-run-head">
+              <h3>Dry run on the {result ? result.verdicts.length : "…"} images in {repository} now</h3>
+              <button className="link-button" onClick={() => setRefresh((n) => n + 1)} disabled={running} title="Read the repository's images from ECR again">
+                {running ? "Evaluating…" : "Read images again"}
+              </button>
+            </div>
+            <label className="field protected-tags">
+              <span>Warn when an image with these tags would go (patterns, * = anything)</span>
+              <input value={protectedText} onChange={(e) => setProtectedText(e.target.value)} spellCheck={false} />
+            </label>
+            {error && (
+              <p className="form-error" role="alert">
+                {error.message}
+              </p>
+            )}
+            {result && issues.length === 0 && <DryRunTable result={result} server={serverResult} />}
+            {result && issues.length > 0 && <p className="hint">Fix the {issues.length === 1 ? "problem" : `${issues.length} problems`} on the left to see what the rules would do.</p>}
+            {result && issues.length === 0 && (
+              <div className="server-preview">
+                {serverResult ? (
+                  <p className={serverResult.disagreements.length ? "form-error" : "hint"} role="status">
+                    {serverResult.message}
+                  </p>
+                ) : (
+                  <button onClick={askServer} disabled={asking} title="StartLifecyclePolicyPreview: ECR's own answer, which can take a minute">
+                    {asking ? "Asking ECR…" : "Compare with ECR's own preview"}
+                  </button>
+                )}
+              </div>
+            )}
+          </section>
+        </div>
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+        <div className="dialog-actions">
+          {stored && (
+            <button className="danger lifecycle-delete" onClick={() => setDeleting(true)}>
+              Delete policy…
+            </button>
+          )}
+          <button onClick={onClose}>Close</button>
+          <button
+            className="primary"
+            onClick={save}
+            disabled={!canSave}
+            title={canSave ? "PutLifecyclePolicy" : "Save is possible once the dry run of this exact policy is shown without problems"}
+          >
+            {saving ? "Saving…" : "Save policy"}
+          </button>
+        </div>
+      </div>
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete the lifecycle policy of ${repository}?`}
+          body="ECR stops expiring images in this repository until a policy is saved again. The images themselves are not touched."
+          confirmLabel="Delete policy"
+          onClose={() => setDeleting(false)}
+          onConfirm={() => {
+            setDeleting(false);
+            api
+              .confirmDestructive("delete_lifecycle_policy", `${registry.id}/${repository}`)
+              .then((token) => api.deleteLifecyclePolicy(registry.id, repository, token))
+              .then(() => {
+                setStored(null);
+                setNotice("The lifecycle policy was deleted.");
+              }, setError);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function fieldName(field: string): string {
+  const last = field.split(".").pop() ?? field;
+  return last.replace(/\[\d+\]$/, "") || "rule";
+}
+
+/** The rule as a sentence whose values are its controls. */
+function RuleSentence({
+  rule,
+  invalid,
+  onChange,
+}: {
+  rule: Rule;
+  /** Whether an issue concerns `field` (or, unless exact, a field inside it). */
+  invalid: (field: string, exact?: boolean) => boolean;
+  onChange: (rule: Rule) => void;
+}) {
+  const s = rule.selection;
+  const countFirst = s.countType === "imageCountMoreThan";
+  const actionWords = { expire: "expire", transition: "archive" };
+  const actionLabel = (w: string) => (countFirst ? w : capital(w));
+  const action = (
+    <select
+      className="inline-control"
+      aria-label="Action"
+      value={rule.action.type}
+      style={fit(actionWords[rule.action.type])}
+      aria-invalid={invalid("action")}
+      onChange={(e) =>
+        onChange({ ...rule, action: e.target.value === "transition" ? { type: "transition", targetStorageClass: "archive" } : { type: "expire" } })
+      }
+    >
+      <option value="expire">{actionLabel("expire")}</option>
+      <option value="transition">{actionLabel("archive")}</option>
+    </select>
+  );
+  const status = (
+    <select
+      className="inline-control"
+      aria-label="Which images"
+      value={s.tagStatus}
+      style={fit(STATUS_LABEL[s.tagStatus])}
+      aria-invalid={invalid("selection.tagStatus", true)}
+      onChange={(e) => onChange(withTagStatus(rule, e.target.value as TagStatus))}
+    >
+      {(Object.keys(STATUS_LABEL) as TagStatus[]).map((k) => (
+        <option key={k} value={k}>
+          {STATUS_LABEL[k]}
+        </option>
+      ))}
+    </select>
+  );
+  const tags =
+    s.tagStatus === "tagged" ? (
+      <TagsInput
+        value={tagsTyped(rule)}
+        invalid={invalid("selection.tagPatternList") || invalid("selection.tagPrefixList") || invalid("selection", true)}
+        onChange={(typed) => onChange(withTags(rule, typed))}
+      />
+    ) : null;
+  const count = (
+    <select
+      className="inline-control"
+      aria-label="When"
+      value={s.countType}
+      style={fit(COUNT_LABEL[s.countType])}
+      aria-invalid={invalid("selection.countType")}
+      onChange={(e) => onChange(withCountType(rule, e.target.value as CountType))}
+    >
+      {(Object.keys(COUNT_LABEL) as CountType[]).map((k) => (
+        <option key={k} value={k}>
+          {countFirst ? capital(COUNT_LABEL[k]) : COUNT_LABEL[k]}
+        </option>
+      ))}
+    </select>
+  );
+  const number = (
+    <input
+      className="inline-control number"
+      type="number"
+      min={1}
+      aria-label={s.countType === "imageCountMoreThan" ? "How many to keep" : "Days"}
+      aria-invalid={invalid("selection.countNumber")}
+      value={Number.isFinite(s.countNumber) ? s.countNumber : ""}
+      onChange={(e) => onChange({ ...rule, selection: { ...s, countNumber: e.target.valueAsNumber } })}
+    />
+  );
+  let words: ReactNode;
+  if (countFirst)
+    words = (
+      <>
+        {count} {number} {status} images {tags} — {action} the rest
+      </>
+    );
+  else
+    words = (
+      <>
+        {action} {status} images {tags} {count} {number} days{s.countType === "sinceImagePulled" ? " (never pulled: since the push)" : " ago"}
+      </>
+    );
+  return (
+    <p className="rule-sentence" title={sentenceText(rule)}>
+      {words}
+    </p>
+  );
+}
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** A select as wide as its chosen words (selects otherwise take their longest option's width). */
+const fit = (label: string) => ({ width: `calc(${label.length}ch + 28px)` });
+
+/** The tag patterns, committed on blur or Enter so typing "release-" does not churn the JSON. */
+function TagsInput({ value, invalid, onChange }: { value: string; invalid: boolean; onChange: (typed: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return (
+    <input
+      className="inline-control tags"
+      aria-label="Tags (patterns)"
+      title="Tag patterns, space separated: release-* matches every tag starting release-; 1.0 only 1.0. An image needs a tag matching each."
+      aria-invalid={invalid}
+      value={draft}
+      spellCheck={false}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={() => draft !== value && onChange(draft)}
+      onKeyDown={(e) => e.key === "Enter" && draft !== value && onChange(draft)}
+    />
+  );
+}
+
+function DryRunTable({ result, server }: { result: LifecycleDryRun; server: ServerPreview | null }) {
+  const order = (v: LifecycleVerdict) => (v.action === "expire" ? 0 : v.action === "transition" ? 1 : 2);
+  const rows = [...result.verdicts].sort((a, b) => order(a) - order(b) || (b.pushed_at ?? 0) - (a.pushed_at ?? 0));
+  const disagree = new Set(server?.disagreements ?? []);
+  return (
+    <>
+      <p className="dry-run-totals" data-testid="dry-run-totals">
+        <strong>{result.expiring}</strong> of {result.verdicts.length} {result.verdicts.length === 1 ? "image expires" : "images expire"}
+        {result.bytes_reclaimed > 0 && ` (${formatBytes(result.bytes_reclaimed)} reclaimed)`}
+        {result.transitioning > 0 && `, ${result.transitioning} archived`}; {result.kept} kept
+      </p>
+      {result.warnings.length > 0 && (
+        <ul className="dry-run-warnings" role="alert" aria-label="Warnings">
+          {result.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+      <div className="dry-run-table">
+        <table>
+          <thead>
+            <tr>
+              <th>Tags</th>
+              <th>Pushed</th>
+              <th>Last pull</th>
+              <th>Size</th>
+              <th>Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((v) => (
+              <tr key={v.digest} className={`verdict ${v.action}${disagree.has(v.digest) ? " disagreement" : ""}`} title={v.digest}>
+                <td>{v.tags.length ? v.tags.join(", ") : <span className="hint">untagged {v.digest.slice(7, 19)}</span>}</td>
+                <td>{relativeTime(v.pushed_at)}</td>
+                <td>{relativeTime(v.last_pulled_at)}</td>
+                <td className="number">{formatBytes(v.size)}</td>
+                <td>
+                  {v.action === "expire"
+                    ? `expires — rule ${v.rule_priority}`
+                    : v.action === "transition"
+                      ? `archived — rule ${v.rule_priority}`
+                      : v.rule_priority !== null
+                        ? `kept by rule ${v.rule_priority}`
+                        : "kept — no rule selects it"}
+                  {disagree.has(v.digest) && " · ECR disagrees"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

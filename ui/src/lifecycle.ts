@@ -1,0 +1,283 @@
+// ECR lifecycle rules in the editor: the JSON ⇄ rule ⇄ sentence conversions, kept pure for unit
+// tests. The backend validates every documented constraint and evaluates; this side only
+// needs to read and write the JSON and say each rule in words.
+
+export type TagStatus = "tagged" | "untagged" | "any";
+export type CountType = "imageCountMoreThan" | "sinceImagePushed" | "sinceImagePulled" | "sinceImageTransitioned";
+
+export interface Rule {
+  rulePriority: number;
+  description?: string;
+  selection: {
+    tagStatus: TagStatus;
+    tagPrefixList?: string[];
+    tagPatternList?: string[];
+    storageClass?: "standard" | "archive";
+    countType: CountType;
+    countUnit?: "days";
+    countNumber: number;
+  };
+  action: { type: "expire" | "transition"; targetStorageClass?: "archive" };
+}
+
+export interface JsonError {
+  line: number;
+  column: number;
+  /** Offset in the text, for putting the caret there. */
+  offset: number;
+  message: string;
+}
+
+/** The rules in `text`, or where its JSON is broken (the shape is the backend's to judge). */
+export function parsePolicy(text: string): { rules: Rule[] } | { error: JsonError } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { error: locate(text, (e as Error).message) };
+  }
+  const rules = (value as { rules?: unknown })?.rules;
+  if (!Array.isArray(rules)) return { error: { line: 1, column: 1, offset: 0, message: 'the policy needs a "rules" list' } };
+  return { rules: rules as Rule[] };
+}
+
+/**
+ * Where the JSON breaks. Engines word JSON.parse errors differently (WebKit gives no position),
+ * so this scans the text itself: the first offset where it stops being JSON.
+ */
+function locate(text: string, fallback: string): JsonError {
+  const { offset, message } = scanJson(text) ?? { offset: text.length, message: fallback };
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before[before.length - 1]!.length + 1, offset, message };
+}
+
+function scanJson(text: string): { offset: number; message: string } | null {
+  let i = 0;
+  const fail = (message: string): never => {
+    throw { offset: i, message };
+  };
+  const space = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail(`unexpected ${describe()}`);
+  };
+  const describe = () => (i >= text.length ? "end of the text" : `${JSON.stringify(text[i])}`);
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\\") i++;
+      else if (text[i]! < " ") fail("a line break inside a string");
+      i++;
+    }
+    if (i >= text.length) fail("a string that never ends");
+    i++;
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m || !m[0]) fail(`unexpected ${describe()}`);
+    i += m![0].length;
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      space();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        space();
+        if (text[i] !== '"') fail(`expected a "key" but found ${describe()}`);
+        string();
+        space();
+        if (text[i] !== ":") fail(`expected : but found ${describe()}`);
+        i++;
+        value();
+        space();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail(`expected , or } but found ${describe()}`);
+      }
+    }
+    if (c === "[") {
+      i++;
+      space();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail(`expected , or ] but found ${describe()}`);
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true");
+    if (c === "f") return literal("false");
+    if (c === "n") return literal("null");
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return number();
+    fail(`expected a value but found ${describe()}`);
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail(`unexpected ${describe()} after the end of the policy`);
+    return null;
+  } catch (e) {
+    return e as { offset: number; message: string };
+  }
+}
+
+/** The policy JSON for `rules`, keys in the order AWS documents them. */
+export function policyText(rules: Rule[]): string {
+  const ordered = rules.map((r) => {
+    const s = r.selection;
+    const selection: Record<string, unknown> = { tagStatus: s.tagStatus };
+    if (s.tagPrefixList !== undefined) selection.tagPrefixList = s.tagPrefixList;
+    if (s.tagPatternList !== undefined) selection.tagPatternList = s.tagPatternList;
+    if (s.storageClass !== undefined) selection.storageClass = s.storageClass;
+    selection.countType = s.countType;
+    if (s.countUnit !== undefined) selection.countUnit = s.countUnit;
+    selection.countNumber = s.countNumber;
+    const action: Record<string, unknown> = { type: r.action.type };
+    if (r.action.targetStorageClass !== undefined) action.targetStorageClass = r.action.targetStorageClass;
+    return {
+      rulePriority: r.rulePriority,
+      ...(r.description !== undefined ? { description: r.description } : {}),
+      selection,
+      action,
+    };
+  });
+  return JSON.stringify({ rules: ordered }, null, 2);
+}
+
+/** Priorities follow the list order (dragging a rule changes its priority): 1, 2, 3… */
+export function renumber(rules: Rule[]): Rule[] {
+  return rules.map((r, i) => (r.rulePriority === i + 1 ? r : { ...r, rulePriority: i + 1 }));
+}
+
+/** The rules in priority order, as ECR applies them. */
+export function byPriority(rules: Rule[]): Rule[] {
+  return [...rules].sort((a, b) => a.rulePriority - b.rulePriority);
+}
+
+/** A piece of a rule's sentence; `strong` pieces are the rule's values. */
+export interface Piece {
+  text: string;
+  strong?: boolean;
+}
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+/** Which images, in words: "untagged", "tagged release-*", "any". */
+export function tagWords(rule: Rule): Piece[] {
+  const s = rule.selection;
+  const archived = s.storageClass === "archive" ? [{ text: "archived " }] : [];
+  if (s.tagStatus === "untagged") return [...archived, { text: "untagged", strong: true }, { text: " images" }];
+  if (s.tagStatus === "any") return [...archived, { text: "images with " }, { text: "any tag or none", strong: true }];
+  const prefixes = (s.tagPrefixList ?? []).map((p) => `${p}*`);
+  const patterns = s.tagPatternList ?? [];
+  const list = [...prefixes, ...patterns];
+  return [
+    ...archived,
+    { text: "images tagged " },
+    ...list.flatMap((t, i) => [...(i > 0 ? [{ text: " and " }] : []), { text: t, strong: true }]),
+    ...(list.length === 0 ? [{ text: "(no tag given)", strong: true }] : []),
+  ];
+}
+
+/** The rule as a sentence: "Expire untagged images pushed more than 14 days ago". */
+export function sentence(rule: Rule): Piece[] {
+  const s = rule.selection;
+  const verb = rule.action.type === "transition" ? "Archive" : "Expire";
+  const n = s.countNumber;
+  const which = tagWords(rule);
+  switch (s.countType) {
+    case "imageCountMoreThan":
+      return [{ text: "Keep the " }, { text: String(n), strong: true }, { text: " newest " }, ...which, { text: `; ${verb.toLowerCase()} the rest` }];
+    case "sinceImagePushed":
+      return [{ text: `${verb} ` }, ...which, { text: " pushed more than " }, { text: `${n} ${plural(n, "day", "days")}`, strong: true }, { text: " ago" }];
+    case "sinceImagePulled":
+      return [
+        { text: `${verb} ` },
+        ...which,
+        { text: " not pulled for more than " },
+        { text: `${n} ${plural(n, "day", "days")}`, strong: true },
+        { text: " (never pulled: counted from the push)" },
+      ];
+    case "sinceImageTransitioned":
+      return [{ text: `${verb} ` }, ...which, { text: " archived more than " }, { text: `${n} ${plural(n, "day", "days")}`, strong: true }, { text: " ago" }];
+  }
+}
+
+export const sentenceText = (rule: Rule) => sentence(rule).map((p) => p.text).join("");
+
+/** A new rule, filled so that it is valid on its own. */
+export function newRule(kind: "untagged" | "keep-newest" | "old-tagged", priority: number): Rule {
+  switch (kind) {
+    case "untagged":
+      return {
+        rulePriority: priority,
+        description: "Expire untagged images",
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+        action: { type: "expire" },
+      };
+    case "keep-newest":
+      return {
+        rulePriority: priority,
+        description: "Keep the newest releases",
+        selection: { tagStatus: "tagged", tagPatternList: ["release-*"], countType: "imageCountMoreThan", countNumber: 10 },
+        action: { type: "expire" },
+      };
+    case "old-tagged":
+      return {
+        rulePriority: priority,
+        description: "Expire old dev builds",
+        selection: { tagStatus: "tagged", tagPrefixList: ["dev-"], countType: "sinceImagePushed", countUnit: "days", countNumber: 30 },
+        action: { type: "expire" },
+      };
+  }
+}
+
+/**
+ * A change of one field through the rule's in-place controls, keeping the rule's shape
+ * consistent (a count of images has no unit; untagged and any have no tag lists).
+ */
+export function withCountType(rule: Rule, countType: CountType): Rule {
+  const selection = { ...rule.selection, countType };
+  if (countType === "imageCountMoreThan") delete selection.countUnit;
+  else selection.countUnit = "days";
+  return { ...rule, selection };
+}
+
+export function withTagStatus(rule: Rule, tagStatus: TagStatus): Rule {
+  const selection = { ...rule.selection, tagStatus };
+  if (tagStatus === "tagged") {
+    if (!selection.tagPrefixList?.length && !selection.tagPatternList?.length) selection.tagPatternList = ["*"];
+  } else {
+    delete selection.tagPrefixList;
+    delete selection.tagPatternList;
+  }
+  return { ...rule, selection };
+}
+
+/** Tags typed as "release-* 1.0": patterns, where `*` is any run of characters and the rest is exact. */
+export function withTags(rule: Rule, typed: string): Rule {
+  const tags = typed.split(/[\s,]+/).filter(Boolean);
+  const selection = { ...rule.selection };
+  delete selection.tagPrefixList;
+  selection.tagPatternList = tags;
+  return { ...rule, selection };
+}
+
+/** The tag list as the user types it: prefixes shown with their implied `*`. */
+export function tagsTyped(rule: Rule): string {
+  return [...(rule.selection.tagPrefixList ?? []).map((p) => `${p}*`), ...(rule.selection.tagPatternList ?? [])].join(" ");
+}
+
+/** Issue paths (`rules[2].selection.countNumber`) to the rule they concern and the field. */
+export function issueTarget(path: string): { rule: number; field: string } | null {
+  const m = /^rules\[(\d+)\]\.?(.*)$/.exec(path);
+  return m ? { rule: Number(m[1]), field: m[2] ?? "" } : null;
+}

@@ -1,0 +1,104 @@
+// The lifecycle editor in Chromium with mocked IPC: rules as sentences, a rule added visually
+// showing up in the JSON, pasted JSON becoming cards, the dry run table for a fixed image set.
+// Screenshots in test-output/screenshots/lifecycle-*.png.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { appCsp, serveDist } from "../support/static-server.mjs";
+import { CHROMIUM_FLAGS, openShell, repoRoot, shots, uiDir } from "../support/browser.mjs";
+
+// A fixed image set; the mock "evaluates" only what the test needs: keep the N newest release-*.
+const mock = `{
+  app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
+  list_local: () => [],
+  list_registries: () => ({
+    registries: [{ id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", address: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+      auth: "aws", username: null, insecure: false, profile: "dev", region: "eu-west-1", account: "123456789012" }],
+    docker_logins: [], notice: null,
+  }),
+  check_registry: () => ({ state: "connected", reason: null, action: null }),
+  list_repositories: () => [{ name: "team-a/web-app", uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team-a/web-app" }],
+  stream_images: ({ onEvent }) => {
+    onEvent.onmessage({ event: "done", images: 0, failed: 0, cached: false, elapsed_ms: 1 });
+    return null;
+  },
+  lifecycle_policy: () => JSON.stringify({ rules: [
+    { rulePriority: 1, description: "Keep the newest releases", selection: { tagStatus: "tagged", tagPatternList: ["release-*"], countType: "imageCountMoreThan", countNumber: 3 }, action: { type: "expire" } },
+  ] }, null, 2),
+  lifecycle_dry_run: ({ text, protected: keep }) => {
+    const day = 86400, now = Date.now() / 1000;
+    const rules = JSON.parse(text).rules;
+    const n = rules[0]?.selection.countNumber ?? 99;
+    const untaggedRule = rules.find((r) => r.selection.tagStatus === "untagged");
+    const images = [];
+    for (let i = 1; i <= 6; i++) images.push({ digest: "sha256:" + String(i).repeat(64), tags: ["release-1." + i], size: 120_000_000 + i * 1_000_000, pushed_at: now - (7 - i) * 7 * day, last_pulled_at: i > 4 ? now - day : null });
+    images.push({ digest: "sha256:" + "a".repeat(64), tags: ["latest", "release-1.6x"], size: 126_000_000, pushed_at: now - 3600, last_pulled_at: now - 60 });
+    images.push({ digest: "sha256:" + "b".repeat(64), tags: [], size: 118_000_000, pushed_at: now - 30 * day, last_pulled_at: null });
+    images.push({ digest: "sha256:" + "c".repeat(64), tags: [], size: 119_000_000, pushed_at: now - 2 * day, last_pulled_at: null });
+    const newestFirst = images.filter((im) => im.tags.some((t) => t.startsWith("release-"))).sort((a, b) => b.pushed_at - a.pushed_at);
+    const verdicts = images.map((im) => {
+      const rank = newestFirst.indexOf(im);
+      if (rank >= n) return { ...im, action: "expire", rule_priority: 1 };
+      if (rank >= 0) return { ...im, action: "keep", rule_priority: 1 };
+      if (untaggedRule && im.tags.length === 0 && now - im.pushed_at > untaggedRule.selection.countNumber * day)
+        return { ...im, action: "expire", rule_priority: untaggedRule.rulePriority };
+      return { ...im, action: "keep", rule_priority: untaggedRule && im.tags.length === 0 ? untaggedRule.rulePriority : null };
+    });
+    const going = verdicts.filter((v) => v.action === "expire");
+    const warnings = going.flatMap((v) => v.tags.filter((t) => keep.some((k) => k === t || (k.endsWith("*") && t.startsWith(k.slice(0, -1)))))
+      .map((t) => t + " (" + v.digest.slice(7, 19) + ") matches a protected pattern and would expire by rule " + v.rule_priority));
+    return { issues: [], verdicts, expiring: going.length, transitioning: 0, kept: verdicts.length - going.length,
+      bytes_reclaimed: going.reduce((s, v) => s + v.size, 0), warnings, images_read_at: now, now };
+  },
+  lifecycle_server_preview: () => ({ available: false, message: "ECR's own preview is not available here: this endpoint has no lifecycle preview", acting: [], disagreements: [] }),
+}`;
+
+test("lifecycle editor: sentences, a rule added visually, JSON pasted, the dry run", { timeout: 60_000 }, async () => {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    for (const scheme of ["light", "dark"]) {
+      const { context, page, problems } = await openShell(browser, server, scheme, mock);
+      await page.getByRole("button", { name: /dev · eu-west-1/ }).click();
+      await page.getByRole("treeitem", { name: "web-app" }).click();
+      await page.getByRole("button", { name: "Lifecycle…" }).click();
+      const editor = page.getByRole("dialog", { name: "Lifecycle policy" });
+      await editor.getByRole("listitem", { name: "Rule 1: Keep the 3 newest images tagged release-*; expire the rest" }).waitFor();
+      await editor.getByTestId("dry-run-totals").filter({ hasText: "4 of 9 images expire" }).waitFor();
+
+      // Add a rule visually: it reads as a sentence, and the JSON has it.
+      await editor.getByRole("button", { name: "Expire untagged images" }).click();
+      await editor.getByRole("listitem", { name: "Rule 2: Expire untagged images pushed more than 14 days ago" }).waitFor();
+      await editor.getByTestId("dry-run-totals").filter({ hasText: "5 of 9 images expire" }).waitFor();
+      await editor.getByRole("textbox", { name: /^Warn when an image/ }).fill("latest release-1.2");
+      await editor.getByRole("alert", { name: "Warnings" }).waitFor();
+      await editor.getByRole("button", { name: "Compare with ECR's own preview" }).click();
+      await editor.getByText(/^ECR's own preview is not available here/).waitFor();
+      await page.screenshot({ path: join(shots, `lifecycle-rules-${scheme}.png`) });
+      await editor.getByRole("tab", { name: "JSON" }).click();
+      const json = JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue());
+      assert.deepEqual(json.rules[1], {
+        rulePriority: 2, description: "Expire untagged images",
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" },
+      });
+
+      // Paste JSON: the cards follow.
+      await editor.getByRole("textbox", { name: "Policy JSON" }).fill(JSON.stringify({ rules: [
+        { rulePriority: 1, selection: { tagStatus: "tagged", tagPatternList: ["release-*"], countType: "imageCountMoreThan", countNumber: 5 }, action: { type: "expire" } },
+      ] }, null, 2));
+      await editor.getByTestId("dry-run-totals").filter({ hasText: "2 of 9 images expire" }).waitFor();
+      await page.screenshot({ path: join(shots, `lifecycle-json-${scheme}.png`) });
+      await editor.getByRole("tab", { name: "Rules" }).click();
+      await editor.getByRole("listitem", { name: "Rule 1: Keep the 5 newest images tagged release-*; expire the rest" }).waitFor();
+      assert.equal(await editor.getByRole("listitem").filter({ hasText: /^⠿/ }).count(), 1);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { LifecycleEditor } from "../../src/components/LifecycleEditor";
+import type { LifecycleDryRun, RegistryView } from "../../src/ipc";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const ecr = { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" } as unknown as RegistryView;
+const stored = JSON.stringify({
+  rules: [
+    { rulePriority: 1, description: "releases", selection: { tagStatus: "tagged", tagPatternList: ["release-*"], countType: "imageCountMoreThan", countNumber: 2 }, action: { type: "expire" } },
+    { rulePriority: 2, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" } },
+  ],
+}, null, 2);
+const now = 1_790_000_000;
+const verdict = (digest: string, tags: string[], action: string, rule: number | null, size = 1000) => ({
+  digest: "sha256:" + digest.repeat(64), tags, size, pushed_at: now - 86400, last_pulled_at: null, action, rule_priority: rule,
+});
+
+function backend() {
+  const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+  mockIPC((cmd, raw) => {
+    const args = raw as Record<string, unknown>;
+    calls.push({ cmd, args });
+    if (cmd === "lifecycle_policy") return stored;
+    if (cmd === "lifecycle_dry_run") {
+      const rules = JSON.parse(args.text as string).rules as Array<{ selection: { countNumber: number } }>;
+      if (rules.some((r) => r.selection.countNumber < 1))
+        return { issues: [{ path: `rules[${rules.findIndex((r) => r.selection.countNumber < 1)}].selection.countNumber`, message: "must be a whole number greater than 0" }],
+          verdicts: [], expiring: 0, transitioning: 0, kept: 0, bytes_reclaimed: 0, warnings: [], images_read_at: now, now } satisfies LifecycleDryRun;
+      const keep = rules[0]!.selection.countNumber;
+      const releases = [1, 2, 3].map((n) => verdict(String(n), [`release-${n}`], n <= keep ? "keep" : "expire", 1, 1_000_000));
+      const result: LifecycleDryRun = {
+        issues: [], verdicts: [...releases, verdict("9", [], "keep", null)], expiring: releases.filter((r) => r.action === "expire").length,
+        transitioning: 0, kept: 4 - releases.filter((r) => r.action === "expire").length,
+        bytes_reclaimed: releases.filter((r) => r.action === "expire").length * 1_000_000,
+        warnings: (args.protected as string[]).includes("release-*") && keep < 3 ? ["release-3 (333333333333) matches the protected pattern release-* and would expire by rule 1"] : [],
+        images_read_at: now, now,
+      };
+      return result;
+    }
+    if (cmd === "save_lifecycle_policy") return null;
+    if (cmd === "lifecycle_server_preview") return { available: false, message: "ECR's own preview is not available here: unsupported", acting: [], disagreements: [] };
+    throw new Error(`unexpected ${cmd}`);
+  });
+  return calls;
+}
+
+describe("the lifecycle editor", () => {
+  it("shows the stored rules as sentences and the dry run; edits follow into the JSON and the dry run", async () => {
+    const calls = backend();
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
+    const rules = await screen.findByRole("region", { name: "Rules" });
+    await within(rules).findByRole("listitem", { name: "Rule 1: Keep the 2 newest images tagged release-*; expire the rest" });
+    expect(within(rules).getByRole("listitem", { name: "Rule 2: Expire untagged images pushed more than 14 days ago" })).toBeTruthy();
+    const totals = await screen.findByTestId("dry-run-totals");
+    expect(totals.textContent).toBe("1 of 4 images expire (976.6 KiB reclaimed); 3 kept");
+    const dryRun = screen.getByRole("region", { name: "Dry run" });
+    expect(within(dryRun).getByText("expires — rule 1")).toBeTruthy();
+    expect(within(dryRun).getAllByText("kept by rule 1")).toHaveLength(2);
+    expect(within(dryRun).getByText("kept — no rule selects it")).toBeTruthy();
+    // Stored and unchanged: nothing to save.
+    expect((screen.getByRole("button", { name: "Save policy" }) as HTMLButtonElement).disabled).toBe(true);
+
+    // Keep one: the JSON follows, the dry run runs again.
+    fireEvent.change(within(rules).getAllByRole("spinbutton", { name: "How many to keep" })[0]!, { target: { value: "1" } });
+    await waitFor(() => expect(screen.getByTestId("dry-run-totals").textContent).toBe("2 of 4 images expire (1.91 MiB reclaimed); 2 kept"));
+    expect(JSON.parse(calls.filter((c) => c.cmd === "lifecycle_dry_run").pop()!.args.text as string).rules[0].selection.countNumber).toBe(1);
+    fireEvent.click(screen.getByRole("tab", { name: "JSON" }));
+    expect(JSON.parse((screen.getByRole("textbox", { name: "Policy JSON" }) as HTMLTextAreaElement).value).rules[0].selection.countNumber).toBe(1);
+
+    // Protected tags: a release that would go is named.
+    fireEvent.change(screen.getByRole("textbox", { name: /^Warn when an image with these tags/ }), { target: { value: "latest release-*" } });
+    expect((await screen.findByRole("alert", { name: "Warnings" })).textContent).toContain("release-3 (333333333333) matches the protected pattern release-*");
+
+    // Save: the dry run of this exact text is on screen.
+    const save = screen.getByRole("button", { name: "Save policy" }) as HTMLButtonElement;
+    await waitFor(() => expect(save.disabled).toBe(false));
+    fireEvent.click(save);
+    expect((await screen.findByText(/^Saved\./)).textContent).toContain("within 24 hours");
+    const saved = calls.find((c) => c.cmd === "save_lifecycle_policy")!.args;
+    expect(saved).toMatchObject({ id: ecr.id, repository: "team/web" });
+    expect(JSON.parse(saved.text as string).rules[0].selection.countNumber).toBe(1);
+  });
+
+  it("keeps the cards and the JSON in sync both ways, and locates errors", async () => {
+    backend();
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
+    await screen.findByTestId("dry-run-totals");
+    fireEvent.click(screen.getByRole("tab", { name: "JSON" }));
+    const json = screen.getByRole("textbox", { name: "Policy JSON" }) as HTMLTextAreaElement;
+    // Pasted JSON becomes cards.
+    fireEvent.change(json, {
+      target: { value: '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":3},"action":{"type":"expire"}}]}' },
+    });
+    fireEvent.click(screen.getByRole("tab", { name: "Rules" }));
+    expect(screen.getByRole("listitem", { name: "Rule 1: Keep the 3 newest images with any tag or none; expire the rest" })).toBeTruthy();
+    // Broken JSON: located, with the cards showing the last valid version.
+    fireEvent.click(screen.getByRole("tab", { name: "JSON" }));
+    fireEvent.change(screen.getByRole("textbox", { name: "Policy JSON" }), { target: { value: '{"rules":[\n  {"rulePriority": 1,,}]}' } });
+    expect(screen.getByRole("alert").textContent).toMatch(/^Line 2, column 22: expected a "key" but found ","/);
+    fireEvent.click(screen.getByRole("button", { name: "Go to error" }));
+    const area = screen.getByRole("textbox", { name: "Policy JSON" }) as HTMLTextAreaElement;
+    expect(area.selectionStart).toBe(32);
+    expect((screen.getByRole("button", { name: "Save policy" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole("tab", { name: "Rules" }));
+    expect(screen.getByRole("alert").textContent).toContain("the rules show its last valid version");
+  });
+
+  it("shows a field's problem at the field, reorders by priority, and reports ECR's preview as unavailable", async () => {
+    backend();
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
+    const rules = await screen.findByRole("region", { name: "Rules" });
+    await screen.findByTestId("dry-run-totals");
+    fireEvent.click(screen.getByRole("button", { name: "Move rule 1 down" }));
+    expect(within(rules).getAllByRole("listitem").map((li) => li.getAttribute("aria-label")?.slice(0, 7))).toEqual(["Rule 1:", "Rule 2:"]);
+    expect(within(rules).getAllByRole("listitem")[0]!.getAttribute("aria-label")).toContain("untagged");
+    // Alt+↑ moves it back.
+    fireEvent.keyDown(within(rules).getAllByRole("listitem")[1]!, { key: "ArrowUp", altKey: true });
+    expect(within(rules).getAllByRole("listitem")[0]!.getAttribute("aria-label")).toContain("release-*");
+
+    fireEvent.change(within(rules).getAllByRole("spinbutton", { name: "How many to keep" })[0]!, { target: { value: "0" } });
+    const card = within(rules).getAllByRole("listitem")[0]!;
+    expect((await within(card).findByText("countNumber: must be a whole number greater than 0")).className).toContain("field-issue");
+    expect(within(card).getByRole("spinbutton", { name: "How many to keep" }).getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByText(/^Fix the problem on the left/)).toBeTruthy();
+    fireEvent.change(within(card).getByRole("spinbutton", { name: "How many to keep" }), { target: { value: "2" } });
+    fireEvent.click(await screen.findByRole("button", { name: "Compare with ECR's own preview" }));
+    expect((await screen.findByText(/^ECR's own preview is not available here/)).textContent).toContain("unsupported");
+  });
+});
