@@ -44,6 +44,10 @@ fn main() {
                 "lifecycle_server_preview",
                 "save_lifecycle_policy",
                 "delete_lifecycle_policy",
+                "repository_policy",
+                "check_repository_policy",
+                "save_repository_policy",
+                "delete_repository_policy",
             ])),
     )
     .expect("tauri-build failed");

@@ -478,3 +478,57 @@ pub async fn delete_lifecycle_policy(
     )?;
     crate::lifecycle::delete(&state, &id, &repository).await
 }
+
+#[tauri::command]
+pub async fn repository_policy(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+) -> Result<Option<String>, IpcError> {
+    crate::repo_policy::stored(&state, &id, &repository).await
+}
+
+#[tauri::command]
+pub async fn check_repository_policy(
+    state: State<'_, AppState>,
+    id: String,
+    text: String,
+) -> Result<crate::ipc::PolicyCheck, IpcError> {
+    crate::repo_policy::check(&state, &id, &text).await
+}
+
+#[tauri::command]
+pub async fn save_repository_policy(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    text: String,
+    confirmation: Option<String>,
+) -> Result<(), IpcError> {
+    crate::repo_policy::save(
+        &state,
+        &confirmations,
+        &id,
+        &repository,
+        &text,
+        confirmation.as_deref(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_repository_policy(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    confirmation: Option<String>,
+) -> Result<(), IpcError> {
+    confirmations.redeem(
+        confirmation.as_deref(),
+        "delete_repository_policy",
+        &format!("{id}/{repository}"),
+    )?;
+    crate::repo_policy::delete(&state, &id, &repository).await
+}

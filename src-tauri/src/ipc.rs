@@ -87,6 +87,8 @@ pub fn typescript_bindings() -> String {
         LifecycleVerdict::decl(&cfg),
         LifecycleDryRun::decl(&cfg),
         ServerPreview::decl(&cfg),
+        PolicyLint::decl(&cfg),
+        PolicyCheck::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by `./dev bindings`. Do not edit by hand.\n",
@@ -626,4 +628,21 @@ pub struct ServerPreview {
     pub acting: Vec<String>,
     /// Digests on which ECR's answer and ours differ.
     pub disagreements: Vec<String>,
+}
+
+/// A risk in a repository policy, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PolicyLint {
+    /// The statement concerned (its index in the document).
+    pub statement: Option<u32>,
+    /// `danger` (public access, locking yourself out: saving asks again) or `warning`.
+    pub severity: String,
+    pub message: String,
+}
+
+/// What is wrong with a repository policy text (`issues`: ECR would refuse it) and what is risky.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PolicyCheck {
+    pub issues: Vec<PolicyIssueView>,
+    pub lints: Vec<PolicyLint>,
 }

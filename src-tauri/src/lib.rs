@@ -7,6 +7,7 @@ pub mod ipc;
 pub mod lifecycle;
 pub mod local;
 pub mod registries;
+pub mod repo_policy;
 pub mod transfers;
 
 use tauri::{Emitter, Manager};
@@ -96,6 +97,10 @@ pub fn run() {
             commands::lifecycle_server_preview,
             commands::save_lifecycle_policy,
             commands::delete_lifecycle_policy,
+            commands::repository_policy,
+            commands::check_repository_policy,
+            commands::save_repository_policy,
+            commands::delete_repository_policy,
         ])
         .on_window_event(|window, event| {
             // Closing the window would stop running transfers: ask first (the UI answers with

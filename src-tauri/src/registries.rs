@@ -1191,6 +1191,14 @@ pub(crate) async fn ecr_of(
         .ok_or_else(|| IpcError::new("not_supported", why))
 }
 
+/// The AWS account of an ECR registry, when known (it is once the registry was checked).
+pub(crate) async fn ecr_account(state: &AppState, id: &str) -> Result<Option<String>, IpcError> {
+    Ok(match entry(state, id).await?.kind {
+        RegistryKind::Ecr { account, .. } => account,
+        _ => None,
+    })
+}
+
 /// The ECR API client of a registry, if it is an ECR one.
 pub(crate) async fn ecr_client(
     state: &AppState,

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -141,6 +141,48 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await waitFor("ECR images", async () => /^3 images( ·|$)/.test((await count()) ?? ""), 30_000);
     assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
     await session.screenshot("demo-ecr.png");
+
+    // The lifecycle editor on moto: its dry run agrees with the CLI's `lifecycle preview` on the
+    // same images, and a rule changed in the window is saved and read back by the CLI.
+    const ecrCli = (...args) => execFileSync(join(repoRoot, "target", "debug", "lading"), ["ecr", "--region", "us-east-1", ...args], { env }).toString();
+    const previewExpiring = (policy) => {
+      const file = join(home, "policy.json");
+      writeFileSync(file, policy);
+      return JSON.parse(ecrCli("--json", "lifecycle", "preview", "demo/many-tags", "--policy", file)).expiring.length;
+    };
+    await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/demo/many-tags')).click()");
+    await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Lifecycle…').click()");
+    const totals = () => session.run("return document.querySelector('[data-testid=dry-run-totals]')?.textContent ?? null");
+    const firstTotals = await waitFor("the dry run", totals, 30_000);
+    const stored = ecrCli("lifecycle", "get", "demo/many-tags");
+    assert.match(firstTotals, new RegExp(`^${previewExpiring(stored)} of 20 images expire`));
+    // Keep 5 builds instead of 10: typed into the rule's sentence.
+    await session.clear('[aria-label="How many to keep"]');
+    await session.type('[aria-label="How many to keep"]', "5");
+    const changed = await waitFor("the dry run of 5 kept", async () => ((await totals()) ?? "").startsWith("15 of 20") && (await totals()), 20_000);
+    await session.screenshot("demo-lifecycle.png");
+    await waitFor("save enabled", () => session.run("return !document.querySelector('.lifecycle-editor .dialog-actions .primary').disabled"), 10_000);
+    await session.click(".lifecycle-editor .dialog-actions .primary");
+    await waitFor("saved", () => session.run("return /^Saved\\./.test(document.querySelector('.lifecycle-editor .notice')?.textContent ?? '')"), 20_000);
+    const saved = ecrCli("lifecycle", "get", "demo/many-tags");
+    assert.equal(JSON.parse(saved).rules[0].selection.countNumber, 5);
+    assert.match(changed, new RegExp(`^${previewExpiring(saved)} of 20 images expire`));
+    await session.run("[...document.querySelectorAll('.lifecycle-editor button')].find((b) => b.textContent === 'Close').click()");
+
+    // The repository policy of team-a/web-app: a Lambda pull statement added from the template
+    // is saved, and the CLI reads back the stored one with it (the demo's statement kept).
+    await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/team-a/web-app')).click()");
+    await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Permissions…').click()");
+    await waitFor("the stored statement", () => session.find('.policy-editor [aria-label="PullFromProduction"]'), 20_000);
+    await session.run("[...document.querySelectorAll('.policy-editor button')].find((b) => b.textContent === 'Pull for Lambda').click()");
+    await waitFor("the check", () => session.run("return /^No problems found/.test(document.querySelector('.policy-editor [role=status]')?.textContent ?? '')"), 20_000);
+    await session.screenshot("demo-policy.png");
+    await session.run("[...document.querySelectorAll('.policy-editor .dialog-actions button')].find((b) => b.textContent === 'Save policy').click()");
+    await waitFor("policy saved", () => session.run("return /^Saved/.test(document.querySelector('.policy-editor .notice')?.textContent ?? '')"), 20_000);
+    const policy = JSON.parse(ecrCli("policy", "get", "team-a/web-app"));
+    assert.deepEqual(policy.Statement.map((st) => st.Sid), ["PullFromProduction", "LambdaECRImageRetrievalPolicy"]);
+    assert.deepEqual(policy.Statement[1].Principal, { Service: "lambda.amazonaws.com" });
+    await session.run("[...document.querySelectorAll('.policy-editor button')].find((b) => b.textContent === 'Close').click()");
 
     // A local archive, no registry involved: opened by path, its image and its files.
     const archive = join(home, "local.tar");

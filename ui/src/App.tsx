@@ -19,6 +19,7 @@ import { lastRepository } from "./keyboard";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 import { LifecycleEditor } from "./components/LifecycleEditor";
+import { RepositoryPolicyEditor } from "./components/RepositoryPolicyEditor";
 import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
 import { PushDialog, type PushItem } from "./components/PushDialog";
 import { TransferPanel, TransferQueueProvider, useTransferQueue } from "./components/Transfer";
@@ -62,6 +63,7 @@ export function App() {
   const [deletingRepository, setDeletingRepository] = useState(false);
   const [editingRepository, setEditingRepository] = useState(false);
   const [editingLifecycle, setEditingLifecycle] = useState(false);
+  const [editingPolicy, setEditingPolicy] = useState(false);
   const [repositoriesVersion, setRepositoriesVersion] = useState(0);
   const [locals, setLocals] = useState<LocalView[]>([]);
   const [openingLocal, setOpeningLocal] = useState(false);
@@ -308,6 +310,9 @@ export function App() {
               <button className="header-action" onClick={() => setEditingRepository(true)}>
                 Settings…
               </button>
+              <button className="header-action" onClick={() => setEditingPolicy(true)} title="Who may pull, push or manage this repository (repository policy)">
+                Permissions…
+              </button>
               <button className="header-action" onClick={() => setEditingLifecycle(true)} title="Rules that expire or archive images, with a dry run">
                 Lifecycle…
               </button>
@@ -403,6 +408,9 @@ export function App() {
             setRepository(name);
           }}
         />
+      )}
+      {editingPolicy && selected && repository && (
+        <RepositoryPolicyEditor registry={selected} repository={repository} onClose={() => setEditingPolicy(false)} />
       )}
       {editingLifecycle && selected && repository && (
         <LifecycleEditor registry={selected} repository={repository} onClose={() => setEditingLifecycle(false)} />

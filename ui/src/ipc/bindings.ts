@@ -306,3 +306,15 @@ acting: Array<string>,
  * Digests on which ECR's answer and ours differ.
  */
 disagreements: Array<string>, };
+
+export type PolicyLint = { 
+/**
+ * The statement concerned (its index in the document).
+ */
+statement: number | null, 
+/**
+ * `danger` (public access, locking yourself out: saving asks again) or `warning`.
+ */
+severity: string, message: string, };
+
+export type PolicyCheck = { issues: Array<PolicyIssueView>, lints: Array<PolicyLint>, };

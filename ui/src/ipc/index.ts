@@ -25,6 +25,7 @@ import type {
   CopyRequest,
   LifecycleDryRun,
   ServerPreview,
+  PolicyCheck,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -193,6 +194,16 @@ export const api = {
     call<void>("save_lifecycle_policy", { id, repository, text }),
   deleteLifecyclePolicy: (id: string, repository: string, confirmation: string): Promise<void> =>
     call<void>("delete_lifecycle_policy", { id, repository, confirmation }),
+  /** The repository policy text (null: none). */
+  repositoryPolicy: (id: string, repository: string): Promise<string | null> =>
+    call<string | null>("repository_policy", { id, repository }),
+  /** ECR's constraints (issues at their field) and the risks in plain words. */
+  checkRepositoryPolicy: (id: string, text: string): Promise<PolicyCheck> => call<PolicyCheck>("check_repository_policy", { id, text }),
+  /** A policy with a `danger` risk needs a `risky_repository_policy` confirmation. */
+  saveRepositoryPolicy: (id: string, repository: string, text: string, confirmation: string | null): Promise<void> =>
+    call<void>("save_repository_policy", { id, repository, text, confirmation }),
+  deleteRepositoryPolicy: (id: string, repository: string, confirmation: string): Promise<void> =>
+    call<void>("delete_repository_policy", { id, repository, confirmation }),
   /** The answer to "quit while transfers run?": quit cancels them (each cleans up) and exits. */
   answerClose: (quit: boolean): Promise<void> => call<void>("answer_close", { quit }),
   /**

@@ -1,6 +1,7 @@
-// The lifecycle editor in Chromium with mocked IPC: rules as sentences, a rule added visually
-// showing up in the JSON, pasted JSON becoming cards, the dry run table for a fixed image set.
-// Screenshots in test-output/screenshots/lifecycle-*.png.
+// The policy editors in Chromium with mocked IPC. Lifecycle: rules as sentences, a rule added
+// visually showing up in the JSON, pasted JSON becoming cards, the dry run table for a fixed
+// image set. Repository policy: a statement built from a template and chips, the JSON it makes,
+// pasted JSON becoming cards, risks and the diff. Screenshots in test-output/screenshots/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -52,6 +53,24 @@ const mock = `{
     return { issues: [], verdicts, expiring: going.length, transitioning: 0, kept: verdicts.length - going.length,
       bytes_reclaimed: going.reduce((s, v) => s + v.size, 0), warnings, images_read_at: now, now };
   },
+  repository_policy: () => JSON.stringify({ Version: "2012-10-17", Statement: [
+    { Sid: "PullFromProduction", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" },
+      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"] },
+  ] }),
+  // The backend's checks, reduced to what the test shows: public access and wildcards.
+  check_repository_policy: ({ text }) => {
+    const doc = JSON.parse(text);
+    const lints = [];
+    doc.Statement.forEach((s, i) => {
+      const name = "Statement " + (i + 1) + (s.Sid ? " (" + s.Sid + ")" : "");
+      const who = s.Principal === "*" ? ["*"] : [].concat(s.Principal?.AWS ?? []);
+      if (s.Effect === "Allow" && who.includes("*") && !s.Condition)
+        lints.push({ statement: i, severity: "danger", message: name + " is public: anyone with an AWS account can pull from this repository." });
+      if ([].concat(s.Action ?? []).includes("ecr:*"))
+        lints.push({ statement: i, severity: "warning", message: name + " allows ecr:*: every ECR action, deleting images and the repository included. Name the actions instead." });
+    });
+    return { issues: [], lints };
+  },
   lifecycle_server_preview: () => ({ available: false, message: "ECR's own preview is not available here: this endpoint has no lifecycle preview", acting: [], disagreements: [] }),
 }`;
 
@@ -94,6 +113,66 @@ test("lifecycle editor: sentences, a rule added visually, JSON pasted, the dry r
       await editor.getByRole("tab", { name: "Rules" }).click();
       await editor.getByRole("listitem", { name: "Rule 1: Keep the 5 newest images tagged release-*; expire the rest" }).waitFor();
       assert.equal(await editor.getByRole("listitem").filter({ hasText: /^⠿/ }).count(), 1);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test("repository policy editor: template, chips, JSON both ways, risks and the diff", { timeout: 60_000 }, async () => {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    for (const scheme of ["light", "dark"]) {
+      const { context, page, problems } = await openShell(browser, server, scheme, mock);
+      await page.getByRole("button", { name: /dev · eu-west-1/ }).click();
+      await page.getByRole("treeitem", { name: "web-app" }).click();
+      await page.getByRole("button", { name: "Permissions…" }).click();
+      const editor = page.getByRole("dialog", { name: "Repository policy" });
+      const stored = editor.getByRole("listitem", { name: "PullFromProduction" });
+      await stored.waitFor();
+      assert.equal(await stored.getByRole("checkbox", { name: /^Pull/ }).isChecked(), true);
+      await editor.getByText("No problems found: no public access, no lock-out, no wildcard actions.").waitFor();
+
+      // A CI role from the template; a principal added as a chip; Delete ticked.
+      await editor.getByRole("button", { name: "Push + pull for a CI role…" }).click();
+      await editor.getByRole("textbox", { name: "The CI role's ARN" }).fill("arn:aws:iam::123456789012:role/ci-builds");
+      await editor.getByRole("button", { name: "Add statement" }).click();
+      const ci = editor.getByRole("listitem", { name: "AllowPushPullForCI" });
+      await ci.getByRole("textbox", { name: "AllowPushPullForCI: add a principal" }).fill("444455556666");
+      await ci.getByRole("textbox", { name: "AllowPushPullForCI: add a principal" }).press("Enter");
+      await ci.getByText("444455556666").waitFor();
+      assert.equal(await ci.getByRole("checkbox", { name: /^Push/ }).isChecked(), true);
+      // Everyone may pull: flagged as public, in plain words.
+      await stored.getByRole("textbox", { name: "PullFromProduction: add a principal" }).fill("*");
+      await stored.getByRole("textbox", { name: "PullFromProduction: add a principal" }).press("Enter");
+      await editor.getByRole("list", { name: "Risks" }).getByText(/is public: anyone with an AWS account/).waitFor();
+      await editor.getByRole("button", { name: "Save policy…" }).waitFor();
+      const diff = await editor.getByLabel("Changes", { exact: true }).innerText();
+      assert.match(diff, /\+\s+"Sid": "AllowPushPullForCI"/);
+      await page.screenshot({ path: join(shots, `policy-visual-${scheme}.png`) });
+
+      await editor.getByRole("tab", { name: "JSON" }).click();
+      const json = JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue());
+      assert.deepEqual(json.Statement[1].Principal, { AWS: ["arn:aws:iam::123456789012:role/ci-builds", "444455556666"] });
+      assert.equal(json.Statement[1].Action.length, 7);
+      // Pasted JSON, with a field the cards do not know: cards follow, the field survives.
+      await editor.getByRole("textbox", { name: "Policy JSON" }).fill(JSON.stringify({ Version: "2012-10-17", Id: "team-a", Statement: [
+        { Sid: "Lambda", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+          Condition: { StringLike: { "aws:sourceArn": "arn:aws:lambda:eu-west-1:123456789012:function:*" } } },
+        { Sid: "Admins", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/admin" }, Action: "ecr:*", Resource: "*" },
+      ] }, null, 2));
+      await editor.getByRole("tab", { name: "Statements" }).click();
+      await editor.getByRole("listitem", { name: "Lambda" }).getByText("lambda.amazonaws.com").waitFor();
+      await editor.getByRole("listitem", { name: "Admins" }).getByText(/Also Resource/).waitFor();
+      await editor.getByRole("list", { name: "Risks" }).getByText(/allows ecr:\*/).waitFor();
+      await page.screenshot({ path: join(shots, `policy-pasted-${scheme}.png`) });
+      await editor.getByRole("tab", { name: "JSON" }).click();
+      assert.equal(JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue()).Id, "team-a");
       assert.deepEqual(problems, []);
       await context.close();
     }

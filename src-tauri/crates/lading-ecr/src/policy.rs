@@ -242,6 +242,150 @@ impl PolicyDocument {
     }
 }
 
+/// A risk in a policy, in plain words. `danger` ones (public access, locking yourself out) need
+/// a second confirmation before saving; `warning` ones are worth a look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lint {
+    /// The statement concerned (its index), if one.
+    pub statement: Option<usize>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Danger,
+    Warning,
+}
+
+/// The actions needed to read, change or remove a repository policy: a Deny of any of them for
+/// yourself leaves the policy stuck as it is.
+const POLICY_ACTIONS: &[&str] = &[
+    "ecr:SetRepositoryPolicy",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:GetRepositoryPolicy",
+];
+
+impl Statement {
+    fn actions(&self) -> Vec<&str> {
+        self.action
+            .as_ref()
+            .map(OneOrMany::values)
+            .unwrap_or_default()
+    }
+
+    /// Whether an action pattern of this statement covers `action` (`ecr:*`, `*`, `ecr:Set*`).
+    fn covers(&self, action: &str) -> bool {
+        self.actions().iter().any(|a| {
+            crate::lifecycle::wildcard_match(&a.to_ascii_lowercase(), &action.to_ascii_lowercase())
+        })
+    }
+
+    fn aws_principals(&self) -> Vec<&str> {
+        match &self.principal {
+            Some(Principal::Everyone(p)) => vec![p.as_str()],
+            Some(Principal::Keyed(m)) => m.get("AWS").map(OneOrMany::values).unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
+    fn label(&self, index: usize) -> String {
+        match &self.sid {
+            Some(sid) => format!("Statement {} ({sid})", index + 1),
+            None => format!("Statement {}", index + 1),
+        }
+    }
+}
+
+impl PolicyDocument {
+    /// Risks in plain words: public access, a Deny that would lock `account` (the registry's
+    /// own account: whoever edits it is in it) out of the policy, wildcard actions.
+    pub fn lint(&self, account: Option<&str>) -> Vec<Lint> {
+        let mut lints = Vec::new();
+        for (i, s) in self.statement.iter().enumerate() {
+            let name = s.label(i);
+            let principals = s.aws_principals();
+            let everyone = principals.contains(&"*");
+            match s.effect {
+                Effect::Allow if everyone && s.condition.is_none() => lints.push(Lint {
+                    statement: Some(i),
+                    severity: Severity::Danger,
+                    message: format!(
+                        "{name} is public: anyone with an AWS account can {} this repository.",
+                        what_it_allows(s)
+                    ),
+                }),
+                Effect::Allow if everyone => lints.push(Lint {
+                    statement: Some(i),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "{name} allows every principal, narrowed only by its condition: check the condition is what you mean."
+                    ),
+                }),
+                Effect::Deny => {
+                    let hits_you = everyone
+                        || account.is_some_and(|acct| {
+                            principals.iter().any(|p| *p == acct || p.contains(&format!("::{acct}:")))
+                        });
+                    let blocked: Vec<&str> = POLICY_ACTIONS
+                        .iter()
+                        .copied()
+                        .filter(|a| s.covers(a))
+                        .collect();
+                    if hits_you && !blocked.is_empty() {
+                        lints.push(Lint {
+                            statement: Some(i),
+                            severity: Severity::Danger,
+                            message: format!(
+                                "{name} denies {} to {}{}: once saved, you may be unable to change or remove this policy.",
+                                blocked.join(", "),
+                                if everyone { "everyone" } else { "your own account" },
+                                if s.condition.is_some() { " (unless its condition excludes you)" } else { "" }
+                            ),
+                        });
+                    }
+                }
+                Effect::Allow => {}
+            }
+            for a in s.actions() {
+                if a == "*" || a.eq_ignore_ascii_case("ecr:*") {
+                    if s.effect == Effect::Allow {
+                        lints.push(Lint {
+                            statement: Some(i),
+                            severity: Severity::Warning,
+                            message: format!(
+                                "{name} allows {a}: every ECR action, deleting images and the repository included. Name the actions instead."
+                            ),
+                        });
+                    }
+                } else if a.contains('*') && s.effect == Effect::Allow {
+                    lints.push(Lint {
+                        statement: Some(i),
+                        severity: Severity::Warning,
+                        message: format!(
+                            "{name} allows {a}, which also covers actions ECR adds later."
+                        ),
+                    });
+                }
+            }
+        }
+        lints
+    }
+}
+
+fn what_it_allows(s: &Statement) -> &'static str {
+    let push = PUSH_ACTIONS.iter().any(|a| s.covers(a));
+    let delete = s.covers("ecr:BatchDeleteImage") || s.covers("ecr:DeleteRepository");
+    let pull = PULL_ACTIONS.iter().any(|a| s.covers(a));
+    match (pull, push, delete) {
+        (_, _, true) => "delete images in",
+        (_, true, _) => "push to",
+        (true, _, _) => "pull from",
+        _ => "act on",
+    }
+}
+
 fn check_action(action: &str) -> Option<String> {
     if action == "*" || action == "ecr:*" {
         return None;
@@ -453,6 +597,36 @@ impl EcrClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lints_name_public_access_lock_out_and_wildcards_in_plain_words() {
+        let doc = PolicyDocument::parse(
+            r#"{"Version":"2012-10-17","Statement":[
+              {"Sid":"Open","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:PutImage"]},
+              {"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}},
+              {"Sid":"Stuck","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"ecr:Set*"},
+              {"Sid":"Other","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"ecr:*"},
+              {"Sid":"All","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr:*"}
+            ]}"#,
+        )
+        .unwrap();
+        let lints = doc.lint(Some("123456789012"));
+        let said: Vec<(Option<usize>, Severity, &str)> = lints
+            .iter()
+            .map(|l| (l.statement, l.severity, l.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (Some(0), Severity::Danger, "Statement 1 (Open) is public: anyone with an AWS account can push to this repository."),
+                (Some(1), Severity::Warning, "Statement 2 (Org) allows every principal, narrowed only by its condition: check the condition is what you mean."),
+                (Some(2), Severity::Danger, "Statement 3 (Stuck) denies ecr:SetRepositoryPolicy to your own account: once saved, you may be unable to change or remove this policy."),
+                (Some(4), Severity::Warning, "Statement 5 (All) allows ecr:*: every ECR action, deleting images and the repository included. Name the actions instead."),
+            ]
+        );
+        // Another account's Deny is its own business; without knowing the account, only "*" counts.
+        assert!(doc.lint(None).iter().all(|l| l.statement != Some(2)));
+    }
 
     #[test]
     fn unknown_fields_and_conditions_round_trip_unchanged() {

@@ -1,10 +1,12 @@
-//! The lifecycle editor's backend against moto's ECR: the stored policy, the dry run on the
-//! repository's images (issues located, verdicts, totals, warnings), save only after a dry run,
-//! ECR's own preview reported as unavailable where the endpoint has none, delete.
+//! The policy editors' backend against moto's ECR. Lifecycle: the stored policy, the dry run on
+//! the repository's images (issues located, verdicts, totals, warnings), save only after a dry
+//! run, ECR's own preview reported as unavailable where the endpoint has none, delete.
+//! Repository policy: check (issues, risks), a risky save only with a confirmation, delete.
 
 use lading_app::ipc::AddEcrRegistry;
 use lading_app::lifecycle::{self, LifecycleSessions};
 use lading_app::registries::{self, AppState};
+use lading_app::repo_policy;
 use lading_config::ConfigStore;
 use lading_ecr::lifecycle::{EvalImage, LifecyclePolicy, Outcome};
 use lading_testkit::Moto;
@@ -27,7 +29,7 @@ const KEEP_TWO_RELEASES: &str = r#"{"rules":[
 ]}"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_lifecycle_editor_dry_runs_saves_after_the_dry_run_and_deletes() {
+async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
     let credentials = dir.path().join("aws-credentials");
@@ -202,4 +204,67 @@ async fn the_lifecycle_editor_dry_runs_saves_after_the_dry_run_and_deletes() {
 
     lifecycle::delete(&app, &id, repo).await.unwrap();
     assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+
+    // The repository policy: ECR's constraints at their field, then the risks.
+    let confirmations = lading_app::confirm::Confirmations::default();
+    assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
+    let checked = repo_policy::check(&app, &id, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"12345"},"Action":"ecr:PullImage"}]}"#)
+        .await
+        .unwrap();
+    let paths: Vec<&str> = checked.issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["Statement[0].Action[0]", "Statement[0].Principal.AWS[0]"]
+    );
+    let public = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#;
+    let checked = repo_policy::check(&app, &id, public).await.unwrap();
+    assert!(checked.issues.is_empty());
+    assert_eq!(checked.lints.len(), 1);
+    assert_eq!(checked.lints[0].severity, "danger");
+    assert_eq!(
+        checked.lints[0].message,
+        "Statement 1 (Open) is public: anyone with an AWS account can pull from this repository."
+    );
+    // A risky policy is saved only with the confirmation issued for it.
+    let refused = repo_policy::save(&app, &confirmations, &id, repo, public, None)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, "confirmation_required");
+    assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
+    let token = confirmations
+        .issue(
+            "risky_repository_policy",
+            &repo_policy::risky_target(&id, repo),
+        )
+        .unwrap();
+    repo_policy::save(&app, &confirmations, &id, repo, public, Some(&token))
+        .await
+        .unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_str(&repo_policy::stored(&app, &id, repo).await.unwrap().unwrap())
+            .unwrap();
+    assert_eq!(
+        stored,
+        serde_json::from_str::<serde_json::Value>(public).unwrap()
+    );
+    // A safe one needs no confirmation; the account's own Deny of policy changes is a danger.
+    let account = registries::list(&app).await.unwrap().registries[0]
+        .account
+        .clone()
+        .unwrap();
+    let pull_only = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#;
+    repo_policy::save(&app, &confirmations, &id, repo, pull_only, None)
+        .await
+        .unwrap();
+    let lock_out = format!(
+        r#"{{"Statement":[{{"Effect":"Deny","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"ecr:*"}}]}}"#
+    );
+    let checked = repo_policy::check(&app, &id, &lock_out).await.unwrap();
+    assert!(
+        checked.lints[0].message.contains("to your own account"),
+        "{:?}",
+        checked.lints
+    );
+    repo_policy::delete(&app, &id, repo).await.unwrap();
+    assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
 }
