@@ -18,6 +18,7 @@ import {
   type TagStatus,
 } from "../lifecycle";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { JsonPane } from "./JsonPane";
 
 const COUNT_LABEL: Record<CountType, string> = {
   imageCountMoreThan: "keep the newest",
@@ -50,7 +51,6 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const dragged = useRef<number | null>(null);
-  const textarea = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
     api.lifecyclePolicy(registry.id, repository).then((policy) => {
@@ -145,12 +145,6 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   }
   const serverResult = server?.text === text ? server.result : null;
 
-  function goToError() {
-    const area = textarea.current;
-    if (!area || !jsonError) return;
-    area.focus();
-    area.setSelectionRange(jsonError.offset, Math.min(jsonError.offset + 1, text.length));
-  }
 
   return (
     <div className="dialog-backdrop">
@@ -263,23 +257,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
               </>
             ) : (
               <>
-                <textarea
-                  ref={textarea}
-                  className="policy-json"
-                  aria-label="Policy JSON"
-                  spellCheck={false}
-                  value={text}
-                  onChange={(e) => changeText(e.target.value)}
-                  aria-invalid={!!jsonError}
-                />
-                {jsonError && (
-                  <p className="form-error" role="alert">
-                    Line {jsonError.line}, column {jsonError.column}: {jsonError.message}{" "}
-                    <button className="link-button" onClick={goToError}>
-                      Go to error
-                    </button>
-                  </p>
-                )}
+                <JsonPane text={text} error={jsonError} onChange={changeText} />
                 {issues.map((issue) => (
                   <p key={issue.path + issue.message} className="form-error">
                     {issue.path}: {issue.message}

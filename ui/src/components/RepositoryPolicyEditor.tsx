@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { api, type LadingError, type PolicyCheck, type RegistryView } from "../ipc";
 import type { JsonError } from "../json";
 import {
@@ -22,6 +22,7 @@ import {
   type Statement,
 } from "../repoPolicy";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { JsonPane } from "./JsonPane";
 
 const CHIP_TITLE: Record<string, string> = {
   public: "Everyone: any AWS account, any principal",
@@ -59,7 +60,6 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   const [saving, setSaving] = useState(false);
   const [confirming, setConfirming] = useState<"risky" | "delete" | null>(null);
   const [template, setTemplate] = useState<Template | null>(null);
-  const textarea = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
     api.repositoryPolicy(registry.id, repository).then((policy) => {
@@ -130,12 +130,6 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
     ).finally(() => setSaving(false));
   }
 
-  function goToError() {
-    const area = textarea.current;
-    if (!area || !jsonError) return;
-    area.focus();
-    area.setSelectionRange(jsonError.offset, Math.min(jsonError.offset + 1, text.length));
-  }
 
   return (
     <div className="dialog-backdrop">
@@ -212,25 +206,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
                 )}
               </>
             ) : (
-              <>
-                <textarea
-                  ref={textarea}
-                  className="policy-json"
-                  aria-label="Policy JSON"
-                  spellCheck={false}
-                  value={text}
-                  onChange={(e) => changeText(e.target.value)}
-                  aria-invalid={!!jsonError}
-                />
-                {jsonError && (
-                  <p className="form-error" role="alert">
-                    Line {jsonError.line}, column {jsonError.column}: {jsonError.message}{" "}
-                    <button className="link-button" onClick={goToError}>
-                      Go to error
-                    </button>
-                  </p>
-                )}
-              </>
+              <JsonPane text={text} error={jsonError} onChange={changeText} />
             )}
           </section>
           <section className="lifecycle-dry-run" aria-label="Check and changes">

@@ -97,10 +97,14 @@ test("lifecycle editor: sentences, a rule added visually, JSON pasted, the dry r
       await editor.getByRole("button", { name: "Compare with ECR's own preview" }).click();
       await editor.getByText(/^ECR's own preview is not available here/).waitFor();
       await page.screenshot({ path: join(shots, `lifecycle-rules-${scheme}.png`) });
+      // Dragging rule 2 above rule 1 swaps their priorities.
+      await editor.locator(".rule-card").nth(1).locator(".drag-handle").dragTo(editor.locator(".rule-card").nth(0));
+      await editor.getByRole("listitem", { name: "Rule 1: Expire untagged images pushed more than 14 days ago" }).waitFor();
+      await editor.getByRole("listitem", { name: /^Rule 2: Keep the 3 newest/ }).waitFor();
       await editor.getByRole("tab", { name: "JSON" }).click();
       const json = JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue());
-      assert.deepEqual(json.rules[1], {
-        rulePriority: 2, description: "Expire untagged images",
+      assert.deepEqual(json.rules[0], {
+        rulePriority: 1, description: "Expire untagged images",
         selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" },
       });
 

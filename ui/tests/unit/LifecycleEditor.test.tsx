@@ -132,4 +132,23 @@ describe("the lifecycle editor", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Compare with ECR's own preview" }));
     expect((await screen.findByText(/^ECR's own preview is not available here/)).textContent).toContain("unsupported");
   });
+
+  it("flags the images on which ECR's own preview disagrees", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "lifecycle_policy") return stored;
+      if (cmd === "lifecycle_dry_run")
+        return { issues: [], verdicts: [verdict("1", ["release-1"], "keep", 1), verdict("2", ["release-2"], "expire", 1)], expiring: 1, transitioning: 0,
+          kept: 1, bytes_reclaimed: 1000, warnings: [], images_read_at: now, now } satisfies LifecycleDryRun;
+      if (cmd === "lifecycle_server_preview")
+        return { available: true, message: "ECR's own preview disagrees on 1 images", acting: ["sha256:" + "2".repeat(64), "sha256:" + "1".repeat(64)],
+          disagreements: ["sha256:" + "1".repeat(64)] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Compare with ECR's own preview" }));
+    expect((await screen.findByText("ECR's own preview disagrees on 1 images")).className).toContain("form-error");
+    const flagged = screen.getByText(/ECR disagrees/).closest("tr")!;
+    expect(flagged.className).toContain("disagreement");
+    expect(flagged.textContent).toContain("release-1");
+  });
 });

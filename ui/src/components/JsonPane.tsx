@@ -1,0 +1,33 @@
+import { useRef } from "react";
+import type { JsonError } from "../json";
+
+/** A policy's JSON, editable, with a syntax error located and a button that puts the caret there. */
+export function JsonPane({ text, error, onChange }: { text: string; error: JsonError | null; onChange: (text: string) => void }) {
+  const area = useRef<HTMLTextAreaElement>(null);
+  function goToError() {
+    if (!area.current || !error) return;
+    area.current.focus();
+    area.current.setSelectionRange(error.offset, Math.min(error.offset + 1, text.length));
+  }
+  return (
+    <>
+      <textarea
+        ref={area}
+        className="policy-json"
+        aria-label="Policy JSON"
+        spellCheck={false}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={!!error}
+      />
+      {error && (
+        <p className="form-error" role="alert">
+          Line {error.line}, column {error.column}: {error.message}{" "}
+          <button className="link-button" onClick={goToError}>
+            Go to error
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
