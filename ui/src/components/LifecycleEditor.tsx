@@ -50,6 +50,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const dragged = useRef<number | null>(null);
 
   useEffect(() => {
@@ -63,10 +64,10 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   }, [registry.id, repository]);
 
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !deleting && onClose();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !deleting && !leaving && close();
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [onClose, deleting]);
+  });
 
   // The cards changed: the JSON follows.
   function changeRules(next: Rule[]) {
@@ -108,6 +109,10 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
       clearTimeout(timer);
     };
   }, [registry.id, repository, text, protectedTags, stored, jsonError, refresh]);
+
+  // Closing with edits that are not in ECR asks first.
+  const unsaved = stored !== undefined && text !== (stored ?? policyText([]));
+  const close = () => (unsaved ? setLeaving(true) : onClose());
 
   const result = run?.text === text ? run.result : null;
   const issues = result?.issues ?? [];
@@ -317,7 +322,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
               Delete policy…
             </button>
           )}
-          <button onClick={onClose}>Close</button>
+          <button onClick={close}>Close</button>
           <button
             className="primary"
             onClick={save}
@@ -328,6 +333,16 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
           </button>
         </div>
       </div>
+      {leaving && (
+        <ConfirmDialog
+          title="Discard your changes?"
+          body="The policy in the editor is not the one stored in ECR; closing loses your changes."
+          confirmLabel="Discard"
+          cancelLabel="Keep editing"
+          onClose={() => setLeaving(false)}
+          onConfirm={onClose}
+        />
+      )}
       {deleting && (
         <ConfirmDialog
           title={`Delete the lifecycle policy of ${repository}?`}

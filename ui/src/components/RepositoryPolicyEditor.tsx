@@ -58,7 +58,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   const [error, setError] = useState<LadingError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [confirming, setConfirming] = useState<"risky" | "delete" | null>(null);
+  const [confirming, setConfirming] = useState<"risky" | "delete" | "discard" | null>(null);
   const [template, setTemplate] = useState<Template | null>(null);
 
   useEffect(() => {
@@ -72,10 +72,10 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   }, [registry.id, repository]);
 
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !confirming && !template && onClose();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !confirming && !template && close();
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [onClose, confirming, template]);
+  });
 
   function changeDoc(next: PolicyDocument) {
     setDoc(next);
@@ -111,8 +111,11 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
 
   const result = check?.text === text ? check.result : null;
   const before = normalised(stored ?? null);
-  const changed = before !== text;
+  // With no stored policy, the empty document the editor starts from is not a change.
+  const changed = text !== (stored ? before : documentText(EMPTY_DOCUMENT));
   const dangers = result?.lints.filter((l) => l.severity === "danger") ?? [];
+  // Closing with edits that are not in ECR asks first.
+  const close = () => (stored !== undefined && changed ? setConfirming("discard") : onClose());
   const canSave = !!result && result.issues.length === 0 && !jsonError && changed && doc.Statement.length > 0 && !saving;
   const lintsOf = (i: number) => result?.lints.filter((l) => l.statement === i) ?? [];
   const issuesOf = (i: number) => result?.issues.filter((x) => x.path.startsWith(`Statement[${i}]`)) ?? [];
@@ -264,7 +267,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
               Delete policy…
             </button>
           )}
-          <button onClick={onClose}>Close</button>
+          <button onClick={close}>Close</button>
           <button
             className="primary"
             disabled={!canSave}
@@ -275,6 +278,16 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
           </button>
         </div>
       </div>
+      {confirming === "discard" && (
+        <ConfirmDialog
+          title="Discard your changes?"
+          body="The policy in the editor is not the one stored in ECR; closing loses your changes."
+          confirmLabel="Discard"
+          cancelLabel="Keep editing"
+          onClose={() => setConfirming(null)}
+          onConfirm={onClose}
+        />
+      )}
       {confirming === "risky" && (
         <ConfirmDialog
           title="Save a risky policy?"

@@ -151,4 +151,24 @@ describe("the lifecycle editor", () => {
     expect(flagged.className).toContain("disagreement");
     expect(flagged.textContent).toContain("release-1");
   });
+
+  it("asks before closing with changes that are not saved", async () => {
+    backend();
+    let closed = 0;
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => closed++} />);
+    const rules = await screen.findByRole("region", { name: "Rules" });
+    await screen.findByTestId("dry-run-totals");
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(closed).toBe(1);
+    fireEvent.click(within(rules).getByRole("button", { name: "Remove rule 2" }));
+    fireEvent.keyDown(window, { key: "Escape" });
+    const question = await screen.findByRole("alertdialog");
+    expect(question.textContent).toContain("Discard your changes?");
+    fireEvent.click(within(question).getByRole("button", { name: "Keep editing" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(closed).toBe(1);
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Discard" }));
+    expect(closed).toBe(2);
+  });
 });

@@ -37,6 +37,8 @@ describe("the repository policy editor", () => {
     const calls = backend(null);
     render(<RepositoryPolicyEditor registry={ecr} repository="team/web" onClose={() => {}} />);
     expect(await screen.findByText(/^No policy stored/)).toBeTruthy();
+    // Nothing stored and nothing added: no change to save.
+    expect((screen.getByRole("button", { name: "Save policy" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "Pull for accounts…" }));
     fireEvent.change(screen.getByRole("textbox", { name: "AWS account IDs (space separated)" }), { target: { value: "111122223333 444455556666" } });
     fireEvent.click(screen.getByRole("button", { name: "Add statement" }));

@@ -324,23 +324,39 @@ impl PolicyDocument {
                     ),
                 }),
                 Effect::Deny => {
-                    let hits_you = everyone
-                        || account.is_some_and(|acct| {
-                            principals.iter().any(|p| *p == acct || p.contains(&format!("::{acct}:")))
-                        });
+                    // Principals of the registry's own account: the account itself, or a role or
+                    // user in it (which may be the one editing).
+                    let own: Vec<&str> = account
+                        .map(|acct| {
+                            principals
+                                .iter()
+                                .copied()
+                                .filter(|p| *p == acct || p.contains(&format!("::{acct}:")))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let whom = if everyone {
+                        "everyone".to_owned()
+                    } else if own
+                        .iter()
+                        .any(|p| p.ends_with(":root") || !p.contains(':'))
+                    {
+                        "your own account".to_owned()
+                    } else {
+                        format!("{} in your own account (if that is you)", own.join(", "))
+                    };
                     let blocked: Vec<&str> = POLICY_ACTIONS
                         .iter()
                         .copied()
                         .filter(|a| s.covers(a))
                         .collect();
-                    if hits_you && !blocked.is_empty() {
+                    if (everyone || !own.is_empty()) && !blocked.is_empty() {
                         lints.push(Lint {
                             statement: Some(i),
                             severity: Severity::Danger,
                             message: format!(
-                                "{name} denies {} to {}{}: once saved, you may be unable to change or remove this policy.",
+                                "{name} denies {} to {whom}{}: once saved, you may be unable to change or remove this policy.",
                                 blocked.join(", "),
-                                if everyone { "everyone" } else { "your own account" },
                                 if s.condition.is_some() { " (unless its condition excludes you)" } else { "" }
                             ),
                         });
@@ -626,6 +642,14 @@ mod tests {
         );
         // Another account's Deny is its own business; without knowing the account, only "*" counts.
         assert!(doc.lint(None).iter().all(|l| l.statement != Some(2)));
+        let role = PolicyDocument::parse(
+            r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":["ecr:DeleteRepositoryPolicy","ecr:SetRepositoryPolicy"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            role.lint(Some("123456789012"))[0].message,
+            "Statement 1 denies ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy to arn:aws:iam::123456789012:role/admin in your own account (if that is you): once saved, you may be unable to change or remove this policy."
+        );
     }
 
     #[test]
