@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor } from "../tests/e2e/support.mjs";
+import { findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "../tests/e2e/support.mjs";
 
 const option = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -34,6 +34,21 @@ function cpuByName(names) {
   return total;
 }
 const WATCHED = ["lading-app", "WebKitWebProces", "WebKitNetworkPr", "Xvfb", "docker-registry"];
+
+// Resident memory of the app (kB): now, and the peak since it started (VmRSS, VmHWM).
+function appMemory() {
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      if (!/^Name:\s+lading-app$/m.test(status)) continue;
+      const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+      return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return { rss: NaN, peak: NaN };
+}
 const layers = option("--layers", "8");
 
 execFileSync("cargo", ["build", "--release", "-p", "lading-app", "-p", "lading-cli", "--bin", "lading-app", "--bin", "lading"], {
@@ -78,6 +93,8 @@ let session;
 let uiSeconds;
 let cpuBefore;
 let cpuAfter;
+let memoryBefore;
+let memoryAfter;
 try {
   await waitFor("X display", () => existsSync(`/tmp/.X11-unix/X${display}`), 15_000);
   await waitFor("tauri-driver", async () => (await fetch(`${base}/status`)).ok, 30_000);
@@ -97,6 +114,7 @@ try {
   await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Push…').click()");
   await waitFor("the push sheet", () => session.find('[aria-label="Push image"] button[type="submit"]'), 10_000);
   const status = "return document.querySelector('[aria-label=Transfers] .transfer-result')?.textContent ?? ''";
+  memoryBefore = appMemory();
   cpuBefore = cpuByName(WATCHED);
   t = process.hrtime.bigint();
   await session.click('[aria-label="Push image"] button[type="submit"]');
@@ -109,12 +127,13 @@ try {
   }
   uiSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   cpuAfter = cpuByName(WATCHED);
+  memoryAfter = appMemory();
   await session.screenshot("bench-push-window.png");
 } finally {
   await session?.close();
   uiRegistry.proc.kill("SIGKILL");
   driver.kill("SIGKILL");
-  xvfb.kill("SIGKILL");
+  stopX(xvfb);
 }
 console.log(`\npush of ${layers} × ${mib} MiB (docker save archive), release builds, fresh registries`);
 console.log(`| pusher | seconds |\n| --- | ---: |`);
@@ -125,4 +144,8 @@ console.log(`\nCPU seconds during the push (2 cores: at most ${(2 * uiSeconds).t
 console.log(`| process | CPU s |\n| --- | ---: |`);
 console.log(`| lading CLI (its whole run) | ${cliCpu.toFixed(2)} |`);
 for (const name of WATCHED) console.log(`| ${name} (window run) | ${(cpuAfter[name] - cpuBefore[name]).toFixed(2)} |`);
+const inMiB = (kb) => (kb / 1024).toFixed(0);
+console.log(
+  `\nlading-app resident memory: ${inMiB(memoryBefore.rss)} MiB before the push, peak ${inMiB(memoryAfter.peak)} MiB (VmHWM, since start), ${inMiB(memoryAfter.rss)} MiB after`,
+);
 process.exit(0);

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor } from "./support.mjs";
+import { findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
 
 /** A TCP proxy to `target` that lets client → server bytes through at `rate` bytes/s in all. */
 async function throttlingProxy(target, rate) {
@@ -126,6 +126,6 @@ test("closing the window during a push asks first; quitting cancels it and leave
     driver.kill("SIGTERM");
     await sleep(300);
     driver.kill("SIGKILL");
-    xvfb.kill("SIGKILL");
+    stopX(xvfb);
   }
 });

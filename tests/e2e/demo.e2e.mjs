@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, waitFor } from "./support.mjs";
+import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, waitFor, stopX } from "./support.mjs";
 
 const TAGS = 300;
 
@@ -247,6 +247,6 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     driver.kill("SIGTERM");
     await sleep(300);
     driver.kill("SIGKILL");
-    xvfb.kill("SIGKILL");
+    stopX(xvfb);
   }
 });

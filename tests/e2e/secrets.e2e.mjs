@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, outDir, sleep, start, startRegistry, waitFor } from "./support.mjs";
+import { app, findTauriDriver, freeDisplay, freePort, openApp, outDir, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
 
 const SECRET = "e2e-Secret-9f3a7c";
 const USER = "e2e-user";
@@ -87,7 +87,7 @@ test("a password never reaches the web view, the logs or the settings", { timeou
     driver.kill("SIGTERM");
     await sleep(500);
     driver.kill("SIGKILL");
-    xvfb.kill("SIGKILL");
+    stopX(xvfb);
   }
 
   const commands = recorded.map((r) => r.cmd).filter(Boolean);

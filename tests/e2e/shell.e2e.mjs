@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor } from "./support.mjs";
+import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
 
 test("the window opens, adds a real registry, and keeps it across a restart", { timeout: 180_000 }, async () => {
   assert.ok(existsSync(app), `${app} is missing: run \`cargo build --bin lading-app\` first`);
@@ -106,6 +106,6 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
     driver.kill("SIGTERM");
     await sleep(300);
     driver.kill("SIGKILL");
-    xvfb.kill("SIGKILL");
+    stopX(xvfb);
   }
 });

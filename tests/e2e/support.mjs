@@ -1,6 +1,6 @@
 // Shared helpers for the WebDriver tests of the real app under Xvfb.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -31,9 +31,19 @@ export function findTauriDriver() {
   throw new Error("tauri-driver not found: run `./dev setup` (cargo install tauri-driver --version '^2' --locked)");
 }
 
+/**
+ * A display number no live X server holds. A lock left by a server that was killed (its PID gone)
+ * counts as free: Xvfb replaces stale locks itself, and killed test servers leave them behind.
+ */
 export function freeDisplay() {
   for (let n = 99; n < 199; n++) {
-    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+    const lock = `/tmp/.X${n}-lock`;
+    if (!existsSync(lock)) {
+      if (!existsSync(`/tmp/.X11-unix/X${n}`)) return n;
+      continue;
+    }
+    const pid = Number(readFileSync(lock, "utf8").trim());
+    if (pid > 0 && !existsSync(`/proc/${pid}`)) return n;
   }
   throw new Error("no free X display number");
 }
@@ -42,6 +52,12 @@ export function freeDisplay() {
 export function start(cmd, args, logName, env = process.env) {
   const log = openSync(join(outDir, logName), "w");
   return spawn(cmd, args, { stdio: ["ignore", log, log], env });
+}
+
+/** Stops an X server so that it removes its lock and socket; killed outright if it lingers. */
+export function stopX(proc) {
+  proc.kill("SIGTERM");
+  setTimeout(() => proc.kill("SIGKILL"), 2_000).unref();
 }
 
 export async function waitFor(what, fn, timeoutMs) {
