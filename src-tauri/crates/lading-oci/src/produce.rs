@@ -3,6 +3,8 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use tokio::sync::mpsc;
@@ -32,10 +34,14 @@ pub(crate) struct Produced {
 pub(crate) type BodySender = mpsc::Sender<io::Result<Bytes>>;
 
 /// Writes compressed output into the body channel in CHUNK-sized pieces, hashing it on the way.
+/// Before each chunk goes, how much of the source it covers goes to `offsets` (same order), so
+/// the consumer can report progress when it takes the chunk, not when the source was read.
 struct ChannelWriter {
     tx: BodySender,
     buf: BytesMut,
     hasher: Sha256Hasher,
+    source_read: Arc<AtomicU64>,
+    offsets: std::sync::mpsc::Sender<u64>,
 }
 
 impl ChannelWriter {
@@ -45,6 +51,7 @@ impl ChannelWriter {
         }
         let chunk = self.buf.split().freeze();
         self.hasher.update(&chunk);
+        let _ = self.offsets.send(self.source_read.load(Ordering::Relaxed));
         self.tx
             .blocking_send(Ok(chunk))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "upload cancelled"))
@@ -65,17 +72,17 @@ impl Write for ChannelWriter {
     }
 }
 
-/// Streams `range` through `mode` into `tx`. `on_read(n)` reports source bytes consumed so far.
-/// On any failure the body receives an error item, so the upload fails rather than completing
-/// with truncated data.
+/// Streams `range` through `mode` into `tx`. Each chunk's source coverage (bytes of the range
+/// consumed when it was made) goes to `offsets` just before the chunk. On any failure the body
+/// receives an error item, so the upload fails rather than completing with truncated data.
 pub(crate) fn produce(
     range: &FileRange,
     mode: ProduceMode,
     tx: BodySender,
-    on_read: &dyn Fn(u64),
+    offsets: std::sync::mpsc::Sender<u64>,
 ) -> Result<Produced, OciError> {
     let err_tx = tx.clone();
-    let result = produce_inner(range, mode, tx, on_read);
+    let result = produce_inner(range, mode, tx, offsets);
     if let Err(e) = &result {
         let _ = err_tx.blocking_send(Err(io::Error::other(e.to_string())));
     }
@@ -86,7 +93,7 @@ fn produce_inner(
     range: &FileRange,
     mode: ProduceMode,
     tx: BodySender,
-    on_read: &dyn Fn(u64),
+    offsets: std::sync::mpsc::Sender<u64>,
 ) -> Result<Produced, OciError> {
     let io_err = |e: io::Error| {
         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -98,10 +105,13 @@ fn produce_inner(
     let mut file = File::open(&range.path).map_err(io_err)?;
     file.seek(SeekFrom::Start(range.offset)).map_err(io_err)?;
     let mut reader = file.take(range.len);
+    let source_read = Arc::new(AtomicU64::new(0));
     let mut writer = ChannelWriter {
         tx,
         buf: BytesMut::with_capacity(CHUNK * 2),
         hasher: Sha256Hasher::new(),
+        source_read: source_read.clone(),
+        offsets,
     };
     let mut source_hasher = Sha256Hasher::new();
     let mut buf = vec![0u8; CHUNK];
@@ -128,13 +138,13 @@ fn produce_inner(
             break;
         }
         source_hasher.update(&buf[..n]);
+        source_read.store(source_hasher.len(), Ordering::Relaxed);
         match &mut sink {
             Sink::Raw(w) => w.write_all(&buf[..n]),
             Sink::Gzip(w) => w.write_all(&buf[..n]),
             Sink::Zstd(w) => w.write_all(&buf[..n]),
         }
         .map_err(io_err)?;
-        on_read(source_hasher.len());
     }
     if source_hasher.len() != range.len {
         return Err(OciError::InvalidSource {

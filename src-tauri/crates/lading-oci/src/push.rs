@@ -234,23 +234,17 @@ impl<S: BlobSink> Ctx<'_, S> {
         range: &FileRange,
         mode: ProduceMode,
     ) -> Result<(Digest, u64), OciError> {
-        let (body_tx, body_rx) = mpsc::channel(8);
+        // The compressor runs ahead into `made` (8 chunks); `body` holds one chunk for the
+        // sink, so a chunk's progress is reported when the one before it was taken by the
+        // upload, not when its source was read (on a slow link that is megabytes apart).
+        let (made_tx, made_rx) = mpsc::channel(8);
+        let (body_tx, body_rx) = mpsc::channel(1);
+        let (offsets_tx, offsets_rx) = std::sync::mpsc::channel::<u64>();
         let (digest_tx, digest_rx) = oneshot::channel();
         let total = range.len;
         let range = range.clone();
-        let progress = self.options.progress.clone();
-        let producer = tokio::task::spawn_blocking(move || {
-            let on_read = |done: u64| {
-                if let Some(p) = &progress {
-                    p(ProgressEvent {
-                        blob,
-                        state: BlobState::Uploading,
-                        done,
-                        total,
-                    });
-                }
-            };
-            match produce(&range, mode, body_tx, &on_read) {
+        let producer =
+            tokio::task::spawn_blocking(move || match produce(&range, mode, made_tx, offsets_tx) {
                 Ok(p) => {
                     let _ = digest_tx.send(Ok(p.digest));
                     p.size
@@ -259,13 +253,44 @@ impl<S: BlobSink> Ctx<'_, S> {
                     let _ = digest_tx.send(Err(e));
                     0
                 }
+            });
+        let progress = self.options.progress.clone();
+        let forward = forward_counting(made_rx, body_tx, offsets_rx, move |done| {
+            if let Some(p) = &progress {
+                p(ProgressEvent {
+                    blob,
+                    state: BlobState::Uploading,
+                    done,
+                    total,
+                });
             }
         });
-        let digest = self.sink.upload_stream(body_rx, digest_rx).await?;
+        let (digest, ()) = tokio::join!(self.sink.upload_stream(body_rx, digest_rx), forward);
+        let digest = digest?;
         let size = producer
             .await
             .map_err(|e| OciError::Io(format!("compression thread failed: {e}")))?;
         Ok((digest, size))
+    }
+}
+
+/// Passes chunks from the compressor to the upload and reports, for each, the source bytes it
+/// covers once it is queued right behind the chunk being sent (`body` holds one).
+async fn forward_counting(
+    mut made: mpsc::Receiver<std::io::Result<Bytes>>,
+    body: mpsc::Sender<std::io::Result<Bytes>>,
+    offsets: std::sync::mpsc::Receiver<u64>,
+    report: impl Fn(u64),
+) {
+    while let Some(item) = made.recv().await {
+        let covered = item.is_ok().then(|| offsets.try_recv().ok()).flatten();
+        if body.send(item).await.is_err() {
+            // The upload ended (failed); the producer stops at its next chunk.
+            break;
+        }
+        if let Some(done) = covered {
+            report(done);
+        }
     }
 }
 
@@ -636,4 +661,60 @@ async fn push_stored_blob<S: BlobSink>(
         media_type: media_type.to_owned(),
         outcome: BlobOutcome::Uploaded,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[tokio::test]
+    async fn progress_follows_what_the_upload_took_not_what_was_read() {
+        const MIB: u64 = 1 << 20;
+        let (made_tx, made_rx) = mpsc::channel(8);
+        let (body_tx, mut body_rx) = mpsc::channel(1);
+        let (offsets_tx, offsets_rx) = std::sync::mpsc::channel();
+        // The compressor is fast: all ten chunks are made (and their offsets known) at once.
+        for k in 1..=10u64 {
+            offsets_tx.send(k * MIB).unwrap();
+        }
+        let producer = tokio::spawn(async move {
+            for _ in 0..10 {
+                made_tx.send(Ok(Bytes::from(vec![0u8; 16]))).await.unwrap();
+            }
+        });
+        // The upload is slow: a chunk every 5 ms.
+        let taken = Arc::new(AtomicU64::new(0));
+        let upload = {
+            let taken = taken.clone();
+            async move {
+                while body_rx.recv().await.is_some() {
+                    taken.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            }
+        };
+        let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = reports.clone();
+        let report = move |done: u64| {
+            seen.lock()
+                .unwrap()
+                .push((done, taken.load(Ordering::SeqCst)))
+        };
+        tokio::join!(
+            forward_counting(made_rx, body_tx, offsets_rx, report),
+            upload
+        );
+        producer.await.unwrap();
+        let reports = reports.lock().unwrap();
+        assert_eq!(reports.len(), 10);
+        assert_eq!(reports.last().unwrap().0, 10 * MIB);
+        // Never more than the chunk taken, the one queued behind it, and the one in hand.
+        for &(done, taken) in reports.iter() {
+            assert!(
+                done <= (taken + 2) * MIB,
+                "reported {done} with {taken} chunks taken"
+            );
+        }
+    }
 }
