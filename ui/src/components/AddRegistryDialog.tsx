@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, type AwsProfile, type LadingError, type RegistryView } from "../ipc";
+import { Modal } from "./Modal";
 
 interface Props {
   /** Pre-filled address (e.g. a docker login offered in the sidebar). */
@@ -41,13 +42,6 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
     }, setError);
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -77,8 +71,8 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
   }
 
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-registry-title" onSubmit={submit}>
+    <Modal labelledBy="add-registry-title" clickOutside onClose={onClose}>
+      <form onSubmit={submit}>
         <h2 id="add-registry-title">Add registry</h2>
         <div className="tabs" role="tablist">
           <button type="button" role="tab" aria-selected={tab === "oci"} onClick={() => setTab("oci")}>
@@ -212,6 +206,6 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

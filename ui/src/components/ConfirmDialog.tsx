@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { Modal } from "./Modal";
 
 interface Props {
   title: string;
@@ -11,14 +11,8 @@ interface Props {
 
 /** A yes/no question before something that cannot be undone; Escape and Cancel say no. */
 export function ConfirmDialog({ title, body, confirmLabel, cancelLabel = "Cancel", onConfirm, onClose }: Props) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title">
+    <Modal role="alertdialog" labelledBy="confirm-title" clickOutside onClose={onClose}>
         <h2 id="confirm-title">{title}</h2>
         <p>{body}</p>
         <div className="dialog-actions">
@@ -29,7 +23,6 @@ export function ConfirmDialog({ title, body, confirmLabel, cancelLabel = "Cancel
             {confirmLabel}
           </button>
         </div>
-      </div>
-    </div>
+    </Modal>
   );
 }

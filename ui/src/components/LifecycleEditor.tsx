@@ -19,6 +19,7 @@ import {
 } from "../lifecycle";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { JsonPane } from "./JsonPane";
+import { Modal } from "./Modal";
 
 const COUNT_LABEL: Record<CountType, string> = {
   imageCountMoreThan: "keep the newest",
@@ -63,11 +64,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
     }, setError);
   }, [registry.id, repository]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !deleting && !leaving && close();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  });
+  const escapeCloses = !deleting && !leaving;
 
   // The cards changed: the JSON follows.
   function changeRules(next: Rule[]) {
@@ -152,8 +149,8 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
 
 
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog lifecycle-editor" role="dialog" aria-modal="true" aria-label="Lifecycle policy">
+    <>
+    <Modal label="Lifecycle policy" className="lifecycle-editor" escape={escapeCloses} onClose={close}>
         <div className="lifecycle-head">
           <h2>Lifecycle policy · {repository}</h2>
           <span className="hint">
@@ -332,7 +329,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
             {saving ? "Saving…" : "Save policy"}
           </button>
         </div>
-      </div>
+      </Modal>
       {leaving && (
         <ConfirmDialog
           title="Discard your changes?"
@@ -361,7 +358,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
           }}
         />
       )}
-    </div>
+    </>
   );
 }
 

@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { api, type LadingError, type LocalView } from "../ipc";
 import { formatBytes } from "../format";
 import { moveFocus } from "../keyboard";
+import { Modal } from "./Modal";
 
 const KIND_LABEL: Record<string, string> = {
   "docker-archive": "docker save archive",
@@ -61,11 +62,6 @@ export function OpenLocalDialog({ onOpened, onClose }: { onOpened: (local: Local
   const [path, setPath] = useState("");
   const [error, setError] = useState<LadingError | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
   async function choose(kind: "archives" | "folder") {
     setError(null);
     try {
@@ -88,8 +84,7 @@ export function OpenLocalDialog({ onOpened, onClose }: { onOpened: (local: Local
     }
   }
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label="Open a local image">
+    <Modal label="Open a local image" clickOutside onClose={onClose}>
         <form onSubmit={submit}>
           <h2>Open a local image</h2>
           <label className="field">
@@ -126,7 +121,6 @@ export function OpenLocalDialog({ onOpened, onClose }: { onOpened: (local: Local
             </button>
           </div>
         </form>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { defaultTarget, immutableClashes, invalidTag, parseTags } from "../push";
+import { Modal } from "./Modal";
 import { TagsField, useEnqueue } from "./Transfer";
 
 /** One image of an opened archive or layout folder. */
@@ -102,11 +103,6 @@ export function PushDialog({
     chosen.length === 0 ||
     chosen.some((t) => !t.name || t.tags.some(invalidTag) || clashesOf(t.name, t.tags).length > 0);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
 
   const change = (index: number, patch: Partial<ItemTarget>) =>
     setTargets((all) => all.map((t, i) => (i === index ? { ...t, ...patch } : t)));
@@ -145,8 +141,7 @@ export function PushDialog({
   const single = items.length === 1;
   const sources = [...new Set(items.map((i) => i.local.name))];
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog push-dialog" role="dialog" aria-modal="true" aria-label="Push image">
+    <Modal label="Push image" className="push-dialog" onClose={onClose}>
         <h2>{single ? `Push ${imageName(items[0]!.image)}` : `Push images`}</h2>
         <p className="hint">
           From {sources.join(", ")}
@@ -241,7 +236,6 @@ export function PushDialog({
             </button>
           </div>
         </form>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { RegistryView } from "../ipc";
+import { Modal } from "./Modal";
 
 interface Props {
   registry: RegistryView;
@@ -10,14 +11,8 @@ interface Props {
 export function RemoveRegistryDialog({ registry, onConfirm, onClose }: Props) {
   const [forget, setForget] = useState(true);
   const hasSavedLogin = registry.auth === "keychain";
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="remove-title">
+    <Modal role="alertdialog" labelledBy="remove-title" clickOutside onClose={onClose}>
         <h2 id="remove-title">Remove {registry.name}?</h2>
         <p>It leaves Lading's list; nothing in the registry is touched.</p>
         {hasSavedLogin && (
@@ -34,7 +29,6 @@ export function RemoveRegistryDialog({ registry, onConfirm, onClose }: Props) {
             Remove
           </button>
         </div>
-      </div>
-    </div>
+    </Modal>
   );
 }

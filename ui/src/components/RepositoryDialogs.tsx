@@ -1,20 +1,7 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { api, type LadingError, type RegistryView, type RepositorySettings } from "../ipc";
+import { Modal } from "./Modal";
 
-function Modal({ label, children, onClose }: { label: string; children: ReactNode; onClose: () => void }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-  return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={label}>
-        {children}
-      </div>
-    </div>
-  );
-}
 
 export function CreateRepositoryDialog({
   registry,
@@ -44,7 +31,7 @@ export function CreateRepositoryDialog({
     }
   }
   return (
-    <Modal label="New repository" onClose={onClose}>
+    <Modal label="New repository" clickOutside onClose={onClose}>
       <form onSubmit={submit}>
         <h2>New repository in {registry.name}</h2>
         <label className="field">
@@ -111,7 +98,7 @@ export function DeleteRepositoryDialog({
     }
   }
   return (
-    <Modal label="Delete repository" onClose={onClose}>
+    <Modal label="Delete repository" clickOutside onClose={onClose}>
       <form onSubmit={submit}>
         <h2>Delete {repository}?</h2>
         <p>This deletes the repository from {registry.name}. It cannot be undone.</p>
@@ -191,7 +178,7 @@ export function RepositorySettingsDialog({
     }
   }
   return (
-    <Modal label="Repository settings" onClose={onClose}>
+    <Modal label="Repository settings" clickOutside onClose={onClose}>
       <form onSubmit={submit}>
         <h2>Settings of {name}</h2>
         {!settings && !error && <p className="hint">Reading the settings from ECR…</p>}

@@ -23,6 +23,7 @@ import {
 } from "../repoPolicy";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { JsonPane } from "./JsonPane";
+import { Modal } from "./Modal";
 
 const CHIP_TITLE: Record<string, string> = {
   public: "Everyone: any AWS account, any principal",
@@ -71,11 +72,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
     }, setError);
   }, [registry.id, repository]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !confirming && !template && close();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  });
+  const escapeCloses = !confirming && !template;
 
   function changeDoc(next: PolicyDocument) {
     setDoc(next);
@@ -135,8 +132,8 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
 
 
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog policy-editor" role="dialog" aria-modal="true" aria-label="Repository policy">
+    <>
+    <Modal label="Repository policy" className="policy-editor" escape={escapeCloses} onClose={close}>
         <div className="lifecycle-head">
           <h2>Permissions · {repository}</h2>
           <span className="hint">
@@ -277,7 +274,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
             {saving ? "Saving…" : dangers.length ? "Save policy…" : "Save policy"}
           </button>
         </div>
-      </div>
+      </Modal>
       {confirming === "discard" && (
         <ConfirmDialog
           title="Discard your changes?"
@@ -319,7 +316,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
           }}
         />
       )}
-    </div>
+    </>
   );
 }
 

@@ -1,21 +1,15 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { api, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags } from "../push";
+import { Modal } from "./Modal";
 import { TagsField, useEnqueue } from "./Transfer";
 
 function Sheet({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog push-dialog" role="dialog" aria-modal="true" aria-label={label}>
-        {children}
-      </div>
-    </div>
+    <Modal label={label} className="push-dialog" onClose={onClose}>
+      {children}
+    </Modal>
   );
 }
 

@@ -112,7 +112,7 @@ describe("Add registry", () => {
     fireEvent.click(screen.getByLabelText(/Username and password/));
     fireEvent.change(screen.getByLabelText("Username"), { target: { value: "alice" } });
     fireEvent.change(screen.getByLabelText("Password or token"), { target: { value: "wrong" } });
-    fireEvent.submit(dialog);
+    fireEvent.submit(dialog.querySelector("form")!);
     expect((await screen.findByText(/rejected the credentials/)).getAttribute("role")).toBe("alert");
     const first = calls.find((c) => c.cmd === "add_oci_registry")!.args as { request: unknown };
     expect(first.request).toEqual({
@@ -123,7 +123,7 @@ describe("Add registry", () => {
     });
 
     fireEvent.change(screen.getByLabelText("Password or token"), { target: { value: "right" } });
-    fireEvent.submit(dialog);
+    fireEvent.submit(dialog.querySelector("form")!);
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(await screen.findByText("alice")).toBeTruthy();
   });
