@@ -1,6 +1,7 @@
 //! Browsing from the app: repositories and tags of a registry in the list.
 
-use lading_app::ipc::{AddOciRegistry, OciAuthInput};
+mod common;
+
 use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
 use lading_testkit::{images, skopeo, Registry};
@@ -26,22 +27,8 @@ async fn repositories_and_tags_of_a_listed_registry() {
         ]);
     }
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let added = registries::add_oci(
-        &app,
-        AddOciRegistry {
-            address: registry.host(),
-            auth: OciAuthInput {
-                mode: "anonymous".into(),
-                username: None,
-                password: None,
-            },
-            insecure: false,
-            ca_file: None,
-        },
-    )
-    .await
-    .unwrap();
-    let names: Vec<String> = registries::repositories(&app, &added.id)
+    let id = common::add_anonymous(&app, registry.host()).await;
+    let names: Vec<String> = registries::repositories(&app, &id)
         .await
         .unwrap()
         .into_iter()
@@ -49,14 +36,10 @@ async fn repositories_and_tags_of_a_listed_registry() {
         .collect();
     assert_eq!(names, ["team-a/web", "team-b/api", "tools"]);
     assert_eq!(
-        registries::tags(&app, &added.id, "team-a/web")
-            .await
-            .unwrap(),
+        registries::tags(&app, &id, "team-a/web").await.unwrap(),
         ["1.9", "2.0"]
     );
-    let missing = registries::tags(&app, &added.id, "nope/nope")
-        .await
-        .unwrap_err();
+    let missing = registries::tags(&app, &id, "nope/nope").await.unwrap_err();
     assert_eq!(missing.code, "not_found");
     assert_eq!(
         registries::repositories(&app, "oci:nowhere")
@@ -86,9 +69,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
         &format!("oci:{}:multi", multi.display()),
         &format!("docker://{}/team-a/web:multi", registry.host()),
     ]);
-    let rows = registries::images(&app, &added.id, "team-a/web")
-        .await
-        .unwrap();
+    let rows = registries::images(&app, &id, "team-a/web").await.unwrap();
     let summary: Vec<(Vec<String>, String)> = rows
         .iter()
         .map(|r| (r.tags.clone(), r.kind.clone()))
@@ -134,7 +115,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
     assert_eq!(image.size, Some(expected));
 
     // Detail: the image's config read out, its layers; an index's platforms.
-    let detail = registries::image_detail(&app, &added.id, "team-a/web", &image.digest)
+    let detail = registries::image_detail(&app, &id, "team-a/web", &image.digest)
         .await
         .unwrap();
     assert_eq!(detail.kind, "image");
@@ -151,7 +132,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
     assert_eq!(detail.history.len(), 1);
     assert!(detail.manifest_json.contains("\"layers\""));
     assert!(detail.config_json.unwrap().contains("/hello.txt"));
-    let index_detail = registries::image_detail(&app, &added.id, "team-a/web", &index.digest)
+    let index_detail = registries::image_detail(&app, &id, "team-a/web", &index.digest)
         .await
         .unwrap();
     assert_eq!(index_detail.kind, "index");
@@ -161,29 +142,23 @@ async fn repositories_and_tags_of_a_listed_registry() {
         .map(|p| p.platform.as_str())
         .collect();
     assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
-    let child = registries::image_detail(
-        &app,
-        &added.id,
-        "team-a/web",
-        &index_detail.platforms[1].digest,
-    )
-    .await
-    .unwrap();
+    let child =
+        registries::image_detail(&app, &id, "team-a/web", &index_detail.platforms[1].digest)
+            .await
+            .unwrap();
     assert_eq!(child.architecture.as_deref(), Some("arm64"));
 
     // The index names its images; deleting 1.9's digest takes that tag away, a bad digest is
     // reported per image.
     assert_eq!(index.children.len(), 2);
     let target = vec![image.digest.clone(), "sha256:nonsense".to_owned()];
-    let result = registries::delete_images(&app, &added.id, "team-a/web", &target)
+    let result = registries::delete_images(&app, &id, "team-a/web", &target)
         .await
         .unwrap();
     assert_eq!(result.deleted, std::slice::from_ref(&image.digest));
     assert_eq!(result.failures.len(), 1);
     assert_eq!(
-        registries::tags(&app, &added.id, "team-a/web")
-            .await
-            .unwrap(),
+        registries::tags(&app, &id, "team-a/web").await.unwrap(),
         ["2.0", "multi", "stable"]
     );
     assert_eq!(

@@ -405,10 +405,7 @@ async fn push(cli_json: bool, show_progress: bool, args: PushArgs) -> Result<(),
             CompressionArg::Zstd => LayerCompression::Zstd,
         },
         cache: Arc::new(BlobCache::load(&data_dir)),
-        progress: progress.clone().map(|p| {
-            let f: lading_oci::push::ProgressFn = Arc::new(move |e| p.update(e));
-            f
-        }),
+        progress: progress_fn(&progress),
         upload_mode: transfer.upload_mode(),
     };
     let started = Instant::now();
