@@ -197,6 +197,8 @@ function JobView({
   const elapsed = job.startedAt === null ? 0 : (job.finishedAt ?? now) - job.startedAt;
   const sum = totals(list, elapsed);
   const label = job.spec.blobLabel;
+  // After a failure, the blobs that were still moving: where it stopped.
+  const unfinished = job.error ? list.filter((b) => b.state !== "done" && b.state !== "exists" && b.state !== "mounted") : [];
   return (
     <li className={`transfer-job ${job.state}`} aria-label={job.spec.title}>
       <div className="transfer-job-head">
@@ -259,6 +261,12 @@ function JobView({
       {job.error && (
         <p className="form-error" role="alert">
           {job.error.message}
+          {unfinished.length > 0 && (
+            <span className="hint unfinished-blobs">
+              {" "}
+              Unfinished: {unfinished.map((b) => `${label(b.blob)} (${STATE_LABEL[b.state] ?? b.state})`).join(", ")}.
+            </span>
+          )}
         </p>
       )}
     </li>

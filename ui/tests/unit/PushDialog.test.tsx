@@ -149,10 +149,12 @@ describe("the push sheet", () => {
   it("cancels a running push, drops a queued one, and retries after a failure", async () => {
     const calls: string[] = [];
     const fails: Array<(e: unknown) => void> = [];
+    const senders: Array<(e: TransferEvent) => void> = [];
     mockIPC((cmd, args) => {
       calls.push(cmd);
       if (cmd === "cancel_transfer") return null;
       if (cmd !== "push_local") throw new Error(`unexpected ${cmd}`);
+      senders.push((e) => (args as PushArgs).onEvent.onmessage(e));
       (args as PushArgs).onEvent.onmessage({ event: "started", transfer_id: `transfer-${fails.length}` });
       return new Promise((_, reject) => fails.push(reject));
     });
@@ -173,8 +175,17 @@ describe("the push sheet", () => {
     expect(calls.filter((c) => c === "push_local")).toHaveLength(1);
     fireEvent.click(within(running!).getByRole("button", { name: "Retry" }));
     await waitFor(() => expect(calls.filter((c) => c === "push_local")).toHaveLength(2));
+    senders[1]!({ event: "progress", blobs: [
+      { blob: 0, state: "uploading", done: 500, total: 9000 },
+      { blob: 1, state: "done", done: 400, total: 400 },
+      { blob: 2, state: "exists", done: 0, total: 300 },
+      { blob: 3, state: "checking", done: 0, total: 80 },
+    ] });
     fails[1]!({ code: "unreachable", message: "cannot reach 127.0.0.1:5000" });
-    expect((await within(running!).findByRole("alert")).textContent).toBe("cannot reach 127.0.0.1:5000");
+    // The error names where it stopped: the layers still moving.
+    expect((await within(running!).findByRole("alert")).textContent).toBe(
+      "cannot reach 127.0.0.1:5000 Unfinished: Layer 1 (uploading), Config (checking).",
+    );
     expect(running!.className).toContain("failed");
   });
 
