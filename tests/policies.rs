@@ -3,6 +3,8 @@
 //! run, ECR's own preview reported as unavailable where the endpoint has none, delete.
 //! Repository policy: check (issues, risks), a risky save only with a confirmation, delete.
 
+mod common;
+
 use lading_app::ipc::AddEcrRegistry;
 use lading_app::lifecycle::{self, LifecycleSessions};
 use lading_app::registries::{self, AppState};
@@ -32,16 +34,7 @@ const KEEP_TWO_RELEASES: &str = r#"{"rules":[
 async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
-    let credentials = dir.path().join("aws-credentials");
-    std::fs::write(
-        &credentials,
-        "[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
-    )
-    .unwrap();
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
-    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-    std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
-    std::env::remove_var("AWS_ACCESS_KEY_ID");
+    common::use_moto_profile(dir.path(), &moto);
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
     let id = registries::add_ecr(
         &app,

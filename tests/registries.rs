@@ -1,6 +1,8 @@
 //! The app's registry list: checked before saved, passwords only in the keychain, surviving a
 //! restart; docker logins offered; ECR from an AWS profile (moto).
 
+mod common;
+
 use lading_app::ipc::{AddEcrRegistry, AddOciRegistry, OciAuthInput};
 use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
@@ -231,16 +233,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
 
     // ECR from an AWS profile in a temp credentials file, against moto.
     let moto = Moto::start();
-    let credentials = dir.path().join("aws-credentials");
-    std::fs::write(
-        &credentials,
-        "[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
-    )
-    .unwrap();
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
-    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-    std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
-    std::env::remove_var("AWS_ACCESS_KEY_ID");
+    common::use_moto_profile(dir.path(), &moto);
     assert!(registries::aws_profiles()
         .iter()
         .any(|p| p.name == "dev" && p.kind == "static"));

@@ -4,6 +4,7 @@ use lading_app::ipc::{AddOciRegistry, OciAuthInput};
 use lading_app::registries::{self, AppState};
 
 /// Adds the registry at `host` with anonymous access, as the add dialog would; returns its id.
+#[allow(dead_code)] // Not every test binary adds an OCI registry.
 pub async fn add_anonymous(app: &AppState, host: String) -> String {
     registries::add_oci(
         app,
@@ -21,4 +22,20 @@ pub async fn add_anonymous(app: &AppState, host: String) -> String {
     .await
     .unwrap()
     .id
+}
+
+/// Points this test process's AWS SDK at moto, with a `dev` profile of test keys in a credentials
+/// file under `dir` — never a developer's real identity.
+#[allow(dead_code)] // Not every test binary talks to ECR.
+pub fn use_moto_profile(dir: &std::path::Path, moto: &lading_testkit::Moto) {
+    let credentials = dir.join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        "[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
+    std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
+    std::env::remove_var("AWS_ACCESS_KEY_ID");
 }

@@ -1,4 +1,4 @@
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import type { JsonError } from "../json";
 
 /** A policy's JSON, editable, with a syntax error located and a button that puts the caret there. */
@@ -30,4 +30,32 @@ export function JsonPane({ text, error, onChange }: { text: string; error: JsonE
       )}
     </>
   );
+}
+
+/**
+ * A value edited both visually and as JSON text: a visual change rewrites the text; typed text
+ * updates the value while it parses, and says where it breaks when it does not.
+ */
+export function useJsonModel<T>(
+  initial: T,
+  toText: (value: T) => string,
+  parse: (text: string) => { value: T } | { error: JsonError },
+) {
+  const [value, setValue] = useState(initial);
+  const [text, setText] = useState(() => toText(initial));
+  const [jsonError, setJsonError] = useState<JsonError | null>(null);
+  function change(next: T) {
+    setValue(next);
+    setText(toText(next));
+    setJsonError(null);
+  }
+  function changeText(next: string) {
+    setText(next);
+    const parsed = parse(next);
+    if ("value" in parsed) {
+      setValue(parsed.value);
+      setJsonError(null);
+    } else setJsonError(parsed.error);
+  }
+  return { value, text, jsonError, change, changeText };
 }

@@ -13,12 +13,11 @@ import {
   withTags,
   withTagStatus,
   type CountType,
-  type JsonError,
   type Rule,
   type TagStatus,
 } from "../lifecycle";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { JsonPane } from "./JsonPane";
+import { JsonPane, useJsonModel } from "./JsonPane";
 import { Modal } from "./Modal";
 
 const COUNT_LABEL: Record<CountType, string> = {
@@ -37,9 +36,16 @@ const STATUS_LABEL: Record<TagStatus, string> = { untagged: "untagged", tagged: 
  */
 export function LifecycleEditor({ registry, repository, onClose }: { registry: RegistryView; repository: string; onClose: () => void }) {
   const [stored, setStored] = useState<string | null | undefined>(undefined);
-  const [rules, setRules] = useState<Rule[]>([]);
-  const [text, setText] = useState("");
-  const [jsonError, setJsonError] = useState<JsonError | null>(null);
+  const {
+    value: rules,
+    text,
+    jsonError,
+    change: changeRules,
+    changeText,
+  } = useJsonModel<Rule[]>([], policyText, (t) => {
+    const parsed = parsePolicy(t);
+    return "rules" in parsed ? { value: parsed.rules } : parsed;
+  });
   const [view, setView] = useState<"rules" | "json">("rules");
   const [protectedText, setProtectedText] = useState("latest");
   const [run, setRun] = useState<{ text: string; result: LifecycleDryRun } | null>(null);
@@ -57,30 +63,11 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   useEffect(() => {
     api.lifecyclePolicy(registry.id, repository).then((policy) => {
       setStored(policy);
-      const initial = policy ?? policyText([]);
-      setText(initial);
-      const parsed = parsePolicy(initial);
-      setRules("rules" in parsed ? parsed.rules : []);
+      changeText(policy ?? policyText([]));
     }, setError);
   }, [registry.id, repository]);
 
   const escapeCloses = !deleting && !leaving;
-
-  // The cards changed: the JSON follows.
-  function changeRules(next: Rule[]) {
-    setRules(next);
-    setText(policyText(next));
-    setJsonError(null);
-  }
-  // The JSON changed: the cards follow while it parses.
-  function changeText(next: string) {
-    setText(next);
-    const parsed = parsePolicy(next);
-    if ("rules" in parsed) {
-      setRules(parsed.rules);
-      setJsonError(null);
-    } else setJsonError(parsed.error);
-  }
 
   const protectedTags = useMemo(() => protectedText.split(/[\s,]+/).filter(Boolean), [protectedText]);
   const askedRefresh = useRef(0);

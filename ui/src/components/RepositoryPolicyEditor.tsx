@@ -1,6 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, type LadingError, type PolicyCheck, type RegistryView } from "../ipc";
-import type { JsonError } from "../json";
 import {
   ACTION_GROUPS,
   EMPTY_DOCUMENT,
@@ -22,7 +21,7 @@ import {
   type Statement,
 } from "../repoPolicy";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { JsonPane } from "./JsonPane";
+import { JsonPane, useJsonModel } from "./JsonPane";
 import { Modal } from "./Modal";
 
 const CHIP_TITLE: Record<string, string> = {
@@ -51,9 +50,16 @@ const TEMPLATE_LABEL: Record<Template, string> = {
  */
 export function RepositoryPolicyEditor({ registry, repository, onClose }: { registry: RegistryView; repository: string; onClose: () => void }) {
   const [stored, setStored] = useState<string | null | undefined>(undefined);
-  const [doc, setDoc] = useState<PolicyDocument>(EMPTY_DOCUMENT);
-  const [text, setText] = useState("");
-  const [jsonError, setJsonError] = useState<JsonError | null>(null);
+  const {
+    value: doc,
+    text,
+    jsonError,
+    change: changeDoc,
+    changeText,
+  } = useJsonModel<PolicyDocument>(EMPTY_DOCUMENT, documentText, (t) => {
+    const parsed = parseDocument(t);
+    return "doc" in parsed ? { value: parsed.doc } : parsed;
+  });
   const [view, setView] = useState<"visual" | "json">("visual");
   const [check, setCheck] = useState<{ text: string; result: PolicyCheck } | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
@@ -67,26 +73,12 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
       setStored(policy);
       const parsed = policy ? parseDocument(policy) : null;
       const initial = parsed && "doc" in parsed ? parsed.doc : EMPTY_DOCUMENT;
-      setDoc(initial);
-      setText(documentText(initial));
+      changeDoc(initial);
     }, setError);
   }, [registry.id, repository]);
 
   const escapeCloses = !confirming && !template;
 
-  function changeDoc(next: PolicyDocument) {
-    setDoc(next);
-    setText(documentText(next));
-    setJsonError(null);
-  }
-  function changeText(next: string) {
-    setText(next);
-    const parsed = parseDocument(next);
-    if ("doc" in parsed) {
-      setDoc(parsed.doc);
-      setJsonError(null);
-    } else setJsonError(parsed.error);
-  }
   const changeStatement = (index: number, next: Statement) =>
     changeDoc({ ...doc, Statement: doc.Statement.map((s, i) => (i === index ? next : s)) });
 
