@@ -1,14 +1,9 @@
-//! The Tauri shell: window, command registration and the IPC boundary. Commands stay thin —
-//! deserialize, call an engine crate, map the error — so the engine is testable without Tauri.
+//! The Tauri shell: the window, its events (closing while transfers run), and one thin wrapper
+//! per command in `commands/`. Everything else is `lading-core`, which knows nothing of Tauri.
 
 mod commands;
-pub mod confirm;
-pub mod ipc;
-pub mod lifecycle;
-pub mod local;
-pub mod registries;
-pub mod repo_policy;
-pub mod transfers;
+
+use lading_core::transfers;
 
 use tauri::{Emitter, Manager};
 use tracing_subscriber::EnvFilter;
@@ -47,61 +42,22 @@ pub fn run() {
             lading_config::ConfigStore::load(&scratch).expect("an empty scratch settings dir loads")
         }
     };
-    let state = registries::AppState::new(
+    let state = lading_core::AppState::new(
         config,
         lading_oci::credentials::DockerConfig::default_location(),
-    );
+    )
+    .with_blob_cache(&lading_oci::paths::data_dir());
 
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .manage(confirm::Confirmations::default())
-        .manage(local::LocalSources::remembered(&lading_config::config_dir()))
+        .manage(lading_core::confirm::Confirmations::default())
+        .manage(lading_core::local::LocalSources::remembered(
+            &lading_config::config_dir(),
+        ))
         .manage(transfers::Transfers::default())
-        .manage(lifecycle::LifecycleSessions::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::list_registries,
-            commands::add_oci_registry,
-            commands::add_ecr_registry,
-            commands::remove_registry,
-            commands::check_registry,
-            commands::aws_profiles,
-            commands::aws_sso_login,
-            commands::sign_out,
-            commands::confirm_destructive,
-            commands::list_repositories,
-            commands::list_tags,
-            commands::stream_images,
-            commands::image_detail,
-            commands::image_files,
-            commands::delete_images,
-            commands::untag_images,
-            commands::create_repository,
-            commands::delete_repository,
-            commands::repository_settings,
-            commands::update_repository_settings,
-            commands::open_local,
-            commands::list_local,
-            commands::close_local,
-            commands::local_image_detail,
-            commands::local_image_files,
-            commands::push_local,
-            commands::export_image,
-            commands::copy_image,
-            commands::cancel_transfer,
-            commands::answer_close,
-            commands::pick_path,
-            commands::lifecycle_policy,
-            commands::lifecycle_dry_run,
-            commands::lifecycle_server_preview,
-            commands::save_lifecycle_policy,
-            commands::delete_lifecycle_policy,
-            commands::repository_policy,
-            commands::check_repository_policy,
-            commands::save_repository_policy,
-            commands::delete_repository_policy,
-        ])
+        .manage(lading_core::lifecycle::LifecycleSessions::default())
+        .invoke_handler(commands::handler())
         .on_window_event(|window, event| {
             // Closing the window would stop running transfers: ask first (the UI answers with
             // `answer_close`); quitting cancels them and lets each clean up.

@@ -643,8 +643,7 @@ async fn inspect(
             "digest": image.digest.as_str(),
             "mediaType": image.media_type,
             "platforms": index.manifests().iter().map(|m| serde_json::json!({
-                "platform": m.platform().as_ref().map(|p| format!("{}/{}{}", p.os(), p.architecture(),
-                    p.variant().as_ref().map(|v| format!("/{v}")).unwrap_or_default())),
+                "platform": m.platform().as_ref().map(lading_oci::manifest::platform_label),
                 "digest": m.digest().to_string(),
                 "size": m.size(),
             })).collect::<Vec<_>>(),

@@ -13,6 +13,8 @@ use crate::{EcrClient, EcrError};
 
 /// Fetch a new token when the current one has less than this left.
 const REFRESH_MARGIN: Duration = Duration::from_secs(15 * 60);
+/// How long ECR's authorization tokens are valid.
+const TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
 #[derive(Debug, Clone)]
 pub struct AuthorizationToken {
@@ -52,10 +54,15 @@ impl EcrClient {
         let (username, password) = decoded.split_once(':').ok_or_else(|| {
             EcrError::Unexpected("the authorization token is not user:password".to_owned())
         })?;
+        // A token is valid for 12 hours. An expiry already past when it arrives (a skewed clock,
+        // an emulator's fixed date) cannot be right: trust the documented lifetime instead, and
+        // let a refusal by the registry fetch a new one.
+        let fetched = SystemTime::now();
         let expires_at = data
             .expires_at
             .and_then(|t| SystemTime::try_from(t).ok())
-            .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(12 * 3600));
+            .filter(|at| *at > fetched + REFRESH_MARGIN)
+            .unwrap_or(fetched + TOKEN_LIFETIME);
         Ok(AuthorizationToken {
             username: username.to_owned(),
             password: Secret::new(password),
@@ -65,29 +72,46 @@ impl EcrClient {
     }
 }
 
-/// Registry credentials for ECR hosts, from the ECR API, cached until near expiry.
+/// Registry credentials for ECR hosts, from the ECR API: fetched once, reused until shortly
+/// before they expire, and fetched again early or when the registry refuses them.
 pub struct EcrCredentialProvider {
     client: EcrClient,
-    cached: Mutex<Option<AuthorizationToken>>,
+    cached: std::sync::Mutex<Option<AuthorizationToken>>,
+    /// One GetAuthorizationToken at a time: concurrent callers wait for it.
+    fetching: Mutex<()>,
 }
 
 impl EcrCredentialProvider {
     pub fn new(client: EcrClient) -> Self {
         Self {
             client,
-            cached: Mutex::new(None),
+            cached: std::sync::Mutex::new(None),
+            fetching: Mutex::new(()),
         }
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<AuthorizationToken>> {
+        self.cached.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The kept token, unless it expires within the refresh margin.
+    fn fresh(&self) -> Option<AuthorizationToken> {
+        self.lock()
+            .as_ref()
+            .filter(|t| t.expires_at > SystemTime::now() + REFRESH_MARGIN)
+            .cloned()
+    }
+
     pub async fn token(&self) -> Result<AuthorizationToken, EcrError> {
-        let mut cached = self.cached.lock().await;
-        if let Some(token) = cached.as_ref() {
-            if token.expires_at > SystemTime::now() + REFRESH_MARGIN {
-                return Ok(token.clone());
-            }
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let _one_at_a_time = self.fetching.lock().await;
+        if let Some(token) = self.fresh() {
+            return Ok(token);
         }
         let fresh = self.client.authorization_token().await?;
-        *cached = Some(fresh.clone());
+        *self.lock() = Some(fresh.clone());
         Ok(fresh)
     }
 }
@@ -110,6 +134,14 @@ impl CredentialProvider for EcrCredentialProvider {
                 password: token.password,
             }))
         })
+    }
+
+    fn lapsing(&self, registry: &str) -> bool {
+        parse_ecr_host(registry).is_some() && self.fresh().is_none()
+    }
+
+    fn invalidate(&self, _registry: &str) {
+        *self.lock() = None;
     }
 }
 

@@ -22,6 +22,16 @@ pub type CredentialFuture<'a> =
 /// Supplies credentials for a registry host (`host[:port]`), or `None` if it has none.
 pub trait CredentialProvider: Send + Sync {
     fn credentials<'a>(&'a self, registry: &'a str) -> CredentialFuture<'a>;
+
+    /// Whether the credentials handed out for `registry` are about to lapse (a client then asks
+    /// again before its next request). Most never do.
+    fn lapsing(&self, _registry: &str) -> bool {
+        false
+    }
+
+    /// The registry refused what was handed out for it: forget any copy kept, so the next
+    /// [`credentials`](Self::credentials) fetches anew.
+    fn invalidate(&self, _registry: &str) {}
 }
 
 /// Asks each provider in turn; the first that has credentials wins.
@@ -37,6 +47,16 @@ impl CredentialProvider for ChainProvider {
             }
             Ok(None)
         })
+    }
+
+    fn lapsing(&self, registry: &str) -> bool {
+        self.0.iter().any(|p| p.lapsing(registry))
+    }
+
+    fn invalidate(&self, registry: &str) {
+        for provider in &self.0 {
+            provider.invalidate(registry);
+        }
     }
 }
 

@@ -24,5 +24,5 @@ pub mod source;
 pub use client::{ClientOptions, Credentials, MountOutcome, RegistryClient, UploadMode};
 pub use digest::Digest;
 pub use error::OciError;
-pub use manifest::{Manifest, PlatformSpec, RawManifest};
+pub use manifest::{Manifest, ManifestKind, PlatformSpec, RawManifest};
 pub use reference::{Reference, DOCKER_HUB_REGISTRY};

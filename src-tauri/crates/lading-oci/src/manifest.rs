@@ -37,6 +37,68 @@ pub fn is_manifest_media_type(media_type: &str) -> bool {
     media_type == media_types::OCI_MANIFEST || media_type == media_types::DOCKER_MANIFEST
 }
 
+/// Whether a config media type is an image config (else the manifest carries an artifact).
+pub fn is_image_config(media_type: &str) -> bool {
+    media_type == media_types::OCI_CONFIG || media_type == media_types::DOCKER_CONFIG
+}
+
+/// What a manifest holds, as a browser tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestKind {
+    Image,
+    Index,
+    /// An image manifest whose `artifactType` is set or whose config is not an image config
+    /// (signatures, SBOMs, Helm charts…).
+    Artifact,
+}
+
+impl ManifestKind {
+    /// From the media types alone, where a registry reports them without the manifest (ECR's
+    /// DescribeImages): the manifest's, and the artifact's (or config's) if known.
+    pub fn of_media_types(manifest: &str, artifact: Option<&str>) -> Self {
+        if is_index_media_type(manifest) {
+            Self::Index
+        } else if artifact.is_some_and(|a| !is_image_config(a)) {
+            Self::Artifact
+        } else {
+            Self::Image
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Index => "index",
+            Self::Artifact => "artifact",
+        }
+    }
+}
+
+impl Manifest {
+    pub fn kind(&self) -> ManifestKind {
+        match self {
+            Manifest::Index(_) => ManifestKind::Index,
+            Manifest::Image(image)
+                if image.artifact_type().is_some()
+                    || !is_image_config(image.config().media_type().as_ref()) =>
+            {
+                ManifestKind::Artifact
+            }
+            Manifest::Image(_) => ManifestKind::Image,
+        }
+    }
+}
+
+/// `os/arch[/variant]`, as people write platforms (`linux/arm/v7`).
+pub fn platform_label(platform: &oci_spec::image::Platform) -> String {
+    let mut label = format!("{}/{}", platform.os(), platform.architecture());
+    if let Some(variant) = platform.variant().as_deref().filter(|v| !v.is_empty()) {
+        label.push('/');
+        label.push_str(variant);
+    }
+    label
+}
+
 /// A manifest exactly as stored, with its media type and digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawManifest {
@@ -184,6 +246,24 @@ mod tests {
         assert!(RawManifest::new(index, None).unwrap().is_index());
         assert!(RawManifest::new(Bytes::from_static(b"{}"), None).is_err());
         assert!(RawManifest::new(Bytes::from_static(b"nope"), None).is_err());
+    }
+
+    #[test]
+    fn kinds_and_platform_labels() {
+        let artifact = Bytes::from_static(br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#);
+        let m = RawManifest::new(artifact, None).unwrap();
+        assert_eq!(m.parse().unwrap().kind(), ManifestKind::Artifact);
+        assert_eq!(
+            ManifestKind::of_media_types(media_types::DOCKER_MANIFEST_LIST, None),
+            ManifestKind::Index
+        );
+        assert_eq!(
+            ManifestKind::of_media_types(media_types::OCI_MANIFEST, Some(media_types::OCI_CONFIG)),
+            ManifestKind::Image
+        );
+        let arm: oci_spec::image::Platform =
+            serde_json::from_str(r#"{"os":"linux","architecture":"arm","variant":"v7"}"#).unwrap();
+        assert_eq!(platform_label(&arm), "linux/arm/v7");
     }
 
     #[test]

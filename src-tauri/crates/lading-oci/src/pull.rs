@@ -58,13 +58,7 @@ pub(crate) async fn resolve(
     let mut available = Vec::new();
     for child in index.manifests() {
         let child_platform = child.platform().as_ref();
-        let label = child_platform.map(|p| {
-            let mut s = format!("{}/{}", p.os(), p.architecture());
-            if let Some(v) = p.variant() {
-                s = format!("{s}/{v}");
-            }
-            s
-        });
+        let label = child_platform.map(crate::manifest::platform_label);
         if let Some(l) = &label {
             available.push(l.clone());
         }

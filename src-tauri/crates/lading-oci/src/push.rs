@@ -567,7 +567,7 @@ async fn push_layout<S: BlobSink>(
                                 child
                                     .platform()
                                     .as_ref()
-                                    .map(|p| format!("{}/{}", p.os(), p.architecture()))
+                                    .map(crate::manifest::platform_label)
                                     .unwrap_or_else(|| "no platform".to_owned())
                             ),
                         })?;

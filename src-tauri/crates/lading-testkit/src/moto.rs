@@ -8,6 +8,8 @@ const INSTALL_HINT: &str =
     "create the moto venv with `./dev setup` (it runs `python3 -m venv .venv-moto && \
                             .venv-moto/bin/pip install 'moto[server]'`), or set LADING_MOTO_SERVER";
 
+const RECORDING: &str = "requests.jsonl";
+
 /// moto's AWS emulator (`moto_server`) on loopback, for the ECR API.
 pub struct Moto {
     process: ServerProcess,
@@ -35,7 +37,9 @@ impl Moto {
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("AWS_CONFIG_FILE", "/dev/null")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            // Where `start_recording` makes moto log every request it receives.
+            .env("MOTO_RECORDER_FILEPATH", dir.path().join(RECORDING));
         let mut process =
             ServerProcess::spawn("moto_server", command, &dir.path().join("moto.log"));
         process.wait_ready(port, Duration::from_secs(60), || {
@@ -51,6 +55,32 @@ impl Moto {
     /// The endpoint to give aws-config (`AWS_ENDPOINT_URL_ECR` or `.endpoint_url`).
     pub fn endpoint_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// From now on moto logs every request it receives (its own recorder), for
+    /// [`Moto::recorded_operations`].
+    pub fn start_recording(&self) {
+        let status = http_get_status(self.port, "/moto-api/recorder/start-recording");
+        assert_eq!(status, Some(200), "moto did not start recording");
+    }
+
+    /// The API operations moto received since `start_recording`, in order: the `X-Amz-Target`
+    /// of each request without its service prefix (`GetAuthorizationToken`, `DescribeImages`, …).
+    pub fn recorded_operations(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(self._dir.path().join(RECORDING)).unwrap_or_default();
+        text.lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter_map(|entry| {
+                let headers = entry["headers"].as_object()?.clone();
+                let target = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))?
+                    .1
+                    .as_str()?
+                    .to_owned();
+                Some(target.rsplit('.').next().unwrap_or(&target).to_owned())
+            })
+            .collect()
     }
 
     pub fn log(&self) -> String {

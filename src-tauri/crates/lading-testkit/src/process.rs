@@ -131,6 +131,10 @@ impl ServerProcess {
         }
     }
 
+    pub(crate) fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
     pub(crate) fn log_tail(&self) -> String {
         let mut text = String::new();
         if let Ok(mut f) = File::open(&self.log_path) {

@@ -153,9 +153,40 @@ impl Registry {
         self.token_server.as_ref().map_or(0, TokenServer::requests)
     }
 
+    /// The scopes of each request the token service received (space-separated), in order.
+    pub fn token_scopes(&self) -> Vec<String> {
+        self.token_server
+            .as_ref()
+            .map_or_else(Vec::new, TokenServer::scopes)
+    }
+
     /// The registry's storage root (to inspect or corrupt blobs in tests).
     pub fn storage_dir(&self) -> PathBuf {
         self.dir.path().join("storage")
+    }
+
+    /// Every request the registry answered so far, as (method, path) from its own log.
+    pub fn requests_seen(&self) -> Vec<(String, String)> {
+        let field = |line: &str, name: &str| {
+            let at = line.find(name)? + name.len();
+            let rest = &line[at..];
+            let value = match rest.strip_prefix('"') {
+                Some(quoted) => quoted.split('"').next()?,
+                None => rest.split_whitespace().next()?,
+            };
+            Some(value.to_owned())
+        };
+        self.process
+            .log_text()
+            .lines()
+            .filter(|line| line.contains("response completed"))
+            .filter_map(|line| {
+                Some((
+                    field(line, "http.request.method=")?,
+                    field(line, "http.request.uri=")?,
+                ))
+            })
+            .collect()
     }
 
     pub fn log(&self) -> String {

@@ -21,6 +21,8 @@ pub(crate) struct TokenServer {
     pub(crate) port: u16,
     pub(crate) cert_pem: String,
     requests: Arc<AtomicUsize>,
+    /// The scopes each token request asked for, space-separated, in order.
+    scopes: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -58,15 +60,17 @@ impl TokenServer {
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(AtomicUsize::new(0));
+        let scopes = Arc::new(std::sync::Mutex::new(Vec::new()));
         let thread = {
             let stop = stop.clone();
             let requests = requests.clone();
+            let scopes = scopes.clone();
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             requests.fetch_add(1, Ordering::Relaxed);
-                            let _ = handle(stream, &signer);
+                            let _ = handle(stream, &signer, &scopes);
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                             std::thread::sleep(Duration::from_millis(10));
@@ -80,6 +84,7 @@ impl TokenServer {
             port,
             cert_pem: cert.pem(),
             requests,
+            scopes,
             stop,
             thread: Some(thread),
         }
@@ -87,6 +92,13 @@ impl TokenServer {
 
     pub(crate) fn requests(&self) -> usize {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn scopes(&self) -> Vec<String> {
+        self.scopes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -99,7 +111,11 @@ impl Drop for TokenServer {
     }
 }
 
-fn handle(mut stream: TcpStream, signer: &Signer) -> std::io::Result<()> {
+fn handle(
+    mut stream: TcpStream,
+    signer: &Signer,
+    scopes: &std::sync::Mutex<Vec<String>>,
+) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut request = Vec::new();
@@ -140,6 +156,16 @@ fn handle(mut stream: TcpStream, signer: &Signer) -> std::io::Result<()> {
     }
 
     let query = target.split_once('?').map_or("", |(_, q)| q);
+    let asked: Vec<String> = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| *k == "scope")
+        .map(|(_, v)| percent_decode(v))
+        .collect();
+    scopes
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(asked.join(" "));
     let access: Vec<serde_json::Value> = query
         .split('&')
         .filter_map(|kv| kv.split_once('='))

@@ -2,6 +2,7 @@
 
 mod blobs;
 mod manifests;
+mod signin;
 
 pub use blobs::{BlobDownload, MountOutcome, UploadMode};
 pub use manifests::{manifest_from_bytes, ManifestHead};
@@ -9,15 +10,14 @@ pub use manifests::{manifest_from_bytes, ManifestHead};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
 use lading_secrets::Secret;
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, LINK, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, LINK, RETRY_AFTER};
 use reqwest::{Method, Response, StatusCode};
 use serde::Deserialize;
 use url::Url;
 
-use crate::auth::{parse_challenge, Challenge, TokenCache};
+use crate::auth::{Challenge, TokenCache};
 use crate::error::{OciError, RegistryErrorDetail};
 
 /// Username and password (or token) for a registry.
@@ -68,7 +68,7 @@ pub struct RegistryClient {
     options: ClientOptions,
     auth: Mutex<AuthState>,
     /// Credentials from `options.credentials`, or from the provider once asked.
-    credentials: tokio::sync::OnceCell<Option<Credentials>>,
+    credentials: signin::CredentialState,
 }
 
 impl RegistryClient {
@@ -124,11 +124,7 @@ impl RegistryClient {
             http,
             registry: host_port,
             base,
-            credentials: match &options.credentials {
-                Some(c) => tokio::sync::OnceCell::new_with(Some(Some(c.clone()))),
-                None if options.provider.is_none() => tokio::sync::OnceCell::new_with(Some(None)),
-                None => tokio::sync::OnceCell::new(),
-            },
+            credentials: signin::CredentialState::new(&options),
             options,
             auth: Mutex::new(AuthState::default()),
         })
@@ -267,79 +263,6 @@ impl RegistryClient {
             .await
     }
 
-    async fn send_with(
-        &self,
-        method: Method,
-        url: Url,
-        scope: Option<&str>,
-        headers: HeaderMap,
-        body: Option<Bytes>,
-    ) -> Result<Response, OciError> {
-        let header = self.authorization(scope);
-        let response = self
-            .request_with_retry(&method, &url, header.clone(), &headers, body.as_ref())
-            .await?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        let challenge = response
-            .headers()
-            .get(WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_challenge);
-        let Some(challenge) = challenge else {
-            return Err(self.auth_failure(header.is_some()));
-        };
-        self.resolve_credentials().await?;
-        // Our own scope is the full set we need (a mount needs two repositories); the registry's
-        // challenge may name only what it checked first.
-        let scope = match (&challenge, scope) {
-            (_, Some(ours)) => Some(ours.to_owned()),
-            (
-                Challenge::Bearer {
-                    scope: Some(theirs),
-                    ..
-                },
-                None,
-            ) => Some(theirs.clone()),
-            _ => None,
-        };
-        self.auth.lock().expect("auth lock").challenge = Some(challenge.clone());
-        let header = match challenge {
-            Challenge::Basic => self.basic_header(),
-            Challenge::Bearer { realm, service, .. } => Some(
-                self.fetch_token(&realm, service.as_deref(), scope.as_deref())
-                    .await?,
-            ),
-        };
-        let Some(header) = header else {
-            return Err(self.auth_failure(false));
-        };
-        let response = self
-            .request_with_retry(&method, &url, Some(header), &headers, body.as_ref())
-            .await?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            return Err(self.auth_failure(self.current_credentials().is_some()));
-        }
-        Ok(response)
-    }
-
-    async fn resolve_credentials(&self) -> Result<(), OciError> {
-        self.credentials
-            .get_or_try_init(|| async {
-                match &self.options.provider {
-                    Some(provider) => provider.credentials(&self.registry).await,
-                    None => Ok(None),
-                }
-            })
-            .await?;
-        Ok(())
-    }
-
-    fn current_credentials(&self) -> Option<&Credentials> {
-        self.credentials.get().and_then(Option::as_ref)
-    }
-
     /// Sends a one-shot (streaming) body with the authorization already established for `scope`
     /// (callers first make a replayable request with that scope); a 401 cannot be answered by
     /// replaying a stream, so here it is an error.
@@ -407,87 +330,6 @@ impl RegistryClient {
         }
     }
 
-    /// The header we already know to send for this scope, so later requests skip the 401 round trip.
-    fn authorization(&self, scope: Option<&str>) -> Option<HeaderValue> {
-        let state = self.auth.lock().expect("auth lock");
-        match state.challenge.as_ref()? {
-            Challenge::Basic => self.basic_header(),
-            Challenge::Bearer { .. } => {
-                let token = state.tokens.get(scope.unwrap_or(""))?;
-                bearer_header(&token)
-            }
-        }
-    }
-
-    fn basic_header(&self) -> Option<HeaderValue> {
-        let creds = self.current_credentials()?;
-        let raw = format!("{}:{}", creds.username, creds.password.expose());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).ok()?;
-        value.set_sensitive(true);
-        Some(value)
-    }
-
-    async fn fetch_token(
-        &self,
-        realm: &str,
-        service: Option<&str>,
-        scope: Option<&str>,
-    ) -> Result<HeaderValue, OciError> {
-        #[derive(Deserialize)]
-        struct TokenResponse {
-            token: Option<String>,
-            access_token: Option<String>,
-            expires_in: Option<u64>,
-        }
-        let mut url =
-            Url::parse(realm).map_err(|_| self.protocol("a token realm that is not a URL"))?;
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(service) = service {
-                query.append_pair("service", service);
-            }
-            for scope in scope.unwrap_or("").split_whitespace() {
-                query.append_pair("scope", scope);
-            }
-        }
-        let response = self
-            .request_with_retry(
-                &Method::GET,
-                &url,
-                self.basic_header(),
-                &HeaderMap::new(),
-                None,
-            )
-            .await?;
-        if matches!(
-            response.status(),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-        ) {
-            return Err(self.auth_failure(self.current_credentials().is_some()));
-        }
-        if !response.status().is_success() {
-            return Err(self.protocol(&format!("the token service answered {}", response.status())));
-        }
-        let body: TokenResponse = self.json(response).await?;
-        let token = body
-            .token
-            .or(body.access_token)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| self.protocol("the token service returned no token"))?;
-        let token = Secret::from(token);
-        // The spec's default lifetime is 60 s when the service does not say.
-        let lifetime = Duration::from_secs(body.expires_in.unwrap_or(60).max(1));
-        let header = bearer_header(&token)
-            .ok_or_else(|| self.protocol("a token that is not header-safe"))?;
-        self.auth.lock().expect("auth lock").tokens.insert(
-            scope.unwrap_or("").to_owned(),
-            token,
-            lifetime,
-        );
-        Ok(header)
-    }
-
     /// Turns non-success statuses into typed errors with the registry's own error codes.
     async fn check(
         &self,
@@ -521,18 +363,6 @@ impl RegistryClient {
                 details,
             },
         })
-    }
-
-    fn auth_failure(&self, sent_credentials: bool) -> OciError {
-        match (self.current_credentials(), sent_credentials) {
-            (Some(creds), true) => OciError::Unauthorized {
-                registry: self.registry.clone(),
-                username: creds.username.clone(),
-            },
-            _ => OciError::AuthRequired {
-                registry: self.registry.clone(),
-            },
-        }
     }
 
     fn transport(&self, error: reqwest::Error) -> OciError {
@@ -572,12 +402,6 @@ fn digest_header(response: &Response) -> Option<crate::digest::Digest> {
 struct ErrorBody {
     #[serde(default)]
     errors: Vec<RegistryErrorDetail>,
-}
-
-fn bearer_header(token: &Secret) -> Option<HeaderValue> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
-    value.set_sensitive(true);
-    Some(value)
 }
 
 /// `LADING_REGISTRY_MAP="host[:port]=URL,…"` sends a registry's traffic to another URL — for an

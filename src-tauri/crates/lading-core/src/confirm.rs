@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::ipc::IpcError;
+use crate::error::{Code, Error, Result};
 
 const LIFETIME: Duration = Duration::from_secs(120);
 
@@ -16,9 +16,9 @@ pub struct Confirmations {
 }
 
 impl Confirmations {
-    pub fn issue(&self, action: &str, target: &str) -> Result<String, IpcError> {
+    pub fn issue(&self, action: &str, target: &str) -> Result<String> {
         let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).map_err(|e| IpcError::new("no_randomness", e.to_string()))?;
+        getrandom::fill(&mut bytes).map_err(|e| Error::new(Code::NoRandomness, e.to_string()))?;
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let mut pending = self.pending.lock().expect("confirmations lock");
         pending.retain(|_, (_, _, at)| at.elapsed() < LIFETIME);
@@ -30,11 +30,9 @@ impl Confirmations {
     }
 
     /// Consumes `token` if it was issued for exactly this action and target and has not expired.
-    pub fn redeem(&self, token: Option<&str>, action: &str, target: &str) -> Result<(), IpcError> {
+    pub fn redeem(&self, token: Option<&str>, action: &str, target: &str) -> Result<()> {
         let refused = || {
-            IpcError::new(
-                "confirmation_required",
-                format!("{action} of {target} needs a confirmation from the dialog; nothing was changed"),
+            Error::new(Code::ConfirmationRequired, format!("{action} of {target} needs a confirmation from the dialog; nothing was changed"),
             )
         };
         let token = token.ok_or_else(refused)?;
@@ -55,7 +53,7 @@ mod tests {
         let c = Confirmations::default();
         assert_eq!(
             c.redeem(None, "sign_out", "oci:a").unwrap_err().code,
-            "confirmation_required"
+            Code::ConfirmationRequired
         );
         let t = c.issue("sign_out", "oci:a").unwrap();
         assert_eq!(t.len(), 32);

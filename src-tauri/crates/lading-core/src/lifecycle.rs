@@ -12,8 +12,9 @@ use lading_ecr::lifecycle::{
 };
 use lading_ecr::ImageRef;
 
-use crate::ipc::{IpcError, LifecycleDryRun, LifecycleVerdict, ServerPreview};
-use crate::registries::{self, AppState};
+use crate::error::{Code, Error, Result};
+use crate::view::{LifecycleDryRun, LifecycleVerdict, ServerPreview};
+use crate::AppState;
 
 /// Images read for a dry run are reused while the user edits, up to this age.
 const SNAPSHOT_LIFETIME: Duration = Duration::from_secs(300);
@@ -44,12 +45,9 @@ fn now_secs() -> i64 {
 }
 
 /// The repository's lifecycle policy text, if it has one.
-pub async fn stored(
-    state: &AppState,
-    id: &str,
-    repository: &str,
-) -> Result<Option<String>, IpcError> {
-    let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+pub async fn stored(state: &AppState, id: &str, repository: &str) -> Result<Option<String>> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(NOT_ECR).await?;
     Ok(ecr.get_lifecycle_policy(repository).await?)
 }
 
@@ -60,7 +58,7 @@ impl LifecycleSessions {
         id: &str,
         repository: &str,
         refresh: bool,
-    ) -> Result<std::sync::Arc<Snapshot>, IpcError> {
+    ) -> Result<std::sync::Arc<Snapshot>> {
         let key = (id.to_owned(), repository.to_owned());
         if !refresh {
             let kept = self.snapshots.lock().unwrap_or_else(|p| p.into_inner());
@@ -71,7 +69,8 @@ impl LifecycleSessions {
                 return Ok(s.clone());
             }
         }
-        let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+        let registry = state.registry(id).await?;
+        let ecr = registry.ecr_or(NOT_ECR).await?;
         let details = ecr.describe_images(repository).await?;
         let indexes: Vec<ImageRef> = details
             .iter()
@@ -119,7 +118,7 @@ impl LifecycleSessions {
         text: &str,
         protected: &[String],
         refresh: bool,
-    ) -> Result<LifecycleDryRun, IpcError> {
+    ) -> Result<LifecycleDryRun> {
         let snapshot = self.snapshot(state, id, repository, refresh).await?;
         let now = now_secs();
         let mut run = LifecycleDryRun {
@@ -218,7 +217,7 @@ impl LifecycleSessions {
         id: &str,
         repository: &str,
         text: &str,
-    ) -> Result<(), IpcError> {
+    ) -> Result<()> {
         let shown = self
             .shown
             .lock()
@@ -226,13 +225,14 @@ impl LifecycleSessions {
             .get(&(id.to_owned(), repository.to_owned()))
             .is_some_and(|texts| texts.contains(text));
         if !shown {
-            return Err(IpcError::new(
-                "dry_run_needed",
+            return Err(Error::new(
+                Code::DryRunNeeded,
                 "look at the dry run of this exact policy before saving it; nothing was saved",
             ));
         }
         LifecyclePolicy::parse(text).map_err(invalid)?;
-        let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+        let registry = state.registry(id).await?;
+        let ecr = registry.ecr_or(NOT_ECR).await?;
         ecr.put_lifecycle_policy(repository, text).await?;
         Ok(())
     }
@@ -244,11 +244,12 @@ impl LifecycleSessions {
         id: &str,
         repository: &str,
         text: &str,
-    ) -> Result<ServerPreview, IpcError> {
+    ) -> Result<ServerPreview> {
         let policy = LifecyclePolicy::parse(text).map_err(invalid)?;
         let snapshot = self.snapshot(state, id, repository, false).await?;
         let verdicts = policy.evaluate(&snapshot.images, now_secs());
-        let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+        let registry = state.registry(id).await?;
+        let ecr = registry.ecr_or(NOT_ECR).await?;
         Ok(
             match ecr
                 .server_lifecycle_preview(repository, text, Duration::from_secs(60))
@@ -285,9 +286,9 @@ impl LifecycleSessions {
     }
 }
 
-fn invalid(issues: Vec<lading_ecr::lifecycle::PolicyIssue>) -> IpcError {
-    IpcError::new(
-        "invalid_policy",
+fn invalid(issues: Vec<lading_ecr::lifecycle::PolicyIssue>) -> Error {
+    Error::new(
+        Code::InvalidPolicy,
         issues
             .iter()
             .map(ToString::to_string)
@@ -297,7 +298,24 @@ fn invalid(issues: Vec<lading_ecr::lifecycle::PolicyIssue>) -> IpcError {
 }
 
 /// Removes the repository's lifecycle policy.
-pub async fn delete(state: &AppState, id: &str, repository: &str) -> Result<(), IpcError> {
-    let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+pub async fn delete(state: &AppState, id: &str, repository: &str) -> Result<()> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(NOT_ECR).await?;
     Ok(ecr.delete_lifecycle_policy(repository).await?)
+}
+
+/// [`delete`] with the token the dialog got for exactly this repository.
+pub async fn delete_confirmed(
+    state: &AppState,
+    confirmations: &crate::confirm::Confirmations,
+    id: &str,
+    repository: &str,
+    confirmation: Option<&str>,
+) -> Result<()> {
+    confirmations.redeem(
+        confirmation,
+        "delete_lifecycle_policy",
+        &format!("{id}/{repository}"),
+    )?;
+    delete(state, id, repository).await
 }

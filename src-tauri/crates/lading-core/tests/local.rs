@@ -1,7 +1,7 @@
 //! Image archives and OCI layouts opened in the app: browsed from disk, no network.
 
-use lading_app::ipc::ImageFilesEvent;
-use lading_app::local::LocalSources;
+use lading_core::local::LocalSources;
+use lading_core::view::ImageFilesEvent;
 use lading_testkit::images::{
     layer_tar, write_docker_archive, write_multi_platform_layout, DockerArchiveImage, TestFile,
 };

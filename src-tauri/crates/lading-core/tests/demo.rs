@@ -4,9 +4,9 @@ mod common;
 
 use std::sync::Mutex;
 
-use lading_app::ipc::{ImageFilesEvent, ImageListEvent};
-use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
+use lading_core::view::{ImageFilesEvent, ImageListEvent};
+use lading_core::{deletes, detail, files, listing, registries, settings, AppState};
 use lading_oci::sink::RegistrySink;
 use lading_oci::{ClientOptions, RegistryClient, UploadMode};
 use lading_testkit::Registry;
@@ -14,7 +14,7 @@ use lading_testkit::Registry;
 /// Lists `repository`, returning every event in the order the UI would get them.
 async fn stream(app: &AppState, id: &str, repository: &str, refresh: bool) -> Vec<ImageListEvent> {
     let events = Mutex::new(Vec::new());
-    registries::stream_images(app, id, repository, refresh, &|e| {
+    listing::stream_images(app, id, repository, refresh, &|e| {
         events.lock().unwrap().push(e)
     })
     .await
@@ -46,7 +46,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
         .map(|(name, _)| *name)
         .collect();
     expected.sort();
-    let names: Vec<String> = registries::repositories(&app, &id)
+    let names: Vec<String> = listing::repositories(&app, &id)
         .await
         .unwrap()
         .into_iter()
@@ -85,22 +85,18 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
     assert_eq!(*images as usize, TAGS);
 
     // Multi-tag rows fold into one; the index lists its platforms; 40 layers add up.
-    let web = registries::images(&app, &id, "team-a/web-app")
-        .await
-        .unwrap();
+    let web = listing::images(&app, &id, "team-a/web-app").await.unwrap();
     let tag_sets: Vec<Vec<String>> = web.iter().map(|r| r.tags.clone()).collect();
     assert!(tag_sets.contains(&vec!["1.1.0".to_owned(), "latest".to_owned()]));
     assert_eq!(web.len(), 3);
-    let base = registries::images(&app, &id, "platform/base")
-        .await
-        .unwrap();
+    let base = listing::images(&app, &id, "platform/base").await.unwrap();
     assert_eq!(base.len(), 1);
     assert_eq!(base[0].kind, "index");
     assert_eq!(base[0].platforms, ["linux/amd64", "linux/arm64"]);
-    let layered = registries::images(&app, &id, "demo/many-layers")
+    let layered = listing::images(&app, &id, "demo/many-layers")
         .await
         .unwrap();
-    let detail = registries::image_detail(&app, &id, "demo/many-layers", &layered[0].digest)
+    let detail = detail::image_detail(&app, &id, "demo/many-layers", &layered[0].digest)
         .await
         .unwrap();
     assert_eq!(detail.layers.len(), 40);
@@ -111,16 +107,16 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
 
     // Layer contents, streamed from the registry: the image whose later layers delete and
     // overwrite files shows exactly those bytes as wasted.
-    let api = registries::images(&app, &id, "team-a/api").await.unwrap();
+    let api = listing::images(&app, &id, "team-a/api").await.unwrap();
     let events = Mutex::new(Vec::new());
-    registries::image_files(&app, &id, "team-a/api", &api[0].digest, &|e| {
+    files::image_files(&app, &id, "team-a/api", &api[0].digest, &|e| {
         events.lock().unwrap().push(e)
     })
     .await
     .unwrap();
     let events = events.into_inner().unwrap();
     assert_eq!(events[0], ImageFilesEvent::Started { layers: 4 });
-    let layer_files: Vec<&Vec<lading_app::ipc::FileView>> = events
+    let layer_files: Vec<&Vec<lading_core::view::FileView>> = events
         .iter()
         .filter_map(|e| match e {
             ImageFilesEvent::Layer { files, .. } => Some(files),
@@ -169,12 +165,12 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
         ]
     );
     assert_eq!(*wasted_bytes, 650 * 1024);
-    let index = registries::image_files(&app, &id, "platform/base", &base[0].digest, &|_| {})
+    let index = files::image_files(&app, &id, "platform/base", &base[0].digest, &|_| {})
         .await
         .unwrap_err();
     assert_eq!(index.code, "not_an_image");
 
-    let settings = registries::repository_settings(&app, &id, "team-a/api")
+    let settings = settings::repository_settings(&app, &id, "team-a/api")
         .await
         .unwrap_err();
     assert_eq!(settings.code, "not_supported");
@@ -190,7 +186,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
         .iter()
         .any(|e| matches!(e, ImageListEvent::Tags { .. })));
     let refreshed =
-        registries::stream_images(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, true, &|_| {})
+        listing::stream_images(&app, &id, lading_demo::MANY_TAGS_REPOSITORY, true, &|_| {})
             .await
             .unwrap_err();
     assert_eq!(refreshed.code, "unreachable", "{}", refreshed.message);
@@ -198,7 +194,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
     // A deletion forgets the kept listing: the next one asks the registry and sees it gone.
     registry.restart();
     // This registry cannot remove a tag on its own: said per tag, nothing lost.
-    let untag = registries::delete_images(&app, &id, "team-a/web-app", &["dev".to_owned()])
+    let untag = deletes::delete_images(&app, &id, "team-a/web-app", &["dev".to_owned()])
         .await
         .unwrap();
     assert!(untag.deleted.is_empty());
@@ -211,7 +207,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
         untag.failures[0].reason
     );
     assert_eq!(
-        registries::images(&app, &id, "team-a/web-app")
+        listing::images(&app, &id, "team-a/web-app")
             .await
             .unwrap()
             .len(),
@@ -219,7 +215,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
     );
 
     let gone = first_build_digest(&app, &id).await;
-    let result = registries::delete_images(
+    let result = deletes::delete_images(
         &app,
         &id,
         lading_demo::MANY_TAGS_REPOSITORY,
@@ -237,7 +233,7 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
 
 /// The digest behind `build-00001`.
 async fn first_build_digest(app: &AppState, id: &str) -> String {
-    let rows = registries::images(app, id, lading_demo::MANY_TAGS_REPOSITORY)
+    let rows = listing::images(app, id, lading_demo::MANY_TAGS_REPOSITORY)
         .await
         .unwrap();
     rows.iter()
@@ -279,7 +275,7 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     let app = AppState::new(ConfigStore::load(dir.path()).unwrap(), None);
     let id = registries::add_ecr(
         &app,
-        lading_app::ipc::AddEcrRegistry {
+        lading_core::view::AddEcrRegistry {
             profile: None,
             region: "us-east-1".into(),
         },
@@ -287,19 +283,17 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     .await
     .unwrap()
     .id;
-    let tags_of = |rows: &[lading_app::ipc::ImageRow]| {
+    let tags_of = |rows: &[lading_core::view::ImageRow]| {
         let mut tags: Vec<Vec<String>> = rows.iter().map(|r| r.tags.clone()).collect();
         tags.sort();
         tags
     };
-    let rows = registries::images(&app, &id, "team-a/web-app")
-        .await
-        .unwrap();
+    let rows = listing::images(&app, &id, "team-a/web-app").await.unwrap();
     assert_eq!(
         tags_of(&rows),
         [vec!["1.0.0"], vec!["1.1.0", "latest"], vec!["dev"]]
     );
-    let many = registries::images(&app, &id, lading_demo::MANY_TAGS_REPOSITORY)
+    let many = listing::images(&app, &id, lading_demo::MANY_TAGS_REPOSITORY)
         .await
         .unwrap();
     // moto makes up image digests from the layers alone, so the five variants are one image there
@@ -309,7 +303,7 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     // An image's detail comes through ECR's API: the manifest's layers; the config needs the
     // registry endpoint, which moto does not serve, so the detail says why and shows the rest.
     let one = &rows.iter().find(|r| r.tags == ["1.0.0"]).unwrap().digest;
-    let detail = registries::image_detail(&app, &id, "team-a/web-app", one)
+    let detail = detail::image_detail(&app, &id, "team-a/web-app", one)
         .await
         .unwrap();
     assert_eq!(&detail.digest, one);
@@ -325,7 +319,7 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
         .find(|r| r.tags.contains(&"1.1.0".to_owned()))
         .unwrap()
         .digest;
-    let scan = registries::image_detail(&app, &id, "team-a/web-app", scanned)
+    let scan = detail::image_detail(&app, &id, "team-a/web-app", scanned)
         .await
         .unwrap()
         .scan
@@ -338,14 +332,14 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
         .all(|f| !f.name.is_empty() && !f.severity.is_empty()));
 
     // Settings: as seeded, then changed from the app and read back from ECR.
-    let base = registries::repository_settings(&app, &id, "platform/base")
+    let base = settings::repository_settings(&app, &id, "platform/base")
         .await
         .unwrap();
     assert_eq!(
         (base.tag_mutability.as_str(), base.scan_on_push),
         ("IMMUTABLE", false)
     );
-    let changed = registries::update_repository_settings(
+    let changed = settings::update_repository_settings(
         &app,
         &id,
         "platform/base",
@@ -358,21 +352,15 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     assert_eq!(changed.tag_mutability, "IMMUTABLE_WITH_EXCLUSION");
     assert_eq!(changed.mutability_exclusions, ["latest", "dev-*"]);
     assert!(changed.scan_on_push);
-    let bad = registries::update_repository_settings(
-        &app,
-        &id,
-        "platform/base",
-        "SOMETIMES",
-        vec![],
-        true,
-    )
-    .await
-    .unwrap_err();
+    let bad =
+        settings::update_repository_settings(&app, &id, "platform/base", "SOMETIMES", vec![], true)
+            .await
+            .unwrap_err();
     assert!(bad.message.contains("SOMETIMES"), "{}", bad.message);
 
     // Untag: `latest` goes, its image stays with 1.1.0. ECR deletes an image with its last tag
     // (BatchDeleteImage), so `dev`'s image goes: the UI warns about exactly this.
-    let result = registries::delete_images(
+    let result = deletes::delete_images(
         &app,
         &id,
         "team-a/web-app",
@@ -383,9 +371,7 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     let mut removed = result.deleted.clone();
     removed.sort();
     assert_eq!(removed, ["dev", "latest"], "{:?}", result.failures);
-    let after = registries::images(&app, &id, "team-a/web-app")
-        .await
-        .unwrap();
+    let after = listing::images(&app, &id, "team-a/web-app").await.unwrap();
     assert_eq!(tags_of(&after), [vec!["1.0.0"], vec!["1.1.0"]]);
     let dev_digest = &rows.iter().find(|r| r.tags == ["dev"]).unwrap().digest;
     assert!(after.iter().all(|r| &r.digest != dev_digest));

@@ -1,7 +1,7 @@
 //! Set-up shared by the app's integration tests.
 
-use lading_app::ipc::{AddOciRegistry, OciAuthInput};
-use lading_app::registries::{self, AppState};
+use lading_core::view::{AddOciRegistry, OciAuthInput};
+use lading_core::{registries, AppState};
 
 /// Adds the registry at `host` with anonymous access, as the add dialog would; returns its id.
 #[allow(dead_code)] // Not every test binary adds an OCI registry.

@@ -5,11 +5,11 @@
 
 mod common;
 
-use lading_app::ipc::AddEcrRegistry;
-use lading_app::lifecycle::{self, LifecycleSessions};
-use lading_app::registries::{self, AppState};
-use lading_app::repo_policy;
 use lading_config::ConfigStore;
+use lading_core::lifecycle::{self, LifecycleSessions};
+use lading_core::repo_policy;
+use lading_core::view::AddEcrRegistry;
+use lading_core::{registries, AppState};
 use lading_ecr::lifecycle::{EvalImage, LifecyclePolicy, Outcome};
 use lading_testkit::Moto;
 
@@ -199,7 +199,7 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
     assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
 
     // The repository policy: ECR's constraints at their field, then the risks.
-    let confirmations = lading_app::confirm::Confirmations::default();
+    let confirmations = lading_core::confirm::Confirmations::default();
     assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
     let checked = repo_policy::check(&app, &id, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"12345"},"Action":"ecr:PullImage"}]}"#)
         .await

@@ -5,11 +5,11 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_app::ipc::{CopyRequest, ExportRequest, PushRequest, TransferEvent};
-use lading_app::local::LocalSources;
-use lading_app::registries::{self, AppState};
-use lading_app::transfers::Transfers;
 use lading_config::ConfigStore;
+use lading_core::local::LocalSources;
+use lading_core::transfers::Transfers;
+use lading_core::view::{CopyRequest, ExportRequest, PushRequest, TransferEvent};
+use lading_core::{listing, AppState};
 use lading_testkit::images::{
     layer_tar, noise, write_docker_archive, DockerArchiveImage, TestFile,
 };
@@ -80,7 +80,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         .unwrap_err();
     stop.await.unwrap();
     assert_eq!(cancelled.code, "cancelled", "{}", cancelled.message);
-    let tags = registries::tags(&app, &target, "dropped/app").await;
+    let tags = listing::tags(&app, &target, "dropped/app").await;
     assert!(
         tags.map_or(true, |t| t.is_empty()),
         "a cancelled push left a tag"
@@ -134,9 +134,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         last_states.values().all(|s| s == "done" || s == "exists"),
         "{last_states:?}"
     );
-    let rows = registries::images(&app, &target, "dropped/app")
-        .await
-        .unwrap();
+    let rows = listing::images(&app, &target, "dropped/app").await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0].digest, manifest_digest);
     assert_eq!(rows[0].tags, ["v1"]);
@@ -192,7 +190,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         .await
         .unwrap();
     assert_eq!(
-        registries::tags(&app, &target, "again/app").await.unwrap(),
+        listing::tags(&app, &target, "again/app").await.unwrap(),
         ["v1"]
     );
 
@@ -294,9 +292,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         )
         .await
         .unwrap();
-    let copied = registries::images(&app, &target, "copied/app")
-        .await
-        .unwrap();
+    let copied = listing::images(&app, &target, "copied/app").await.unwrap();
     assert_eq!(&copied[0].digest, manifest_digest);
     assert_eq!(copied[0].tags, ["v2"]);
 }
@@ -346,9 +342,7 @@ async fn a_push_to_a_registry_that_went_down_fails_clearly_and_a_retry_after_res
         .await
         .unwrap();
     assert_eq!(
-        registries::tags(&app, &target, "dropped/app")
-            .await
-            .unwrap(),
+        listing::tags(&app, &target, "dropped/app").await.unwrap(),
         ["1"]
     );
 }

@@ -6,24 +6,23 @@
 use lading_ecr::policy::{PolicyDocument, Severity};
 
 use crate::confirm::Confirmations;
-use crate::ipc::{IpcError, PolicyCheck, PolicyLint};
-use crate::registries::{self, AppState};
+use crate::error::{Code, Error, Result};
+use crate::view::{PolicyCheck, PolicyLint};
+use crate::AppState;
 
 const NOT_ECR: &str = "repository policies are an ECR feature";
 
 /// The repository's policy text, if it has one.
-pub async fn stored(
-    state: &AppState,
-    id: &str,
-    repository: &str,
-) -> Result<Option<String>, IpcError> {
-    let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+pub async fn stored(state: &AppState, id: &str, repository: &str) -> Result<Option<String>> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(NOT_ECR).await?;
     Ok(ecr.get_repository_policy(repository).await?)
 }
 
 /// ECR's constraints first (with the field at fault); when the text passes, the risks.
-pub async fn check(state: &AppState, id: &str, text: &str) -> Result<PolicyCheck, IpcError> {
-    let account = registries::ecr_account(state, id).await?;
+pub async fn check(state: &AppState, id: &str, text: &str) -> Result<PolicyCheck> {
+    let registry = state.registry(id).await?;
+    let account = registry.account();
     Ok(match PolicyDocument::parse(text) {
         Err(issues) => PolicyCheck {
             issues: issues.into_iter().map(Into::into).collect(),
@@ -32,7 +31,7 @@ pub async fn check(state: &AppState, id: &str, text: &str) -> Result<PolicyCheck
         Ok(doc) => PolicyCheck {
             issues: Vec::new(),
             lints: doc
-                .lint(account.as_deref())
+                .lint(account)
                 .into_iter()
                 .map(|l| PolicyLint {
                     statement: l.statement.map(|i| i as u32),
@@ -61,11 +60,11 @@ pub async fn save(
     repository: &str,
     text: &str,
     confirmation: Option<&str>,
-) -> Result<(), IpcError> {
+) -> Result<()> {
     let checked = check(state, id, text).await?;
     if let Some(issue) = checked.issues.first() {
-        return Err(IpcError::new(
-            "invalid_policy",
+        return Err(Error::new(
+            Code::InvalidPolicy,
             format!("{}: {}", issue.path, issue.message),
         ));
     }
@@ -76,12 +75,30 @@ pub async fn save(
             &risky_target(id, repository),
         )?;
     }
-    let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(NOT_ECR).await?;
     ecr.set_repository_policy(repository, text).await?;
     Ok(())
 }
 
-pub async fn delete(state: &AppState, id: &str, repository: &str) -> Result<(), IpcError> {
-    let ecr = registries::ecr_of(state, id, NOT_ECR).await?;
+pub async fn delete(state: &AppState, id: &str, repository: &str) -> Result<()> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(NOT_ECR).await?;
     Ok(ecr.delete_repository_policy(repository).await?)
+}
+
+/// [`delete`] with the token the dialog got for exactly this repository.
+pub async fn delete_confirmed(
+    state: &AppState,
+    confirmations: &crate::confirm::Confirmations,
+    id: &str,
+    repository: &str,
+    confirmation: Option<&str>,
+) -> Result<()> {
+    confirmations.redeem(
+        confirmation,
+        "delete_repository_policy",
+        &format!("{id}/{repository}"),
+    )?;
+    delete(state, id, repository).await
 }

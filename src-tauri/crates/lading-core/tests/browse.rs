@@ -2,8 +2,8 @@
 
 mod common;
 
-use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
+use lading_core::{deletes, detail, listing, AppState};
 use lading_testkit::{images, skopeo, Registry};
 
 #[tokio::test]
@@ -28,7 +28,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
     }
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
     let id = common::add_anonymous(&app, registry.host()).await;
-    let names: Vec<String> = registries::repositories(&app, &id)
+    let names: Vec<String> = listing::repositories(&app, &id)
         .await
         .unwrap()
         .into_iter()
@@ -36,13 +36,13 @@ async fn repositories_and_tags_of_a_listed_registry() {
         .collect();
     assert_eq!(names, ["team-a/web", "team-b/api", "tools"]);
     assert_eq!(
-        registries::tags(&app, &id, "team-a/web").await.unwrap(),
+        listing::tags(&app, &id, "team-a/web").await.unwrap(),
         ["1.9", "2.0"]
     );
-    let missing = registries::tags(&app, &id, "nope/nope").await.unwrap_err();
+    let missing = listing::tags(&app, &id, "nope/nope").await.unwrap_err();
     assert_eq!(missing.code, "not_found");
     assert_eq!(
-        registries::repositories(&app, "oci:nowhere")
+        listing::repositories(&app, "oci:nowhere")
             .await
             .unwrap_err()
             .code,
@@ -69,7 +69,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
         &format!("oci:{}:multi", multi.display()),
         &format!("docker://{}/team-a/web:multi", registry.host()),
     ]);
-    let rows = registries::images(&app, &id, "team-a/web").await.unwrap();
+    let rows = listing::images(&app, &id, "team-a/web").await.unwrap();
     let summary: Vec<(Vec<String>, String)> = rows
         .iter()
         .map(|r| (r.tags.clone(), r.kind.clone()))
@@ -115,7 +115,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
     assert_eq!(image.size, Some(expected));
 
     // Detail: the image's config read out, its layers; an index's platforms.
-    let detail = registries::image_detail(&app, &id, "team-a/web", &image.digest)
+    let detail = detail::image_detail(&app, &id, "team-a/web", &image.digest)
         .await
         .unwrap();
     assert_eq!(detail.kind, "image");
@@ -132,7 +132,7 @@ async fn repositories_and_tags_of_a_listed_registry() {
     assert_eq!(detail.history.len(), 1);
     assert!(detail.manifest_json.contains("\"layers\""));
     assert!(detail.config_json.unwrap().contains("/hello.txt"));
-    let index_detail = registries::image_detail(&app, &id, "team-a/web", &index.digest)
+    let index_detail = detail::image_detail(&app, &id, "team-a/web", &index.digest)
         .await
         .unwrap();
     assert_eq!(index_detail.kind, "index");
@@ -142,27 +142,26 @@ async fn repositories_and_tags_of_a_listed_registry() {
         .map(|p| p.platform.as_str())
         .collect();
     assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
-    let child =
-        registries::image_detail(&app, &id, "team-a/web", &index_detail.platforms[1].digest)
-            .await
-            .unwrap();
+    let child = detail::image_detail(&app, &id, "team-a/web", &index_detail.platforms[1].digest)
+        .await
+        .unwrap();
     assert_eq!(child.architecture.as_deref(), Some("arm64"));
 
     // The index names its images; deleting 1.9's digest takes that tag away, a bad digest is
     // reported per image.
     assert_eq!(index.children.len(), 2);
     let target = vec![image.digest.clone(), "sha256:nonsense".to_owned()];
-    let result = registries::delete_images(&app, &id, "team-a/web", &target)
+    let result = deletes::delete_images(&app, &id, "team-a/web", &target)
         .await
         .unwrap();
     assert_eq!(result.deleted, std::slice::from_ref(&image.digest));
     assert_eq!(result.failures.len(), 1);
     assert_eq!(
-        registries::tags(&app, &id, "team-a/web").await.unwrap(),
+        listing::tags(&app, &id, "team-a/web").await.unwrap(),
         ["2.0", "multi", "stable"]
     );
     assert_eq!(
-        registries::delete_target("oci:x", "r", &["sha256:b".into(), "sha256:a".into()]),
+        deletes::delete_target("oci:x", "r", &["sha256:b".into(), "sha256:a".into()]),
         "oci:x/r@sha256:a,sha256:b",
         "the token target does not depend on the order of the selection"
     );

@@ -4,7 +4,7 @@
 #[test]
 fn typescript_bindings_are_current() {
     let path = lading_testkit::workspace_root().join("ui/src/ipc/bindings.ts");
-    let generated = lading_app::ipc::typescript_bindings();
+    let generated = lading_core::view::typescript_bindings();
     if std::env::var_os("LADING_UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &generated).unwrap();
         return;

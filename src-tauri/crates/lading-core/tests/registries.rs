@@ -3,9 +3,9 @@
 
 mod common;
 
-use lading_app::ipc::{AddEcrRegistry, AddOciRegistry, OciAuthInput};
-use lading_app::registries::{self, AppState};
 use lading_config::ConfigStore;
+use lading_core::view::{AddEcrRegistry, AddOciRegistry, OciAuthInput};
+use lading_core::{listing, registries, settings, AppState};
 use lading_oci::credentials::{DockerConfig, KeychainLogins};
 use lading_testkit::{Moto, Registry};
 
@@ -271,10 +271,10 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         .put_manifest("team/svc", Some("v7"), manifest, None)
         .await
         .unwrap();
-    let repos = registries::repositories(&app, &ecr.id).await.unwrap();
+    let repos = listing::repositories(&app, &ecr.id).await.unwrap();
     assert_eq!(repos[0].name, "team/svc");
     assert!(repos[0].uri.as_deref().unwrap().ends_with("/team/svc"));
-    let rows = registries::images(&app, &ecr.id, "team/svc").await.unwrap();
+    let rows = listing::images(&app, &ecr.id, "team/svc").await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (rows[0].tags.clone(), rows[0].kind.as_str()),
@@ -286,10 +286,10 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     // where the registry endpoint is out of reach (moto has none).
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = events.clone();
-    lading_app::transfers::Transfers::default()
+    lading_core::transfers::Transfers::default()
         .copy(
             &app,
-            lading_app::ipc::CopyRequest {
+            lading_core::view::CopyRequest {
                 registry_id: ecr.id.clone(),
                 repository: "team/svc".into(),
                 reference: rows[0].digest.clone(),
@@ -303,7 +303,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         .await
         .unwrap();
     let finished = events.lock().unwrap().pop().unwrap();
-    let lading_app::ipc::TransferEvent::Finished {
+    let lading_core::view::TransferEvent::Finished {
         manifest_digest,
         bytes,
         ..
@@ -315,28 +315,28 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         (manifest_digest.as_str(), bytes),
         (rows[0].digest.as_str(), 0)
     );
-    let mut tags = registries::images(&app, &ecr.id, "team/svc").await.unwrap()[0]
+    let mut tags = listing::images(&app, &ecr.id, "team/svc").await.unwrap()[0]
         .tags
         .clone();
     tags.sort();
     assert_eq!(tags, ["prod", "stable", "v7"]);
 
     // Repositories from the app: created with settings, a non-empty one refused unless forced.
-    let made = registries::create_repository(&app, &ecr.id, "team/new", "IMMUTABLE", true)
+    let made = settings::create_repository(&app, &ecr.id, "team/new", "IMMUTABLE", true)
         .await
         .unwrap();
     assert!(made.uri.unwrap().ends_with("/team/new"));
-    let refused = registries::delete_repository(&app, &ecr.id, "team/svc", false)
+    let refused = settings::delete_repository(&app, &ecr.id, "team/svc", false)
         .await
         .unwrap_err();
     assert_eq!(refused.code, "repository_not_empty", "{}", refused.message);
-    registries::delete_repository(&app, &ecr.id, "team/svc", true)
+    settings::delete_repository(&app, &ecr.id, "team/svc", true)
         .await
         .unwrap();
-    registries::delete_repository(&app, &ecr.id, "team/new", false)
+    settings::delete_repository(&app, &ecr.id, "team/new", false)
         .await
         .unwrap();
-    assert!(registries::repositories(&app, &ecr.id)
+    assert!(listing::repositories(&app, &ecr.id)
         .await
         .unwrap()
         .is_empty());
@@ -350,7 +350,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         .id
         .clone();
     assert_eq!(
-        registries::create_repository(&app, &oci_id, "x/y", "MUTABLE", false)
+        settings::create_repository(&app, &oci_id, "x/y", "MUTABLE", false)
             .await
             .unwrap_err()
             .code,

@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use lading_oci::pull::PullOptions;
 use lading_oci::push::{push_image, LayerCompression, ProgressEvent, PushOptions};
 
-use crate::ipc::{BlobProgress, CopyRequest, ExportRequest, IpcError, PushRequest, TransferEvent};
+use crate::error::{Code, Error, Result};
 use crate::local::LocalSources;
-use crate::registries::{self, AppState};
+use crate::view::{BlobProgress, CopyRequest, ExportRequest, PushRequest, TransferEvent};
+use crate::AppState;
 
 /// At most this many progress messages per second per transfer, whatever the speed.
 const PROGRESS_PER_SECOND: u32 = 20;
@@ -81,12 +82,12 @@ struct Outcome {
     bytes: u64,
 }
 
-fn compression_of(name: &str) -> Result<LayerCompression, IpcError> {
+fn compression_of(name: &str) -> Result<LayerCompression> {
     match name {
         "gzip" => Ok(LayerCompression::Gzip),
         "zstd" => Ok(LayerCompression::Zstd),
-        other => Err(IpcError::new(
-            "invalid_compression",
+        other => Err(Error::new(
+            Code::InvalidCompression,
             format!("compression {other:?} is not gzip or zstd"),
         )),
     }
@@ -95,10 +96,10 @@ fn compression_of(name: &str) -> Result<LayerCompression, IpcError> {
 impl Transfers {
     /// Runs `work` (given the progress callback) as a cancellable task: `started`, throttled
     /// `progress`, then `finished` on `emit`.
-    async fn run<F, Fut>(&self, emit: Emit, work: F) -> Result<(), IpcError>
+    async fn run<F, Fut>(&self, emit: Emit, work: F) -> Result<()>
     where
         F: FnOnce(lading_oci::push::ProgressFn) -> Fut,
-        Fut: Future<Output = Result<Outcome, IpcError>> + Send + 'static,
+        Fut: Future<Output = Result<Outcome>> + Send + 'static,
     {
         let id = format!("transfer-{}", self.next.fetch_add(1, Ordering::SeqCst));
         let throttle = Arc::new(Throttle {
@@ -124,8 +125,8 @@ impl Transfers {
                 Ok(())
             }
             Ok(Err(e)) => Err(e),
-            Err(e) if e.is_cancelled() => Err(IpcError::new("cancelled", "cancelled")),
-            Err(e) => Err(IpcError::new("transfer_failed", e.to_string())),
+            Err(e) if e.is_cancelled() => Err(Error::new(Code::Cancelled, "cancelled")),
+            Err(e) => Err(Error::new(Code::TransferFailed, e.to_string())),
         }
     }
 
@@ -136,19 +137,22 @@ impl Transfers {
         local: &LocalSources,
         request: PushRequest,
         emit: Emit,
-    ) -> Result<(), IpcError> {
+    ) -> Result<()> {
         let _active = self.hold();
         let image = local.image(&request.source_id, request.image)?;
         let compression = compression_of(&request.compression)?;
+        let registry = state.registry(&request.registry_id).await?;
         if request.create_repository {
-            registries::ensure_repository(state, &request.registry_id, &request.repository).await?;
+            registry.ensure_repository(&request.repository).await?;
         }
-        let client = registries::registry_client(state, &request.registry_id).await?;
+        let client = registry.client().await?;
+        let cache = state.blob_cache.clone();
         let (repository, tags) = (request.repository.clone(), request.tags.clone());
         let result = self
             .run(emit, move |progress| async move {
                 let options = PushOptions {
                     compression,
+                    cache,
                     progress: Some(progress),
                     ..PushOptions::default()
                 };
@@ -168,17 +172,12 @@ impl Transfers {
 
     /// Exports an image to a `docker load`-able archive or an OCI layout folder. What an
     /// unfinished export wrote is removed (a folder only if the export created it).
-    pub async fn export(
-        &self,
-        state: &AppState,
-        request: ExportRequest,
-        emit: Emit,
-    ) -> Result<(), IpcError> {
+    pub async fn export(&self, state: &AppState, request: ExportRequest, emit: Emit) -> Result<()> {
         let _active = self.hold();
         let path = PathBuf::from(request.path.trim());
         if request.path.trim().is_empty() {
-            return Err(IpcError::new(
-                "invalid_path",
+            return Err(Error::new(
+                Code::InvalidPath,
                 "give a file or folder to export to",
             ));
         }
@@ -190,20 +189,20 @@ impl Transfers {
             "docker-archive" => true,
             "oci-layout" => false,
             other => {
-                return Err(IpcError::new(
-                    "invalid_format",
+                return Err(Error::new(
+                    Code::InvalidFormat,
                     format!("format {other:?} is not docker-archive or oci-layout"),
                 ))
             }
         };
         if docker && path.is_dir() {
-            return Err(IpcError::new(
-                "invalid_path",
+            return Err(Error::new(
+                Code::InvalidPath,
                 format!("{} is a folder; a docker archive is a file", path.display()),
             ));
         }
         let existed = path.exists();
-        let client = registries::registry_client(state, &request.registry_id).await?;
+        let client = state.registry(&request.registry_id).await?.client().await?;
         let (repository, reference) = (request.repository.clone(), request.reference.clone());
         let target = path.clone();
         let result = self
@@ -252,30 +251,19 @@ impl Transfers {
 
     /// Copies an image to another repository or registry (blobs mounted where the registry
     /// allows, else streamed through), then tags it.
-    pub async fn copy(
-        &self,
-        state: &AppState,
-        request: CopyRequest,
-        emit: Emit,
-    ) -> Result<(), IpcError> {
+    pub async fn copy(&self, state: &AppState, request: CopyRequest, emit: Emit) -> Result<()> {
         let _active = self.hold();
         let same_repository = request.registry_id == request.target_registry_id
             && request.repository == request.target_repository;
-        if same_repository {
-            if let Some(ecr) = registries::ecr_client(state, &request.registry_id).await? {
-                return self.retag_in_ecr(state, ecr, request, emit).await;
-            }
+        let source = state.registry(&request.registry_id).await?;
+        if same_repository && source.retags_in_place() {
+            return self.retag_in_place(state, source, request, emit).await;
         }
+        let target = state.registry(&request.target_registry_id).await?;
         if request.create_repository {
-            registries::ensure_repository(
-                state,
-                &request.target_registry_id,
-                &request.target_repository,
-            )
-            .await?;
+            target.ensure_repository(&request.target_repository).await?;
         }
-        let source = registries::registry_client(state, &request.registry_id).await?;
-        let target = registries::registry_client(state, &request.target_registry_id).await?;
+        let (source, target) = (source.client().await?, target.client().await?);
         let request_copy = request.clone();
         let result = self
             .run(emit, move |progress| async move {
@@ -307,18 +295,18 @@ impl Transfers {
         result.map_err(|e| cancelled_says(e, "no manifest or tag was written"))
     }
 
-    /// New tags for an image in its own ECR repository: PutImage with the manifest ECR already
-    /// has, no data transferred (and no registry endpoint needed).
-    async fn retag_in_ecr(
+    /// New tags for an image in its own repository, where the registry writes them without
+    /// moving data (ECR: PutImage with the manifest it has; no registry endpoint needed).
+    async fn retag_in_place(
         &self,
         state: &AppState,
-        ecr: lading_ecr::EcrClient,
+        registry: std::sync::Arc<crate::Registry>,
         request: CopyRequest,
         emit: Emit,
-    ) -> Result<(), IpcError> {
+    ) -> Result<()> {
         if request.tags.is_empty() {
-            return Err(IpcError::new(
-                "invalid_tags",
+            return Err(Error::new(
+                Code::InvalidTags,
                 "the image is already in this repository: give a new tag",
             ));
         }
@@ -329,11 +317,7 @@ impl Transfers {
         );
         let result = self
             .run(emit, move |_progress| async move {
-                let from = lading_ecr::ImageRef::parse(&reference);
-                let mut manifest_digest = String::new();
-                for tag in &tags {
-                    manifest_digest = ecr.retag(&repository, &from, tag).await?;
-                }
+                let manifest_digest = registry.retag(&repository, &reference, &tags).await?;
                 Ok(Outcome {
                     manifest_digest,
                     tags,
@@ -348,10 +332,10 @@ impl Transfers {
     }
 
     /// Stops a running transfer at once. Blobs already uploaded stay (a retry skips them).
-    pub fn cancel(&self, transfer_id: &str) -> Result<(), IpcError> {
+    pub fn cancel(&self, transfer_id: &str) -> Result<()> {
         let handle = self.lock().remove(transfer_id).ok_or_else(|| {
-            IpcError::new(
-                "unknown_transfer",
+            Error::new(
+                Code::UnknownTransfer,
                 format!("no running transfer {transfer_id}"),
             )
         })?;
@@ -401,9 +385,9 @@ impl Transfers {
     }
 }
 
-fn cancelled_says(e: IpcError, what_is_left: &str) -> IpcError {
-    if e.code == "cancelled" {
-        IpcError::new("cancelled", format!("cancelled; {what_is_left}"))
+fn cancelled_says(e: Error, what_is_left: &str) -> Error {
+    if e.code == Code::Cancelled {
+        Error::new(Code::Cancelled, format!("cancelled; {what_is_left}"))
     } else {
         e
     }

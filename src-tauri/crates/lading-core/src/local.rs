@@ -6,11 +6,10 @@ use std::sync::Mutex;
 use lading_oci::layer_files::read_local_layer;
 use lading_oci::source::{Source, SourceImage, SourceKind};
 
-use crate::ipc::{
-    FileView, ImageDetail, ImageFilesEvent, IpcError, LayerEntry, LocalImageView, LocalView,
-    WastedView,
-};
-use crate::registries::{detail_from_manifest, fill_config, pretty};
+use crate::detail::{detail_from_manifest, fill_config, pretty};
+use crate::error::{Code, Error, Result};
+use crate::files::{not_an_image, wasted_event};
+use crate::view::{FileView, ImageDetail, ImageFilesEvent, LayerEntry, LocalImageView, LocalView};
 
 #[derive(Default)]
 pub struct LocalSources {
@@ -81,8 +80,8 @@ fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
     }
 }
 
-fn unknown(id: &str) -> IpcError {
-    IpcError::new("unknown_source", format!("no opened image source {id}"))
+fn unknown(id: &str) -> Error {
+    Error::new(Code::UnknownSource, format!("no opened image source {id}"))
 }
 
 impl LocalSources {
@@ -133,28 +132,28 @@ impl LocalSources {
     }
 
     /// Opens an archive or layout folder and remembers it for the next start.
-    pub fn open(&self, path: &str) -> Result<LocalView, IpcError> {
+    pub fn open(&self, path: &str) -> Result<LocalView> {
         let view = self.open_quietly(path)?;
         self.save();
         Ok(view)
     }
 
     /// Opens an archive or layout folder (reads its index; no layer is read yet).
-    fn open_quietly(&self, path: &str) -> Result<LocalView, IpcError> {
+    fn open_quietly(&self, path: &str) -> Result<LocalView> {
         let path = path.trim();
         if path.is_empty() {
-            return Err(IpcError::new(
-                "invalid_source",
+            return Err(Error::new(
+                Code::InvalidSource,
                 "give the path of an image archive or OCI layout folder",
             ));
         }
         // Absolute, so it is found again after a restart from another working directory.
         let path = std::fs::canonicalize(path)
-            .map_err(|e| IpcError::new("invalid_source", format!("{path}: {e}")))?;
+            .map_err(|e| Error::new(Code::InvalidSource, format!("{path}: {e}")))?;
         let source = Source::open(&path, &std::env::temp_dir())?;
         if source.images.is_empty() {
-            return Err(IpcError::new(
-                "invalid_source",
+            return Err(Error::new(
+                Code::InvalidSource,
                 format!("{} holds no images", path.display()),
             ));
         }
@@ -169,7 +168,7 @@ impl LocalSources {
         self.lock().iter().map(|(id, s)| view(id, s)).collect()
     }
 
-    pub fn close(&self, id: &str) -> Result<(), IpcError> {
+    pub fn close(&self, id: &str) -> Result<()> {
         let mut opened = self.lock();
         let at = opened
             .iter()
@@ -189,8 +188,8 @@ impl LocalSources {
         &self,
         id: &str,
         image: u32,
-        f: impl FnOnce(&SourceImage) -> Result<T, IpcError>,
-    ) -> Result<T, IpcError> {
+        f: impl FnOnce(&SourceImage) -> Result<T>,
+    ) -> Result<T> {
         let opened = self.lock();
         let (_, source) = opened
             .iter()
@@ -199,22 +198,17 @@ impl LocalSources {
         let image = source
             .images
             .get(image as usize)
-            .ok_or_else(|| IpcError::new("unknown_image", format!("{id} has no image {image}")))?;
+            .ok_or_else(|| Error::new(Code::UnknownImage, format!("{id} has no image {image}")))?;
         f(image)
     }
 
     /// A copy of an image of an opened source, to push it (the source may be closed meanwhile).
-    pub fn image(&self, id: &str, image: u32) -> Result<SourceImage, IpcError> {
+    pub fn image(&self, id: &str, image: u32) -> Result<SourceImage> {
         self.with_image(id, image, |image| Ok(image.clone()))
     }
 
     /// An image of an opened source; for a layout index, `digest` opens one of its platforms.
-    pub fn detail(
-        &self,
-        id: &str,
-        image: u32,
-        digest: Option<&str>,
-    ) -> Result<ImageDetail, IpcError> {
+    pub fn detail(&self, id: &str, image: u32, digest: Option<&str>) -> Result<ImageDetail> {
         self.with_image(id, image, |image| match image {
             SourceImage::Archive(a) => {
                 let mut detail = ImageDetail::new(
@@ -260,7 +254,7 @@ impl LocalSources {
         image: u32,
         digest: Option<&str>,
         emit: &(dyn Fn(ImageFilesEvent) + Sync),
-    ) -> Result<(), IpcError> {
+    ) -> Result<()> {
         let ranges: Vec<(String, lading_oci::source::FileRange)> =
             self.with_image(id, image, |image| match image {
                 SourceImage::Archive(a) => Ok(a
@@ -275,7 +269,7 @@ impl LocalSources {
                         .map(|d| {
                             let parsed: lading_oci::Digest = d.parse()?;
                             let range = l.blobs.locate(&parsed).ok_or_else(|| {
-                                IpcError::new("invalid_source", format!("layer {d} is missing"))
+                                Error::new(Code::InvalidSource, format!("layer {d} is missing"))
                             })?;
                             Ok((d, range))
                         })
@@ -295,11 +289,7 @@ impl LocalSources {
             });
             layers.push(entries);
         }
-        let wasted = lading_oci::layer_files::wasted_files(&layers);
-        emit(ImageFilesEvent::Done {
-            wasted_bytes: wasted.iter().map(|w| w.size).sum(),
-            wasted: wasted.into_iter().map(WastedView::from).collect(),
-        });
+        emit(wasted_event(&layers));
         Ok(())
     }
 
@@ -307,14 +297,11 @@ impl LocalSources {
         &self,
         layout: &lading_oci::source::LayoutImage,
         digest: Option<&str>,
-    ) -> Result<Vec<String>, IpcError> {
+    ) -> Result<Vec<String>> {
         let manifest = layout_manifest(layout, digest)?;
         let (detail, _) = detail_from_manifest(&manifest, None)?;
         if detail.kind == "index" {
-            return Err(IpcError::new(
-                "not_an_image",
-                "an index has no layers of its own: open one of its platforms",
-            ));
+            return Err(not_an_image());
         }
         Ok(detail.layers.into_iter().map(|l| l.digest).collect())
     }
@@ -324,7 +311,7 @@ impl LocalSources {
 fn layout_manifest(
     layout: &lading_oci::source::LayoutImage,
     digest: Option<&str>,
-) -> Result<lading_oci::RawManifest, IpcError> {
+) -> Result<lading_oci::RawManifest> {
     Ok(match digest {
         Some(d) if d != layout.root.digest.as_str() => {
             let d: lading_oci::Digest = d.parse()?;

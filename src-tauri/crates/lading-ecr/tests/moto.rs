@@ -58,8 +58,11 @@ async fn authorization_tokens_become_registry_credentials_for_ecr_hosts() {
         "{}",
         token.proxy_endpoint
     );
-    // moto answers a fixed expiresAt (2015-01-01), so the provider below fetches a fresh token
-    // on every call instead of caching; the 12-hour caching is not exercised here.
+    // moto answers a fixed expiresAt (2015-01-01): an expiry already past is replaced by the
+    // documented 12 hours, so the token is kept (lading-core's sessions test counts the calls).
+    assert!(
+        token.expires_at > std::time::SystemTime::now() + std::time::Duration::from_secs(11 * 3600)
+    );
 
     let provider = lading_ecr::EcrCredentialProvider::new(ecr);
     let host = token

@@ -1,0 +1,26 @@
+//! Lading's application services, with no Tauri in them: the registry list and one
+//! [`Registry`] handle per configured registry, listings and their cache, image detail and layer
+//! files, deletes, repository settings, local sources, transfers, the policy editors, confirmation
+//! tokens, and the types that cross to the window. The Tauri shell and the tests call these
+//! functions the same way.
+
+pub mod confirm;
+pub mod deletes;
+pub mod detail;
+pub mod error;
+pub mod files;
+pub mod lifecycle;
+pub mod listing;
+pub mod local;
+pub mod registries;
+pub mod registry;
+pub mod repo_policy;
+mod rows;
+pub mod settings;
+mod state;
+pub mod transfers;
+pub mod view;
+
+pub use error::{Code, Error, Result};
+pub use registry::Registry;
+pub use state::AppState;

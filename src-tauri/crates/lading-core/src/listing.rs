@@ -1,0 +1,185 @@
+//! Listings: a registry's repositories, a repository's tags, and its images streamed to the
+//! window as they are read — kept per registry and repository until the next refresh.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::Result;
+use crate::registry::ImageSink;
+use crate::view::{ImageListEvent, ImageRow, RepositoryView};
+use crate::AppState;
+
+/// A batch of rows goes to the UI when it is this big or this old, whichever comes first.
+const BATCH_ROWS: usize = 500;
+const BATCH_AGE: Duration = Duration::from_millis(100);
+
+/// (registry id, repository) → its rows.
+type Listings = HashMap<(String, String), Arc<Vec<ImageRow>>>;
+
+/// Rows kept until the next refresh, per registry and repository.
+#[derive(Default)]
+pub struct ListingCache {
+    listings: std::sync::Mutex<Listings>,
+    /// Bumped by every listing; an older listing still reading manifests stops when it sees a newer
+    /// one (the user moved on, so nobody is waiting for it).
+    generation: AtomicU64,
+}
+
+impl ListingCache {
+    fn get(&self, id: &str, repository: &str) -> Option<Arc<Vec<ImageRow>>> {
+        let listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
+        listings
+            .get(&(id.to_owned(), repository.to_owned()))
+            .cloned()
+    }
+
+    fn put(&self, id: &str, repository: &str, rows: Arc<Vec<ImageRow>>) {
+        let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
+        listings.insert((id.to_owned(), repository.to_owned()), rows);
+    }
+
+    /// Forgets what is known of a repository (after a change), or of a whole registry.
+    pub fn forget(&self, id: &str, repository: Option<&str>) {
+        let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
+        listings.retain(|(i, r), _| i != id || repository.is_some_and(|repo| repo != r));
+    }
+}
+
+/// Collects rows and hands them on in batches, merged by digest for the cache.
+struct RowBatcher<'a> {
+    emit: &'a (dyn Fn(ImageListEvent) + Sync),
+    pending: Vec<ImageRow>,
+    since: Instant,
+    merged: Vec<ImageRow>,
+    by_digest: HashMap<String, usize>,
+    cache: &'a ListingCache,
+    generation: u64,
+}
+
+impl ImageSink for RowBatcher<'_> {
+    fn tags(&mut self, tags: &[String]) {
+        (self.emit)(ImageListEvent::Tags {
+            tags: tags.to_vec(),
+        });
+    }
+
+    fn row(&mut self, row: ImageRow) {
+        match self.by_digest.get(&row.digest) {
+            Some(&at) => self.merged[at].tags.extend(row.tags.iter().cloned()),
+            None => {
+                self.by_digest.insert(row.digest.clone(), self.merged.len());
+                self.merged.push(row.clone());
+            }
+        }
+        if self.pending.is_empty() {
+            self.since = Instant::now();
+        }
+        self.pending.push(row);
+        if self.pending.len() >= BATCH_ROWS || self.since.elapsed() >= BATCH_AGE {
+            self.flush();
+        }
+    }
+
+    fn tag_failed(&mut self, tag: String, message: String) {
+        (self.emit)(ImageListEvent::TagFailed { tag, message });
+    }
+
+    fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            (self.emit)(ImageListEvent::Rows {
+                rows: std::mem::take(&mut self.pending),
+            });
+        }
+    }
+
+    fn superseded(&self) -> bool {
+        self.cache.generation.load(Ordering::SeqCst) != self.generation
+    }
+}
+
+impl RowBatcher<'_> {
+    fn finish(mut self) -> Vec<ImageRow> {
+        self.flush();
+        for row in &mut self.merged {
+            row.tags.sort();
+            row.tags.dedup();
+        }
+        self.merged
+    }
+}
+
+/// Every repository of a registry, sorted by name.
+pub async fn repositories(state: &AppState, id: &str) -> Result<Vec<RepositoryView>> {
+    state.registry(id).await?.repositories().await
+}
+
+/// The tags of one repository, sorted.
+pub async fn tags(state: &AppState, id: &str, repository: &str) -> Result<Vec<String>> {
+    state.registry(id).await?.tags(repository).await
+}
+
+/// The images of a repository, one row per digest, streamed to `emit` as they are read: the tag
+/// list first where the registry only lists tags, then rows in batches, then `done`. Served from
+/// the last listing unless `refresh`. Returns the complete rows (as kept for next time).
+pub async fn stream_images(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+    refresh: bool,
+    emit: &(dyn Fn(ImageListEvent) + Sync),
+) -> Result<Arc<Vec<ImageRow>>> {
+    let started = Instant::now();
+    let elapsed_ms = || started.elapsed().as_millis().min(u32::MAX as u128) as u32;
+    let listings = &state.listings;
+    let generation = listings.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    if !refresh {
+        if let Some(rows) = listings.get(id, repository) {
+            for chunk in rows.chunks(BATCH_ROWS * 4) {
+                emit(ImageListEvent::Rows {
+                    rows: chunk.to_vec(),
+                });
+            }
+            emit(ImageListEvent::Done {
+                images: rows.len() as u32,
+                failed: 0,
+                cached: true,
+                elapsed_ms: elapsed_ms(),
+            });
+            return Ok(rows);
+        }
+    }
+    let registry = state.registry(id).await?;
+    let mut batcher = RowBatcher {
+        emit,
+        pending: Vec::new(),
+        since: Instant::now(),
+        merged: Vec::new(),
+        by_digest: HashMap::new(),
+        cache: listings,
+        generation,
+    };
+    let failed = registry.read_images(repository, &mut batcher).await?;
+    let mut rows = batcher.finish();
+    rows.sort_by(|a, b| {
+        b.pushed_at
+            .cmp(&a.pushed_at)
+            .then_with(|| a.tags.first().cmp(&b.tags.first()))
+    });
+    let rows = Arc::new(rows);
+    listings.put(id, repository, rows.clone());
+    emit(ImageListEvent::Done {
+        images: rows.len() as u32,
+        failed,
+        cached: false,
+        elapsed_ms: elapsed_ms(),
+    });
+    Ok(rows)
+}
+
+/// The images of a repository, read afresh (no streaming): for callers that want the whole list.
+pub async fn images(state: &AppState, id: &str, repository: &str) -> Result<Vec<ImageRow>> {
+    let rows = stream_images(state, id, repository, true, &|_| {}).await?;
+    Ok(rows.as_ref().clone())
+}

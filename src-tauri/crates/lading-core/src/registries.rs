@@ -1,0 +1,319 @@
+//! The registries the user works with: adding (checked before saved; passwords straight into the
+//! keychain), listing with docker logins on offer, checking connections, signing out, removing.
+//! Plain async functions over [`AppState`], so they are tested without a window; the Tauri
+//! commands only forward to them.
+
+use lading_config::{OciAuth, RegistryEntry, RegistryKind};
+use lading_oci::credentials::KeychainLogins;
+use lading_oci::{ClientOptions, Credentials, RegistryClient};
+use lading_secrets::Secret;
+
+use crate::error::{Code, Error, Result};
+use crate::registry::{host_of, oci_client, view};
+use crate::view::{
+    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
+};
+use crate::AppState;
+
+pub async fn list(state: &AppState) -> Result<RegistryList> {
+    let config = state.config.lock().await;
+    let registries: Vec<RegistryView> = config.registries().iter().map(view).collect();
+    let added: Vec<&str> = registries
+        .iter()
+        .filter_map(|r| r.address.as_deref())
+        .collect();
+    let docker_logins = match &state.docker {
+        Some(docker) => docker
+            .registries()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|h| !added.contains(&h.as_str()))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(RegistryList {
+        registries,
+        docker_logins,
+        notice: state.notice.lock().expect("notice lock").take(),
+    })
+}
+
+/// Normalises what people paste: `host[:port]`, keeping an explicit `https://` (which must win
+/// over the plain-HTTP default for loopback hosts); `http://` is the "insecure" checkbox's job.
+fn normalise_address(input: &str) -> Result<String> {
+    let trimmed = input.trim().trim_end_matches('/');
+    let (scheme, rest) = match trimmed.split_once("://") {
+        Some(("https", rest)) => ("https://", rest),
+        Some(("http", rest)) => ("", rest),
+        Some(_) => ("?", trimmed),
+        None => ("", trimmed),
+    };
+    if scheme == "?" || rest.is_empty() || rest.contains('/') || rest.contains(char::is_whitespace)
+    {
+        return Err(Error::new(Code::InvalidRegistry,
+            format!("{input:?} is not a registry address; expected host or host:port, e.g. registry.example.com"),
+        ));
+    }
+    Ok(format!("{scheme}{rest}"))
+}
+
+/// Adds an OCI registry after checking it answers with these credentials; a password goes into
+/// the keychain, never into the settings file.
+pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<RegistryView> {
+    let address = normalise_address(&request.address)?;
+    let ca_pem = match request
+        .ca_file
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            Error::new(
+                Code::InvalidCa,
+                format!("cannot read the CA certificate {path}: {e}"),
+            )
+        })?),
+        None => None,
+    };
+    let password = request.auth.password.map(Secret::from);
+    let auth = match request.auth.mode.as_str() {
+        "anonymous" => OciAuth::Anonymous,
+        "docker_login" => OciAuth::DockerLogin,
+        "password" => {
+            let username = request
+                .auth
+                .username
+                .filter(|u| !u.trim().is_empty())
+                .ok_or_else(|| {
+                    Error::new(
+                        Code::MissingUsername,
+                        "a username is needed to sign in with a password",
+                    )
+                })?;
+            OciAuth::Keychain { username }
+        }
+        other => {
+            return Err(Error::new(
+                Code::InvalidAuth,
+                format!("unknown sign-in mode {other:?}"),
+            ))
+        }
+    };
+    // Check first: only a registry that answers (with these credentials) is added.
+    let probe = match (&auth, &password) {
+        (OciAuth::Keychain { username }, Some(password)) => RegistryClient::new(
+            &address,
+            ClientOptions {
+                credentials: Some(Credentials {
+                    username: username.clone(),
+                    password: password.clone(),
+                }),
+                insecure: request.insecure,
+                ca_pem: ca_pem.clone(),
+                ..Default::default()
+            },
+        )?,
+        (OciAuth::Keychain { .. }, None) => {
+            return Err(Error::new(
+                Code::MissingPassword,
+                "a password (or token) is needed",
+            ))
+        }
+        _ => oci_client(
+            &address,
+            &auth,
+            request.insecure,
+            ca_pem.as_deref(),
+            state.docker.as_ref(),
+        )?,
+    };
+    probe.ping().await?;
+    if let (OciAuth::Keychain { username }, Some(password)) = (&auth, password) {
+        let credentials = Credentials {
+            username: username.clone(),
+            password,
+        };
+        let registry = probe.registry().to_owned();
+        tokio::task::spawn_blocking(move || KeychainLogins.store(&registry, &credentials))
+            .await
+            .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??;
+    }
+    let kind = RegistryKind::Oci {
+        address: address.clone(),
+        auth,
+        insecure: request.insecure,
+        ca_pem,
+    };
+    let entry = RegistryEntry {
+        id: RegistryEntry::id_for(&kind),
+        name: host_of(&address).to_owned(),
+        kind,
+    };
+    let mut config = state.config.lock().await;
+    // Signing in again to a registry already listed updates it.
+    config.upsert(entry.clone(), true)?;
+    state.drop_handle(&entry.id);
+    Ok(view(&entry))
+}
+
+pub async fn add_ecr(state: &AppState, request: AddEcrRegistry) -> Result<RegistryView> {
+    let profile = request
+        .profile
+        .filter(|p| !p.is_empty() && p != lading_ecr::profiles::ENVIRONMENT);
+    let client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+        profile: profile.clone(),
+        region: Some(request.region.clone()),
+        endpoint_url: None,
+    })
+    .await?;
+    let registry = client.registry().await?;
+    let kind = RegistryKind::Ecr {
+        profile: profile.clone(),
+        region: request.region.clone(),
+        account: Some(registry.account.clone()),
+    };
+    let entry = RegistryEntry {
+        id: RegistryEntry::id_for(&kind),
+        name: format!(
+            "{} · {}",
+            profile.as_deref().unwrap_or("default"),
+            request.region
+        ),
+        kind,
+    };
+    state.config.lock().await.upsert(entry.clone(), true)?;
+    state.drop_handle(&entry.id);
+    Ok(view(&entry))
+}
+
+/// Removes a registry from the list; with `forget_credentials`, its keychain login too.
+pub async fn remove(state: &AppState, id: &str, forget_credentials: bool) -> Result<()> {
+    let removed = state.config.lock().await.remove(id)?;
+    state.listings.forget(id, None);
+    state.drop_handle(id);
+    if let (
+        true,
+        RegistryKind::Oci {
+            address,
+            auth: OciAuth::Keychain { .. },
+            ..
+        },
+    ) = (forget_credentials, &removed.kind)
+    {
+        forget_login(host_of(address)).await?;
+    }
+    Ok(())
+}
+
+/// Whether the registry answers now, through its kept handle.
+pub async fn check(state: &AppState, id: &str) -> Result<ConnectionStatus> {
+    Ok(state.registry(id).await?.status().await)
+}
+
+pub fn aws_profiles() -> Vec<AwsProfile> {
+    lading_ecr::profiles::discover_profiles()
+        .into_iter()
+        .map(|p| AwsProfile {
+            name: p.name,
+            kind: p.kind,
+            region: p.region,
+        })
+        .collect()
+}
+
+/// Runs `aws sso login --profile <profile>` (it opens the browser) and waits for it to finish.
+pub async fn aws_sso_login(profile: &str) -> Result<()> {
+    if profile.is_empty() || profile.starts_with('-') || profile.contains(char::is_whitespace) {
+        return Err(Error::new(
+            Code::InvalidProfile,
+            format!("{profile:?} is not a profile name"),
+        ));
+    }
+    let child = tokio::process::Command::new("aws")
+        .args(["sso", "login", "--profile", profile])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| {
+            Error::new(Code::AwsCliMissing,
+                format!("cannot run the AWS CLI ({e}); install it, or run `aws sso login --profile {profile}` yourself"),
+            )
+        })?;
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(600),
+        child.wait_with_output(),
+    )
+    .await
+    .map_err(|_| {
+        Error::new(
+            Code::SsoLoginTimeout,
+            "the AWS SSO sign-in did not finish within 10 minutes",
+        )
+    })?
+    .map_err(|e| Error::new(Code::SsoLoginFailed, e.to_string()))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Code::SsoLoginFailed,
+            format!(
+                "aws sso login failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ))
+    }
+}
+
+/// Forgets a registry's keychain login but keeps it in the list (it then needs signing in again).
+pub async fn sign_out(state: &AppState, id: &str) -> Result<()> {
+    let entry = state.entry(id).await?;
+    let RegistryKind::Oci {
+        address,
+        auth: OciAuth::Keychain { .. },
+        ..
+    } = &entry.kind
+    else {
+        return Err(Error::new(
+            Code::NotSignedIn,
+            format!("{} has no saved login to forget", entry.name),
+        ));
+    };
+    forget_login(host_of(address)).await?;
+    state.drop_handle(id);
+    Ok(())
+}
+
+async fn forget_login(registry: &str) -> Result<()> {
+    let registry = registry.to_owned();
+    tokio::task::spawn_blocking(move || KeychainLogins.forget(&registry))
+        .await
+        .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??;
+    Ok(())
+}
+
+/// [`remove`], where forgetting the saved password (deleting a secret) needs the dialog's token.
+pub async fn remove_confirmed(
+    state: &AppState,
+    confirmations: &crate::confirm::Confirmations,
+    id: &str,
+    forget_credentials: bool,
+    confirmation: Option<&str>,
+) -> Result<()> {
+    if forget_credentials {
+        confirmations.redeem(confirmation, "forget_credentials", id)?;
+    }
+    remove(state, id, forget_credentials).await
+}
+
+/// [`sign_out`] with the dialog's token.
+pub async fn sign_out_confirmed(
+    state: &AppState,
+    confirmations: &crate::confirm::Confirmations,
+    id: &str,
+    confirmation: Option<&str>,
+) -> Result<()> {
+    confirmations.redeem(confirmation, "sign_out", id)?;
+    sign_out(state, id).await
+}

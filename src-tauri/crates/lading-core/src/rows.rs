@@ -1,0 +1,62 @@
+//! A manifest (or ECR's description of one) shaped into the row the image table shows.
+
+use lading_oci::manifest::{platform_label, ManifestKind};
+use lading_oci::{Manifest, OciError, RawManifest};
+
+use crate::view::ImageRow;
+
+/// The row of a manifest read from `/v2/` (its tags are added by the caller).
+pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
+    let parsed = manifest.parse()?;
+    let mut row = ImageRow {
+        digest: manifest.digest.to_string(),
+        tags: Vec::new(),
+        kind: parsed.kind().as_str().into(),
+        media_type: manifest.media_type.clone(),
+        size: None,
+        platforms: Vec::new(),
+        children: Vec::new(),
+        pushed_at: None,
+        last_pulled_at: None,
+        scan_status: None,
+    };
+    match parsed {
+        Manifest::Index(index) => {
+            row.platforms = index
+                .manifests()
+                .iter()
+                .filter_map(|m| m.platform().as_ref().map(platform_label))
+                .collect();
+            row.children = index
+                .manifests()
+                .iter()
+                .map(|m| m.digest().to_string())
+                .collect();
+        }
+        Manifest::Image(image) => {
+            row.size =
+                Some(image.config().size() + image.layers().iter().map(|l| l.size()).sum::<u64>());
+        }
+    }
+    Ok(row)
+}
+
+/// The row of an image as ECR's DescribeImages reports it.
+pub(crate) fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
+    let media_type = d.manifest_media_type.clone().unwrap_or_default();
+    let kind = ManifestKind::of_media_types(&media_type, d.artifact_media_type.as_deref());
+    let mut tags = d.tags;
+    tags.sort();
+    ImageRow {
+        digest: d.digest,
+        tags,
+        kind: kind.as_str().into(),
+        media_type,
+        size: d.size_bytes.map(|s| s as u64),
+        platforms: Vec::new(),
+        children: Vec::new(),
+        pushed_at: d.pushed_at,
+        last_pulled_at: d.last_pulled_at,
+        scan_status: d.scan_status,
+    }
+}

@@ -1,0 +1,82 @@
+//! What the application holds while it runs: the registry list (the settings file), a handle per
+//! registry in use, the kept listings and the blob cache pushes share.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use lading_config::{ConfigStore, RegistryEntry};
+use lading_oci::cache::BlobCache;
+use lading_oci::credentials::DockerConfig;
+use tokio::sync::Mutex;
+
+use crate::error::{Code, Error, Result};
+use crate::listing::ListingCache;
+use crate::registry::Registry;
+
+pub struct AppState {
+    pub config: Mutex<ConfigStore>,
+    pub docker: Option<DockerConfig>,
+    pub listings: ListingCache,
+    /// Which compressed blob each pushed layer became, per registry: a re-push of an unchanged
+    /// archive is a handful of HEADs. In memory unless [`AppState::with_blob_cache`] names a dir.
+    pub blob_cache: Arc<BlobCache>,
+    pub(crate) notice: std::sync::Mutex<Option<String>>,
+    handles: std::sync::Mutex<HashMap<String, Arc<Registry>>>,
+}
+
+impl AppState {
+    pub fn new(config: ConfigStore, docker: Option<DockerConfig>) -> Self {
+        let notice = config.recovered_from.as_ref().map(|p| {
+            format!(
+                "Your settings file could not be read and was moved aside to {}; the registry list starts empty.",
+                p.display()
+            )
+        });
+        Self {
+            config: Mutex::new(config),
+            docker,
+            listings: ListingCache::default(),
+            blob_cache: Arc::new(BlobCache::in_memory()),
+            notice: std::sync::Mutex::new(notice),
+            handles: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Keeps the blob cache in `data_dir` (the CLI's too), across restarts.
+    pub fn with_blob_cache(mut self, data_dir: &std::path::Path) -> Self {
+        self.blob_cache = Arc::new(BlobCache::load(data_dir));
+        self
+    }
+
+    /// The settings entry of registry `id`.
+    pub async fn entry(&self, id: &str) -> Result<RegistryEntry> {
+        self.config
+            .lock()
+            .await
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::new(Code::UnknownRegistry, format!("no registry {id}")))
+    }
+
+    /// The handle of registry `id`, made on first use and kept until the registry changes.
+    pub async fn registry(&self, id: &str) -> Result<Arc<Registry>> {
+        if let Some(handle) = self.handles().get(id) {
+            return Ok(handle.clone());
+        }
+        let entry = self.entry(id).await?;
+        let mut handles = self.handles();
+        let handle = handles
+            .entry(id.to_owned())
+            .or_insert_with(|| Arc::new(Registry::new(entry, self.docker.clone())));
+        Ok(handle.clone())
+    }
+
+    /// Drops the handle of registry `id` (its sessions and tokens): the next use starts afresh.
+    pub(crate) fn drop_handle(&self, id: &str) {
+        self.handles().remove(id);
+    }
+
+    fn handles(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Registry>>> {
+        self.handles.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

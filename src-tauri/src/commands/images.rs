@@ -1,0 +1,83 @@
+//! A repository's images: listing, detail, layer files, deletes.
+
+use lading_core::confirm::Confirmations;
+use lading_core::view::{DeleteResult, ImageDetail, ImageFilesEvent, ImageListEvent};
+use lading_core::{deletes, detail, files, listing, AppState, Result};
+use tauri::ipc::Channel;
+use tauri::State;
+
+#[tauri::command]
+pub async fn list_tags(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+) -> Result<Vec<String>> {
+    listing::tags(&state, &id, &repository).await
+}
+
+/// Streams a repository's images to `on_event` (tags first, then rows in batches, then `done`),
+/// from the last listing unless `refresh`.
+#[tauri::command]
+pub async fn stream_images(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    refresh: bool,
+    on_event: Channel<ImageListEvent>,
+) -> Result<()> {
+    // A closed window cannot receive; the listing still completes into the cache.
+    let emit = |event| drop(on_event.send(event));
+    listing::stream_images(&state, &id, &repository, refresh, &emit).await?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn image_detail(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    digest: String,
+) -> Result<ImageDetail> {
+    detail::image_detail(&state, &id, &repository, &digest).await
+}
+
+/// Streams the files of each layer of an image, then the wasted bytes.
+#[tauri::command]
+pub async fn image_files(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    digest: String,
+    on_event: Channel<ImageFilesEvent>,
+) -> Result<()> {
+    let emit = |event| drop(on_event.send(event));
+    files::image_files(&state, &id, &repository, &digest, &emit).await
+}
+
+/// Deleting images needs a confirmation token issued for exactly these digests.
+#[tauri::command]
+pub async fn delete_images(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    digests: Vec<String>,
+    confirmation: Option<String>,
+) -> Result<DeleteResult> {
+    let token = confirmation.as_deref();
+    deletes::delete_confirmed(&state, &confirmations, &id, &repository, &digests, token).await
+}
+
+/// Removing tags (the images stay) needs a confirmation token issued for exactly these tags.
+#[tauri::command]
+pub async fn untag_images(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    repository: String,
+    tags: Vec<String>,
+    confirmation: Option<String>,
+) -> Result<DeleteResult> {
+    let token = confirmation.as_deref();
+    deletes::untag_confirmed(&state, &confirmations, &id, &repository, &tags, token).await
+}

@@ -1,0 +1,136 @@
+//! The registry list and repositories.
+
+use lading_core::confirm::Confirmations;
+use lading_core::view::{
+    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
+    RepositorySettings, RepositoryView,
+};
+use lading_core::{registries, settings, AppState, Result};
+use tauri::State;
+
+#[tauri::command]
+pub async fn list_registries(state: State<'_, AppState>) -> Result<RegistryList> {
+    registries::list(&state).await
+}
+
+#[tauri::command]
+pub async fn add_oci_registry(
+    state: State<'_, AppState>,
+    request: AddOciRegistry,
+) -> Result<RegistryView> {
+    registries::add_oci(&state, request).await
+}
+
+#[tauri::command]
+pub async fn add_ecr_registry(
+    state: State<'_, AppState>,
+    request: AddEcrRegistry,
+) -> Result<RegistryView> {
+    registries::add_ecr(&state, request).await
+}
+
+/// Forgetting the saved password deletes a secret, so it needs a confirmation token.
+#[tauri::command]
+pub async fn remove_registry(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    forget_credentials: bool,
+    confirmation: Option<String>,
+) -> Result<()> {
+    registries::remove_confirmed(
+        &state,
+        &confirmations,
+        &id,
+        forget_credentials,
+        confirmation.as_deref(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn check_registry(state: State<'_, AppState>, id: String) -> Result<ConnectionStatus> {
+    registries::check(&state, &id).await
+}
+
+#[tauri::command]
+pub fn aws_profiles() -> Vec<AwsProfile> {
+    registries::aws_profiles()
+}
+
+#[tauri::command]
+pub async fn aws_sso_login(profile: String) -> Result<()> {
+    registries::aws_sso_login(&profile).await
+}
+
+#[tauri::command]
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    confirmation: Option<String>,
+) -> Result<()> {
+    registries::sign_out_confirmed(&state, &confirmations, &id, confirmation.as_deref()).await
+}
+
+#[tauri::command]
+pub async fn list_repositories(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<RepositoryView>> {
+    lading_core::listing::repositories(&state, &id).await
+}
+
+#[tauri::command]
+pub async fn create_repository(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    mutability: String,
+    scan_on_push: bool,
+) -> Result<RepositoryView> {
+    settings::create_repository(&state, &id, &name, &mutability, scan_on_push).await
+}
+
+/// Deleting a repository needs a confirmation token for exactly that repository.
+#[tauri::command]
+pub async fn delete_repository(
+    state: State<'_, AppState>,
+    confirmations: State<'_, Confirmations>,
+    id: String,
+    name: String,
+    force: bool,
+    confirmation: Option<String>,
+) -> Result<()> {
+    settings::delete_repository_confirmed(
+        &state,
+        &confirmations,
+        &id,
+        &name,
+        force,
+        confirmation.as_deref(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn repository_settings(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+) -> Result<RepositorySettings> {
+    settings::repository_settings(&state, &id, &name).await
+}
+
+#[tauri::command]
+pub async fn update_repository_settings(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    mutability: String,
+    exclusions: Vec<String>,
+    scan_on_push: bool,
+) -> Result<RepositorySettings> {
+    settings::update_repository_settings(&state, &id, &name, &mutability, exclusions, scan_on_push)
+        .await
+}
