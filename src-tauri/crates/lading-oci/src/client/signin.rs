@@ -1,5 +1,5 @@
 //! Signing in to a registry: answering its challenge (Basic, or a bearer token per scope from its
-//! token service) and keeping what it took, so later requests go straight through. Credentials
+//! token service, fetched once however many requests meet the challenge together) and keeping what it took, so later requests go straight through. Credentials
 //! from a provider (the keychain, a docker login, ECR's 12-hour token) are asked for once, asked
 //! again when the provider says they are about to lapse, and renewed once when the registry
 //! refuses them.
@@ -25,6 +25,8 @@ pub(super) struct CredentialState {
     generation: std::sync::atomic::AtomicU64,
     /// One fetch at a time: concurrent requests wait for it instead of asking again.
     fetching: tokio::sync::Mutex<()>,
+    /// Likewise for bearer tokens from the registry's token service.
+    token_fetch: tokio::sync::Mutex<()>,
 }
 
 impl CredentialState {
@@ -38,6 +40,7 @@ impl CredentialState {
             known: std::sync::Mutex::new(known),
             generation: std::sync::atomic::AtomicU64::new(0),
             fetching: tokio::sync::Mutex::new(()),
+            token_fetch: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -102,10 +105,18 @@ impl RegistryClient {
         self.auth.lock().expect("auth lock").challenge = Some(challenge.clone());
         let header = match challenge {
             Challenge::Basic => self.basic_header(),
-            Challenge::Bearer { realm, service, .. } => Some(
-                self.fetch_token(&realm, service.as_deref(), scope.as_deref())
-                    .await?,
-            ),
+            Challenge::Bearer { realm, service, .. } => {
+                // Parallel first requests (a push's blobs) all meet the challenge: one asks the
+                // token service, the others take its token.
+                let _one_at_a_time = self.credentials.token_fetch.lock().await;
+                match self.authorization(scope.as_deref()) {
+                    Some(fetched) => Some(fetched),
+                    None => Some(
+                        self.fetch_token(&realm, service.as_deref(), scope.as_deref())
+                            .await?,
+                    ),
+                }
+            }
         };
         let Some(header) = header else {
             return Err(self.auth_failure(false));
