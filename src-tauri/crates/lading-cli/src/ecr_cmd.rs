@@ -149,60 +149,6 @@ fn print_json(value: &impl serde::Serialize) {
     );
 }
 
-fn parse_time(value: &serde_json::Value) -> Option<i64> {
-    use aws_smithy_types::date_time::Format;
-    match value {
-        serde_json::Value::Number(n) => n.as_f64().map(|f| f as i64),
-        serde_json::Value::String(s) => {
-            aws_smithy_types::DateTime::from_str(s, Format::DateTimeWithOffset)
-                .or_else(|_| aws_smithy_types::DateTime::from_str(s, Format::DateTime))
-                .ok()
-                .map(|d| d.secs())
-        }
-        _ => None,
-    }
-}
-
-/// Images from `aws ecr describe-images` JSON (`{"imageDetails": […]}`).
-fn images_from_describe_json(text: &str) -> Result<Vec<EvalImage>, Failure> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| Failure::usage(format!("--images is not JSON: {e}")))?;
-    let details = value["imageDetails"].as_array().ok_or_else(|| {
-        Failure::usage(
-            "--images has no imageDetails array (use `aws ecr describe-images` output)".into(),
-        )
-    })?;
-    details
-        .iter()
-        .map(|d| {
-            let digest = d["imageDigest"].as_str().unwrap_or_default().to_owned();
-            let pushed_at = parse_time(&d["imagePushedAt"]).ok_or_else(|| {
-                Failure::usage(format!("image {digest} has no readable imagePushedAt"))
-            })?;
-            Ok(EvalImage {
-                tags: d["imageTags"]
-                    .as_array()
-                    .map(|t| {
-                        t.iter()
-                            .filter_map(|x| x.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                pushed_at,
-                last_pulled_at: parse_time(&d["lastRecordedPullTime"]),
-                // Archived images carry the time they moved; sinceImageTransitioned counts from it.
-                transitioned_at: parse_time(&d["lastArchivedAt"]),
-                storage_class: match d["imageStatus"].as_str() {
-                    Some("ARCHIVED") => lading_ecr::lifecycle::StorageClass::Archive,
-                    _ => lading_ecr::lifecycle::StorageClass::Standard,
-                },
-                size: d["imageSizeInBytes"].as_i64(),
-                digest,
-            })
-        })
-        .collect()
-}
-
 async fn preview(
     client: Option<&EcrClient>,
     repository: Option<String>,
@@ -220,7 +166,7 @@ async fn preview(
             .join("; "),
     })?;
     let now = match now {
-        Some(t) => parse_time(&serde_json::Value::String(t.clone()))
+        Some(t) => lading_ecr::lifecycle::parse_time(&serde_json::Value::String(t.clone()))
             .ok_or_else(|| Failure::usage(format!("--now {t:?} is not an RFC 3339 time")))?,
         None => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -232,7 +178,8 @@ async fn preview(
         None
     };
     let images = match (images, repository, client) {
-        (Some(file), _, _) => images_from_describe_json(&read_file(&file)?)?,
+        (Some(file), _, _) => lading_ecr::lifecycle::images_from_describe_json(&read_file(&file)?)
+            .map_err(|e| Failure::usage(format!("--images: {e}")))?,
         (None, Some(repository), Some(client)) => client
             .describe_images(&repository)
             .await?

@@ -4,11 +4,13 @@
 mod api_push;
 mod error;
 mod images;
+mod issues;
 pub mod lifecycle;
 pub mod policy;
 pub mod profiles;
 mod repos;
 mod token;
+mod wildcard;
 
 pub use api_push::EcrApiSink;
 pub use error::EcrError;

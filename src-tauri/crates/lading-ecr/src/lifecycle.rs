@@ -12,6 +12,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::issues::PolicyIssue;
+pub use crate::wildcard::wildcard_match;
+
 /// AWS's limit on the policy text.
 pub const MAX_POLICY_CHARS: usize = 30_720;
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -93,19 +96,6 @@ pub struct Action {
 pub enum ActionType {
     Expire,
     Transition,
-}
-
-/// One problem, located by a JSON path such as `rules[1].selection.countUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PolicyIssue {
-    pub path: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for PolicyIssue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
 }
 
 impl LifecyclePolicy {
@@ -403,26 +393,6 @@ impl Selection {
     }
 }
 
-/// `*` matches any run of characters (including none); everything else literally.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or("");
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
-}
-
 /// What the evaluator needs to know about an image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvalImage {
@@ -476,23 +446,12 @@ impl From<&crate::ImageDetail> for EvalImage {
     }
 }
 
-/// Digests on which ECR's own preview and ours differ about whether the image goes.
-pub fn server_disagreements(
-    verdicts: &[ImageVerdict],
-    server: &[crate::policy::ServerPreviewResult],
-) -> Vec<String> {
-    verdicts
-        .iter()
-        .filter(|v| {
-            let ours = !matches!(v.outcome, Outcome::Kept { .. });
-            let theirs = server
-                .iter()
-                .any(|r| r.digest == v.digest && r.action.is_some());
-            ours != theirs
-        })
-        .map(|v| v.digest.clone())
-        .collect()
-}
+mod api;
+mod describe;
+mod preview;
+
+pub use describe::{images_from_describe_json, parse_time};
+pub use preview::{server_disagreements, ServerPreviewResult};
 
 #[cfg(test)]
 mod tests;

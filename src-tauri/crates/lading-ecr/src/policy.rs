@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::lifecycle::{LifecyclePolicy, PolicyIssue};
+use crate::issues::PolicyIssue;
 use crate::{EcrClient, EcrError};
 
 /// A string or a list of strings, as IAM allows for Action, Principal values and Resource.
@@ -278,7 +278,7 @@ impl Statement {
     /// Whether an action pattern of this statement covers `action` (`ecr:*`, `*`, `ecr:Set*`).
     fn covers(&self, action: &str) -> bool {
         self.actions().iter().any(|a| {
-            crate::lifecycle::wildcard_match(&a.to_ascii_lowercase(), &action.to_ascii_lowercase())
+            crate::wildcard::wildcard_match(&a.to_ascii_lowercase(), &action.to_ascii_lowercase())
         })
     }
 
@@ -413,7 +413,7 @@ fn check_action(action: &str) -> Option<String> {
     };
     if name.contains('*') {
         let matches = ECR_ACTIONS.iter().any(|a| {
-            crate::lifecycle::wildcard_match(&name.to_ascii_lowercase(), &a.to_ascii_lowercase())
+            crate::wildcard::wildcard_match(&name.to_ascii_lowercase(), &a.to_ascii_lowercase())
         });
         return (!matches).then(|| format!("{action:?} matches no ecr: action"));
     }
@@ -447,76 +447,7 @@ fn check_aws_principal(p: &str) -> Option<String> {
     ))
 }
 
-/// Ready-made statements for the common cases.
-pub mod templates {
-    use super::*;
-
-    fn allow(
-        sid: &str,
-        principal: Principal,
-        actions: &[&str],
-        condition: Option<Value>,
-    ) -> Statement {
-        Statement {
-            sid: Some(sid.to_owned()),
-            effect: Effect::Allow,
-            principal: Some(principal),
-            action: Some(OneOrMany::Many(
-                actions.iter().map(|a| (*a).to_owned()).collect(),
-            )),
-            condition,
-            other: Map::new(),
-        }
-    }
-
-    fn accounts(ids: &[&str]) -> Principal {
-        Principal::Keyed(
-            [(
-                "AWS".to_owned(),
-                OneOrMany::Many(
-                    ids.iter()
-                        .map(|a| format!("arn:aws:iam::{a}:root"))
-                        .collect(),
-                ),
-            )]
-            .into(),
-        )
-    }
-
-    pub fn pull_for_accounts(ids: &[&str]) -> Statement {
-        allow("AllowPull", accounts(ids), PULL_ACTIONS, None)
-    }
-
-    pub fn push_pull_for_accounts(ids: &[&str]) -> Statement {
-        let actions: Vec<&str> = PULL_ACTIONS.iter().chain(PUSH_ACTIONS).copied().collect();
-        allow("AllowPushPull", accounts(ids), &actions, None)
-    }
-
-    /// Pull for every principal of an AWS Organization.
-    pub fn pull_for_organization(org_id: &str) -> Statement {
-        allow(
-            "AllowPullInOrganization",
-            Principal::Everyone("*".into()),
-            PULL_ACTIONS,
-            Some(serde_json::json!({ "StringEquals": { "aws:PrincipalOrgID": org_id } })),
-        )
-    }
-
-    pub fn lambda_pull() -> Statement {
-        allow(
-            "LambdaECRImageRetrievalPolicy",
-            Principal::Keyed(
-                [(
-                    "Service".to_owned(),
-                    OneOrMany::One("lambda.amazonaws.com".into()),
-                )]
-                .into(),
-            ),
-            &["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            None,
-        )
-    }
-}
+pub mod templates;
 
 impl EcrClient {
     /// The repository policy text, or `None` when the repository has none.
@@ -567,235 +498,7 @@ impl EcrClient {
             .map_err(EcrError::from_sdk)?;
         Ok(())
     }
-
-    pub async fn get_lifecycle_policy(&self, repository: &str) -> Result<Option<String>, EcrError> {
-        match self
-            .sdk
-            .get_lifecycle_policy()
-            .repository_name(repository)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.lifecycle_policy_text),
-            Err(e) => match EcrError::from_sdk(e) {
-                EcrError::Service { code, .. } if code == "LifecyclePolicyNotFoundException" => {
-                    Ok(None)
-                }
-                other => Err(other),
-            },
-        }
-    }
-
-    /// Validates `text` against every documented constraint, then stores it.
-    pub async fn put_lifecycle_policy(&self, repository: &str, text: &str) -> Result<(), EcrError> {
-        LifecyclePolicy::parse(text).map_err(EcrError::InvalidPolicy)?;
-        self.sdk
-            .put_lifecycle_policy()
-            .repository_name(repository)
-            .lifecycle_policy_text(text)
-            .send()
-            .await
-            .map_err(EcrError::from_sdk)?;
-        Ok(())
-    }
-
-    pub async fn delete_lifecycle_policy(&self, repository: &str) -> Result<(), EcrError> {
-        self.sdk
-            .delete_lifecycle_policy()
-            .repository_name(repository)
-            .send()
-            .await
-            .map_err(EcrError::from_sdk)?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lints_name_public_access_lock_out_and_wildcards_in_plain_words() {
-        let doc = PolicyDocument::parse(
-            r#"{"Version":"2012-10-17","Statement":[
-              {"Sid":"Open","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:PutImage"]},
-              {"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}},
-              {"Sid":"Stuck","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"ecr:Set*"},
-              {"Sid":"Other","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"ecr:*"},
-              {"Sid":"All","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr:*"}
-            ]}"#,
-        )
-        .unwrap();
-        let lints = doc.lint(Some("123456789012"));
-        let said: Vec<(Option<usize>, Severity, &str)> = lints
-            .iter()
-            .map(|l| (l.statement, l.severity, l.message.as_str()))
-            .collect();
-        assert_eq!(
-            said,
-            [
-                (Some(0), Severity::Danger, "Statement 1 (Open) is public: anyone with an AWS account can push to this repository."),
-                (Some(1), Severity::Warning, "Statement 2 (Org) allows every principal, narrowed only by its condition: check the condition is what you mean."),
-                (Some(2), Severity::Danger, "Statement 3 (Stuck) denies ecr:SetRepositoryPolicy to your own account: once saved, you may be unable to change or remove this policy."),
-                (Some(4), Severity::Warning, "Statement 5 (All) allows ecr:*: every ECR action, deleting images and the repository included. Name the actions instead."),
-            ]
-        );
-        // Another account's Deny is its own business; without knowing the account, only "*" counts.
-        assert!(doc.lint(None).iter().all(|l| l.statement != Some(2)));
-        let role = PolicyDocument::parse(
-            r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":["ecr:DeleteRepositoryPolicy","ecr:SetRepositoryPolicy"]}]}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            role.lint(Some("123456789012"))[0].message,
-            "Statement 1 denies ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy to arn:aws:iam::123456789012:role/admin in your own account (if that is you): once saved, you may be unable to change or remove this policy."
-        );
-    }
-
-    #[test]
-    fn unknown_fields_and_conditions_round_trip_unchanged() {
-        let text = r#"{"Version":"2012-10-17","Id":"keep-me","Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/ci"},"Action":["ecr:BatchGetImage","ecr:Get*"],"Condition":{"StringLike":{"aws:userid":["AIDA*"]}},"Resource":"*","X-Custom":[1,2]}]}"#;
-        let doc = PolicyDocument::parse(text).unwrap();
-        let again: Value = serde_json::from_str(&doc.to_json()).unwrap();
-        assert_eq!(again, serde_json::from_str::<Value>(text).unwrap());
-        assert!(!doc.is_public());
-    }
-
-    #[test]
-    fn validation_names_the_offending_field() {
-        let bad = r#"{"Statement":[
-            {"Sid":"X","Effect":"Allow","Principal":{"AWS":["12345","arn:aws:iam::123456789012:root"]},"Action":["ecr:PullImage","s3:GetObject","ecr:Describe*"]},
-            {"Sid":"X","Effect":"Deny","Principal":"*"}
-        ]}"#;
-        let issues: Vec<String> = PolicyDocument::parse(bad)
-            .unwrap_err()
-            .iter()
-            .map(|i| i.to_string())
-            .collect();
-        assert!(
-            issues.iter().any(|i| i
-                .starts_with("Statement[0].Action[0]: \"ecr:PullImage\" is not an ecr: action")),
-            "{issues:?}"
-        );
-        assert!(
-            issues
-                .iter()
-                .any(|i| i.starts_with("Statement[0].Action[1]")),
-            "{issues:?}"
-        );
-        assert!(
-            !issues
-                .iter()
-                .any(|i| i.starts_with("Statement[0].Action[2]")),
-            "ecr:Describe* is fine: {issues:?}"
-        );
-        assert!(
-            issues
-                .iter()
-                .any(|i| i.starts_with("Statement[0].Principal.AWS[0]")),
-            "{issues:?}"
-        );
-        assert!(
-            issues.iter().any(|i| i.starts_with("Statement[1].Sid")),
-            "{issues:?}"
-        );
-        assert!(
-            issues
-                .iter()
-                .any(|i| i.starts_with("Statement[1].Action: the statement names no action")),
-            "{issues:?}"
-        );
-        assert!(PolicyDocument::parse(r#"{"Statement":[{"Effect":"Maybe"}]}"#).is_err());
-    }
-
-    #[test]
-    fn templates_are_valid_and_public_access_is_flagged() {
-        let doc = PolicyDocument {
-            version: Some("2012-10-17".into()),
-            statement: vec![
-                templates::pull_for_accounts(&["111122223333"]),
-                templates::push_pull_for_accounts(&["444455556666"]),
-                templates::pull_for_organization("o-abc123"),
-                templates::lambda_pull(),
-            ],
-            other: Map::new(),
-        };
-        assert!(doc.validate().is_empty(), "{:?}", doc.validate());
-        assert!(!doc.is_public(), "the org template is conditioned");
-        let public = PolicyDocument::parse(
-            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"#,
-        )
-        .unwrap();
-        assert!(public.is_public());
-    }
-}
-
-/// One image as the server-side lifecycle preview judged it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ServerPreviewResult {
-    pub digest: String,
-    pub tags: Vec<String>,
-    pub rule_priority: Option<i32>,
-    pub action: Option<String>,
-}
-
-impl EcrClient {
-    /// ECR's own dry run (StartLifecyclePolicyPreview, then GetLifecyclePolicyPreview until it
-    /// completes, at most `timeout`). Emulators without it answer an error the caller shows.
-    pub async fn server_lifecycle_preview(
-        &self,
-        repository: &str,
-        policy_text: &str,
-        timeout: std::time::Duration,
-    ) -> Result<Vec<ServerPreviewResult>, EcrError> {
-        self.sdk
-            .start_lifecycle_policy_preview()
-            .repository_name(repository)
-            .lifecycle_policy_text(policy_text)
-            .send()
-            .await
-            .map_err(EcrError::from_sdk)?;
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let mut pages = self
-                .sdk
-                .get_lifecycle_policy_preview()
-                .repository_name(repository)
-                .max_results(100)
-                .into_paginator()
-                .send();
-            let mut results = Vec::new();
-            let mut status = None;
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(EcrError::from_sdk)?;
-                status = page.status.clone();
-                for r in page.preview_results.unwrap_or_default() {
-                    results.push(ServerPreviewResult {
-                        digest: r.image_digest.unwrap_or_default(),
-                        tags: r.image_tags.unwrap_or_default(),
-                        rule_priority: r.applied_rule_priority,
-                        action: r
-                            .action
-                            .and_then(|a| a.r#type)
-                            .map(|t| t.as_str().to_owned()),
-                    });
-                }
-            }
-            match status.as_ref().map(|s| s.as_str()) {
-                Some("COMPLETE") => return Ok(results),
-                Some("FAILED") | Some("EXPIRED") => {
-                    return Err(EcrError::Unexpected(format!(
-                        "the lifecycle preview ended {}",
-                        status.map(|s| s.as_str().to_owned()).unwrap_or_default()
-                    )))
-                }
-                _ if tokio::time::Instant::now() > deadline => {
-                    return Err(EcrError::Unexpected(
-                        "the lifecycle preview did not finish in time".into(),
-                    ))
-                }
-                _ => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
-            }
-        }
-    }
-}
+mod tests;
