@@ -1,24 +1,6 @@
 // The push sheet's logic, kept pure for unit tests.
 import type { BlobProgress } from "./ipc";
 
-/** Where an archive's RepoTags point: the repository (without a registry host) and its tags. */
-export function defaultTarget(names: string[]): { repository: string; tags: string[] } {
-  const parsed = names
-    .map((name) => {
-      const at = name.lastIndexOf(":");
-      const slash = name.lastIndexOf("/");
-      const [path, tag] = at > slash ? [name.slice(0, at), name.slice(at + 1)] : [name, "latest"];
-      const parts = path.split("/");
-      // A first component with a dot or a port, or `localhost`, names a registry, not a namespace.
-      const first = parts[0] ?? "";
-      if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
-      return { repository: parts.join("/"), tag };
-    })
-    .filter((p) => p.repository);
-  const repository = parsed[0]?.repository ?? "";
-  return { repository, tags: parsed.filter((p) => p.repository === repository).map((p) => p.tag) };
-}
-
 /** Tags typed by the user: separated by spaces or commas. */
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];

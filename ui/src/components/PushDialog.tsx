@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, type LocalImageView, type LocalView, type RegistryView } from "../ipc";
 import { formatBytes } from "../format";
-import { defaultTarget, immutableClashes, invalidTag, parseTags } from "../push";
+import { immutableClashes, invalidTag, parseTags } from "../push";
 import { Modal } from "./Modal";
 import { TagsField, useEnqueue } from "./Transfer";
 
@@ -58,12 +58,12 @@ export function PushDialog({
   const [registryId, setRegistryId] = useState(browsedRegistry?.registryId ?? registries[0]?.id ?? "");
   const [targets, setTargets] = useState<ItemTarget[]>(() =>
     items.map((item) => {
-      const derived = defaultTarget(item.image.names);
+      // Where the image's names point, as the backend read them.
       const intoBrowsed = items.length === 1 && browsedRegistry?.repository;
       return {
         checked: checked(item),
-        repository: intoBrowsed ? browsedRegistry.repository! : derived.repository,
-        tagsText: derived.tags.join(" "),
+        repository: intoBrowsed ? browsedRegistry.repository! : item.image.target_repository,
+        tagsText: item.image.target_tags.join(" "),
       };
     }),
   );

@@ -114,7 +114,11 @@ size: number,
 /**
  * The config digest (docker archives have no manifest yet) or the manifest digest.
  */
-digest: string, };
+digest: string, 
+/**
+ * Where its names say it goes: the push sheet's default repository (no registry host) and tags.
+ */
+target_repository: string, target_tags: Array<string>, };
 
 export type PushRequest = { source_id: string, image: number, registry_id: string, repository: string, 
 /**

@@ -14,8 +14,8 @@ afterEach(() => {
 const opened: LocalView = {
   id: "local:0", path: "/home/me/app.tar", name: "app.tar", kind: "docker-archive",
   images: [
-    { index: 0, names: ["team/app:1.0"], kind: "image", platform: "linux/arm64", layers: 2, size: 3 * 1024 * 1024, digest: "sha256:" + "c".repeat(64) },
-    { index: 1, names: [], kind: "image", platform: "linux/amd64", layers: 1, size: 1024, digest: "sha256:" + "d".repeat(64) },
+    { index: 0, names: ["team/app:1.0"], kind: "image", platform: "linux/arm64", layers: 2, size: 3 * 1024 * 1024, digest: "sha256:" + "c".repeat(64), target_repository: "team/app", target_tags: ["1.0"] },
+    { index: 1, names: [], kind: "image", platform: "linux/amd64", layers: 1, size: 1024, digest: "sha256:" + "d".repeat(64), target_repository: "", target_tags: [] },
   ],
 };
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaultTarget, immutableClashes, invalidTag, parseTags, totals } from "../../src/push";
+import { immutableClashes, invalidTag, parseTags, totals } from "../../src/push";
 
 describe("the push sheet", () => {
-  it("takes the repository and tags from the archive's names, without a registry host", () => {
-    expect(defaultTarget(["team/app:1.0", "team/app:latest"])).toEqual({ repository: "team/app", tags: ["1.0", "latest"] });
-    expect(defaultTarget(["registry.example.com:5000/team/app:2"])).toEqual({ repository: "team/app", tags: ["2"] });
-    expect(defaultTarget(["localhost/app"])).toEqual({ repository: "app", tags: ["latest"] });
-    expect(defaultTarget([])).toEqual({ repository: "", tags: [] });
-  });
-
   it("reads tags and refuses the ones a registry would", () => {
     expect(parseTags(" 1.0, latest  1.0 ")).toEqual(["1.0", "latest"]);
     expect(invalidTag("v1.2_rc-3")).toBe(false);

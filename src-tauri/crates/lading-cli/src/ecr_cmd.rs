@@ -502,7 +502,7 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
             let tags = match tag {
                 Some(t) => vec![t],
                 None => {
-                    let mut t = crate::source_tags(selected);
+                    let mut t = selected.tags();
                     if t.is_empty() {
                         t.push("latest".to_owned());
                     }

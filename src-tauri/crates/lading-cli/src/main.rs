@@ -353,23 +353,6 @@ fn describe_images(images: &[SourceImage]) -> String {
         .join("; ")
 }
 
-/// The tags an image carries in its source: `repo:tag` → `tag`.
-pub(crate) fn source_tags(image: &SourceImage) -> Vec<String> {
-    image
-        .names()
-        .iter()
-        .filter_map(|name| {
-            let last = name.rsplit('/').next()?;
-            last.split_once(':')
-                .map(|(_, tag)| tag.to_owned())
-                .or_else(|| {
-                    // An OCI ref name may be a bare tag.
-                    (!name.contains('/')).then(|| name.clone())
-                })
-        })
-        .collect()
-}
-
 async fn push(cli_json: bool, show_progress: bool, args: PushArgs) -> Result<(), Failure> {
     let PushArgs {
         source: source_path,
@@ -389,8 +372,7 @@ async fn push(cli_json: bool, show_progress: bool, args: PushArgs) -> Result<(),
     let tags = if explicit_tag {
         reference.tag.iter().cloned().collect()
     } else {
-        let mut tags = source_tags(selected);
-        tags.dedup();
+        let mut tags = selected.tags();
         if tags.is_empty() {
             tags.push("latest".to_owned());
         }

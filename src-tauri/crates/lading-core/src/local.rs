@@ -47,7 +47,8 @@ fn view(id: &str, source: &Source) -> LocalView {
 }
 
 fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
-    match image {
+    let target = image.push_target();
+    let view = match image {
         SourceImage::Archive(a) => LocalImageView {
             index: index as u32,
             names: a.repo_tags.clone(),
@@ -56,6 +57,8 @@ fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
             layers: a.layers.len() as u32,
             size: a.total_size(),
             digest: a.config_digest().to_string(),
+            target_repository: String::new(),
+            target_tags: Vec::new(),
         },
         SourceImage::Layout(l) => {
             let (kind, layers, size) = match l.root.parse() {
@@ -75,8 +78,15 @@ fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
                 layers,
                 size,
                 digest: l.root.digest.to_string(),
+                target_repository: String::new(),
+                target_tags: Vec::new(),
             }
         }
+    };
+    LocalImageView {
+        target_repository: target.repository,
+        target_tags: target.tags,
+        ..view
     }
 }
 

@@ -55,6 +55,9 @@ fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
     assert_eq!(opened.images.len(), 1);
     let image = &opened.images[0];
     assert_eq!(image.names, ["team/app:1.0", "team/app:latest"]);
+    // The push sheet's defaults come from the backend.
+    assert_eq!(image.target_repository, "team/app");
+    assert_eq!(image.target_tags, ["1.0", "latest"]);
     assert_eq!((image.layers, image.platform.as_str()), (2, "linux/arm64"));
     assert_eq!(local.list(), std::slice::from_ref(&opened));
 

@@ -31,4 +31,7 @@ pub struct LocalImageView {
     pub size: u64,
     /// The config digest (docker archives have no manifest yet) or the manifest digest.
     pub digest: String,
+    /// Where its names say it goes: the push sheet's default repository (no registry host) and tags.
+    pub target_repository: String,
+    pub target_tags: Vec<String>,
 }

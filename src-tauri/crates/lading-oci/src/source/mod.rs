@@ -5,8 +5,11 @@
 //! they are and are streamed from their [`FileRange`] when pushed.
 
 mod docker_archive;
+mod names;
 mod oci_layout;
 mod tar_index;
+
+pub use names::PushTarget;
 
 use std::fs::File;
 use std::io::Read;
