@@ -1,0 +1,260 @@
+//! `lading ecr …`: the ECR control plane from the command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use lading_ecr::{EcrClient, EcrTarget, NewRepository, TagMutability};
+
+use crate::Failure;
+
+mod policies;
+mod push;
+mod repos;
+
+#[derive(Args)]
+pub struct EcrArgs {
+    /// AWS profile (default: the AWS CLI's resolution: AWS_PROFILE, then `default`).
+    #[arg(long, env = "AWS_PROFILE", global = true)]
+    profile: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region).
+    #[arg(long, env = "AWS_REGION", global = true)]
+    region: Option<String>,
+    /// Another ECR API endpoint, e.g. an emulator (aws-config also honours AWS_ENDPOINT_URL_ECR).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    #[command(subcommand)]
+    command: EcrCommand,
+}
+
+#[derive(Subcommand)]
+enum EcrCommand {
+    /// The AWS profiles in ~/.aws/config and ~/.aws/credentials (names and kinds, no secrets).
+    Profiles,
+    /// The registry the profile and region lead to: account ID and registry URL.
+    Registry,
+    /// List the repositories of the registry.
+    Repos,
+    /// Create a repository.
+    CreateRepo {
+        name: String,
+        /// MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.
+        #[arg(long, default_value = "MUTABLE")]
+        mutability: String,
+        /// A wildcard tag filter for the …_WITH_EXCLUSION modes (repeatable).
+        #[arg(long = "exclude")]
+        exclusions: Vec<String>,
+        #[arg(long)]
+        scan_on_push: bool,
+        /// Encrypt with KMS (the AWS managed key unless a key ARN is given).
+        #[arg(long, num_args = 0..=1, default_missing_value = "")]
+        kms: Option<String>,
+        /// A resource tag KEY=VALUE (repeatable).
+        #[arg(long = "tag", value_parser = parse_key_value)]
+        tags: Vec<(String, String)>,
+    },
+    /// Delete a repository; one that holds images needs --force (which deletes them too).
+    DeleteRepo {
+        name: String,
+        #[arg(long)]
+        force: bool,
+    },
+    /// The images of a repository with tags, size, push and pull times, scan status.
+    Images {
+        repository: String,
+        #[arg(long)]
+        untagged: bool,
+    },
+    /// Repository policy.
+    Policy {
+        #[command(subcommand)]
+        command: DocCommand,
+    },
+    /// Lifecycle policy, and a local dry run of one.
+    Lifecycle {
+        #[command(subcommand)]
+        command: LifecycleCommand,
+    },
+    /// Push an image through ECR's API (no registry endpoint needed): SOURCE as for `lading push`,
+    /// DEST is REPOSITORY[:TAG].
+    Push {
+        source: PathBuf,
+        dest: String,
+        /// Which image of a multi-image archive: one of its tags or its 1-based position.
+        #[arg(long)]
+        image: Option<String>,
+        #[arg(long, default_value_t = lading_oci::push::default_jobs())]
+        jobs: usize,
+    },
+    /// Print the `docker login` line for this registry (the password only with --password).
+    LoginCommand {
+        /// Print the password itself (to pipe into `docker login --password-stdin`).
+        #[arg(long)]
+        password: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocCommand {
+    Get {
+        repository: String,
+    },
+    /// Validate FILE locally, then store it.
+    Set {
+        repository: String,
+        file: PathBuf,
+    },
+    Delete {
+        repository: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LifecycleCommand {
+    Get {
+        repository: String,
+    },
+    /// Validate FILE against every documented constraint, then store it.
+    Put {
+        repository: String,
+        file: PathBuf,
+    },
+    Delete {
+        repository: String,
+    },
+    /// Evaluate a policy: offline against `--images` (the JSON of `aws ecr describe-images`),
+    /// else against REPOSITORY's images read live.
+    Preview {
+        repository: Option<String>,
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        images: Option<PathBuf>,
+        /// Evaluate as of this time (RFC 3339), default now.
+        #[arg(long)]
+        now: Option<String>,
+    },
+}
+
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got {s:?}"))
+}
+
+fn read_file(path: &PathBuf) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serialises")
+    );
+}
+
+pub async fn run(args: EcrArgs, json: bool) -> Result<(), Failure> {
+    let profile = args.profile.clone();
+    run_command(args, json).await.map_err(|mut failure| {
+        // An SSO profile without a live session: say what to run.
+        if failure.code == "aws_credentials" {
+            if let Some(advice) = lading_ecr::profiles::sso_login_advice(profile.as_deref()) {
+                failure.message = format!("{advice} ({})", failure.message);
+            }
+        }
+        failure
+    })
+}
+
+async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
+    // Offline commands need no AWS client.
+    match &args.command {
+        EcrCommand::Profiles => {
+            let profiles = lading_ecr::profiles::discover_profiles();
+            if json {
+                print_json(&profiles);
+            } else {
+                for p in profiles {
+                    println!(
+                        "{:<24} {:<12} {}",
+                        p.name,
+                        p.kind,
+                        p.region.unwrap_or_default()
+                    );
+                }
+            }
+            return Ok(());
+        }
+        EcrCommand::Lifecycle {
+            command: LifecycleCommand::Preview {
+                images: Some(_), ..
+            },
+        } => {
+            let EcrCommand::Lifecycle {
+                command:
+                    LifecycleCommand::Preview {
+                        repository,
+                        policy,
+                        images,
+                        now,
+                    },
+            } = args.command
+            else {
+                unreachable!()
+            };
+            return policies::preview(None, repository, policy, images, now, json).await;
+        }
+        _ => {}
+    }
+    let client = EcrClient::connect(&EcrTarget {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+    })
+    .await?;
+    match args.command {
+        EcrCommand::Profiles => unreachable!("handled above"),
+        EcrCommand::Registry => repos::registry(&client, json).await?,
+        EcrCommand::Repos => repos::list(&client, json).await?,
+        EcrCommand::CreateRepo {
+            name,
+            mutability,
+            exclusions,
+            scan_on_push,
+            kms,
+            tags,
+        } => {
+            let spec = NewRepository {
+                name,
+                mutability: TagMutability::parse(&mutability, exclusions)?,
+                scan_on_push,
+                encryption: kms.map(|key| lading_ecr::Encryption::Kms {
+                    key: (!key.is_empty()).then_some(key),
+                }),
+                tags,
+            };
+            repos::create(&client, &spec, json).await?
+        }
+        EcrCommand::DeleteRepo { name, force } => {
+            client.delete_repository(&name, force).await?;
+            if !json {
+                println!("deleted {name}");
+            }
+        }
+        EcrCommand::Images {
+            repository,
+            untagged,
+        } => repos::images(&client, &repository, untagged, json).await?,
+        EcrCommand::Policy { command } => policies::repository_policy(&client, command).await?,
+        EcrCommand::Lifecycle { command } => policies::lifecycle(&client, command, json).await?,
+        EcrCommand::Push {
+            source,
+            dest,
+            image,
+            jobs,
+        } => push::push(&client, source, &dest, image.as_deref(), jobs, json).await?,
+        EcrCommand::LoginCommand { password } => {
+            repos::login_command(&client, password, json).await?
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! `lading ecr registry|repos|create-repo|images|login-command`.
+
+use lading_ecr::{EcrClient, NewRepository};
+
+use super::print_json;
+use crate::Failure;
+
+pub(super) async fn registry(client: &EcrClient, json: bool) -> Result<(), Failure> {
+    let registry = client.registry().await?;
+    if json {
+        print_json(&registry);
+    } else {
+        println!(
+            "account {}  region {}  {}",
+            registry.account, registry.region, registry.url
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn list(client: &EcrClient, json: bool) -> Result<(), Failure> {
+    let repos = client.list_repositories().await?;
+    if json {
+        print_json(&repos);
+    } else {
+        for r in repos {
+            println!("{:<40} {:<26} {}", r.name, r.tag_mutability, r.uri);
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn create(
+    client: &EcrClient,
+    spec: &NewRepository,
+    json: bool,
+) -> Result<(), Failure> {
+    let repo = client.create_repository_with(spec).await?;
+    if json {
+        print_json(&repo);
+    } else {
+        println!("{}", repo.uri);
+    }
+    Ok(())
+}
+
+pub(super) async fn images(
+    client: &EcrClient,
+    repository: &str,
+    untagged: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut images = client.describe_images(repository).await?;
+    if untagged {
+        images.retain(|i| i.tags.is_empty());
+    }
+    images.sort_by_key(|i| std::cmp::Reverse(i.pushed_at));
+    if json {
+        print_json(&images);
+    } else {
+        for i in images {
+            let tags = if i.tags.is_empty() {
+                "<untagged>".to_owned()
+            } else {
+                i.tags.join(",")
+            };
+            let size = i
+                .size_bytes
+                .map(|s| humansize::format_size(s as u64, humansize::BINARY))
+                .unwrap_or_default();
+            println!(
+                "{}  {tags:<30} {size:>10}  {}",
+                i.digest,
+                i.scan_status.unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn login_command(
+    client: &EcrClient,
+    password: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let token = client.authorization_token().await?;
+    if password {
+        println!("{}", token.password.expose());
+    } else if json {
+        print_json(&serde_json::json!({
+            "username": token.username,
+            "proxyEndpoint": token.proxy_endpoint,
+            "command": format!("docker login --username {} --password-stdin {}", token.username, token.proxy_endpoint),
+        }));
+    } else {
+        println!(
+            "docker login --username {} --password-stdin {}",
+            token.username, token.proxy_endpoint
+        );
+    }
+    Ok(())
+}
