@@ -1,7 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import "./styles.css";
+// In cascade order: later files refine earlier ones.
+import "./styles/base.css";
+import "./styles/dialogs.css";
+import "./styles/browse.css";
+import "./styles/files.css";
+import "./styles/transfers.css";
+import "./styles/lifecycle.css";
+import "./styles/policy.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
