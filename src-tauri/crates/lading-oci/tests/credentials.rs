@@ -92,3 +92,71 @@ async fn docker_logins_via_cred_helpers_creds_store_and_auths_open_an_htpasswd_r
         "{missing}"
     );
 }
+
+/// A provider like ECR's: hands out `passwords` in turn (the first one lapsed), says it is
+/// lapsing while `lapsing` is set, and counts how often it was asked.
+struct Rotating {
+    passwords: Vec<&'static str>,
+    asked: std::sync::atomic::AtomicUsize,
+    lapsing: std::sync::atomic::AtomicBool,
+}
+
+impl lading_oci::credentials::CredentialProvider for Rotating {
+    fn credentials<'a>(
+        &'a self,
+        _registry: &'a str,
+    ) -> lading_oci::credentials::CredentialFuture<'a> {
+        let n = self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let password = self.passwords[n.min(self.passwords.len() - 1)];
+        Box::pin(async move {
+            Ok(Some(lading_oci::Credentials {
+                username: "dev".into(),
+                password: password.into(),
+            }))
+        })
+    }
+
+    fn lapsing(&self, _registry: &str) -> bool {
+        self.lapsing
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn provider_credentials_are_kept_renewed_once_when_refused_and_asked_again_when_lapsing() {
+    let registry = Registry::start_with_htpasswd("dev", "current");
+    let provider = Arc::new(Rotating {
+        passwords: vec!["lapsed", "current"],
+        asked: Default::default(),
+        lapsing: Default::default(),
+    });
+    let client = RegistryClient::new(
+        &registry.host(),
+        ClientOptions {
+            provider: Some(provider.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let asked = || provider.asked.load(std::sync::atomic::Ordering::SeqCst);
+
+    // The first answer to the challenge is refused: that says nothing yet of what we kept.
+    let refused = client.ping().await.unwrap_err();
+    assert_eq!(refused.code(), "unauthorized", "{refused}");
+    assert_eq!(asked(), 1);
+    // Sent and refused: the provider is asked once more, and the request goes through.
+    client.ping().await.unwrap();
+    assert_eq!(asked(), 2);
+    // Kept from then on.
+    for _ in 0..5 {
+        client.tags("missing/repo").await.unwrap_err();
+        client.ping().await.unwrap();
+    }
+    assert_eq!(asked(), 2, "credentials kept across requests");
+    // About to lapse: asked again before the next request, not after a refusal.
+    provider
+        .lapsing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    client.ping().await.unwrap();
+    assert_eq!(asked(), 3);
+}
