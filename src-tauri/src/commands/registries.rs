@@ -59,8 +59,8 @@ pub fn aws_profiles() -> Vec<AwsProfile> {
 }
 
 #[tauri::command]
-pub async fn aws_sso_login(profile: String) -> Result<()> {
-    registries::aws_sso_login(&profile).await
+pub async fn aws_sso_login(state: State<'_, AppState>, profile: String) -> Result<()> {
+    registries::aws_sso_login(&state, &profile).await
 }
 
 #[tauri::command]

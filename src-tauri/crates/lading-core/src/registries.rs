@@ -221,8 +221,9 @@ pub fn aws_profiles() -> Vec<AwsProfile> {
         .collect()
 }
 
-/// Runs `aws sso login --profile <profile>` (it opens the browser) and waits for it to finish.
-pub async fn aws_sso_login(profile: &str) -> Result<()> {
+/// Runs `aws sso login --profile <profile>` (it opens the browser) and waits for it to finish;
+/// the registries on that profile then start afresh with the new session.
+pub async fn aws_sso_login(state: &AppState, profile: &str) -> Result<()> {
     if profile.is_empty() || profile.starts_with('-') || profile.contains(char::is_whitespace) {
         return Err(Error::new(
             Code::InvalidProfile,
@@ -254,6 +255,20 @@ pub async fn aws_sso_login(profile: &str) -> Result<()> {
     })?
     .map_err(|e| Error::new(Code::SsoLoginFailed, e.to_string()))?;
     if out.status.success() {
+        let on_profile: Vec<String> = state
+            .config
+            .lock()
+            .await
+            .registries()
+            .iter()
+            .filter(
+                |e| matches!(&e.kind, RegistryKind::Ecr { profile: Some(p), .. } if p == profile),
+            )
+            .map(|e| e.id.clone())
+            .collect();
+        for id in on_profile {
+            state.drop_handle(&id);
+        }
         Ok(())
     } else {
         Err(Error::new(

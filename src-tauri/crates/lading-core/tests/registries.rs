@@ -389,7 +389,10 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         .unwrap()
         .contains("aws sso login --profile corp"));
     assert_eq!(
-        registries::aws_sso_login("--evil").await.unwrap_err().code,
+        registries::aws_sso_login(&app, "--evil")
+            .await
+            .unwrap_err()
+            .code,
         "invalid_profile"
     );
 }
