@@ -107,7 +107,9 @@ test("closing the window during a push asks first; quitting cancels it and leave
     // Asked again; this time Quit: the push is cancelled and the app exits.
     closeWindow();
     await waitFor("the question again", question, 10_000);
-    await session.run("[...document.querySelectorAll('[role=alertdialog] button')].find((b) => b.textContent === 'Quit').click()");
+    // Clicked after the script returns: the click ends the app, which would otherwise fail the
+    // WebDriver call that made it.
+    await session.run("const quit = [...document.querySelectorAll('[role=alertdialog] button')].find((b) => b.textContent === 'Quit'); setTimeout(() => quit.click(), 50); return true");
     await waitFor("the app gone", async () => {
       try {
         await session.run("return 1");
