@@ -126,8 +126,8 @@ impl Connection {
                 credentials,
                 provider: Some(Arc::new(ChainProvider(providers))),
                 insecure: self.insecure,
-                page_size: None,
                 ca_pem,
+                ..Default::default()
             },
         )?)
     }

@@ -64,6 +64,7 @@ codes! {
     UntagUnsupported = "untag_unsupported",
     NotAnImage = "not_an_image",
     NotSupported = "not_supported",
+    Refused = "refused",
     RepositoryNotFound = "repository_not_found",
     RepositoryExists = "repository_exists",
     RepositoryNotEmpty = "repository_not_empty",
@@ -144,6 +145,7 @@ impl From<&lading_oci::OciError> for Code {
             E::InvalidSource { .. } => Code::InvalidSource,
             E::Cancelled => Code::Cancelled,
             E::TagDeletionUnsupported { .. } => Code::UntagUnsupported,
+            E::Refused { .. } => Code::Refused,
         }
     }
 }

@@ -53,6 +53,9 @@ pub enum OciError {
     Cancelled,
     #[error("{registry} cannot remove a tag on its own (it answered {status}); delete the image instead, which removes every tag on it")]
     TagDeletionUnsupported { registry: String, status: u16 },
+    /// The registry pointed us somewhere we will not go, or not with credentials.
+    #[error("refused for {registry}: {reason}")]
+    Refused { registry: String, reason: String },
 }
 
 fn summary(details: &[RegistryErrorDetail]) -> String {
@@ -93,6 +96,7 @@ impl OciError {
             OciError::InvalidSource { .. } => "invalid_source",
             OciError::Cancelled => "cancelled",
             OciError::TagDeletionUnsupported { .. } => "untag_unsupported",
+            OciError::Refused { .. } => "refused",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! child also gets `PR_SET_PDEATHSIG` so it dies with the test process even on abort. A missing
 //! binary panics with one message that names the install step.
 
+mod hostile;
 pub mod images;
 mod moto;
 mod process;
@@ -11,6 +12,7 @@ mod registry;
 mod skopeo;
 mod token;
 
+pub use hostile::{Answer, Hostile, Seen};
 pub use moto::Moto;
 pub use registry::Registry;
 pub use skopeo::skopeo;

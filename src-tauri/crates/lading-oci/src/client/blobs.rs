@@ -42,6 +42,8 @@ pub struct BlobDownload {
     read: u64,
     expected: Digest,
     what: String,
+    /// The idle timeout, for the message when the registry stalls mid-blob.
+    idle: std::time::Duration,
     /// The size the registry announced, if it did.
     pub size: Option<u64>,
 }
@@ -59,7 +61,15 @@ impl BlobDownload {
                     .host_str()
                     .unwrap_or_default()
                     .to_owned(),
-                reason: format!("download of {} broke off: {}", self.what, e.without_url()),
+                reason: if e.is_timeout() {
+                    format!(
+                        "download of {} stalled: no data for {} s",
+                        self.what,
+                        self.idle.as_secs()
+                    )
+                } else {
+                    format!("download of {} broke off: {}", self.what, e.without_url())
+                },
             })?;
         match next {
             Some(bytes) => {
@@ -123,6 +133,7 @@ impl RegistryClient {
             read: 0,
             expected: digest.clone(),
             what: format!("blob {repository}@{digest}"),
+            idle: self.options.timeouts.idle,
         })
     }
 

@@ -39,6 +39,26 @@ pub struct ClientOptions {
     pub page_size: Option<u32>,
     /// Extra CA certificates (PEM) trusted for this registry, on top of the system's.
     pub ca_pem: Option<String>,
+    pub timeouts: Timeouts,
+}
+
+/// How long a registry may keep us waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// No byte for this long, on any request (blobs included): the registry stalled.
+    pub idle: Duration,
+    /// The whole answer of a small request (ping, a catalog or tags page, a manifest, a HEAD, a
+    /// token, starting an upload) within this.
+    pub small: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30),
+            small: Duration::from_secs(60),
+        }
+    }
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -49,6 +69,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("insecure", &self.insecure)
             .field("page_size", &self.page_size)
             .field("ca_pem", &self.ca_pem.as_ref().map(|_| "…"))
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
@@ -108,7 +129,8 @@ impl RegistryClient {
         };
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("lading/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10));
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(options.timeouts.idle);
         if let Some(pem) = &options.ca_pem {
             let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
                 .map_err(|e| invalid(format!("the CA certificate is not valid PEM: {e}")))?;
@@ -160,8 +182,10 @@ impl RegistryClient {
             repositories: Option<Vec<String>>,
         }
         let mut all = Vec::new();
+        let mut pages = Pages::default();
         let mut next = Some(self.paged_url("/v2/_catalog")?);
         while let Some(url) = next.take() {
+            pages.visit(&url, &self.registry)?;
             let response = self
                 .send(Method::GET, url, Some("registry:catalog:*"))
                 .await?;
@@ -188,8 +212,10 @@ impl RegistryClient {
         }
         let scope = format!("repository:{repository}:pull");
         let mut all = Vec::new();
+        let mut pages = Pages::default();
         let mut next = Some(self.paged_url(&format!("/v2/{repository}/tags/list"))?);
         while let Some(url) = next.take() {
+            pages.visit(&url, &self.registry)?;
             let response = self.send(Method::GET, url, Some(&scope)).await?;
             let response = self
                 .check(response, || format!("repository {repository}"))
@@ -233,11 +259,20 @@ impl RegistryClient {
                 .any(|p| p.trim().replace(' ', "") == "rel=\"next\"" || p.trim() == "rel=next");
             if is_next {
                 let target = target.trim().trim_start_matches('<').trim_end_matches('>');
-                return response
+                let next = response
                     .url()
                     .join(target)
-                    .map(Some)
-                    .map_err(|_| self.protocol("a Link header with an invalid URL"));
+                    .map_err(|_| self.protocol("a Link header with an invalid URL"))?;
+                if !self.is_own_origin(&next) {
+                    return Err(OciError::Refused {
+                        registry: self.registry.clone(),
+                        reason: format!(
+                            "its next page is on another origin ({}); not followed",
+                            redact(&next)
+                        ),
+                    });
+                }
+                return Ok(Some(next));
             }
         }
         Ok(None)
@@ -274,8 +309,11 @@ impl RegistryClient {
         headers: HeaderMap,
         body: reqwest::Body,
     ) -> Result<Response, OciError> {
+        let authorization = self
+            .authorization(Some(scope))
+            .filter(|_| self.is_own_origin(&url));
         let mut request = self.http.request(method, url).headers(headers).body(body);
-        if let Some(value) = self.authorization(Some(scope)) {
+        if let Some(value) = authorization {
             request = request.header(AUTHORIZATION, value);
         }
         let response = request.send().await.map_err(|e| self.transport(e))?;
@@ -294,6 +332,7 @@ impl RegistryClient {
         body: Option<&Bytes>,
     ) -> Result<Response, OciError> {
         const ATTEMPTS: u32 = 4;
+        let deadline = self.deadline_for(method, url, body);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -301,6 +340,9 @@ impl RegistryClient {
                 .http
                 .request(method.clone(), url.clone())
                 .headers(headers.clone());
+            if let Some(deadline) = deadline {
+                request = request.timeout(deadline);
+            }
             if let Some(value) = &authorization {
                 request = request.header(AUTHORIZATION, value.clone());
             }
@@ -316,7 +358,9 @@ impl RegistryClient {
                         .and_then(|v| v.parse::<u64>().ok())
                         .map(|s| Duration::from_secs(s.min(30))),
                 ),
-                Err(e) if e.is_connect() || e.is_timeout() => Some(None),
+                // Refused or reset before an answer: worth another try. A registry that answers
+                // nothing is not: waiting for it again would only multiply the wait.
+                Err(e) if e.is_connect() => Some(None),
                 _ => None,
             };
             match retry_after {
@@ -325,9 +369,40 @@ impl RegistryClient {
                     tracing::debug!(%url, attempt, "transient failure, retrying");
                     tokio::time::sleep(wait.unwrap_or(backoff)).await;
                 }
-                _ => return outcome.map_err(|e| self.transport(e)),
+                _ => {
+                    return outcome.map_err(|e| match deadline {
+                        Some(d) if e.is_timeout() && !e.is_connect() => OciError::Unreachable {
+                            registry: self.registry.clone(),
+                            reason: format!(
+                                "no answer within {} s ({} {})",
+                                d.as_secs(),
+                                method,
+                                redact(url)
+                            ),
+                        },
+                        _ => self.transport(e),
+                    })
+                }
             }
         }
+    }
+
+    /// The total time a request may take: small requests get one; blob downloads and uploads of
+    /// more than a small blob are bounded by the idle timeout only (a big layer on a slow link
+    /// takes as long as it takes, as long as bytes keep moving).
+    fn deadline_for(&self, method: &Method, url: &Url, body: Option<&Bytes>) -> Option<Duration> {
+        let blob_download = *method == Method::GET
+            && url.path().contains("/blobs/")
+            && !url.path().contains("/blobs/uploads/");
+        let big_upload = body.is_some_and(|b| b.len() > 1 << 20);
+        (!blob_download && !big_upload).then_some(self.options.timeouts.small)
+    }
+
+    /// Whether `url` is on this registry's own origin: only those requests carry our credentials.
+    fn is_own_origin(&self, url: &Url) -> bool {
+        url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
     }
 
     /// Turns non-success statuses into typed errors with the registry's own error codes.
@@ -366,6 +441,15 @@ impl RegistryClient {
     }
 
     fn transport(&self, error: reqwest::Error) -> OciError {
+        if error.is_timeout() && !error.is_connect() {
+            return OciError::Unreachable {
+                registry: self.registry.clone(),
+                reason: format!(
+                    "it stalled: no data for {} s",
+                    self.options.timeouts.idle.as_secs()
+                ),
+            };
+        }
         // reqwest's Display names the URL; strip any userinfo and query a caller may have put there.
         let error = error.without_url();
         let mut reason = error.to_string();
@@ -386,6 +470,34 @@ impl RegistryClient {
             registry: self.registry.clone(),
             reason: reason.to_owned(),
         }
+    }
+}
+
+/// The pages of one listing read so far: a page seen twice, or too many pages, ends it.
+#[derive(Default)]
+struct Pages {
+    seen: std::collections::HashSet<String>,
+}
+
+/// More pages than any registry has (10,000 × the default 100 entries: a million tags).
+const MAX_PAGES: usize = 10_000;
+
+impl Pages {
+    fn visit(&mut self, url: &Url, registry: &str) -> Result<(), OciError> {
+        let refused = |reason: String| OciError::Refused {
+            registry: registry.to_owned(),
+            reason,
+        };
+        if !self.seen.insert(url.as_str().to_owned()) {
+            return Err(refused(format!(
+                "its listing loops: {} was already read",
+                redact(url)
+            )));
+        }
+        if self.seen.len() > MAX_PAGES {
+            return Err(refused(format!("its listing runs past {MAX_PAGES} pages")));
+        }
+        Ok(())
     }
 }
 

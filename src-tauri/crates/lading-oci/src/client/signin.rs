@@ -70,7 +70,10 @@ impl RegistryClient {
     ) -> Result<Response, OciError> {
         self.refresh_if_lapsing().await?;
         let generation = self.credentials.generation();
-        let header = self.authorization(scope);
+        // Our credentials go only to the registry's own origin: an upload Location elsewhere is
+        // followed without them, and a challenge from there is not answered.
+        let own_origin = self.is_own_origin(&url);
+        let header = self.authorization(scope).filter(|_| own_origin);
         let response = self
             .request_with_retry(&method, &url, header.clone(), &headers, body.as_ref())
             .await?;
@@ -82,7 +85,7 @@ impl RegistryClient {
             .get(WWW_AUTHENTICATE)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_challenge);
-        let Some(challenge) = challenge else {
+        let Some(challenge) = challenge.filter(|_| own_origin) else {
             return Err(self.auth_failure(header.is_some()));
         };
         // Refused although we signed in: what we signed in with may have lapsed (an ECR token
@@ -208,6 +211,13 @@ impl RegistryClient {
         }
         let mut url =
             Url::parse(realm).map_err(|_| self.protocol("a token realm that is not a URL"))?;
+        let basic = self.basic_header();
+        crate::auth::check_realm(&self.base, &url, basic.is_some()).map_err(|reason| {
+            OciError::Refused {
+                registry: self.registry.clone(),
+                reason,
+            }
+        })?;
         {
             let mut query = url.query_pairs_mut();
             if let Some(service) = service {
@@ -218,13 +228,7 @@ impl RegistryClient {
             }
         }
         let response = self
-            .request_with_retry(
-                &Method::GET,
-                &url,
-                self.basic_header(),
-                &HeaderMap::new(),
-                None,
-            )
+            .request_with_retry(&Method::GET, &url, basic, &HeaderMap::new(), None)
             .await?;
         if matches!(
             response.status(),
@@ -243,7 +247,9 @@ impl RegistryClient {
             .ok_or_else(|| self.protocol("the token service returned no token"))?;
         let token = Secret::from(token);
         // The spec's default lifetime is 60 s when the service does not say.
-        let lifetime = std::time::Duration::from_secs(body.expires_in.unwrap_or(60).max(1));
+        // A day at most: whatever a server says (an absurd value would overflow the clock).
+        let lifetime =
+            std::time::Duration::from_secs(body.expires_in.unwrap_or(60).clamp(1, 24 * 3600));
         let header = bearer_header(&token)
             .ok_or_else(|| self.protocol("a token that is not header-safe"))?;
         self.auth.lock().expect("auth lock").tokens.insert(

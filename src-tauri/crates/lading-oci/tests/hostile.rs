@@ -1,0 +1,196 @@
+//! Registries that misbehave: each test is named for what it stops. Served by the testkit's
+//! hostile server, since a real registry will not stall, loop or point elsewhere on demand.
+
+use std::time::{Duration, Instant};
+
+use lading_oci::client::Timeouts;
+use lading_oci::{ClientOptions, Credentials, Digest, RegistryClient};
+use lading_testkit::{Answer, Hostile};
+
+fn client(host: &str, credentials: Option<Credentials>) -> RegistryClient {
+    RegistryClient::new(
+        host,
+        ClientOptions {
+            credentials,
+            timeouts: Timeouts {
+                idle: Duration::from_secs(1),
+                small: Duration::from_secs(2),
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+fn dev() -> Option<Credentials> {
+    Some(Credentials {
+        username: "dev".into(),
+        password: "s3cret".into(),
+    })
+}
+
+#[tokio::test]
+async fn a_registry_that_never_answers_fails_within_the_small_request_deadline() {
+    let server = Hostile::start(|_| Answer::Stall);
+    let started = Instant::now();
+    let err = client(&server.host(), None)
+        .tags("team/app")
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(err.code(), "unreachable", "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&server.host()) && message.contains("no answer within 2 s"),
+        "{message}"
+    );
+    assert!(
+        took < Duration::from_secs(4),
+        "took {took:?}: a stall is not retried"
+    );
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn a_blob_that_stalls_mid_body_fails_within_the_idle_timeout() {
+    let server = Hostile::start(|seen| {
+        if seen.target.contains("/blobs/") {
+            Answer::StallAfter {
+                declared: 1 << 20,
+                sent: vec![7; 100],
+            }
+        } else {
+            Answer::json(200, "{}")
+        }
+    });
+    let digest: Digest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        .parse()
+        .unwrap();
+    let started = Instant::now();
+    let err = client(&server.host(), None)
+        .get_blob_bytes("team/app", &digest)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "unreachable", "{err}");
+    assert!(
+        err.to_string().contains("stalled: no data for 1 s"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_pagination_loop_ends_at_once() {
+    // The cloudflare serverless-registry bug: every page names the same next page.
+    let server = Hostile::start(|_| {
+        Answer::json(200, r#"{"name":"team/app","tags":["a"]}"#)
+            .with("Link", r#"</v2/team/app/tags/list?last=a>; rel="next""#)
+    });
+    let started = Instant::now();
+    let err = client(&server.host(), None)
+        .tags("team/app")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "refused", "{err}");
+    assert!(err.to_string().contains("loops"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(
+        server.seen().len(),
+        2,
+        "the first page and the next; the repeat is never asked for"
+    );
+}
+
+/// A registry that wants basic credentials, as distribution's htpasswd does.
+fn basic_registry(
+    answer: impl Fn(&lading_testkit::Seen) -> Answer + Send + Sync + 'static,
+) -> Hostile {
+    Hostile::start(move |seen| match &seen.authorization {
+        None => Answer::json(401, "{}").with("WWW-Authenticate", r#"Basic realm="test""#),
+        Some(_) => answer(seen),
+    })
+}
+
+#[tokio::test]
+async fn credentials_never_follow_a_link_or_location_to_another_origin() {
+    let elsewhere = Hostile::start(|seen| match seen.method.as_str() {
+        "PUT" => Answer::json(201, "{}"),
+        _ => Answer::json(200, r#"{"repositories":["stolen"]}"#),
+    });
+    let foreign = elsewhere.url();
+    let shown = foreign.clone();
+    let registry = basic_registry(move |seen| {
+        if seen.target.starts_with("/v2/_catalog") {
+            Answer::json(200, r#"{"repositories":["a"]}"#).with(
+                "Link",
+                &format!(r#"<{foreign}/v2/_catalog?last=a>; rel="next""#),
+            )
+        } else if seen.method == "POST" {
+            Answer::json(202, "{}").with("Location", &format!("{foreign}/upload/1"))
+        } else {
+            Answer::json(200, "{}")
+        }
+    });
+    let client = client(&registry.host(), dev());
+
+    let err = client.catalog().await.unwrap_err();
+    assert_eq!(err.code(), "refused", "{err}");
+    assert!(err.to_string().contains("another origin"), "{err}");
+    assert!(
+        elsewhere.seen().is_empty(),
+        "the foreign page was not even asked for"
+    );
+
+    // An upload the registry hands to another origin goes there without our credentials.
+    let data = bytes::Bytes::from_static(b"hello");
+    let digest = Digest::sha256_of(&data);
+    client
+        .push_blob_bytes("team/app", &digest, data)
+        .await
+        .unwrap();
+    let put = elsewhere.seen();
+    assert_eq!(put.len(), 1, "{put:?}");
+    assert_eq!(put[0].method, "PUT");
+    assert_eq!(put[0].authorization, None, "credentials went to {shown}");
+    assert!(
+        registry.seen().iter().any(|s| s.authorization.is_some()),
+        "the registry itself got them"
+    );
+}
+
+#[tokio::test]
+async fn an_absurd_token_lifetime_neither_panics_nor_poisons_the_client() {
+    let realm = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let for_handler = realm.clone();
+    let server = Hostile::start(move |seen| {
+        if seen.target.starts_with("/token") {
+            Answer::json(
+                200,
+                r#"{"token":"t0k3n","expires_in":18446744073709551615}"#,
+            )
+        } else if seen.authorization.as_deref() == Some("Bearer t0k3n") {
+            Answer::json(200, r#"{"name":"team/app","tags":["1"]}"#)
+        } else {
+            let realm = for_handler.get().cloned().unwrap_or_default();
+            Answer::json(401, "{}").with(
+                "WWW-Authenticate",
+                &format!(r#"Bearer realm="{realm}/token",service="x""#),
+            )
+        }
+    });
+    realm.set(server.url()).unwrap();
+    let client = client(&server.host(), None);
+    for _ in 0..3 {
+        assert_eq!(client.tags("team/app").await.unwrap(), ["1"]);
+    }
+    let tokens = server
+        .seen()
+        .iter()
+        .filter(|s| s.target.starts_with("/token"))
+        .count();
+    assert_eq!(tokens, 1, "the token is kept (for a day at most)");
+}
