@@ -194,3 +194,54 @@ async fn an_absurd_token_lifetime_neither_panics_nor_poisons_the_client() {
         .count();
     assert_eq!(tokens, 1, "the token is kept (for a day at most)");
 }
+
+#[tokio::test]
+async fn oversized_and_endless_answers_are_cut_off_at_their_bound() {
+    // A manifest that says it is 100 MiB; a tags page with no length that never ends (declared
+    // long, sent in full up to the bound and past it); an error answer of 10 MiB.
+    let server = Hostile::start(|seen| {
+        if seen.target.contains("/manifests/") {
+            Answer::StallAfter {
+                declared: 100 << 20,
+                sent: vec![b' '; 1024],
+            }
+        } else if seen.target.contains("/tags/list") {
+            let mut body = br#"{"tags":[""#.to_vec();
+            body.resize(17 << 20, b'a');
+            Answer::Respond {
+                status: 200,
+                headers: vec![],
+                body,
+            }
+        } else {
+            Answer::Respond {
+                status: 500,
+                headers: vec![],
+                body: vec![b'x'; 10 << 20],
+            }
+        }
+    });
+    let client = client(&server.host(), None);
+    let started = Instant::now();
+    let manifest = client.get_manifest("team/app", "1").await.unwrap_err();
+    assert_eq!(manifest.code(), "invalid_manifest", "{manifest}");
+    assert!(
+        manifest.to_string().contains("larger than 4096 KiB"),
+        "{manifest}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused on the declared size"
+    );
+    let tags = client.tags("team/app").await.unwrap_err();
+    assert!(
+        tags.to_string().contains("a tags page is larger than"),
+        "{tags}"
+    );
+    let error = client.catalog().await.unwrap_err();
+    assert_eq!(error.code(), "registry_error", "{error}");
+    assert!(
+        error.to_string().len() < 500,
+        "one line, not the body: {error}"
+    );
+}

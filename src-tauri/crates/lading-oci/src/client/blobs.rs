@@ -144,8 +144,21 @@ impl RegistryClient {
         digest: &Digest,
     ) -> Result<Bytes, OciError> {
         let mut download = self.get_blob(repository, digest).await?;
-        let mut out = Vec::with_capacity(download.size.unwrap_or(0).min(16 << 20) as usize);
+        let limit = super::MAX_CONFIG_BYTES as u64;
+        let too_big = || {
+            self.protocol(&format!(
+                "blob {repository}@{digest} is larger than {} MiB, too big to read into memory",
+                limit >> 20
+            ))
+        };
+        if download.size.is_some_and(|n| n > limit) {
+            return Err(too_big());
+        }
+        let mut out = Vec::with_capacity(download.size.unwrap_or(0) as usize);
         while let Some(chunk) = download.chunk().await? {
+            if (out.len() + chunk.len()) as u64 > limit {
+                return Err(too_big());
+            }
             out.extend_from_slice(&chunk);
         }
         Ok(Bytes::from(out))

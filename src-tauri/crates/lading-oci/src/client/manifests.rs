@@ -44,15 +44,14 @@ impl RegistryClient {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        if response
-            .content_length()
-            .is_some_and(|n| n as usize > MAX_MANIFEST_BYTES)
-        {
-            return Err(OciError::InvalidManifest(format!(
-                "{repository}:{reference} is larger than {MAX_MANIFEST_BYTES} bytes"
-            )));
-        }
-        let bytes = response.bytes().await.map_err(|e| self.transport(e))?;
+        let bytes = self
+            .read_bounded(
+                response,
+                MAX_MANIFEST_BYTES,
+                &format!("manifest {repository}:{reference}"),
+                OciError::InvalidManifest,
+            )
+            .await?;
         let manifest = RawManifest::new(bytes, content_type.as_deref())?;
         if let Ok(expected) = reference.parse::<Digest>() {
             if expected != manifest.digest {

@@ -191,7 +191,9 @@ impl RegistryClient {
                 .await?;
             let response = self.check(response, || "the catalog".to_owned()).await?;
             next = self.next_link(&response)?;
-            let page: Catalog = self.json(response).await?;
+            let page: Catalog = self
+                .json(response, LISTING_PAGE_BYTES, "a catalog page")
+                .await?;
             all.extend(page.repositories.unwrap_or_default());
         }
         Ok(all)
@@ -221,7 +223,9 @@ impl RegistryClient {
                 .check(response, || format!("repository {repository}"))
                 .await?;
             next = self.next_link(&response)?;
-            let page: TagList = self.json(response).await?;
+            let page: TagList = self
+                .json(response, LISTING_PAGE_BYTES, "a tags page")
+                .await?;
             all.extend(page.tags.unwrap_or_default());
         }
         Ok(all)
@@ -278,12 +282,45 @@ impl RegistryClient {
         Ok(None)
     }
 
+    /// A JSON answer of at most `limit` bytes.
     async fn json<T: serde::de::DeserializeOwned>(
         &self,
         response: Response,
+        limit: usize,
+        what: &str,
     ) -> Result<T, OciError> {
-        let bytes = response.bytes().await.map_err(|e| self.transport(e))?;
+        let bytes = self
+            .read_bounded(response, limit, what, |m| self.protocol(&m))
+            .await?;
         serde_json::from_slice(&bytes).map_err(|e| self.protocol(&format!("invalid JSON: {e}")))
+    }
+
+    /// The whole body, refused as soon as it passes `limit` bytes (declared or sent): a server
+    /// cannot make us hold more than we asked for.
+    pub(crate) async fn read_bounded(
+        &self,
+        mut response: Response,
+        limit: usize,
+        what: &str,
+        refuse: impl Fn(String) -> OciError,
+    ) -> Result<Bytes, OciError> {
+        let too_big = || {
+            refuse(format!(
+                "{what} is larger than {} KiB, more than any real one",
+                limit / 1024
+            ))
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_big());
+        }
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_big());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(body))
     }
 
     /// Sends a replayable request, answering one authentication challenge if the registry poses
@@ -416,9 +453,13 @@ impl RegistryClient {
             return Ok(response);
         }
         let url = redact(response.url());
-        let details = response
-            .json::<ErrorBody>()
+        let details = self
+            .read_bounded(response, ERROR_BODY_BYTES, "an error answer", |m| {
+                self.protocol(&m)
+            })
             .await
+            .ok()
+            .and_then(|body| serde_json::from_slice::<ErrorBody>(&body).ok())
             .map(|b| b.errors)
             .unwrap_or_default();
         let registry = self.registry.clone();
@@ -478,6 +519,15 @@ impl RegistryClient {
 struct Pages {
     seen: std::collections::HashSet<String>,
 }
+
+/// The most we read of a catalog or tags page (a page of 10,000 long tags is ~1 MiB).
+const LISTING_PAGE_BYTES: usize = 16 << 20;
+/// The most we read of an error answer (its JSON names the error codes).
+const ERROR_BODY_BYTES: usize = 64 << 10;
+/// The most we read of a token service's answer.
+pub(crate) const TOKEN_BODY_BYTES: usize = 1 << 20;
+/// The largest image config we read into memory.
+pub const MAX_CONFIG_BYTES: usize = 8 << 20;
 
 /// More pages than any registry has (10,000 × the default 100 entries: a million tags).
 const MAX_PAGES: usize = 10_000;

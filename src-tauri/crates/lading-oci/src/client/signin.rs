@@ -239,7 +239,9 @@ impl RegistryClient {
         if !response.status().is_success() {
             return Err(self.protocol(&format!("the token service answered {}", response.status())));
         }
-        let body: TokenResponse = self.json(response).await?;
+        let body: TokenResponse = self
+            .json(response, super::TOKEN_BODY_BYTES, "the token answer")
+            .await?;
         let token = body
             .token
             .or(body.access_token)
