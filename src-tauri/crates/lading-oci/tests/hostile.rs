@@ -245,3 +245,84 @@ async fn oversized_and_endless_answers_are_cut_off_at_their_bound() {
         "one line, not the body: {error}"
     );
 }
+
+/// A blob server whose first answer breaks off after `cut` bytes; a resumed request is answered
+/// with the rest (`honour_range`) or the whole blob again.
+fn breaking_blob_server(blob: Vec<u8>, cut: usize, honour_range: bool) -> Hostile {
+    Hostile::start(move |seen| {
+        if !seen.target.contains("/blobs/") {
+            return Answer::json(200, "{}");
+        }
+        match seen.range.as_deref().and_then(|r| r.strip_prefix("bytes=")) {
+            None => Answer::CutAfter {
+                declared: blob.len() as u64,
+                sent: blob[..cut].to_vec(),
+            },
+            Some(range) if honour_range => {
+                let from: usize = range.trim_end_matches('-').parse().unwrap();
+                Answer::Respond {
+                    status: 206,
+                    headers: vec![(
+                        "Content-Range".into(),
+                        format!("bytes {from}-{}/{}", blob.len() - 1, blob.len()),
+                    )],
+                    body: blob[from..].to_vec(),
+                }
+            }
+            Some(_) => Answer::Respond {
+                status: 200,
+                headers: vec![],
+                body: blob.clone(),
+            },
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_download_that_breaks_off_resumes_from_the_last_byte_received() {
+    let blob = lading_testkit::images::noise(3 << 20, 9);
+    let digest = Digest::sha256_of(&blob);
+    for honour_range in [true, false] {
+        let server = breaking_blob_server(blob.clone(), 1 << 20, honour_range);
+        let got = client(&server.host(), None)
+            .get_blob_bytes("team/app", &digest)
+            .await
+            .unwrap_or_else(|e| panic!("range honoured: {honour_range}: {e}"));
+        assert!(
+            got == blob,
+            "the bytes are the blob's (range honoured: {honour_range})"
+        );
+        let ranges: Vec<_> = server
+            .seen()
+            .iter()
+            .filter_map(|s| s.range.clone())
+            .collect();
+        assert_eq!(ranges.len(), 1, "{ranges:?}");
+        assert!(
+            ranges[0].starts_with("bytes=") && ranges[0] != "bytes=0-",
+            "{ranges:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_download_that_keeps_breaking_gives_up_after_three_resumes() {
+    let blob = lading_testkit::images::noise(1 << 20, 3);
+    let digest = Digest::sha256_of(&blob);
+    let cut = blob[..1000].to_vec();
+    let server = Hostile::start(move |_| Answer::CutAfter {
+        declared: 1 << 20,
+        sent: cut.clone(),
+    });
+    let err = client(&server.host(), None)
+        .get_blob_bytes("team/app", &digest)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "unreachable", "{err}");
+    assert!(err.to_string().contains("broke off"), "{err}");
+    assert_eq!(
+        server.seen().len(),
+        4,
+        "the first request and three resumes"
+    );
+}

@@ -16,6 +16,7 @@ pub struct Seen {
     /// Path and query, as sent.
     pub target: String,
     pub authorization: Option<String>,
+    pub range: Option<String>,
 }
 
 /// How to answer a request.
@@ -30,6 +31,8 @@ pub enum Answer {
     Stall,
     /// Send the headers (declaring `declared` bytes) and `sent` of the body, then nothing more.
     StallAfter { declared: u64, sent: Vec<u8> },
+    /// Like `StallAfter`, but close the connection: the body breaks off.
+    CutAfter { declared: u64, sent: Vec<u8> },
 }
 
 impl Answer {
@@ -154,6 +157,7 @@ fn serve(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, stop: &AtomicBool, hand
         method,
         target,
         authorization: header("authorization"),
+        range: header("range"),
     };
     seen.lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -163,7 +167,8 @@ fn serve(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, stop: &AtomicBool, hand
             std::thread::sleep(Duration::from_millis(20));
         }
     };
-    match handler(&request) {
+    let answer = handler(&request);
+    match &answer {
         Answer::Respond {
             status,
             headers,
@@ -178,14 +183,16 @@ fn serve(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, stop: &AtomicBool, hand
             }
             out.push_str("\r\n");
             let _ = stream.write_all(out.as_bytes());
-            let _ = stream.write_all(&body);
+            let _ = stream.write_all(body);
         }
         Answer::Stall => stall(),
-        Answer::StallAfter { declared, sent } => {
+        Answer::StallAfter { declared, sent } | Answer::CutAfter { declared, sent } => {
             let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\nContent-Type: application/octet-stream\r\n\r\n");
-            let _ = stream.write_all(&sent);
+            let _ = stream.write_all(sent);
             let _ = stream.flush();
-            stall();
+            if matches!(answer, Answer::StallAfter { .. }) {
+                stall();
+            }
         }
     }
 }

@@ -35,7 +35,8 @@ pub enum MountOutcome {
 }
 
 /// A blob being downloaded; [`BlobDownload::chunk`] hashes as it reads and fails at the end if
-/// the bytes do not match the digest.
+/// the bytes do not match the digest. A download that breaks off (a reset) resumes with
+/// `Range` from the last byte received — the hash simply goes on — a few times at most.
 pub struct BlobDownload {
     response: Response,
     hasher: Sha256Hasher,
@@ -44,51 +45,120 @@ pub struct BlobDownload {
     what: String,
     /// The idle timeout, for the message when the registry stalls mid-blob.
     idle: std::time::Duration,
+    resume: Resume,
+    /// Bytes still to drop from the body: a registry that ignored `Range` sends the blob again.
+    skip: u64,
     /// The size the registry announced, if it did.
     pub size: Option<u64>,
 }
 
+/// How to ask for the rest of a blob: the registry's own URL (not a redirect's, which may have
+/// expired), with our authorization for it.
+struct Resume {
+    http: reqwest::Client,
+    url: Url,
+    authorization: Option<HeaderValue>,
+    attempts_left: u32,
+}
+
+/// Resumes per download, at most.
+const RESUMES: u32 = 3;
+
 impl BlobDownload {
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, OciError> {
-        let next = self
-            .response
-            .chunk()
-            .await
-            .map_err(|e| OciError::Unreachable {
-                registry: self
-                    .response
-                    .url()
-                    .host_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-                reason: if e.is_timeout() {
-                    format!(
-                        "download of {} stalled: no data for {} s",
-                        self.what,
-                        self.idle.as_secs()
-                    )
-                } else {
-                    format!("download of {} broke off: {}", self.what, e.without_url())
-                },
-            })?;
-        match next {
-            Some(bytes) => {
-                self.hasher.update(&bytes);
-                self.read += bytes.len() as u64;
-                Ok(Some(bytes))
-            }
-            None => {
-                let actual = std::mem::take(&mut self.hasher).finish();
-                if actual != self.expected {
-                    return Err(OciError::DigestMismatch {
-                        what: self.what.clone(),
-                        expected: self.expected.to_string(),
-                        actual: actual.to_string(),
-                    });
+        loop {
+            match self.response.chunk().await {
+                Ok(Some(mut bytes)) => {
+                    if self.skip > 0 {
+                        let n = self.skip.min(bytes.len() as u64);
+                        bytes = bytes.slice(n as usize..);
+                        self.skip -= n;
+                        if bytes.is_empty() {
+                            continue;
+                        }
+                    }
+                    self.hasher.update(&bytes);
+                    self.read += bytes.len() as u64;
+                    return Ok(Some(bytes));
                 }
-                Ok(None)
+                Ok(None) => {
+                    let actual = std::mem::take(&mut self.hasher).finish();
+                    if self.skip > 0 || actual != self.expected {
+                        return Err(OciError::DigestMismatch {
+                            what: self.what.clone(),
+                            expected: self.expected.to_string(),
+                            actual: actual.to_string(),
+                        });
+                    }
+                    return Ok(None);
+                }
+                Err(e) => {
+                    // A registry that stopped sending is not asked again (that would only
+                    // multiply the wait); a connection that broke is.
+                    let stalled = e.is_timeout();
+                    let broken = self.broken(e);
+                    if stalled || !self.resume().await {
+                        return Err(broken);
+                    }
+                    tracing::debug!(what = %self.what, at = self.read, "download broke off; resumed");
+                }
             }
         }
+    }
+
+    fn broken(&self, e: reqwest::Error) -> OciError {
+        OciError::Unreachable {
+            registry: self.resume.url.host_str().unwrap_or_default().to_owned(),
+            reason: if e.is_timeout() {
+                format!(
+                    "download of {} stalled: no data for {} s",
+                    self.what,
+                    self.idle.as_secs()
+                )
+            } else {
+                format!("download of {} broke off: {}", self.what, e.without_url())
+            },
+        }
+    }
+
+    /// Asks for the rest of the blob; false when that is not possible (no attempts left, the
+    /// registry unreachable or answering something else).
+    async fn resume(&mut self) -> bool {
+        let Some(left) = self.resume.attempts_left.checked_sub(1) else {
+            return false;
+        };
+        self.resume.attempts_left = left;
+        tokio::time::sleep(std::time::Duration::from_millis(
+            200 * (RESUMES - left) as u64,
+        ))
+        .await;
+        let mut request = self
+            .resume
+            .http
+            .get(self.resume.url.clone())
+            .header(RANGE, format!("bytes={}-", self.read));
+        if let Some(value) = &self.resume.authorization {
+            request = request.header(reqwest::header::AUTHORIZATION, value.clone());
+        }
+        let Ok(response) = request.send().await else {
+            return false;
+        };
+        let starts_at_ours = response
+            .headers()
+            .get(CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("bytes "))
+            .and_then(|v| v.split('-').next())
+            .and_then(|v| v.parse::<u64>().ok())
+            == Some(self.read);
+        match response.status() {
+            StatusCode::PARTIAL_CONTENT if starts_at_ours => self.skip = 0,
+            // Range ignored: the whole blob again; what we already have is dropped as it comes.
+            StatusCode::OK => self.skip = self.read,
+            _ => return false,
+        }
+        self.response = response;
+        true
     }
 
     pub fn bytes_read(&self) -> u64 {
@@ -122,7 +192,7 @@ impl RegistryClient {
     ) -> Result<BlobDownload, OciError> {
         let url = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
         let scope = pull_scope(repository);
-        let response = self.send(Method::GET, url, Some(&scope)).await?;
+        let response = self.send(Method::GET, url.clone(), Some(&scope)).await?;
         let response = self
             .check(response, || format!("blob {repository}@{digest}"))
             .await?;
@@ -134,6 +204,13 @@ impl RegistryClient {
             expected: digest.clone(),
             what: format!("blob {repository}@{digest}"),
             idle: self.options.timeouts.idle,
+            resume: Resume {
+                http: self.http.clone(),
+                authorization: self.authorization(Some(&scope)),
+                url,
+                attempts_left: RESUMES,
+            },
+            skip: 0,
         })
     }
 
