@@ -152,10 +152,29 @@ fn entries_of(
     };
     let mut archive = tar::Archive::new(reader);
     let mut out = Vec::new();
-    for entry in archive.entries().map_err(fail)? {
-        let entry = entry.map_err(fail)?;
+    // Raw entries: long names and PAX records are read here, each within a bound, instead of
+    // whole by the tar crate (a hostile layer could name a file with gigabytes).
+    let mut pending = LongNames::default();
+    for entry in archive.entries().map_err(fail)?.raw(true) {
+        let mut entry = entry.map_err(fail)?;
+        if pending.take_record(&mut entry).map_err(fail)? {
+            continue;
+        }
+        if out.len() >= MAX_ENTRIES {
+            return Err(fail(std::io::Error::other(format!(
+                "it has more than {MAX_ENTRIES} entries"
+            ))));
+        }
+        let raw_path = pending
+            .name
+            .take()
+            .unwrap_or_else(|| entry.path_bytes().into_owned());
+        let raw_link = pending
+            .link
+            .take()
+            .or_else(|| entry.link_name_bytes().map(|l| l.into_owned()));
         let header = entry.header();
-        let raw = entry.path().map_err(fail)?.to_string_lossy().into_owned();
+        let raw = String::from_utf8_lossy(&raw_path).into_owned();
         let path = raw
             .trim_start_matches("./")
             .trim_start_matches('/')
@@ -184,11 +203,9 @@ fn entries_of(
             (path.clone(), kind)
         };
         let target = match kind {
-            EntryKind::Symlink | EntryKind::Hardlink => entry
-                .link_name()
-                .ok()
-                .flatten()
-                .map(|t| t.to_string_lossy().into_owned()),
+            EntryKind::Symlink | EntryKind::Hardlink => {
+                raw_link.map(|t| String::from_utf8_lossy(&t).into_owned())
+            }
             _ => None,
         };
         out.push(FileEntry {
@@ -204,6 +221,67 @@ fn entries_of(
         });
     }
     Ok(out)
+}
+
+/// The largest long-name or PAX record read; real ones are a path or a few attributes.
+const MAX_RECORD: u64 = 64 << 10;
+/// The most entries listed of one layer (each kept costs ~100 bytes).
+const MAX_ENTRIES: usize = 2_000_000;
+
+/// A long name or link (GNU `L`/`K` records, PAX `path`/`linkpath`) waiting for its entry.
+#[derive(Default)]
+struct LongNames {
+    name: Option<Vec<u8>>,
+    link: Option<Vec<u8>>,
+}
+
+impl LongNames {
+    /// If `entry` is a record about the next entry, reads it (within [`MAX_RECORD`]) and says so.
+    fn take_record<R: Read>(&mut self, entry: &mut tar::Entry<'_, R>) -> std::io::Result<bool> {
+        let kind = entry.header().entry_type();
+        let record = kind.is_gnu_longname()
+            || kind.is_gnu_longlink()
+            || kind.is_pax_local_extensions()
+            || kind.is_pax_global_extensions();
+        if !record {
+            return Ok(false);
+        }
+        let size = entry.header().size()?;
+        if size > MAX_RECORD {
+            return Err(std::io::Error::other(format!(
+                "a tar header record of {size} bytes (more than {} KiB)",
+                MAX_RECORD >> 10
+            )));
+        }
+        let trimmed = |mut bytes: Vec<u8>| {
+            while bytes.last() == Some(&0) {
+                bytes.pop();
+            }
+            bytes
+        };
+        if kind.is_gnu_longname() || kind.is_gnu_longlink() {
+            let mut bytes = Vec::with_capacity(size as usize);
+            entry.read_to_end(&mut bytes)?;
+            let slot = if kind.is_gnu_longname() {
+                &mut self.name
+            } else {
+                &mut self.link
+            };
+            *slot = Some(trimmed(bytes));
+        } else if kind.is_pax_local_extensions() {
+            if let Some(extensions) = entry.pax_extensions()? {
+                for extension in extensions {
+                    let extension = extension?;
+                    match extension.key() {
+                        Ok("path") => self.name = Some(extension.value_bytes().to_vec()),
+                        Ok("linkpath") => self.link = Some(extension.value_bytes().to_vec()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// Every file whose bytes a later layer hides (overwrites, deletes with a whiteout, or hides under
@@ -351,5 +429,86 @@ mod tests {
         ];
         let hidden: Vec<String> = wasted_files(&layers).into_iter().map(|w| w.path).collect();
         assert_eq!(hidden, ["tmp/cache/z"]);
+    }
+
+    /// A tar of one record header of `kind` claiming `size` bytes (followed by that many), then
+    /// a small file.
+    fn tar_with_record(kind: u8, size: usize) -> Vec<u8> {
+        let mut header = tar::Header::new_gnu();
+        header.set_path("././@LongLink").unwrap();
+        header.set_entry_type(tar::EntryType::new(kind));
+        header.set_size(size as u64);
+        header.set_cksum();
+        let mut out = header.as_bytes().to_vec();
+        out.resize(out.len() + size.div_ceil(512) * 512, b'a');
+        let mut builder = tar::Builder::new(out);
+        let mut file = tar::Header::new_gnu();
+        file.set_size(2);
+        file.set_mode(0o644);
+        file.set_cksum();
+        builder.append_data(&mut file, "x", &b"hi"[..]).unwrap();
+        builder.into_inner().unwrap()
+    }
+
+    #[test]
+    fn long_names_and_pax_paths_are_read_and_bounded() {
+        let long = format!("{}/file.txt", "d".repeat(300));
+        let target = format!("{}/target", "t".repeat(200));
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(3);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, &long, &b"abc"[..])
+            .unwrap();
+        let mut link = tar::Header::new_gnu();
+        link.set_entry_type(tar::EntryType::Symlink);
+        link.set_size(0);
+        builder
+            .append_link(&mut link, "short-link", &target)
+            .unwrap();
+        builder
+            .append_pax_extensions([("path", "pax/named/file".as_bytes())])
+            .unwrap();
+        let mut pax = tar::Header::new_ustar();
+        pax.set_size(1);
+        pax.set_mode(0o600);
+        builder.append_data(&mut pax, "ignored", &b"z"[..]).unwrap();
+        let tar = builder.into_inner().unwrap();
+        let entries = entries_of(std::io::Cursor::new(tar), Compression::None, "t").unwrap();
+        assert_eq!(entries[0].path, long);
+        assert_eq!(entries[0].size, 3);
+        assert_eq!(entries[1].target.as_deref(), Some(target.as_str()));
+        assert_eq!(entries[2].path, "pax/named/file");
+
+        // A long name of 1 MiB: refused before it is read, named in one line.
+        let err = entries_of(
+            std::io::Cursor::new(tar_with_record(b'L', 1 << 20)),
+            Compression::None,
+            "layer x",
+        )
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("tar header record of 1048576 bytes"),
+            "{message}"
+        );
+        assert!(!message.contains('\n'));
+        // The same for a PAX record.
+        assert!(entries_of(
+            std::io::Cursor::new(tar_with_record(b'x', 100 << 10)),
+            Compression::None,
+            "layer x",
+        )
+        .is_err());
+        // A small long name is fine.
+        let ok = entries_of(
+            std::io::Cursor::new(tar_with_record(b'L', 600)),
+            Compression::None,
+            "layer x",
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 1);
+        assert_eq!(ok[0].path.len(), 600);
     }
 }
