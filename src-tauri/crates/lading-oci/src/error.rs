@@ -29,13 +29,13 @@ pub enum OciError {
         status: u16,
         details: Vec<RegistryErrorDetail>,
     },
-    #[error("cannot reach {registry}: {reason}")]
+    #[error("cannot reach {registry}: {}", printable(.reason))]
     Unreachable { registry: String, reason: String },
     #[error("{registry} is not an OCI registry: {reason}")]
     NotARegistry { registry: String, reason: String },
-    #[error("unexpected answer from {registry}: {reason}")]
+    #[error("unexpected answer from {registry}: {}", printable(.reason))]
     Protocol { registry: String, reason: String },
-    #[error("invalid manifest: {0}")]
+    #[error("invalid manifest: {}", printable(.0))]
     InvalidManifest(String),
     #[error("invalid platform {0:?}: expected os/arch or os/arch/variant, e.g. linux/amd64")]
     InvalidPlatform(String),
@@ -45,9 +45,9 @@ pub enum OciError {
         expected: String,
         actual: String,
     },
-    #[error("{0}")]
+    #[error("{}", printable(.0))]
     Io(String),
-    #[error("{path}: {reason}")]
+    #[error("{path}: {}", printable(.reason))]
     InvalidSource { path: String, reason: String },
     #[error("cancelled")]
     Cancelled,
@@ -58,6 +58,22 @@ pub enum OciError {
     Refused { registry: String, reason: String },
 }
 
+/// Text from outside (a server's message, a parser's complaint quoting its input) fit for one
+/// line of an error: control characters become spaces, and it stops where undecodable bytes
+/// begin or after 300 characters.
+pub fn printable(text: &str) -> String {
+    const MAX: usize = 300;
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if c == char::REPLACEMENT_CHARACTER || n == MAX {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
 fn summary(details: &[RegistryErrorDetail]) -> String {
     if details.is_empty() {
         return "no error details".to_owned();
@@ -66,9 +82,9 @@ fn summary(details: &[RegistryErrorDetail]) -> String {
         .iter()
         .map(|d| {
             if d.message.is_empty() {
-                d.code.clone()
+                printable(&d.code)
             } else {
-                format!("{} ({})", d.code, d.message)
+                format!("{} ({})", printable(&d.code), printable(&d.message))
             }
         })
         .collect::<Vec<_>>()
@@ -98,5 +114,22 @@ impl OciError {
             OciError::TagDeletionUnsupported { .. } => "untag_unsupported",
             OciError::Refused { .. } => "refused",
         }
+    }
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::*;
+
+    #[test]
+    fn foreign_text_becomes_one_printable_line() {
+        assert_eq!(printable("bad\nline\tend"), "bad line end");
+        assert_eq!(printable("field: 4\u{fffd}\u{fffd}garbage"), "field: 4…");
+        assert_eq!(printable(&"x".repeat(400)).chars().count(), 301);
+        let e = OciError::InvalidSource {
+            path: "/tmp/a.bin".into(),
+            reason: "not a tar (numeric field: \u{fffd}\u{1}\u{fffd})".into(),
+        };
+        assert_eq!(e.to_string(), "/tmp/a.bin: not a tar (numeric field: …");
     }
 }

@@ -132,3 +132,32 @@ async fn a_layer_that_does_not_match_its_diff_id_fails_the_push_and_writes_no_ma
         "no tag may be written"
     );
 }
+
+#[test]
+fn files_that_are_not_archives_get_one_printable_line_without_their_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>); 3] = [
+        ("random.bin", noise(3000, 5)),
+        ("notes.txt", b"line one\nline two\nprivate words\n".to_vec()),
+        ("fake.tar", b"{\"foo\":1}\n".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let message = open_err(&path).to_string();
+        assert!(
+            !message
+                .chars()
+                .any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER),
+            "{name}: {message:?}"
+        );
+        assert!(
+            message.contains("expected a docker save archive"),
+            "{name}: {message}"
+        );
+        assert!(
+            !message.contains("private words") && message.len() < 400,
+            "{name}: {message}"
+        );
+    }
+}

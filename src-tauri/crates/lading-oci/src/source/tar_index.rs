@@ -36,6 +36,8 @@ impl TarIndex {
             .map_err(|e| invalid(format!("not a tar archive: {e}")))?;
         for entry in entries {
             let entry = entry.map_err(|e| {
+                // The tar crate quotes the bytes it choked on: keep its words, not the bytes.
+                let e = crate::error::printable(&e.to_string());
                 if members.is_empty() {
                     invalid(format!(
                         "not an image archive: it is not a tar file ({e}); expected a docker save archive, an OCI archive or an OCI layout directory"
