@@ -65,6 +65,7 @@ codes! {
     NotAnImage = "not_an_image",
     NotSupported = "not_supported",
     Refused = "refused",
+    RateLimited = "rate_limited",
     RepositoryNotFound = "repository_not_found",
     RepositoryExists = "repository_exists",
     RepositoryNotEmpty = "repository_not_empty",
@@ -146,6 +147,7 @@ impl From<&lading_oci::OciError> for Code {
             E::Cancelled => Code::Cancelled,
             E::TagDeletionUnsupported { .. } => Code::UntagUnsupported,
             E::Refused { .. } => Code::Refused,
+            E::RateLimited { .. } => Code::RateLimited,
         }
     }
 }

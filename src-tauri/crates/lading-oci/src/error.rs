@@ -53,6 +53,8 @@ pub enum OciError {
     Cancelled,
     #[error("{registry} cannot remove a tag on its own (it answered {status}); delete the image instead, which removes every tag on it")]
     TagDeletionUnsupported { registry: String, status: u16 },
+    #[error("{registry} rate-limited us (429 Too Many Requests){}", if .detail.is_empty() { String::new() } else { format!(": {}", .detail) })]
+    RateLimited { registry: String, detail: String },
     /// The registry pointed us somewhere we will not go, or not with credentials.
     #[error("refused for {registry}: {reason}")]
     Refused { registry: String, reason: String },
@@ -113,6 +115,7 @@ impl OciError {
             OciError::Cancelled => "cancelled",
             OciError::TagDeletionUnsupported { .. } => "untag_unsupported",
             OciError::Refused { .. } => "refused",
+            OciError::RateLimited { .. } => "rate_limited",
         }
     }
 }

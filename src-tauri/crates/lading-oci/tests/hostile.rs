@@ -326,3 +326,30 @@ async fn a_download_that_keeps_breaking_gives_up_after_three_resumes() {
         "the first request and three resumes"
     );
 }
+
+#[tokio::test]
+async fn a_rate_limit_is_retried_then_named_with_its_numbers() {
+    let server = Hostile::start(|_| {
+        Answer::json(429, r#"{"errors":[{"code":"TOOMANYREQUESTS"}]}"#)
+            .with("RateLimit-Limit", "100;w=21600")
+            .with("RateLimit-Remaining", "0;w=21600")
+            .with("Retry-After", "0")
+    });
+    let err = client(&server.host(), None)
+        .tags("library/nginx")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "rate_limited", "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} rate-limited us (429 Too Many Requests): limit 100 per 21600 s, 0 left, try again in 0 s",
+            server.host()
+        )
+    );
+    assert_eq!(
+        server.seen().len(),
+        4,
+        "bounded: the first try and three more"
+    );
+}

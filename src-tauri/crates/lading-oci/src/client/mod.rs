@@ -453,6 +453,12 @@ impl RegistryClient {
             return Ok(response);
         }
         let url = redact(response.url());
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(OciError::RateLimited {
+                registry: self.registry.clone(),
+                detail: rate_limit_detail(response.headers()),
+            });
+        }
         let details = self
             .read_bounded(response, ERROR_BODY_BYTES, "an error answer", |m| {
                 self.protocol(&m)
@@ -549,6 +555,34 @@ impl Pages {
         }
         Ok(())
     }
+}
+
+/// What a 429 said about the limit: Docker Hub's `RateLimit-Limit: 100;w=21600` and
+/// `RateLimit-Remaining`, and `Retry-After`.
+fn rate_limit_detail(headers: &HeaderMap) -> String {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| crate::error::printable(v.trim()))
+    };
+    let mut parts = Vec::new();
+    if let Some(limit) = header("ratelimit-limit") {
+        let (count, window) = limit.split_once(";w=").unwrap_or((&limit, ""));
+        parts.push(if window.is_empty() {
+            format!("limit {count}")
+        } else {
+            format!("limit {count} per {window} s")
+        });
+    }
+    if let Some(remaining) = header("ratelimit-remaining") {
+        let left = remaining.split(';').next().unwrap_or_default();
+        parts.push(format!("{left} left"));
+    }
+    if let Some(after) = header("retry-after") {
+        parts.push(format!("try again in {after} s"));
+    }
+    parts.join(", ")
 }
 
 /// The `Docker-Content-Digest` header, if present and well-formed.
