@@ -29,6 +29,7 @@ pub async fn image_files(
             &client,
             repository,
             &layer_digest,
+            layer.size(),
             layer.media_type().as_ref(),
         )
         .await?;

@@ -74,7 +74,8 @@ pub async fn copy_image(
                 emit(BlobState::Exists, *size);
                 return Ok((BlobOutcome::Existed, 0));
             }
-            let sent = transfer_blob(src, src_repository, dst, dst_repository, digest).await?;
+            let sent =
+                transfer_blob(src, src_repository, dst, dst_repository, digest, *size).await?;
             emit(BlobState::Done, *size);
             Ok::<_, OciError>((BlobOutcome::Uploaded, sent))
         }
@@ -119,8 +120,12 @@ async fn transfer_blob(
     dst: &RegistryClient,
     dst_repository: &str,
     digest: &Digest,
+    size: u64,
 ) -> Result<u64, OciError> {
-    let mut download = src.get_blob(src_repository, digest).await?;
+    let mut download = src
+        .get_blob(src_repository, digest)
+        .await?
+        .expect_size(size)?;
     let (body_tx, body_rx) = mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
     let (digest_tx, digest_rx) = oneshot::channel();
     let expected = digest.clone();

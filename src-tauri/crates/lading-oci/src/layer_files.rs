@@ -53,15 +53,19 @@ pub struct WastedFile {
 /// Chunks between the download and the tar reader; a few keep both sides busy.
 const PIPE_CHUNKS: usize = 8;
 
-/// Reads the tar entries of a layer blob. `media_type` picks the decompression (gzip, zstd, or a
+/// Reads the tar entries of a layer blob of the `size` its descriptor gives. `media_type` picks the decompression (gzip, zstd, or a
 /// plain tar). The blob's digest is checked over every byte, including any after the tar's end.
 pub async fn read_layer(
     client: &RegistryClient,
     repository: &str,
     digest: &Digest,
+    size: u64,
     media_type: &str,
 ) -> Result<Vec<FileEntry>, OciError> {
-    let mut download = client.get_blob(repository, digest).await?;
+    let mut download = client
+        .get_blob(repository, digest)
+        .await?
+        .expect_size(size)?;
     let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
     let compression = compression_of(media_type);
     let what = format!("layer {digest}");

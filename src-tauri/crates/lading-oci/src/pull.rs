@@ -205,7 +205,10 @@ async fn download_blob(
     emit(BlobState::Checking, 0);
     let partial = blob_dir.join(format!(".{}.partial", digest.hex()));
     let result = async {
-        let mut download = client.get_blob(repository, digest).await?;
+        let mut download = client
+            .get_blob(repository, digest)
+            .await?
+            .expect_size(size)?;
         let file = tokio::fs::File::create(&partial)
             .await
             .map_err(|e| io_err(&partial, e))?;
@@ -218,12 +221,6 @@ async fn download_blob(
         }
         out.flush().await.map_err(|e| io_err(&partial, e))?;
         let read = download.bytes_read();
-        if read != size {
-            return Err(OciError::Protocol {
-                registry: client.registry().to_owned(),
-                reason: format!("blob {digest} is {read} bytes; its manifest says {size}"),
-            });
-        }
         tokio::fs::rename(&partial, &target)
             .await
             .map_err(|e| io_err(&target, e))?;

@@ -353,3 +353,60 @@ async fn a_rate_limit_is_retried_then_named_with_its_numbers() {
         "bounded: the first try and three more"
     );
 }
+
+#[tokio::test]
+async fn a_blob_is_held_to_the_size_its_descriptor_gives() {
+    let blob = lading_testkit::images::noise(5000, 4);
+    let digest = Digest::sha256_of(&blob);
+    let server = Hostile::start(move |_| Answer::Respond {
+        status: 200,
+        headers: vec![],
+        body: blob.clone(),
+    });
+    let client = client(&server.host(), None);
+    // A descriptor that says 1,000 bytes: the registry's 5,000 are refused before any is read.
+    let err = match client
+        .get_blob("team/app", &digest)
+        .await
+        .unwrap()
+        .expect_size(1000)
+    {
+        Ok(_) => panic!("a 5,000-byte answer for a 1,000-byte blob was taken"),
+        Err(e) => e,
+    };
+    assert!(
+        err.to_string().contains("more bytes than the 1000"),
+        "{err}"
+    );
+    // A descriptor that says more: the download ends short and says so.
+    let mut short = client
+        .get_blob("team/app", &digest)
+        .await
+        .unwrap()
+        .expect_size(5000)
+        .unwrap();
+    while short.chunk().await.unwrap().is_some() {}
+    let mut long = client.get_blob("team/app", &digest).await.unwrap();
+    long.size = None; // as if the registry had sent no Content-Length
+    let mut long = long.expect_size(6000).unwrap();
+    let err = loop {
+        match long.chunk().await {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("a short blob passed"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        err.to_string().contains("fewer bytes than the 6000"),
+        "{err}"
+    );
+    // No Content-Length and more bytes than declared: stopped at the first byte past it.
+    let mut endless = client.get_blob("team/app", &digest).await.unwrap();
+    endless.size = None;
+    let mut endless = endless.expect_size(1000).unwrap();
+    let err = endless.chunk().await.unwrap_err();
+    assert!(
+        err.to_string().contains("more bytes than the 1000"),
+        "{err}"
+    );
+}

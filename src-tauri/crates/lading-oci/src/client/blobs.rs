@@ -48,6 +48,8 @@ pub struct BlobDownload {
     resume: Resume,
     /// Bytes still to drop from the body: a registry that ignored `Range` sends the blob again.
     skip: u64,
+    /// The size its descriptor gives: never read past it, and the blob must be exactly it.
+    declared: Option<u64>,
     /// The size the registry announced, if it did.
     pub size: Option<u64>,
 }
@@ -77,11 +79,17 @@ impl BlobDownload {
                             continue;
                         }
                     }
-                    self.hasher.update(&bytes);
                     self.read += bytes.len() as u64;
+                    if self.declared.is_some_and(|size| self.read > size) {
+                        return Err(self.wrong_size("more"));
+                    }
+                    self.hasher.update(&bytes);
                     return Ok(Some(bytes));
                 }
                 Ok(None) => {
+                    if self.declared.is_some_and(|size| self.read != size) {
+                        return Err(self.wrong_size("fewer"));
+                    }
                     let actual = std::mem::take(&mut self.hasher).finish();
                     if self.skip > 0 || actual != self.expected {
                         return Err(OciError::DigestMismatch {
@@ -103,6 +111,29 @@ impl BlobDownload {
                     tracing::debug!(what = %self.what, at = self.read, "download broke off; resumed");
                 }
             }
+        }
+    }
+
+    /// Holds the download to the size its descriptor gives (a manifest's layer or config): a
+    /// different `Content-Length` is refused at once, and no byte past the size is taken.
+    pub fn expect_size(mut self, size: u64) -> Result<Self, OciError> {
+        self.declared = Some(size);
+        match self.size {
+            Some(announced) if announced != size => {
+                Err(self.wrong_size(if announced > size { "more" } else { "fewer" }))
+            }
+            _ => Ok(self),
+        }
+    }
+
+    fn wrong_size(&self, more_or_fewer: &str) -> OciError {
+        OciError::Protocol {
+            registry: self.resume.url.host_str().unwrap_or_default().to_owned(),
+            reason: format!(
+                "{} has {more_or_fewer} bytes than the {} its manifest gives",
+                self.what,
+                self.declared.unwrap_or_default()
+            ),
         }
     }
 
@@ -211,6 +242,7 @@ impl RegistryClient {
                 attempts_left: RESUMES,
             },
             skip: 0,
+            declared: None,
         })
     }
 
