@@ -4,6 +4,7 @@
 //! child also gets `PR_SET_PDEATHSIG` so it dies with the test process even on abort. A missing
 //! binary panics with one message that names the install step.
 
+mod faults;
 mod hostile;
 pub mod images;
 mod moto;
@@ -12,6 +13,7 @@ mod registry;
 mod skopeo;
 mod token;
 
+pub use faults::{Fault, FaultyProxy};
 pub use hostile::{Answer, Hostile, Seen};
 pub use moto::Moto;
 pub use registry::Registry;

@@ -1,0 +1,172 @@
+//! A loopback proxy in front of a real registry that breaks a share of its connections, chosen
+//! by a seed so a failing run can be replayed: refused at once, answered 503 or 429 (with
+//! Retry-After: 0), or cut in the middle of the registry's answer or of the client's request.
+//! The rest pass through untouched (keep-alive included), so every fault is a connection fault,
+//! as on a real network.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What happened to one connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    None,
+    Refused,
+    Unavailable,
+    RateLimited,
+    /// The registry's answer stops after this many bytes.
+    CutAnswer(usize),
+    /// The client's request stops reaching the registry after this many bytes.
+    CutRequest(usize),
+}
+
+pub struct FaultyProxy {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    faults: Arc<Mutex<Vec<Fault>>>,
+}
+
+/// xorshift64*: small, seeded, good enough to spread faults.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+impl FaultyProxy {
+    /// Proxies to `upstream` (`host:port`); about `per_cent` of connections get a fault.
+    pub fn start(upstream: &str, seed: u64, per_cent: u64) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let faults = Arc::new(Mutex::new(Vec::new()));
+        let upstream = upstream.to_owned();
+        {
+            let (stop, faults) = (stop.clone(), faults.clone());
+            std::thread::spawn(move || {
+                let mut rng = seed.max(1);
+                let connections = AtomicUsize::new(0);
+                while !stop.load(Ordering::Relaxed) {
+                    let (client, _) = match listener.accept() {
+                        Ok(accepted) => accepted,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(Duration::from_millis(2));
+                            continue;
+                        }
+                        Err(_) => break,
+                    };
+                    connections.fetch_add(1, Ordering::Relaxed);
+                    let fault = if next(&mut rng) % 100 < per_cent {
+                        match next(&mut rng) % 5 {
+                            0 => Fault::Refused,
+                            1 => Fault::Unavailable,
+                            2 => Fault::RateLimited,
+                            3 => Fault::CutAnswer(200 + (next(&mut rng) % 300_000) as usize),
+                            _ => Fault::CutRequest(100 + (next(&mut rng) % 300_000) as usize),
+                        }
+                    } else {
+                        Fault::None
+                    };
+                    faults.lock().unwrap_or_else(|p| p.into_inner()).push(fault);
+                    let upstream = upstream.clone();
+                    std::thread::spawn(move || handle(client, &upstream, fault));
+                }
+            });
+        }
+        Self { port, stop, faults }
+    }
+
+    /// `127.0.0.1:PORT`
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The fault of every connection so far, in order.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.faults
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl Drop for FaultyProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn handle(client: TcpStream, upstream: &str, fault: Fault) {
+    let _ = client.set_nonblocking(false);
+    let answer = |mut client: TcpStream, status: &str| {
+        // Read the request head first, as a server would, then answer and close.
+        let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
+            match client.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = write!(
+            client,
+            "HTTP/1.1 {status}\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let _ = client.shutdown(Shutdown::Both);
+    };
+    match fault {
+        Fault::Refused => {
+            let _ = client.shutdown(Shutdown::Both);
+        }
+        Fault::Unavailable => answer(client, "503 Service Unavailable"),
+        Fault::RateLimited => answer(client, "429 Too Many Requests"),
+        Fault::None | Fault::CutAnswer(_) | Fault::CutRequest(_) => {
+            let Ok(server) = TcpStream::connect(upstream) else {
+                return;
+            };
+            let (up_limit, down_limit) = match fault {
+                Fault::CutRequest(n) => (Some(n), None),
+                Fault::CutAnswer(n) => (None, Some(n)),
+                _ => (None, None),
+            };
+            let (client2, server2) = match (client.try_clone(), server.try_clone()) {
+                (Ok(c), Ok(s)) => (c, s),
+                _ => return,
+            };
+            let up = std::thread::spawn(move || pump(client2, server2, up_limit));
+            pump(server, client, down_limit);
+            let _ = up.join();
+        }
+    }
+}
+
+/// Copies `from` → `to` until either side closes, or `limit` bytes passed: then both close.
+fn pump(mut from: TcpStream, mut to: TcpStream, limit: Option<usize>) {
+    let mut buf = [0u8; 16 * 1024];
+    let mut sent = 0usize;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let n = match limit {
+            Some(limit) if sent + n >= limit => {
+                let _ = to.write_all(&buf[..limit - sent]);
+                break;
+            }
+            _ => n,
+        };
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let _ = from.shutdown(Shutdown::Both);
+    let _ = to.shutdown(Shutdown::Both);
+}
