@@ -10,6 +10,11 @@ use crate::error::{Code, Error, Result};
 
 const LIFETIME: Duration = Duration::from_secs(120);
 
+/// What a confirmation about one repository (deleting it, or its policies) is bound to.
+pub fn repository_target(id: &str, repository: &str) -> String {
+    format!("{id}/{repository}")
+}
+
 #[derive(Default)]
 pub struct Confirmations {
     pending: Mutex<HashMap<String, (String, String, Instant)>>,

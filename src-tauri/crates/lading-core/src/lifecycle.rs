@@ -312,10 +312,7 @@ pub async fn delete_confirmed(
     repository: &str,
     confirmation: Option<&str>,
 ) -> Result<()> {
-    confirmations.redeem(
-        confirmation,
-        "delete_lifecycle_policy",
-        &format!("{id}/{repository}"),
-    )?;
+    let target = crate::confirm::repository_target(id, repository);
+    confirmations.redeem(confirmation, "delete_lifecycle_policy", &target)?;
     delete(state, id, repository).await
 }

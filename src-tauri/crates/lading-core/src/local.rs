@@ -47,19 +47,15 @@ fn view(id: &str, source: &Source) -> LocalView {
 }
 
 fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
-    let target = image.push_target();
-    let view = match image {
-        SourceImage::Archive(a) => LocalImageView {
-            index: index as u32,
-            names: a.repo_tags.clone(),
-            kind: "image".into(),
-            platform: a.platform.clone(),
-            layers: a.layers.len() as u32,
-            size: a.total_size(),
-            digest: a.config_digest().to_string(),
-            target_repository: String::new(),
-            target_tags: Vec::new(),
-        },
+    // What differs between an archive's image and a layout's: (kind, platform, layers, size, digest).
+    let (kind, platform, layers, size, digest) = match image {
+        SourceImage::Archive(a) => (
+            "image",
+            a.platform.clone(),
+            a.layers.len() as u32,
+            a.total_size(),
+            a.config_digest().to_string(),
+        ),
         SourceImage::Layout(l) => {
             let (kind, layers, size) = match l.root.parse() {
                 Ok(lading_oci::Manifest::Image(m)) => (
@@ -70,23 +66,20 @@ fn image_view(index: usize, image: &SourceImage) -> LocalImageView {
                 Ok(lading_oci::Manifest::Index(i)) => ("index", i.manifests().len() as u32, 0),
                 Err(_) => ("unknown", 0, 0),
             };
-            LocalImageView {
-                index: index as u32,
-                names: image.names(),
-                kind: kind.into(),
-                platform: String::new(),
-                layers,
-                size,
-                digest: l.root.digest.to_string(),
-                target_repository: String::new(),
-                target_tags: Vec::new(),
-            }
+            (kind, String::new(), layers, size, l.root.digest.to_string())
         }
     };
+    let target = image.push_target();
     LocalImageView {
+        index: index as u32,
+        names: image.names(),
+        kind: kind.into(),
+        platform,
+        layers,
+        size,
+        digest,
         target_repository: target.repository,
         target_tags: target.tags,
-        ..view
     }
 }
 

@@ -48,7 +48,7 @@ pub async fn check(state: &AppState, id: &str, text: &str) -> Result<PolicyCheck
 
 /// What a risky save's confirmation is bound to.
 pub fn risky_target(id: &str, repository: &str) -> String {
-    format!("{id}/{repository}")
+    crate::confirm::repository_target(id, repository)
 }
 
 /// Stores `text` as the repository policy. Refused when ECR would refuse it, and — when it has
@@ -95,10 +95,7 @@ pub async fn delete_confirmed(
     repository: &str,
     confirmation: Option<&str>,
 ) -> Result<()> {
-    confirmations.redeem(
-        confirmation,
-        "delete_repository_policy",
-        &format!("{id}/{repository}"),
-    )?;
+    let target = crate::confirm::repository_target(id, repository);
+    confirmations.redeem(confirmation, "delete_repository_policy", &target)?;
     delete(state, id, repository).await
 }

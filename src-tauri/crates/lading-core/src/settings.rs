@@ -96,6 +96,7 @@ pub async fn delete_repository_confirmed(
     force: bool,
     confirmation: Option<&str>,
 ) -> Result<()> {
-    confirmations.redeem(confirmation, "delete_repository", &format!("{id}/{name}"))?;
+    let target = crate::confirm::repository_target(id, name);
+    confirmations.redeem(confirmation, "delete_repository", &target)?;
     delete_repository(state, id, name, force).await
 }

@@ -18,8 +18,10 @@ pub struct AppState {
     pub docker: Option<DockerConfig>,
     pub listings: ListingCache,
     /// Which compressed blob each pushed layer became, per registry: a re-push of an unchanged
-    /// archive is a handful of HEADs. In memory unless [`AppState::with_blob_cache`] names a dir.
-    pub blob_cache: Arc<BlobCache>,
+    /// archive is a handful of HEADs. Read on the first push (not at start-up), from the dir
+    /// [`AppState::with_blob_cache`] names; in memory without one.
+    blob_cache: std::sync::OnceLock<Arc<BlobCache>>,
+    blob_cache_dir: Option<std::path::PathBuf>,
     pub(crate) notice: std::sync::Mutex<Option<String>>,
     handles: std::sync::Mutex<HashMap<String, Arc<Registry>>>,
 }
@@ -36,7 +38,8 @@ impl AppState {
             config: Mutex::new(config),
             docker,
             listings: ListingCache::default(),
-            blob_cache: Arc::new(BlobCache::in_memory()),
+            blob_cache: std::sync::OnceLock::new(),
+            blob_cache_dir: None,
             notice: std::sync::Mutex::new(notice),
             handles: std::sync::Mutex::new(HashMap::new()),
         }
@@ -44,8 +47,20 @@ impl AppState {
 
     /// Keeps the blob cache in `data_dir` (the CLI's too), across restarts.
     pub fn with_blob_cache(mut self, data_dir: &std::path::Path) -> Self {
-        self.blob_cache = Arc::new(BlobCache::load(data_dir));
+        self.blob_cache_dir = Some(data_dir.to_owned());
         self
+    }
+
+    /// The blob cache, read from its dir the first time a push needs it.
+    pub fn blob_cache(&self) -> Arc<BlobCache> {
+        self.blob_cache
+            .get_or_init(|| {
+                Arc::new(match &self.blob_cache_dir {
+                    Some(dir) => BlobCache::load(dir),
+                    None => BlobCache::in_memory(),
+                })
+            })
+            .clone()
     }
 
     /// The settings entry of registry `id`.

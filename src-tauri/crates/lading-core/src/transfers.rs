@@ -146,7 +146,7 @@ impl Transfers {
             registry.ensure_repository(&request.repository).await?;
         }
         let client = registry.client().await?;
-        let cache = state.blob_cache.clone();
+        let cache = state.blob_cache();
         let (repository, tags) = (request.repository.clone(), request.tags.clone());
         let result = self
             .run(emit, move |progress| async move {

@@ -72,6 +72,10 @@ impl EcrClient {
     }
 }
 
+fn is_fresh(token: &AuthorizationToken) -> bool {
+    token.expires_at > SystemTime::now() + REFRESH_MARGIN
+}
+
 /// Registry credentials for ECR hosts, from the ECR API: fetched once, reused until shortly
 /// before they expire, and fetched again early or when the registry refuses them.
 pub struct EcrCredentialProvider {
@@ -96,10 +100,7 @@ impl EcrCredentialProvider {
 
     /// The kept token, unless it expires within the refresh margin.
     fn fresh(&self) -> Option<AuthorizationToken> {
-        self.lock()
-            .as_ref()
-            .filter(|t| t.expires_at > SystemTime::now() + REFRESH_MARGIN)
-            .cloned()
+        self.lock().as_ref().filter(|t| is_fresh(t)).cloned()
     }
 
     pub async fn token(&self) -> Result<AuthorizationToken, EcrError> {
@@ -137,7 +138,8 @@ impl CredentialProvider for EcrCredentialProvider {
     }
 
     fn lapsing(&self, registry: &str) -> bool {
-        parse_ecr_host(registry).is_some() && self.fresh().is_none()
+        // Asked before every request: look at the kept token without copying it.
+        parse_ecr_host(registry).is_some() && !self.lock().as_ref().is_some_and(is_fresh)
     }
 
     fn invalidate(&self, _registry: &str) {

@@ -105,14 +105,8 @@ fn handle(client: TcpStream, upstream: &str, fault: Fault) {
     let _ = client.set_nonblocking(false);
     let answer = |mut client: TcpStream, status: &str| {
         // Read the request head first, as a server would, then answer and close.
-        let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
-        let mut head = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-            match client.read(&mut buf) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => head.extend_from_slice(&buf[..n]),
-            }
+        if crate::process::read_request_head(&mut client).is_none() {
+            return;
         }
         let _ = write!(
             client,

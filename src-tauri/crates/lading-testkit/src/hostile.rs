@@ -112,16 +112,10 @@ impl Drop for Hostile {
 }
 
 fn serve(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, stop: &AtomicBool, handler: &Handler) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut request = Vec::new();
+    let Some(request) = crate::process::read_request_head(&mut stream) else {
+        return;
+    };
     let mut buf = [0u8; 8192];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => request.extend_from_slice(&buf[..n]),
-        }
-    }
     let head_end = request
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

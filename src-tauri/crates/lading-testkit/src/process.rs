@@ -164,6 +164,22 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Reads from `stream` until an HTTP request head is complete (64 KiB at most): the bytes read
+/// (the head and any start of the body), or `None` if the client went away first.
+pub(crate) fn read_request_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buf = [0u8; 8192];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 64 * 1024 {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(request)
+}
+
 /// A minimal HTTP/1.1 GET over a raw socket, so readiness checks need no HTTP client dependency.
 /// Returns the status code.
 pub(crate) fn http_get_status(port: u16, path: &str) -> Option<u16> {

@@ -2,7 +2,7 @@
 //! issues ES256 JWTs signed by a self-signed certificate that the registry trusts
 //! (`rootcertbundle`), the way Docker Hub's and Harbor's token services do.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -116,17 +116,9 @@ fn handle(
     signer: &Signer,
     scopes: &std::sync::Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let mut request = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 64 * 1024 {
-        let n = stream.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        request.extend_from_slice(&buf[..n]);
-    }
+    let Some(request) = crate::process::read_request_head(&mut stream) else {
+        return Ok(());
+    };
     let request = String::from_utf8_lossy(&request);
     let mut lines = request.lines();
     let target = lines
