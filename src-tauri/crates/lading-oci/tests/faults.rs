@@ -1,11 +1,15 @@
-//! Push, pull and copy through a proxy that breaks a quarter of the connections to a real
-//! registry (refused, 503, 429, answers or requests cut mid-way), seeded so a failure replays.
-//! Every run must end digest-correct.
+//! Push, pull, copy, tags, an image's detail and its layers' files through a proxy that breaks
+//! a quarter of the connections to a real registry (refused, 503, 429, answers or requests cut
+//! mid-way, answers stalled), seeded so a failure replays. Every run must end digest-correct,
+//! and skopeo must read what was pushed.
 
 use std::sync::Arc;
 
 use lading_oci::cache::BlobCache;
+use lading_oci::client::Timeouts;
 use lading_oci::copy::copy_image;
+use lading_oci::layer_files::read_layer;
+use lading_oci::manifest::Manifest;
 use lading_oci::pull::{pull_to_docker_archive, pull_to_oci_layout, PullOptions};
 use lading_oci::push::{push_image, PushOptions};
 use lading_oci::source::Source;
@@ -13,7 +17,7 @@ use lading_oci::{ClientOptions, RegistryClient};
 use lading_testkit::images::{
     layer_tar, noise, write_docker_archive, DockerArchiveImage, TestFile,
 };
-use lading_testkit::{Fault, FaultyProxy, Registry};
+use lading_testkit::{skopeo, Fault, FaultyProxy, Registry};
 
 fn archive(dir: &std::path::Path) -> std::path::PathBuf {
     let layers = (0..4)
@@ -36,8 +40,46 @@ fn archive(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// Short timeouts so the proxy's stalls cost seconds, not minutes.
 fn through(proxy: &FaultyProxy) -> RegistryClient {
-    RegistryClient::new(&proxy.host(), ClientOptions::default()).unwrap()
+    RegistryClient::new(
+        &proxy.host(),
+        ClientOptions {
+            timeouts: Timeouts {
+                idle: std::time::Duration::from_secs(2),
+                small: std::time::Duration::from_secs(10),
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// The image's config and each layer's file list, as the app's detail and Files tab read them.
+async fn detail_and_files(
+    client: &RegistryClient,
+    repository: &str,
+) -> Result<(Vec<u8>, Vec<Vec<String>>), lading_oci::OciError> {
+    let manifest = client.get_manifest(repository, "1").await?;
+    let Manifest::Image(image) = manifest.parse()? else {
+        panic!("pushed an image, not an index");
+    };
+    let config = client
+        .get_blob_bytes(repository, &image.config().digest().to_string().parse()?)
+        .await?;
+    let mut files = Vec::new();
+    for layer in image.layers() {
+        let entries = read_layer(
+            client,
+            repository,
+            &layer.digest().to_string().parse()?,
+            layer.size(),
+            layer.media_type().as_ref(),
+        )
+        .await?;
+        files.push(entries.into_iter().map(|e| e.path).collect());
+    }
+    Ok((config.to_vec(), files))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,11 +154,41 @@ async fn push_pull_and_copy_survive_a_quarter_of_connections_failing() {
             copied.manifest_digest, pushed.manifest_digest,
             "seed {seed}"
         );
-        assert!(client.tags(&repository).await.is_ok(), "seed {seed}: tags");
+        assert_eq!(
+            client
+                .tags(&repository)
+                .await
+                .unwrap_or_else(|e| panic!("seed {seed}: tags: {e}")),
+            ["1"],
+            "seed {seed}"
+        );
+        let read = detail_and_files(&client, &repository)
+            .await
+            .unwrap_or_else(|e| panic!("seed {seed}: detail and files: {e}"));
+        assert_eq!(
+            read,
+            detail_and_files(&direct, &repository).await.unwrap(),
+            "seed {seed}: the same config and files as read directly"
+        );
+        // skopeo, reading straight from the registry, verifies every blob of what we pushed.
+        skopeo(&[
+            "copy",
+            "--quiet",
+            "--src-tls-verify=false",
+            &format!("docker://{}/{repository}:1", registry.host()),
+            &format!("dir:{}", dir.path().join(format!("skopeo{seed}")).display()),
+        ]);
         faults_seen.extend(proxy.faults());
     }
     let broken = faults_seen.iter().filter(|f| **f != Fault::None).count();
-    eprintln!("{} connections, {broken} broken", faults_seen.len());
+    let stalled = faults_seen
+        .iter()
+        .filter(|f| matches!(f, Fault::StallAnswer(_)))
+        .count();
+    eprintln!(
+        "{} connections, {broken} broken ({stalled} stalled)",
+        faults_seen.len()
+    );
     assert!(
         broken * 8 >= faults_seen.len(),
         "faults hit at least an eighth of connections: {broken}/{}",

@@ -1,6 +1,7 @@
 //! A loopback proxy in front of a real registry that breaks a share of its connections, chosen
 //! by a seed so a failing run can be replayed: refused at once, answered 503 or 429 (with
-//! Retry-After: 0), or cut in the middle of the registry's answer or of the client's request.
+//! Retry-After: 0), cut in the middle of the registry's answer or of the client's request, or
+//! stalled: the answer stops flowing but the connection stays open, until the client gives up.
 //! The rest pass through untouched (keep-alive included), so every fault is a connection fault,
 //! as on a real network.
 
@@ -21,6 +22,8 @@ pub enum Fault {
     CutAnswer(usize),
     /// The client's request stops reaching the registry after this many bytes.
     CutRequest(usize),
+    /// The registry's answer stops after this many bytes; the connection stays open.
+    StallAnswer(usize),
 }
 
 pub struct FaultyProxy {
@@ -62,12 +65,13 @@ impl FaultyProxy {
                     };
                     connections.fetch_add(1, Ordering::Relaxed);
                     let fault = if next(&mut rng) % 100 < per_cent {
-                        match next(&mut rng) % 5 {
+                        match next(&mut rng) % 6 {
                             0 => Fault::Refused,
                             1 => Fault::Unavailable,
                             2 => Fault::RateLimited,
                             3 => Fault::CutAnswer(200 + (next(&mut rng) % 300_000) as usize),
-                            _ => Fault::CutRequest(100 + (next(&mut rng) % 300_000) as usize),
+                            4 => Fault::CutRequest(100 + (next(&mut rng) % 300_000) as usize),
+                            _ => Fault::StallAnswer((next(&mut rng) % 300_000) as usize),
                         }
                     } else {
                         Fault::None
@@ -120,24 +124,58 @@ fn handle(client: TcpStream, upstream: &str, fault: Fault) {
         }
         Fault::Unavailable => answer(client, "503 Service Unavailable"),
         Fault::RateLimited => answer(client, "429 Too Many Requests"),
-        Fault::None | Fault::CutAnswer(_) | Fault::CutRequest(_) => {
+        Fault::None | Fault::CutAnswer(_) | Fault::CutRequest(_) | Fault::StallAnswer(_) => {
             let Ok(server) = TcpStream::connect(upstream) else {
                 return;
             };
             let (up_limit, down_limit) = match fault {
                 Fault::CutRequest(n) => (Some(n), None),
-                Fault::CutAnswer(n) => (None, Some(n)),
+                Fault::CutAnswer(n) | Fault::StallAnswer(n) => (None, Some(n)),
                 _ => (None, None),
             };
             let (client2, server2) = match (client.try_clone(), server.try_clone()) {
                 (Ok(c), Ok(s)) => (c, s),
                 _ => return,
             };
-            let up = std::thread::spawn(move || pump(client2, server2, up_limit));
-            pump(server, client, down_limit);
+            let client_gone = Arc::new(AtomicBool::new(false));
+            let up = {
+                let client_gone = client_gone.clone();
+                std::thread::spawn(move || {
+                    pump(client2, server2, up_limit);
+                    client_gone.store(true, Ordering::Relaxed);
+                })
+            };
+            if matches!(fault, Fault::StallAnswer(_)) {
+                stall(server, client, down_limit.unwrap_or(0), &client_gone);
+            } else {
+                pump(server, client, down_limit);
+            }
             let _ = up.join();
         }
     }
+}
+
+/// Passes `limit` bytes of the answer, then holds the connection open, sending nothing, until
+/// the client closes it (a minute at most, so a client without a timeout cannot hang the test).
+fn stall(mut from: TcpStream, mut to: TcpStream, limit: usize, client_gone: &AtomicBool) {
+    let mut buf = [0u8; 16 * 1024];
+    let mut sent = 0usize;
+    while sent < limit {
+        let n = match from.read(&mut buf[..(limit - sent).min(16 * 1024)]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    while !client_gone.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = from.shutdown(Shutdown::Both);
+    let _ = to.shutdown(Shutdown::Both);
 }
 
 /// Copies `from` → `to` until either side closes, or `limit` bytes passed: then both close.

@@ -29,6 +29,8 @@ pub enum Answer {
     },
     /// Accept the request and never answer.
     Stall,
+    /// Read the request and close the connection without a byte of answer.
+    Close,
     /// Send the headers (declaring `declared` bytes) and `sent` of the body, then nothing more.
     StallAfter { declared: u64, sent: Vec<u8> },
     /// Like `StallAfter`, but close the connection: the body breaks off.
@@ -180,6 +182,9 @@ fn serve(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, stop: &AtomicBool, hand
             let _ = stream.write_all(body);
         }
         Answer::Stall => stall(),
+        Answer::Close => {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
         Answer::StallAfter { declared, sent } | Answer::CutAfter { declared, sent } => {
             let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\nContent-Type: application/octet-stream\r\n\r\n");
             let _ = stream.write_all(sent);

@@ -244,10 +244,7 @@ impl RegistryClient {
         let mut last_error = None;
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(
-                    250 * 2u64.pow(attempt - 1),
-                ))
-                .await;
+                tokio::time::sleep(super::backoff(attempt + 1)).await;
                 // Where did the session get to? Resume from there if the bytes are still here.
                 match self.upload_offset(&url, scope).await {
                     Ok((next, location)) => {

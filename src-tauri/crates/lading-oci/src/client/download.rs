@@ -18,6 +18,8 @@ pub struct BlobDownload {
     response: Response,
     hasher: Sha256Hasher,
     read: u64,
+    /// `read` when the current answer began: a stall with no progress since is not resumed.
+    read_at_answer: u64,
     expected: Digest,
     what: String,
     /// The idle timeout, for the message when the registry stalls mid-blob.
@@ -78,11 +80,13 @@ impl BlobDownload {
                     return Ok(None);
                 }
                 Err(e) => {
-                    // A registry that stopped sending is not asked again (that would only
-                    // multiply the wait); a connection that broke is.
-                    let stalled = e.is_timeout();
+                    // A connection that broke is resumed, and so is one that stalled after
+                    // bringing bytes (a dead flow on a real network); a registry that sent
+                    // nothing since it was last asked is not asked again: that would only
+                    // multiply the wait.
+                    let idle = e.is_timeout() && self.read == self.read_at_answer;
                     let broken = self.broken(e);
-                    if stalled || !self.resume().await {
+                    if idle || !self.resume().await {
                         return Err(broken);
                     }
                     tracing::debug!(what = %self.what, at = self.read, "download broke off; resumed");
@@ -136,10 +140,7 @@ impl BlobDownload {
             return false;
         };
         self.resume.attempts_left = left;
-        tokio::time::sleep(std::time::Duration::from_millis(
-            200 * (RESUMES - left) as u64,
-        ))
-        .await;
+        tokio::time::sleep(super::backoff(RESUMES - left)).await;
         let mut request = self
             .resume
             .http
@@ -166,6 +167,7 @@ impl BlobDownload {
             _ => return false,
         }
         self.response = response;
+        self.read_at_answer = self.read;
         true
     }
 
@@ -191,6 +193,7 @@ impl RegistryClient {
             response,
             hasher: Sha256Hasher::new(),
             read: 0,
+            read_at_answer: 0,
             expected: digest.clone(),
             what: format!("blob {repository}@{digest}"),
             idle: self.options.timeouts.idle,

@@ -1,11 +1,12 @@
 //! Listings that page with `Link: rel="next"`: the catalog and a repository's tags. A listing
 //! ends: a page already read, too many pages, or a next page on another origin stops it.
 
-use reqwest::header::LINK;
-use reqwest::{Method, Response};
+use reqwest::header::{HeaderMap, LINK};
+use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
+use super::answer::Answer;
 use super::{redact, RegistryClient};
 use crate::error::OciError;
 
@@ -53,14 +54,12 @@ impl RegistryClient {
         let mut next = Some(self.paged_url("/v2/_catalog")?);
         while let Some(url) = next.take() {
             pages.visit(&url, &self.registry)?;
-            let response = self
-                .send(Method::GET, url, Some("registry:catalog:*"))
+            let answer = self
+                .fetch_page(url, "registry:catalog:*", "a catalog page")
                 .await?;
-            let response = self.check(response, || "the catalog".to_owned()).await?;
-            next = self.next_link(&response)?;
-            let page: Catalog = self
-                .json(response, LISTING_PAGE_BYTES, "a catalog page")
-                .await?;
+            let answer = self.check_answer(answer, || "the catalog".to_owned())?;
+            next = self.next_link(&answer)?;
+            let page: Catalog = self.parse_json(&answer.body)?;
             all.extend(page.repositories.unwrap_or_default());
         }
         Ok(all)
@@ -85,17 +84,26 @@ impl RegistryClient {
         let mut next = Some(self.paged_url(&format!("/v2/{repository}/tags/list"))?);
         while let Some(url) = next.take() {
             pages.visit(&url, &self.registry)?;
-            let response = self.send(Method::GET, url, Some(&scope)).await?;
-            let response = self
-                .check(response, || format!("repository {repository}"))
-                .await?;
-            next = self.next_link(&response)?;
-            let page: TagList = self
-                .json(response, LISTING_PAGE_BYTES, "a tags page")
-                .await?;
+            let answer = self.fetch_page(url, &scope, "a tags page").await?;
+            let answer = self.check_answer(answer, || format!("repository {repository}"))?;
+            next = self.next_link(&answer)?;
+            let page: TagList = self.parse_json(&answer.body)?;
             all.extend(page.tags.unwrap_or_default());
         }
         Ok(all)
+    }
+
+    async fn fetch_page(&self, url: Url, scope: &str, what: &str) -> Result<Answer, OciError> {
+        self.fetch_small(
+            Method::GET,
+            url,
+            Some(scope),
+            HeaderMap::new(),
+            LISTING_PAGE_BYTES,
+            what,
+            |m| self.protocol(&m),
+        )
+        .await
     }
 
     pub(super) fn paged_url(&self, path: &str) -> Result<Url, OciError> {
@@ -107,8 +115,8 @@ impl RegistryClient {
     }
 
     /// The `rel="next"` target of a `Link` header, resolved against our base URL.
-    pub(super) fn next_link(&self, response: &Response) -> Result<Option<Url>, OciError> {
-        let Some(link) = response.headers().get(LINK) else {
+    fn next_link(&self, answer: &Answer) -> Result<Option<Url>, OciError> {
+        let Some(link) = answer.headers.get(LINK) else {
             return Ok(None);
         };
         let link = link
@@ -123,8 +131,8 @@ impl RegistryClient {
                 .any(|p| p.trim().replace(' ', "") == "rel=\"next\"" || p.trim() == "rel=next");
             if is_next {
                 let target = target.trim().trim_start_matches('<').trim_end_matches('>');
-                let next = response
-                    .url()
+                let next = answer
+                    .url
                     .join(target)
                     .map_err(|_| self.protocol("a Link header with an invalid URL"))?;
                 if !self.is_own_origin(&next) {

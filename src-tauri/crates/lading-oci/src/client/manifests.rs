@@ -33,25 +33,25 @@ impl RegistryClient {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(MANIFEST_ACCEPT));
         let scope = pull_scope(repository);
-        let response = self
-            .send_with(Method::GET, url, Some(&scope), headers, None)
-            .await?;
-        let response = self
-            .check(response, || format!("manifest {repository}:{reference}"))
-            .await?;
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = self
-            .read_bounded(
-                response,
+        let what = format!("manifest {repository}:{reference}");
+        let answer = self
+            .fetch_small(
+                Method::GET,
+                url,
+                Some(&scope),
+                headers,
                 MAX_MANIFEST_BYTES,
-                &format!("manifest {repository}:{reference}"),
+                &what,
                 OciError::InvalidManifest,
             )
             .await?;
+        let answer = self.check_answer(answer, || what.clone())?;
+        let content_type = answer
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = answer.body;
         let manifest = RawManifest::new(bytes, content_type.as_deref())?;
         if let Ok(expected) = reference.parse::<Digest>() {
             if expected != manifest.digest {

@@ -1,11 +1,14 @@
 //! A distribution-spec client for one registry.
 
+mod answer;
 mod blobs;
 mod download;
 mod listing;
 mod manifests;
 mod signin;
 mod transport;
+
+pub(crate) use transport::backoff;
 
 pub use blobs::{MountOutcome, UploadMode};
 pub use download::BlobDownload;

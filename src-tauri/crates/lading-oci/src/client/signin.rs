@@ -227,21 +227,25 @@ impl RegistryClient {
                 query.append_pair("scope", scope);
             }
         }
-        let response = self
-            .request_with_retry(&Method::GET, &url, basic, &HeaderMap::new(), None)
+        let no_headers = HeaderMap::new();
+        let answer = self
+            .read_whole(
+                || self.request_with_retry(&Method::GET, &url, basic.clone(), &no_headers, None),
+                super::TOKEN_BODY_BYTES,
+                "the token answer",
+                |m| self.protocol(&m),
+            )
             .await?;
         if matches!(
-            response.status(),
+            answer.status,
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
         ) {
             return Err(self.auth_failure(self.current_credentials().is_some()));
         }
-        if !response.status().is_success() {
-            return Err(self.protocol(&format!("the token service answered {}", response.status())));
+        if !answer.status.is_success() {
+            return Err(self.protocol(&format!("the token service answered {}", answer.status)));
         }
-        let body: TokenResponse = self
-            .json(response, super::TOKEN_BODY_BYTES, "the token answer")
-            .await?;
+        let body: TokenResponse = self.parse_json(&answer.body)?;
         let token = body
             .token
             .or(body.access_token)

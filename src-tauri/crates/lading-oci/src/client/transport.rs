@@ -1,96 +1,52 @@
-//! Sending a request and reading its answer: deadlines and the idle timeout, bounded retries,
-//! bounded bodies, credentials only to the registry's own origin, registry errors typed.
+//! Sending a request: deadlines and the idle timeout, bounded retries with jittered backoff,
+//! credentials only to the registry's own origin.
 
-use std::time::Duration;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Method, Response, StatusCode};
-use serde::Deserialize;
 use url::Url;
 
 use super::{redact, RegistryClient};
-use crate::error::{OciError, RegistryErrorDetail};
+use crate::error::OciError;
 
-/// The most we read of an error answer (its JSON names the error codes).
-const ERROR_BODY_BYTES: usize = 64 << 10;
+/// Attempts per request, the first included.
+const ATTEMPTS: u32 = 4;
+/// The longest `Retry-After` we wait for; a registry asking for more gets its error shown.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
-/// What a 429 said about the limit: Docker Hub's `RateLimit-Limit: 100;w=21600` and
-/// `RateLimit-Remaining`, and `Retry-After`.
-fn rate_limit_detail(headers: &HeaderMap) -> String {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| crate::error::printable(v.trim()))
-    };
-    let mut parts = Vec::new();
-    if let Some(limit) = header("ratelimit-limit") {
-        let (count, window) = limit.split_once(";w=").unwrap_or((&limit, ""));
-        parts.push(if window.is_empty() {
-            format!("limit {count}")
-        } else {
-            format!("limit {count} per {window} s")
-        });
-    }
-    if let Some(remaining) = header("ratelimit-remaining") {
-        let left = remaining.split(';').next().unwrap_or_default();
-        parts.push(format!("{left} left"));
-    }
-    if let Some(after) = header("retry-after") {
-        parts.push(format!("try again in {after} s"));
-    }
-    parts.join(", ")
+/// The wait before attempt `attempt + 1`: 150 ms doubling, half of it random, so clients that
+/// failed together (a push's parallel blobs, several windows) do not come back together.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let full = 150u64 << attempt.saturating_sub(1).min(6);
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    Duration::from_millis(full / 2 + random % (full / 2 + 1))
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    errors: Vec<RegistryErrorDetail>,
+/// Why an attempt may be made again, and after how long the registry asked us to wait.
+enum Transient {
+    /// 429 or 502–504, with the registry's Retry-After if it gave one.
+    Status(Option<Duration>),
+    /// Refused or reset before an answer.
+    Connection,
+    /// No answer within the idle timeout.
+    Stall,
+}
+
+fn retry_after(response: &Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
 }
 
 impl RegistryClient {
-    /// A JSON answer of at most `limit` bytes.
-    pub(super) async fn json<T: serde::de::DeserializeOwned>(
-        &self,
-        response: Response,
-        limit: usize,
-        what: &str,
-    ) -> Result<T, OciError> {
-        let bytes = self
-            .read_bounded(response, limit, what, |m| self.protocol(&m))
-            .await?;
-        serde_json::from_slice(&bytes).map_err(|e| self.protocol(&format!("invalid JSON: {e}")))
-    }
-
-    /// The whole body, refused as soon as it passes `limit` bytes (declared or sent): a server
-    /// cannot make us hold more than we asked for.
-    pub(crate) async fn read_bounded(
-        &self,
-        mut response: Response,
-        limit: usize,
-        what: &str,
-        refuse: impl Fn(String) -> OciError,
-    ) -> Result<Bytes, OciError> {
-        let too_big = || {
-            refuse(format!(
-                "{what} is larger than {} KiB, more than any real one",
-                limit / 1024
-            ))
-        };
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(too_big());
-        }
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e))? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_big());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Bytes::from(body))
-    }
-
     /// Sends a replayable request, answering one authentication challenge if the registry poses
     /// it and retrying transient failures (connection errors, 429, 502–504) with backoff.
     pub(super) async fn send(
@@ -128,6 +84,12 @@ impl RegistryClient {
         Ok(response)
     }
 
+    /// One request, made again (at most [`ATTEMPTS`] times) when it failed in a way that may
+    /// pass: refused connections, 429 and 502–504 (waiting what Retry-After says, up to a cap),
+    /// and — for GET and HEAD, which are safe to repeat — a connection reset before the answer
+    /// and a stall. A small request's deadline covers all its attempts, so a registry that
+    /// never answers is given up on within it; a blob download (no deadline) that stalls is not
+    /// asked again: the idle timeout is all it gets.
     pub(super) async fn request_with_retry(
         &self,
         method: &Method,
@@ -136,17 +98,19 @@ impl RegistryClient {
         headers: &HeaderMap,
         body: Option<&Bytes>,
     ) -> Result<Response, OciError> {
-        const ATTEMPTS: u32 = 4;
         let deadline = self.deadline_for(method, url, body);
+        let started = Instant::now();
+        let repeatable = matches!(*method, Method::GET | Method::HEAD);
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let left = deadline.map(|d| d.saturating_sub(started.elapsed()));
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
                 .headers(headers.clone());
-            if let Some(deadline) = deadline {
-                request = request.timeout(deadline);
+            if let Some(left) = left {
+                request = request.timeout(left);
             }
             if let Some(value) = &authorization {
                 request = request.header(AUTHORIZATION, value.clone());
@@ -155,24 +119,31 @@ impl RegistryClient {
                 request = request.body(body.clone());
             }
             let outcome = request.send().await;
-            let retry_after = match &outcome {
-                Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => Some(
-                    r.headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.parse::<u64>().ok())
-                        .map(|s| Duration::from_secs(s.min(30))),
-                ),
-                // Refused or reset before an answer: worth another try. A registry that answers
-                // nothing is not: waiting for it again would only multiply the wait.
-                Err(e) if e.is_connect() => Some(None),
+            let transient = match &outcome {
+                Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
+                    Some(Transient::Status(retry_after(r)))
+                }
+                Err(e) if e.is_connect() => Some(Transient::Connection),
+                Err(e) if e.is_timeout() && repeatable && deadline.is_some() => {
+                    Some(Transient::Stall)
+                }
+                Err(e) if e.is_request() && repeatable => Some(Transient::Connection),
                 _ => None,
             };
-            match retry_after {
-                Some(wait) if attempt < ATTEMPTS => {
-                    let backoff = Duration::from_millis(150 * 2u64.pow(attempt - 1));
-                    tracing::debug!(%url, attempt, "transient failure, retrying");
-                    tokio::time::sleep(wait.unwrap_or(backoff)).await;
+            let wait = match transient {
+                Some(Transient::Status(Some(asked))) => (asked <= MAX_RETRY_AFTER).then_some(asked),
+                Some(Transient::Status(None) | Transient::Connection) => Some(backoff(attempt)),
+                Some(Transient::Stall) => Some(Duration::ZERO),
+                None => None,
+            };
+            // Another attempt only if it could still end within the deadline.
+            let fits = |wait: Duration| {
+                deadline.is_none_or(|d| started.elapsed() + wait + Duration::from_millis(500) < d)
+            };
+            match wait {
+                Some(wait) if attempt < ATTEMPTS && fits(wait) => {
+                    tracing::debug!(%method, url = %redact(url), attempt, "transient failure, retrying");
+                    tokio::time::sleep(wait).await;
                 }
                 _ => {
                     return outcome.map_err(|e| match deadline {
@@ -215,51 +186,6 @@ impl RegistryClient {
             && url.port_or_known_default() == self.base.port_or_known_default()
     }
 
-    /// Turns non-success statuses into typed errors with the registry's own error codes.
-    pub(super) async fn check(
-        &self,
-        response: Response,
-        what: impl Fn() -> String,
-    ) -> Result<Response, OciError> {
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        let url = redact(response.url());
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(OciError::RateLimited {
-                registry: self.registry.clone(),
-                detail: rate_limit_detail(response.headers()),
-            });
-        }
-        let details = self
-            .read_bounded(response, ERROR_BODY_BYTES, "an error answer", |m| {
-                self.protocol(&m)
-            })
-            .await
-            .ok()
-            .and_then(|body| serde_json::from_slice::<ErrorBody>(&body).ok())
-            .map(|b| b.errors)
-            .unwrap_or_default();
-        let registry = self.registry.clone();
-        Err(match status {
-            StatusCode::NOT_FOUND => OciError::NotFound {
-                registry,
-                what: what(),
-            },
-            StatusCode::FORBIDDEN => OciError::Denied {
-                registry,
-                what: what(),
-            },
-            _ => OciError::Registry {
-                registry,
-                url,
-                status: status.as_u16(),
-                details,
-            },
-        })
-    }
-
     pub(super) fn transport(&self, error: reqwest::Error) -> OciError {
         if error.is_timeout() && !error.is_connect() {
             return OciError::Unreachable {
@@ -289,6 +215,26 @@ impl RegistryClient {
         OciError::Protocol {
             registry: self.registry.clone(),
             reason: reason.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_with_half_of_it_random() {
+        for attempt in 1..=4 {
+            let full = Duration::from_millis(150 << (attempt - 1));
+            let waits: Vec<_> = (0..50).map(|_| backoff(attempt)).collect();
+            assert!(
+                waits.iter().all(|w| *w >= full / 2 && *w <= full),
+                "{waits:?}"
+            );
+            let distinct: std::collections::HashSet<_> = waits.iter().collect();
+            assert!(distinct.len() > 5, "jittered: {waits:?}");
         }
     }
 }

@@ -225,8 +225,7 @@ impl<S: BlobSink> Ctx<'_, S> {
                         attempt,
                         "upload failed ({e}); starting the blob again"
                     );
-                    tokio::time::sleep(std::time::Duration::from_millis(500 * u64::from(attempt)))
-                        .await;
+                    tokio::time::sleep(crate::client::backoff(attempt + 2)).await;
                     attempt += 1;
                 }
                 other => return other,
