@@ -247,6 +247,30 @@ fn bad_sources_and_destinations_fail_with_one_line() {
 }
 
 #[test]
+fn every_broken_input_of_the_corpus_exits_1_with_one_line_and_no_tag() {
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for (n, case) in lading_testkit::corpus::write(dir.path()).iter().enumerate() {
+        let target = format!("{}/corpus/case{n}:1", registry.host());
+        let out = lading_with_data(&["push", case.path.to_str().unwrap(), &target], &data);
+        assert_eq!(out.status.code(), Some(1), "{}", case.name);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{}: {err}", case.name);
+        assert!(!err.contains("panicked"), "{}: {err}", case.name);
+        let tags = lading_with_data(
+            &["tags", &format!("{}/corpus/case{n}", registry.host())],
+            &data,
+        );
+        assert!(
+            !tags.status.success() || String::from_utf8_lossy(&tags.stdout).trim().is_empty(),
+            "{}: a tag was written",
+            case.name
+        );
+    }
+}
+
+#[test]
 fn a_mapped_registry_host_reaches_another_endpoint_under_its_own_name() {
     let registry = Registry::start();
     let dir = tempfile::tempdir().unwrap();

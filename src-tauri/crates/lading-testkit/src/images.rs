@@ -11,7 +11,7 @@ pub struct TestImage {
     pub layer_digest: String,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(bytes);
     hasher
@@ -21,7 +21,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn write_blob(dir: &Path, bytes: &[u8]) -> String {
+pub(crate) fn write_blob(dir: &Path, bytes: &[u8]) -> String {
     let hex = sha256_hex(bytes);
     let blobs = dir.join("blobs/sha256");
     std::fs::create_dir_all(&blobs).expect("blobs dir");

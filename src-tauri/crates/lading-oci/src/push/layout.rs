@@ -27,6 +27,7 @@ pub(super) async fn push_layout<S: BlobSink>(
                                     .unwrap_or_else(|| "no platform".to_owned())
                             ),
                         })?;
+                held_to_size(&digest, bytes.len() as u64, child.size())?;
                 images.push(RawManifest::new(bytes, Some(child.media_type().as_ref()))?);
             }
         }
@@ -42,6 +43,9 @@ pub(super) async fn push_layout<S: BlobSink>(
         };
         for d in std::iter::once(m.config()).chain(m.layers().iter()) {
             let digest: Digest = d.digest().to_string().parse()?;
+            if let Some(range) = image.blobs.locate(&digest) {
+                held_to_size(&digest, range.len, d.size())?;
+            }
             if !wanted.iter().any(|(w, _)| *w == digest) {
                 wanted.push((digest, d.media_type().to_string()));
             }
@@ -62,6 +66,18 @@ pub(super) async fn push_layout<S: BlobSink>(
         }
     }
     Ok((image.root.clone(), blobs))
+}
+
+/// A blob whose size is not the one its descriptor gives is refused before anything is sent:
+/// the registry would store (or refuse) a manifest that lies about its content.
+pub(super) fn held_to_size(digest: &Digest, held: u64, declared: u64) -> Result<(), OciError> {
+    if held == declared {
+        return Ok(());
+    }
+    Err(OciError::InvalidSource {
+        path: "OCI layout".to_owned(),
+        reason: format!("blob {digest} is {held} bytes but its descriptor says {declared}"),
+    })
 }
 
 pub(super) async fn push_stored_blob<S: BlobSink>(

@@ -43,6 +43,13 @@ pub(super) fn read(blobs: &BlobStore, path: &Path) -> Result<Vec<SourceImage>, O
             ))
         })?;
         let bytes: Bytes = blobs.read_small(&digest)?;
+        if bytes.len() as u64 != descriptor.size() {
+            return Err(invalid(format!(
+                "index.json says {digest} is {} bytes; the layout holds {}",
+                descriptor.size(),
+                bytes.len()
+            )));
+        }
         let root = RawManifest::new(bytes, Some(descriptor.media_type().as_ref()))?;
         let ref_name = descriptor
             .annotations()
