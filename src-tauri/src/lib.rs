@@ -54,6 +54,7 @@ pub fn run() {
         .manage(lading_core::confirm::Confirmations::default())
         .manage(lading_core::local::LocalSources::remembered(
             &lading_config::config_dir(),
+            &lading_oci::paths::archives_dir(),
         ))
         .manage(transfers::Transfers::default())
         .manage(lading_core::lifecycle::LifecycleSessions::default())

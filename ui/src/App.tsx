@@ -66,6 +66,9 @@ export function App() {
   const [editingPolicy, setEditingPolicy] = useState(false);
   const [repositoriesVersion, setRepositoriesVersion] = useState(0);
   const [locals, setLocals] = useState<LocalView[]>([]);
+  // Remembered sources being read, or why they could not be: id → "opening" | the error.
+  const [localReading, setLocalReading] = useState<Record<string, string>>({});
+  const readingNow = useRef(new Set<string>());
   const [openingLocal, setOpeningLocal] = useState(false);
   const [localImage, setLocalImage] = useState<number | null>(null);
   const [pushing, setPushing] = useState<PushState>(null);
@@ -166,15 +169,37 @@ export function App() {
     }, setError);
   }, [check]);
 
+  // A remembered source is read when needed: plain ones in the background at start,
+  // compressed ones (decompressed first) only when the user opens them.
+  const readLocal = useCallback((l: LocalView) => {
+    if (l.opened || readingNow.current.has(l.id)) return;
+    readingNow.current.add(l.id);
+    setLocalReading((r) => ({ ...r, [l.id]: "opening" }));
+    api.openLocal(l.path).then(
+      (read) => {
+        setLocals((all) => all.map((x) => (x.id === read.id ? read : x)));
+        setLocalReading(({ [l.id]: _done, ...rest }) => rest);
+      },
+      (e) => setLocalReading((r) => ({ ...r, [l.id]: (e as LadingError).message })),
+    ).finally(() => readingNow.current.delete(l.id));
+  }, []);
+
   useEffect(() => {
     api.appInfo().then(setInfo, setError);
     refresh();
     // Sources opened before a reload of the page are still open in the backend.
-    api.listLocal().then(setLocals, setError);
-  }, [refresh]);
+    api.listLocal().then((listed) => {
+      setLocals(listed);
+      listed.filter((l) => !l.compressed).forEach(readLocal);
+    }, setError);
+  }, [refresh, readLocal]);
 
   const selected = list?.registries.find((r) => r.id === selectedId) ?? null;
   const local = locals.find((l) => l.id === selectedId) ?? null;
+  const localFailure = local && localReading[local.id] !== "opening" ? localReading[local.id] ?? null : null;
+  useEffect(() => {
+    if (local && !local.opened && localReading[local.id] === undefined) readLocal(local);
+  }, [local, localReading, readLocal]);
   const image = local && localImage !== null ? local.images[localImage] ?? null : null;
   // A newly selected source starts with no image chosen, unless a drop chose its first one.
   const imageAfterSelect = useRef<number | null>(null);
@@ -244,7 +269,15 @@ export function App() {
           </div>
         )}
         {local ? (
-          <LocalImages local={local} selected={localImage} onSelect={setLocalImage} />
+          <LocalImages
+            local={local}
+            failure={localFailure}
+            onRetry={() => {
+              setLocalReading(({ [local.id]: _failed, ...rest }) => rest);
+            }}
+            selected={localImage}
+            onSelect={setLocalImage}
+          />
         ) : !selected ? (
           <div className="empty-state">
             <p className="empty-title">Nothing selected</p>

@@ -13,13 +13,38 @@ const KIND_LABEL: Record<string, string> = {
 /** The images of an opened archive or layout folder. */
 export function LocalImages({
   local,
+  failure,
+  onRetry,
   selected,
   onSelect,
 }: {
   local: LocalView;
+  /** Why a remembered source could not be read, if it could not. */
+  failure: string | null;
+  onRetry: () => void;
   selected: number | null;
   onSelect: (index: number) => void;
 }) {
+  if (!local.opened) {
+    return (
+      <div className="local-images">
+        <p className="hint local-path" title={local.path}>
+          {local.path}
+        </p>
+        {failure ? (
+          <div className="empty-state" role="alert">
+            <p className="empty-title">Cannot open {local.name}</p>
+            <p>{failure}</p>
+            <button onClick={onRetry}>Try again</button>
+          </div>
+        ) : (
+          <p className="empty-state" role="status" aria-live="polite">
+            {local.compressed ? `Decompressing ${local.name} into Lading's data folder…` : `Reading ${local.name}…`}
+          </p>
+        )}
+      </div>
+    );
+  }
   return (
     <div className="local-images">
       <p className="hint local-path" title={local.path}>

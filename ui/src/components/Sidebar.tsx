@@ -125,7 +125,11 @@ export function Sidebar(props: SidebarProps) {
               >
                 <span className="registry-name">{l.name}</span>
                 <span className="registry-meta">
-                  {l.images.length} {l.images.length === 1 ? "image" : "images"}
+                  {l.opened
+                    ? `${l.images.length} ${l.images.length === 1 ? "image" : "images"}`
+                    : l.compressed
+                      ? "compressed · opens when selected"
+                      : "not read yet"}
                 </span>
               </button>
               <button className="icon-button" onClick={() => onCloseLocal(l)} aria-label={`Close ${l.name}`} title="Close">

@@ -1,6 +1,6 @@
 // Generated from src-tauri/crates/lading-core/src/view by `./dev bindings`. Do not edit by hand.
 
-export type ErrorCode = "invalid_registry" | "invalid_reference" | "invalid_auth" | "invalid_ca" | "invalid_compression" | "invalid_format" | "invalid_kind" | "invalid_path" | "invalid_platform" | "invalid_policy" | "invalid_profile" | "invalid_source" | "invalid_tags" | "invalid_input" | "missing_username" | "missing_password" | "unknown_registry" | "unknown_account" | "unknown_source" | "unknown_image" | "unknown_transfer" | "confirmation_required" | "dry_run_needed" | "auth_required" | "unauthorized" | "denied" | "not_found" | "registry_error" | "unreachable" | "not_a_registry" | "protocol_error" | "invalid_manifest" | "digest_mismatch" | "untag_unsupported" | "not_an_image" | "not_supported" | "refused" | "rate_limited" | "repository_not_found" | "repository_exists" | "repository_not_empty" | "access_denied" | "image_not_found" | "aws_credentials" | "ecr_error" | "aws_cli_missing" | "sso_login_failed" | "sso_login_timeout" | "not_signed_in" | "duplicate_registry" | "settings_too_new" | "settings_write_failed" | "secret_not_found" | "keychain_unavailable" | "keychain_error" | "io_error" | "cancelled" | "listing_superseded" | "transfer_failed" | "dialog_failed" | "no_randomness" | "unexpected";
+export type ErrorCode = "invalid_registry" | "invalid_reference" | "invalid_auth" | "invalid_ca" | "invalid_compression" | "invalid_format" | "invalid_kind" | "invalid_path" | "invalid_platform" | "invalid_policy" | "invalid_profile" | "invalid_source" | "invalid_tags" | "invalid_input" | "missing_username" | "missing_password" | "unknown_registry" | "unknown_account" | "unknown_source" | "unknown_image" | "unknown_transfer" | "confirmation_required" | "dry_run_needed" | "auth_required" | "unauthorized" | "denied" | "not_found" | "registry_error" | "unreachable" | "not_a_registry" | "protocol_error" | "invalid_manifest" | "digest_mismatch" | "untag_unsupported" | "not_an_image" | "not_supported" | "refused" | "rate_limited" | "no_space" | "repository_not_found" | "repository_exists" | "repository_not_empty" | "access_denied" | "image_not_found" | "aws_credentials" | "ecr_error" | "aws_cli_missing" | "sso_login_failed" | "sso_login_timeout" | "not_signed_in" | "duplicate_registry" | "settings_too_new" | "settings_write_failed" | "secret_not_found" | "keychain_unavailable" | "keychain_error" | "io_error" | "cancelled" | "listing_superseded" | "transfer_failed" | "dialog_failed" | "no_randomness" | "unexpected";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -90,9 +90,18 @@ export type LocalView = { id: string, path: string,
  */
 name: string, 
 /**
- * `docker-archive`, `oci-archive` or `oci-layout`.
+ * `docker-archive`, `oci-archive` or `oci-layout`; empty until opened.
  */
-kind: string, images: Array<LocalImageView>, };
+kind: string, images: Array<LocalImageView>, 
+/**
+ * False for a source remembered from the last run and not read yet: opening it (the same
+ * path again) reads it.
+ */
+opened: boolean, 
+/**
+ * Compressed as a whole: opening decompresses it into the data folder first.
+ */
+compressed: boolean, };
 
 export type LocalImageView = { index: number, 
 /**

@@ -33,7 +33,7 @@ const mock = `{
     return null;
   },
   image_detail: () => { throw { code: "x", message: "not part of this test" }; },
-  open_local: ({ path }) => ({ id: "local:0", path, name: "stack.tar", kind: "docker-archive", images: [
+  open_local: ({ path }) => ({ id: "local:0", path, name: "stack.tar", kind: "docker-archive", opened: true, compressed: false, images: [
     { index: 0, names: ["registry.example.com/team/web:2.1.0"], kind: "image", platform: "linux/amd64", layers: 3, size: 271_000_000, digest: "sha256:" + "a".repeat(64), target_repository: "team/web", target_tags: ["2.1.0"] },
     { index: 1, names: ["team/worker:2.1.0"], kind: "image", platform: "linux/amd64", layers: 2, size: 96_000_000, digest: "sha256:" + "b".repeat(64), target_repository: "team/worker", target_tags: ["2.1.0"] },
     { index: 2, names: [], kind: "image", platform: "linux/arm64", layers: 1, size: 4_000_000, digest: "sha256:" + "c".repeat(64), target_repository: "", target_tags: [] },

@@ -73,7 +73,7 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
     const mock = `{
-      list_local: () => [{ id: "local:0", path: "/home/me/images/web-2.1.0.tar", name: "web-2.1.0.tar", kind: "docker-archive",
+      list_local: () => [{ id: "local:0", path: "/home/me/images/web-2.1.0.tar", name: "web-2.1.0.tar", kind: "docker-archive", opened: true, compressed: false,
         images: [{ index: 0, names: ["team-a/web:2.1.0"], kind: "image", platform: "linux/amd64", layers: 3, size: 271_000_000, digest: "sha256:" + "9".repeat(64), target_repository: "team-a/web", target_tags: ["2.1.0"] }] }],
       repository_settings: ({ name }) => ({ name, uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + name, created_at: 1_700_000_000,
         tag_mutability: "IMMUTABLE_WITH_EXCLUSION", mutability_exclusions: ["latest", "dev-*"], scan_on_push: true, encryption: "KMS",

@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 const opened: LocalView = {
-  id: "local:0", path: "/home/me/app.tar", name: "app.tar", kind: "docker-archive",
+  id: "local:0", path: "/home/me/app.tar", name: "app.tar", kind: "docker-archive", opened: true, compressed: false,
   images: [
     { index: 0, names: ["team/app:1.0"], kind: "image", platform: "linux/arm64", layers: 2, size: 3 * 1024 * 1024, digest: "sha256:" + "c".repeat(64), target_repository: "team/app", target_tags: ["1.0"] },
     { index: 1, names: [], kind: "image", platform: "linux/amd64", layers: 1, size: 1024, digest: "sha256:" + "d".repeat(64), target_repository: "", target_tags: [] },
@@ -72,6 +72,45 @@ describe("Local images", () => {
     render(<App />);
     fireEvent.click(await screen.findByRole("button", { name: "Close app.tar" }));
     await waitFor(() => expect(screen.queryByRole("button", { name: /^app\.tar/ })).toBeNull());
+  });
+});
+
+describe("Sources remembered from the last run", () => {
+  it("lists them at once; reads plain ones in the background, compressed ones only when selected", async () => {
+    const plain: LocalView = { ...opened, opened: false, kind: "", images: [] };
+    const packed: LocalView = { id: "local:1", path: "/home/me/big.tar.zst", name: "big.tar.zst", kind: "", images: [], opened: false, compressed: true };
+    const asked: string[] = [];
+    let decompressed: (v: LocalView) => void = () => {};
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+      if (cmd === "list_local") return [plain, packed];
+      if (cmd === "open_local") {
+        const path = (args as { path: string }).path;
+        asked.push(path);
+        if (path === plain.path) return opened;
+        return new Promise<never>((_, reject) => {
+          decompressed = () => reject({ code: "no_space", message: "not enough space in /data/archives to decompress /home/me/big.tar.zst: it needs at least 9.0 GiB and 2.0 GiB is free" });
+        });
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    const big = await screen.findByRole("button", { name: /^big\.tar\.zst/ });
+    expect(big.textContent).toContain("compressed · opens when selected");
+    // The plain archive is read without being asked; the compressed one is not touched.
+    await waitFor(() => expect(screen.getByRole("button", { name: /^app\.tar/ }).textContent).toContain("2 images"));
+    expect(asked).toEqual([plain.path]);
+
+    fireEvent.click(big);
+    expect((await screen.findByRole("status")).textContent).toContain("Decompressing big.tar.zst into Lading's data folder");
+    expect(asked).toEqual([plain.path, packed.path]);
+    decompressed(packed);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Cannot open big.tar.zst");
+    expect(alert.textContent).toContain("it needs at least 9.0 GiB and 2.0 GiB is free");
+    fireEvent.click(within(alert).getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(asked).toEqual([plain.path, packed.path, packed.path]));
   });
 });
 

@@ -12,11 +12,11 @@ afterEach(() => {
 });
 
 const local: LocalView = {
-  id: "local:0", path: "/tmp/app.tar", name: "app.tar", kind: "docker-archive",
+  id: "local:0", path: "/tmp/app.tar", name: "app.tar", kind: "docker-archive", opened: true, compressed: false,
   images: [{ index: 0, names: ["team/app:1.0", "team/app:latest"], kind: "image", platform: "linux/amd64", layers: 2, size: 3000, digest: "sha256:" + "c".repeat(64), target_repository: "team/app", target_tags: ["1.0", "latest"] }],
 };
 const several: LocalView = {
-  id: "local:1", path: "/tmp/stack.tar", name: "stack.tar", kind: "docker-archive",
+  id: "local:1", path: "/tmp/stack.tar", name: "stack.tar", kind: "docker-archive", opened: true, compressed: false,
   images: [
     { index: 0, names: ["registry.example.com/team/web:2.1"], kind: "image", platform: "linux/amd64", layers: 3, size: 9000, digest: "sha256:" + "d".repeat(64), target_repository: "team/web", target_tags: ["2.1"] },
     { index: 1, names: ["team/worker:2.1"], kind: "image", platform: "linux/amd64", layers: 1, size: 1000, digest: "sha256:" + "e".repeat(64), target_repository: "team/worker", target_tags: ["2.1"] },

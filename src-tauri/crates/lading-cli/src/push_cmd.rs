@@ -79,7 +79,7 @@ pub(crate) async fn push(
     } = args;
     let (reference, explicit_tag) = parse_dest(&dest)?;
     let data_dir = lading_oci::paths::data_dir();
-    let scratch = std::env::temp_dir();
+    let scratch = lading_oci::paths::archives_dir();
     let source = tokio::task::spawn_blocking(move || Source::open(&source_path, &scratch))
         .await
         .map_err(|e| Failure::usage(e.to_string()))??;

@@ -66,6 +66,7 @@ codes! {
     NotSupported = "not_supported",
     Refused = "refused",
     RateLimited = "rate_limited",
+    NoSpace = "no_space",
     RepositoryNotFound = "repository_not_found",
     RepositoryExists = "repository_exists",
     RepositoryNotEmpty = "repository_not_empty",
@@ -148,6 +149,7 @@ impl From<&lading_oci::OciError> for Code {
             E::TagDeletionUnsupported { .. } => Code::UntagUnsupported,
             E::Refused { .. } => Code::Refused,
             E::RateLimited { .. } => Code::RateLimited,
+            E::NoSpace { .. } => Code::NoSpace,
         }
     }
 }

@@ -1,6 +1,10 @@
 //! Image archives (`docker save`, OCI archives) and OCI layout folders opened in the window:
 //! browsed straight from disk, with no network. Opened sources live until the app closes.
+//! Sources remembered from the last run are listed at once and read only when asked for: a
+//! compressed archive is decompressed (into the data folder) when the user opens it, not at
+//! every start.
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use lading_oci::layer_files::read_local_layer;
@@ -13,10 +17,54 @@ use crate::view::{FileView, ImageDetail, ImageFilesEvent, LayerEntry, LocalImage
 
 #[derive(Default)]
 pub struct LocalSources {
-    opened: Mutex<Vec<(String, Source)>>,
+    listed: Mutex<Vec<Entry>>,
     next: std::sync::atomic::AtomicU32,
     /// Where the opened paths are remembered across restarts (none in tests that don't ask).
-    remember_in: Option<std::path::PathBuf>,
+    remember_in: Option<PathBuf>,
+    /// Where compressed archives are decompressed; the system's temp folder when not given.
+    scratch_dir: Option<PathBuf>,
+}
+
+/// A listed source: read, or remembered and not read yet.
+struct Entry {
+    id: String,
+    path: PathBuf,
+    state: State,
+}
+
+enum State {
+    /// Remembered from the last run; read when the user opens it.
+    Waiting {
+        compressed: bool,
+    },
+    Open(Source),
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn waiting_view(id: &str, path: &Path, compressed: bool) -> LocalView {
+    LocalView {
+        id: id.to_owned(),
+        path: path.display().to_string(),
+        name: name_of(path),
+        kind: String::new(),
+        images: Vec::new(),
+        opened: false,
+        compressed,
+    }
+}
+
+impl Entry {
+    fn view(&self) -> LocalView {
+        match &self.state {
+            State::Waiting { compressed } => waiting_view(&self.id, &self.path, *compressed),
+            State::Open(source) => view(&self.id, source),
+        }
+    }
 }
 
 /// The file, in Lading's config dir, listing the paths of the opened sources.
@@ -26,11 +74,9 @@ fn view(id: &str, source: &Source) -> LocalView {
     LocalView {
         id: id.to_owned(),
         path: source.path.display().to_string(),
-        name: source
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.path.display().to_string()),
+        name: name_of(&source.path),
+        opened: true,
+        compressed: lading_oci::source::is_compressed(&source.path),
         kind: match source.kind {
             SourceKind::DockerArchive => "docker-archive",
             SourceKind::OciArchive => "oci-archive",
@@ -88,27 +134,41 @@ fn unknown(id: &str) -> Error {
 }
 
 impl LocalSources {
-    /// Sources remembered in `config_dir`, opened again; one that no longer opens (moved,
-    /// deleted) is left out with a warning in the log.
-    pub fn remembered(config_dir: &std::path::Path) -> Self {
+    /// Sources remembered in `config_dir`, listed and not read: each is read when opened
+    /// ([`Self::open`] with its path). Compressed archives are decompressed into `scratch_dir`.
+    pub fn remembered(config_dir: &Path, scratch_dir: &Path) -> Self {
         let sources = Self {
             remember_in: Some(config_dir.join(REMEMBERED)),
+            scratch_dir: Some(scratch_dir.to_owned()),
             ..Self::default()
         };
-        let paths: Vec<String> = sources
+        let paths: Vec<PathBuf> = sources
             .remember_in
             .as_ref()
             .and_then(|file| std::fs::read(file).ok())
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        for path in paths {
-            if let Err(e) = sources.open_quietly(&path) {
-                tracing::warn!("not reopening {path}: {}", e.message);
-            }
-        }
+        let entries = paths
+            .into_iter()
+            .map(|path| Entry {
+                id: sources.next_id(),
+                state: State::Waiting {
+                    compressed: lading_oci::source::is_compressed(&path),
+                },
+                path,
+            })
+            .collect();
+        *sources.lock() = entries;
         sources
     }
 
+    fn next_id(&self) -> String {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        format!("local:{n}")
+    }
+
+    /// Writes the listed paths beside the old list, then puts it in place: a crash mid-write
+    /// leaves the old list whole.
     fn save(&self) {
         let Some(file) = &self.remember_in else {
             return;
@@ -116,15 +176,17 @@ impl LocalSources {
         let paths: Vec<String> = self
             .lock()
             .iter()
-            .map(|(_, s)| s.path.display().to_string())
+            .map(|e| e.path.display().to_string())
             .collect();
         let written = serde_json::to_vec_pretty(&paths)
             .map_err(std::io::Error::other)
             .and_then(|json| {
-                if let Some(dir) = file.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(file, json)
+                let dir = file.parent().unwrap_or(Path::new("."));
+                std::fs::create_dir_all(dir)?;
+                let mut beside = tempfile::NamedTempFile::new_in(dir)?;
+                std::io::Write::write_all(&mut beside, &json)?;
+                beside.persist(file).map_err(|e| e.error)?;
+                Ok(())
             });
         if let Err(e) = written {
             tracing::warn!(
@@ -134,57 +196,88 @@ impl LocalSources {
         }
     }
 
-    /// Opens an archive or layout folder and remembers it for the next start.
+    /// Opens an archive or layout folder (reads its index; no layer is read yet) and remembers
+    /// it for the next start. A source already listed is not opened twice: one remembered and
+    /// not yet read is read now, under its id.
     pub fn open(&self, path: &str) -> Result<LocalView> {
-        let view = self.open_quietly(path)?;
-        self.save();
-        Ok(view)
-    }
-
-    /// Opens an archive or layout folder (reads its index; no layer is read yet).
-    fn open_quietly(&self, path: &str) -> Result<LocalView> {
-        let path = path.trim();
-        if path.is_empty() {
+        let given = path.trim();
+        if given.is_empty() {
             return Err(Error::new(
                 Code::InvalidSource,
                 "give the path of an image archive or OCI layout folder",
             ));
         }
         // Absolute, so it is found again after a restart from another working directory.
-        let path = std::fs::canonicalize(path)
-            .map_err(|e| Error::new(Code::InvalidSource, format!("{path}: {e}")))?;
-        let source = Source::open(&path, &std::env::temp_dir())?;
+        let path = std::fs::canonicalize(given).unwrap_or_else(|_| PathBuf::from(given));
+        let listed = self.lock().iter().find(|e| e.path == path).map(|e| {
+            (
+                e.id.clone(),
+                matches!(e.state, State::Open(_)).then(|| e.view()),
+            )
+        });
+        if let Some((_, Some(shown))) = listed {
+            return Ok(shown);
+        }
+        if !path.is_absolute() || !path.exists() {
+            return Err(Error::new(
+                Code::InvalidSource,
+                format!("{given}: no such file or folder"),
+            ));
+        }
+        let scratch = self.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
+        let source = Source::open(&path, &scratch)?;
         if source.images.is_empty() {
             return Err(Error::new(
                 Code::InvalidSource,
                 format!("{} holds no images", path.display()),
             ));
         }
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let id = format!("local:{n}");
-        let shown = view(&id, &source);
-        self.lock().push((id, source));
+        let mut all = self.lock();
+        let shown = match listed {
+            Some((id, _)) => {
+                let entry = all
+                    .iter_mut()
+                    .find(|e| e.id == id)
+                    .ok_or_else(|| unknown(&id))?;
+                if let State::Waiting { .. } = entry.state {
+                    entry.state = State::Open(source);
+                }
+                entry.view()
+            }
+            None => {
+                let entry = Entry {
+                    id: self.next_id(),
+                    path,
+                    state: State::Open(source),
+                };
+                let shown = entry.view();
+                all.push(entry);
+                shown
+            }
+        };
+        drop(all);
+        self.save();
         Ok(shown)
     }
 
     pub fn list(&self) -> Vec<LocalView> {
-        self.lock().iter().map(|(id, s)| view(id, s)).collect()
+        self.lock().iter().map(Entry::view).collect()
     }
 
     pub fn close(&self, id: &str) -> Result<()> {
-        let mut opened = self.lock();
-        let at = opened
+        let mut listed = self.lock();
+        let at = listed
             .iter()
-            .position(|(i, _)| i == id)
+            .position(|e| e.id == id)
             .ok_or_else(|| unknown(id))?;
-        opened.remove(at);
-        drop(opened);
+        listed.remove(at);
+        drop(listed);
         self.save();
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Source)>> {
-        self.opened.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Entry>> {
+        self.listed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn with_image<T>(
@@ -193,11 +286,17 @@ impl LocalSources {
         image: u32,
         f: impl FnOnce(&SourceImage) -> Result<T>,
     ) -> Result<T> {
-        let opened = self.lock();
-        let (_, source) = opened
+        let listed = self.lock();
+        let entry = listed
             .iter()
-            .find(|(i, _)| i == id)
+            .find(|e| e.id == id)
             .ok_or_else(|| unknown(id))?;
+        let State::Open(source) = &entry.state else {
+            return Err(Error::new(
+                Code::InvalidSource,
+                format!("{} is not open yet", entry.path.display()),
+            ));
+        };
         let image = source
             .images
             .get(image as usize)

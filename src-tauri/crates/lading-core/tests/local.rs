@@ -104,16 +104,28 @@ fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
 
     // Remembered across a restart (in the config dir), and forgotten when closed.
     let config = dir.path().join("config");
-    let first = LocalSources::remembered(&config);
+    let scratch = dir.path().join("scratch");
+    let first = LocalSources::remembered(&config, &scratch);
     first.open(archive.to_str().unwrap()).unwrap();
     let kept = first.open(layout.to_str().unwrap()).unwrap();
-    let again = LocalSources::remembered(&config);
+    let again = LocalSources::remembered(&config, &scratch);
     let names: Vec<String> = again.list().into_iter().map(|l| l.name).collect();
     assert_eq!(names, ["app.tar", "layout"]);
     first.close(&kept.id).unwrap();
     std::fs::remove_file(&archive).unwrap();
-    // The archive is gone and the layout was closed: nothing to reopen, and no failure.
-    assert!(LocalSources::remembered(&config).list().is_empty());
+    // The archive is gone and the layout was closed: the archive is still listed (the user
+    // sees what became of it), and opening it says why it cannot be read.
+    let after = LocalSources::remembered(&config, &scratch);
+    let listed = after.list();
+    assert_eq!(listed.len(), 1);
+    assert!(!listed[0].opened);
+    let gone = after.open(&listed[0].path).unwrap_err();
+    assert_eq!(gone.code, "invalid_source");
+    assert!(gone.message.contains("no such file"), "{}", gone.message);
+    after.close(&listed[0].id).unwrap();
+    assert!(LocalSources::remembered(&config, &scratch)
+        .list()
+        .is_empty());
 
     // Bad input says what is wrong; closing forgets the source.
     let missing = local.open("/nonexistent/image.tar").unwrap_err();
@@ -125,4 +137,56 @@ fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
         local.detail(&opened.id, 0, None).unwrap_err().code,
         "unknown_source"
     );
+}
+
+#[test]
+fn remembered_sources_are_listed_at_once_and_decompressed_only_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("app.tar");
+    write_docker_archive(
+        &plain,
+        &[DockerArchiveImage {
+            repo_tags: vec!["team/app:1".into()],
+            layers: vec![layer_tar(&[TestFile {
+                path: "a.txt",
+                content: b"a",
+            }])],
+            architecture: "amd64".into(),
+        }],
+    );
+    let gzip = std::process::Command::new("gzip")
+        .arg(&plain)
+        .status()
+        .expect("run gzip");
+    assert!(gzip.success());
+    let archive = dir.path().join("app.tar.gz");
+    let config = dir.path().join("config");
+    let scratch = dir.path().join("scratch");
+    let count = |d: &std::path::Path| std::fs::read_dir(d).map(|d| d.count()).unwrap_or(0);
+
+    let first = LocalSources::remembered(&config, &scratch);
+    let opened = first.open(archive.to_str().unwrap()).unwrap();
+    assert!(opened.opened && opened.compressed);
+    assert_eq!(count(&scratch), 1, "decompressed into the folder given");
+    drop(first);
+    assert_eq!(count(&scratch), 0, "and removed with it");
+
+    // The next start lists it without reading it.
+    let next = LocalSources::remembered(&config, &scratch);
+    let listed = next.list();
+    assert_eq!(listed.len(), 1);
+    let waiting = &listed[0];
+    assert!(!waiting.opened && waiting.compressed && waiting.images.is_empty());
+    assert_eq!(waiting.name, "app.tar.gz");
+    assert_eq!(count(&scratch), 0, "nothing decompressed at start");
+    let early = next.detail(&waiting.id, 0, None).unwrap_err();
+    assert!(early.message.contains("not open yet"), "{}", early.message);
+    // Opening it reads it under the same id; opening it again does not read it twice.
+    let read = next.open(&waiting.path).unwrap();
+    assert_eq!(read.id, waiting.id);
+    assert_eq!(read.images.len(), 1);
+    assert_eq!(next.open(&waiting.path).unwrap().id, waiting.id);
+    assert_eq!(next.list().len(), 1);
+    assert_eq!(count(&scratch), 1);
+    assert!(next.detail(&waiting.id, 0, None).is_ok());
 }

@@ -49,6 +49,13 @@ pub enum OciError {
     Io(String),
     #[error("{path}: {}", printable(.reason))]
     InvalidSource { path: String, reason: String },
+    /// A compressed archive would not fit, decompressed, in the data folder.
+    #[error("not enough space in {dir} to decompress {path}: {reason}")]
+    NoSpace {
+        path: String,
+        dir: String,
+        reason: String,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("{registry} cannot remove a tag on its own (it answered {status}); delete the image instead, which removes every tag on it")]
@@ -112,6 +119,7 @@ impl OciError {
             OciError::DigestMismatch { .. } => "digest_mismatch",
             OciError::Io(_) => "io_error",
             OciError::InvalidSource { .. } => "invalid_source",
+            OciError::NoSpace { .. } => "no_space",
             OciError::Cancelled => "cancelled",
             OciError::TagDeletionUnsupported { .. } => "untag_unsupported",
             OciError::Refused { .. } => "refused",

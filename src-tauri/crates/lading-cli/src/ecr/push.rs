@@ -21,7 +21,7 @@ pub(super) async fn push(
     };
     let repo = client.describe_repository(&repository).await?;
     let host = repo.uri.split('/').next().unwrap_or_default().to_owned();
-    let scratch = std::env::temp_dir();
+    let scratch = lading_oci::paths::archives_dir();
     let opened =
         tokio::task::spawn_blocking(move || lading_oci::source::Source::open(&source, &scratch))
             .await

@@ -10,9 +10,14 @@ pub struct LocalView {
     pub path: String,
     /// The file or folder name.
     pub name: String,
-    /// `docker-archive`, `oci-archive` or `oci-layout`.
+    /// `docker-archive`, `oci-archive` or `oci-layout`; empty until opened.
     pub kind: String,
     pub images: Vec<LocalImageView>,
+    /// False for a source remembered from the last run and not read yet: opening it (the same
+    /// path again) reads it.
+    pub opened: bool,
+    /// Compressed as a whole: opening decompresses it into the data folder first.
+    pub compressed: bool,
 }
 
 /// One image of a local source.

@@ -7,9 +7,11 @@
 mod docker_archive;
 mod names;
 mod oci_layout;
+mod scratch;
 mod tar_index;
 
 pub use names::PushTarget;
+pub use scratch::{available_space, is_compressed, SCRATCH_RESERVE};
 
 use std::fs::File;
 use std::io::Read;
@@ -179,8 +181,13 @@ pub enum SourceKind {
 
 impl Source {
     /// Opens `path`. A whole-archive `.tar.gz`/`.tar.zst` is first decompressed into `scratch_dir`
-    /// (a tar cannot be indexed without it).
+    /// (a tar cannot be indexed without it), leaving at least [`SCRATCH_RESERVE`] free there.
     pub fn open(path: &Path, scratch_dir: &Path) -> Result<Self, OciError> {
+        Self::open_leaving(path, scratch_dir, SCRATCH_RESERVE)
+    }
+
+    /// [`Self::open`], leaving at least `reserve` bytes free in `scratch_dir`.
+    pub fn open_leaving(path: &Path, scratch_dir: &Path, reserve: u64) -> Result<Self, OciError> {
         let meta = std::fs::metadata(path).map_err(|e| OciError::InvalidSource {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -202,7 +209,7 @@ impl Source {
         let (tar_path, scratch) = match Compression::of_range(&whole)? {
             Compression::None => (path.to_owned(), None),
             compression => {
-                let scratch = decompress_to_scratch(path, compression, scratch_dir)?;
+                let scratch = scratch::decompress(path, compression, scratch_dir, reserve)?;
                 (scratch.path().to_owned(), Some(scratch))
             }
         };
@@ -236,38 +243,6 @@ impl Source {
             _scratch: scratch,
         })
     }
-}
-
-fn decompress_to_scratch(
-    path: &Path,
-    compression: Compression,
-    scratch_dir: &Path,
-) -> Result<tempfile::NamedTempFile, OciError> {
-    std::fs::create_dir_all(scratch_dir).map_err(|e| io_error(scratch_dir, e))?;
-    let mut scratch = tempfile::Builder::new()
-        .prefix("lading-archive-")
-        .suffix(".tar")
-        .tempfile_in(scratch_dir)
-        .map_err(|e| io_error(scratch_dir, e))?;
-    let file = File::open(path).map_err(|e| io_error(path, e))?;
-    let reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let result = match compression {
-        Compression::Gzip => std::io::copy(
-            &mut flate2::read::MultiGzDecoder::new(reader),
-            scratch.as_file_mut(),
-        ),
-        Compression::Zstd => {
-            let mut decoder =
-                zstd::stream::read::Decoder::new(reader).map_err(|e| io_error(path, e))?;
-            std::io::copy(&mut decoder, scratch.as_file_mut())
-        }
-        Compression::None => unreachable!("only compressed archives are decompressed"),
-    };
-    result.map_err(|e| OciError::InvalidSource {
-        path: path.display().to_string(),
-        reason: format!("cannot decompress the archive: {e}"),
-    })?;
-    Ok(scratch)
 }
 
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> OciError {
