@@ -23,11 +23,12 @@ pub async fn stream_images(
     id: String,
     repository: String,
     refresh: bool,
+    read: Option<String>,
     on_event: Channel<ImageListEvent>,
 ) -> Result<()> {
-    // A closed window cannot receive; the listing still completes into the cache.
     let emit = |event| drop(on_event.send(event));
-    listing::stream_images(&state, &id, &repository, refresh, &emit).await?;
+    let listing = listing::stream_images(&state, &id, &repository, refresh, &emit);
+    state.reads.run(read.as_deref(), listing).await?;
     Ok(())
 }
 
@@ -37,8 +38,10 @@ pub async fn image_detail(
     id: String,
     repository: String,
     digest: String,
+    read: Option<String>,
 ) -> Result<ImageDetail> {
-    detail::image_detail(&state, &id, &repository, &digest).await
+    let detail = detail::image_detail(&state, &id, &repository, &digest);
+    state.reads.run(read.as_deref(), detail).await
 }
 
 /// Streams the files of each layer of an image, then the wasted bytes.
@@ -48,10 +51,18 @@ pub async fn image_files(
     id: String,
     repository: String,
     digest: String,
+    read: Option<String>,
     on_event: Channel<ImageFilesEvent>,
 ) -> Result<()> {
     let emit = |event| drop(on_event.send(event));
-    files::image_files(&state, &id, &repository, &digest, &emit).await
+    let files = files::image_files(&state, &id, &repository, &digest, &emit);
+    state.reads.run(read.as_deref(), files).await
+}
+
+/// Stops a read the window no longer shows (it left the repository or the image).
+#[tauri::command]
+pub fn cancel_read(state: State<'_, AppState>, read: String) {
+    state.reads.cancel(&read);
 }
 
 /// Deleting images needs a confirmation token issued for exactly these digests.

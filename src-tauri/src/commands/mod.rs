@@ -35,6 +35,7 @@ macro_rules! app_commands {
             images::stream_images,
             images::image_detail,
             images::image_files,
+            images::cancel_read,
             images::delete_images,
             images::untag_images,
             local::open_local,

@@ -77,8 +77,10 @@ pub async fn sign_out(
 pub async fn list_repositories(
     state: State<'_, AppState>,
     id: String,
+    read: Option<String>,
 ) -> Result<Vec<RepositoryView>> {
-    lading_core::listing::repositories(&state, &id).await
+    let listing = lading_core::listing::repositories(&state, &id);
+    state.reads.run(read.as_deref(), listing).await
 }
 
 #[tauri::command]

@@ -17,16 +17,17 @@ export interface DetailSource {
   key: string;
   /** `registry/repository` for the copy buttons; null for a local image, which has no address. */
   base: string | null;
-  detail: (digest: string) => Promise<ImageDetail>;
-  files: (digest: string, onEvent: (event: ImageFilesEvent) => void) => Promise<void>;
+  /** `signal` aborts when the view leaves the image: the backend stops reading it. */
+  detail: (digest: string, signal: AbortSignal) => Promise<ImageDetail>;
+  files: (digest: string, onEvent: (event: ImageFilesEvent) => void, signal: AbortSignal) => Promise<void>;
 }
 
 export function registrySource(registry: RegistryView, repository: string): DetailSource {
   return {
     key: `${registry.id}\n${repository}`,
     base: `${registry.address ?? registry.name}/${repository}`,
-    detail: (digest) => api.imageDetail(registry.id, repository, digest),
-    files: (digest, onEvent) => api.imageFiles(registry.id, repository, digest, onEvent),
+    detail: (digest, signal) => api.imageDetail(registry.id, repository, digest, signal),
+    files: (digest, onEvent, signal) => api.imageFiles(registry.id, repository, digest, onEvent, signal),
   };
 }
 
@@ -87,12 +88,14 @@ export function ImageDetailView({ source, digest, tags }: Props) {
     setDetail(null);
     setError(null);
     let current = true;
-    source.detail(shown).then(
+    const leaving = new AbortController();
+    source.detail(shown, leaving.signal).then(
       (d) => current && setDetail(d),
       (e: LadingError) => current && setError(e),
     );
     return () => {
       current = false;
+      leaving.abort();
     };
     // The source object is rebuilt on every render; its key says when it really changed.
   }, [source.key, shown]);

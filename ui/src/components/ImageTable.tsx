@@ -90,13 +90,21 @@ export function ImageTable({
     performance.mark("images:requested");
     let current = true;
     let first = true;
+    // Leaving the repository (or asking again) stops this listing in the backend.
+    const leaving = new AbortController();
     api
-      .streamImages(registry.id, repository, fresh, (event) => {
-        if (!current) return;
-        const from = first;
-        first = false;
-        setListing((previous) => applyListingEvent(from || !previous ? EMPTY_LISTING : previous, event));
-      })
+      .streamImages(
+        registry.id,
+        repository,
+        fresh,
+        (event) => {
+          if (!current) return;
+          const from = first;
+          first = false;
+          setListing((previous) => applyListingEvent(from || !previous ? EMPTY_LISTING : previous, event));
+        },
+        leaving.signal,
+      )
       .then(
         () => {
           if (current) setRefreshing(false);
@@ -109,6 +117,7 @@ export function ImageTable({
       );
     return () => {
       current = false;
+      leaving.abort();
     };
   }, [registry.id, repository, reload]);
 

@@ -26,6 +26,7 @@ export function LayerFiles({ source, digest, layers }: Props) {
     setWasted(null);
     setError(null);
     let current = true;
+    const leaving = new AbortController();
     source
       .files(digest, (event) => {
         if (!current) return;
@@ -36,10 +37,11 @@ export function LayerFiles({ source, digest, layers }: Props) {
             return next;
           });
         else if (event.event === "done") setWasted({ bytes: event.wasted_bytes, files: event.wasted });
-      })
+      }, leaving.signal)
       .catch((e: LadingError) => current && setError(e));
     return () => {
       current = false;
+      leaving.abort();
     };
   }, [source.key, digest]);
 

@@ -29,12 +29,14 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
     setError(null);
     setFilter("");
     let current = true;
-    api.listRepositories(registry.id).then(
+    const leaving = new AbortController();
+    api.listRepositories(registry.id, leaving.signal).then(
       (r) => current && setRepositories(r),
       (e: LadingError) => current && setError(e),
     );
     return () => {
       current = false;
+      leaving.abort();
     };
   }, [registry.id, version]);
 

@@ -80,6 +80,21 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+let reads = 0;
+
+/**
+ * Starts a read the backend can stop: with a `signal`, the read gets an id, and aborting the
+ * signal (the view that wanted it went away) tells the backend to drop it mid-flight.
+ */
+function cancellable<T>(signal: AbortSignal | undefined, start: (read: string | null) => Promise<T>): Promise<T> {
+  if (!signal) return start(null);
+  const read = `read-${++reads}`;
+  const cancel = () => void invoke("cancel_read", { read }).catch(() => undefined);
+  if (signal.aborted) cancel();
+  else signal.addEventListener("abort", cancel, { once: true });
+  return start(read).finally(() => signal.removeEventListener("abort", cancel));
+}
+
 function transfer(command: string, request: unknown, onEvent: (event: TransferEvent) => void): Promise<void> {
   const onEventChannel = new Channel<TransferEvent>((event) => {
     record({ cmd: command, event });
@@ -104,38 +119,46 @@ export const api = {
   checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
   awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
-  listRepositories: (id: string): Promise<RepositoryView[]> => call<RepositoryView[]>("list_repositories", { id }),
+  listRepositories: (id: string, signal?: AbortSignal): Promise<RepositoryView[]> =>
+    cancellable(signal, (read) => call<RepositoryView[]>("list_repositories", { id, read })),
   listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),
   /**
    * Streams a repository's images to `onEvent` (tags, then rows in batches, then `done`); from the
-   * backend's last listing unless `refresh`. Resolves once the listing is complete.
+   * backend's last listing unless `refresh`. Resolves once the listing is complete; `signal`
+   * stops it.
    */
   streamImages: (
     id: string,
     repository: string,
     refresh: boolean,
     onEvent: (event: ImageListEvent) => void,
+    signal?: AbortSignal,
   ): Promise<void> => {
     const onEventChannel = new Channel<ImageListEvent>((event) => {
       record({ cmd: "stream_images", event });
       onEvent(event);
     });
-    return call<void>("stream_images", { id, repository, refresh, onEvent: onEventChannel });
+    return cancellable(signal, (read) =>
+      call<void>("stream_images", { id, repository, refresh, read, onEvent: onEventChannel }),
+    );
   },
-  imageDetail: (id: string, repository: string, digest: string): Promise<ImageDetail> =>
-    call<ImageDetail>("image_detail", { id, repository, digest }),
+  imageDetail: (id: string, repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetail> =>
+    cancellable(signal, (read) => call<ImageDetail>("image_detail", { id, repository, digest, read })),
   /** Streams each layer's files as the layer is read from the registry, then the wasted bytes. */
   imageFiles: (
     id: string,
     repository: string,
     digest: string,
     onEvent: (event: ImageFilesEvent) => void,
+    signal?: AbortSignal,
   ): Promise<void> => {
     const onEventChannel = new Channel<ImageFilesEvent>((event) => {
       record({ cmd: "image_files", event });
       onEvent(event);
     });
-    return call<void>("image_files", { id, repository, digest, onEvent: onEventChannel });
+    return cancellable(signal, (read) =>
+      call<void>("image_files", { id, repository, digest, read, onEvent: onEventChannel }),
+    );
   },
   createRepository: (id: string, name: string, mutability: string, scanOnPush: boolean): Promise<RepositoryView> =>
     call<RepositoryView>("create_repository", { id, name, mutability, scanOnPush }),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { ImageTable } from "../../src/components/ImageTable";
 import { streamRows } from "./stream";
@@ -56,5 +56,27 @@ describe("Refreshing a repository's images", () => {
     fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     await screen.findByText("1.0");
     expect(listings).toBe(2);
+  });
+
+  it("stops the listing in the backend when the user leaves the repository", async () => {
+    const started: string[] = [];
+    const cancelled: string[] = [];
+    mockIPC((cmd, args) => {
+      const { read } = args as { read: string };
+      if (cmd === "stream_images") {
+        started.push(read);
+        return new Promise(() => {}); // a registry that takes its time
+      }
+      if (cmd === "cancel_read") return void cancelled.push(read);
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const { rerender, unmount } = render(<ImageTable registry={registry} repository="team/app" />);
+    await waitFor(() => expect(started.length).toBe(1));
+    rerender(<ImageTable registry={registry} repository="team/other" />);
+    await waitFor(() => expect(cancelled).toEqual([started[0]]));
+    expect(started.length).toBe(2);
+    expect(started[1]).not.toBe(started[0]);
+    unmount();
+    await waitFor(() => expect(cancelled).toEqual(started));
   });
 });

@@ -12,6 +12,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod listing;
 pub mod local;
+pub mod reads;
 pub mod registries;
 pub mod registry;
 pub mod repo_policy;

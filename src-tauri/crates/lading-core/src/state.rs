@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Mutex<ConfigStore>,
     pub docker: Option<DockerConfig>,
     pub listings: ListingCache,
+    /// Reads the window may cancel when it leaves a view.
+    pub reads: crate::reads::Reads,
     /// Which compressed blob each pushed layer became, per registry: a re-push of an unchanged
     /// archive is a handful of HEADs. Read on the first push (not at start-up), from the dir
     /// [`AppState::with_blob_cache`] names; in memory without one.
@@ -38,6 +40,7 @@ impl AppState {
             config: Mutex::new(config),
             docker,
             listings: ListingCache::default(),
+            reads: crate::reads::Reads::default(),
             blob_cache: std::sync::OnceLock::new(),
             blob_cache_dir: None,
             notice: std::sync::Mutex::new(notice),
