@@ -149,6 +149,7 @@ fn entries_of(
     what: &str,
 ) -> Result<Vec<FileEntry>, OciError> {
     let fail = |e: std::io::Error| OciError::Io(format!("{what} is not a readable tar: {e}"));
+    let too_big = |reason: String| OciError::Io(format!("{what} is too big to list: {reason}"));
     let reader: Box<dyn Read> = match compression {
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(input).map_err(fail)?),
@@ -159,15 +160,14 @@ fn entries_of(
     // Raw entries: long names and PAX records are read here, each within a bound, instead of
     // whole by the tar crate (a hostile layer could name a file with gigabytes).
     let mut pending = LongNames::default();
+    let mut name_bytes = 0usize;
     for entry in archive.entries().map_err(fail)?.raw(true) {
         let mut entry = entry.map_err(fail)?;
         if pending.take_record(&mut entry).map_err(fail)? {
             continue;
         }
         if out.len() >= MAX_ENTRIES {
-            return Err(fail(std::io::Error::other(format!(
-                "it has more than {MAX_ENTRIES} entries"
-            ))));
+            return Err(too_big(format!("it has more than {MAX_ENTRIES} entries")));
         }
         let raw_path = pending
             .name
@@ -177,6 +177,13 @@ fn entries_of(
             .link
             .take()
             .or_else(|| entry.link_name_bytes().map(|l| l.into_owned()));
+        name_bytes += raw_path.len() + raw_link.as_ref().map_or(0, Vec::len);
+        if name_bytes > MAX_NAME_BYTES {
+            return Err(too_big(format!(
+                "its file names come to more than {} MiB",
+                MAX_NAME_BYTES >> 20
+            )));
+        }
         let header = entry.header();
         let raw = String::from_utf8_lossy(&raw_path).into_owned();
         let path = raw
@@ -229,8 +236,11 @@ fn entries_of(
 
 /// The largest long-name or PAX record read; real ones are a path or a few attributes.
 const MAX_RECORD: u64 = 64 << 10;
-/// The most entries listed of one layer (each kept costs ~100 bytes).
-const MAX_ENTRIES: usize = 2_000_000;
+/// The most entries listed of one layer (each kept costs ~80 bytes and its name); the largest
+/// real layers hold a few hundred thousand.
+const MAX_ENTRIES: usize = 500_000;
+/// The most bytes of names (paths and link targets) kept for one layer.
+const MAX_NAME_BYTES: usize = 48 << 20;
 
 /// A long name or link (GNU `L`/`K` records, PAX `path`/`linkpath`) waiting for its entry.
 #[derive(Default)]
