@@ -190,3 +190,29 @@ fn remembered_sources_are_listed_at_once_and_decompressed_only_when_opened() {
     assert_eq!(count(&scratch), 1);
     assert!(next.detail(&waiting.id, 0, None).is_ok());
 }
+
+#[test]
+fn broken_inputs_open_with_one_line_or_say_so_when_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = LocalSources::default();
+    for case in lading_testkit::corpus::write(dir.path()) {
+        let message = match local.open(case.path.to_str().unwrap()) {
+            Err(e) => e.message,
+            // Broken only where the push reads it (a blob's size, a missing layer): the detail
+            // and files still answer, with an error or the content there is.
+            Ok(view) => {
+                let detail = local.detail(&view.id, 0, None);
+                let files = local.files(&view.id, 0, None, &|_| {});
+                match (detail, files) {
+                    (Err(e), _) | (_, Err(e)) => e.message,
+                    (Ok(_), Ok(())) => continue,
+                }
+            }
+        };
+        assert!(
+            !message.contains('\n') && message.len() < 500,
+            "{}: {message}",
+            case.name
+        );
+    }
+}
