@@ -35,7 +35,7 @@ function StatusDot({ status }: { status: ConnectionStatus | undefined }) {
 function Group({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
   return (
     <section className="sidebar-group">
-      <h2 className="section-title">
+      <h2 className={action ? "section-title with-actions" : "section-title"}>
         {title}
         {action}
       </h2>
@@ -121,15 +121,15 @@ export function Sidebar(props: SidebarProps) {
                 className="registry-button"
                 onClick={() => onSelect(l.id)}
                 aria-current={l.id === selectedId ? "true" : undefined}
-                title={l.path}
+                title={l.opened || !l.compressed ? l.path : `${l.path} (compressed: decompressed when selected)`}
               >
                 <span className="registry-name">{l.name}</span>
                 <span className="registry-meta">
                   {l.opened
                     ? `${l.images.length} ${l.images.length === 1 ? "image" : "images"}`
                     : l.compressed
-                      ? "compressed · opens when selected"
-                      : "not read yet"}
+                      ? "compressed"
+                      : "not read"}
                 </span>
               </button>
               <button className="icon-button" onClick={() => onCloseLocal(l)} aria-label={`Close ${l.name}`} title="Close">

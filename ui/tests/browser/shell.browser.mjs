@@ -211,6 +211,47 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
   }
 });
 
+test("remembered sources: listed at once, a compressed one decompressed only when chosen, a failure said", { timeout: 60_000 }, async () => {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    const mock = `{
+      app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
+      list_registries: () => ({ registries: [], docker_logins: [], notice: null }),
+      list_local: () => [
+        { id: "local:0", path: "/home/me/images/base-layers-for-the-whole-platform-team.tar.zst", name: "base-layers-for-the-whole-platform-team.tar.zst",
+          kind: "", images: [], opened: false, compressed: true },
+      ],
+      open_local: () => new Promise((_, reject) => setTimeout(() => reject({ code: "no_space",
+        message: "not enough space in /home/me/.local/share/lading/archives to decompress /home/me/images/base-layers-for-the-whole-platform-team.tar.zst: it needs at least 9.4 GiB and 2.1 GiB is free (Lading keeps 0.5 GiB free)" }), 400)),
+    }`;
+    const { context, page, problems } = await openShell(browser, server, "dark", mock, { width: 900, height: 560 });
+    const source = page.getByRole("button", { name: /^base-layers/ });
+    await source.waitFor();
+    assert.match(await source.innerText(), /compressed$/);
+    const opened = () => page.evaluate(() => window.__LADING_CALLS__.filter((c) => c.cmd === "open_local").length);
+    assert.equal(await opened(), 0, "not read at start");
+    // Keyboard only: focus the source and choose it.
+    await source.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").getByText(/Decompressing base-layers/).waitFor();
+    const alert = page.getByRole("alert");
+    await alert.getByText(/it needs at least 9\.4 GiB and 2\.1 GiB is free/).waitFor();
+    await page.screenshot({ path: join(shots, "local-no-space-dark-900x560.png") });
+    const retry = alert.getByRole("button", { name: "Try again" });
+    assert.ok(await retry.isVisible());
+    await retry.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => window.__LADING_CALLS__.filter((c) => c.cmd === "open_local").length === 2);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test("100,000 images scroll without jank, with only the rows in view in the DOM", { timeout: 90_000 }, async () => {
   mkdirSync(shots, { recursive: true });
   const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));

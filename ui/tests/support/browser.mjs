@@ -20,8 +20,8 @@ export const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
-export async function openShell(browser, server, colorScheme, mock) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, locale: "en-US" });
+export async function openShell(browser, server, colorScheme, mock, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, colorScheme, locale: "en-US" });
   const page = await context.newPage();
   const problems = [];
   page.on("console", (msg) => {

@@ -97,7 +97,8 @@ describe("Sources remembered from the last run", () => {
     });
     render(<App />);
     const big = await screen.findByRole("button", { name: /^big\.tar\.zst/ });
-    expect(big.textContent).toContain("compressed · opens when selected");
+    expect(big.textContent).toContain("compressed");
+    expect(big.getAttribute("title")).toBe("/home/me/big.tar.zst (compressed: decompressed when selected)");
     // The plain archive is read without being asked; the compressed one is not touched.
     await waitFor(() => expect(screen.getByRole("button", { name: /^app\.tar/ }).textContent).toContain("2 images"));
     expect(asked).toEqual([plain.path]);
