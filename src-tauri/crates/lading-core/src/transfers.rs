@@ -170,8 +170,10 @@ impl Transfers {
         result.map_err(|e| cancelled_says(e, "no manifest or tag was written"))
     }
 
-    /// Exports an image to a `docker load`-able archive or an OCI layout folder. What an
-    /// unfinished export wrote is removed (a folder only if the export created it).
+    /// Exports an image to a `docker load`-able archive or an OCI layout folder. What was there
+    /// stays as it was until the export completes: an archive is written beside and renamed
+    /// over the old one at the end; a layout only gains files, and loses them again if the
+    /// export does not complete.
     pub async fn export(&self, state: &AppState, request: ExportRequest, emit: Emit) -> Result<()> {
         let _active = self.hold();
         let path = PathBuf::from(request.path.trim());
@@ -201,7 +203,6 @@ impl Transfers {
                 format!("{} is a folder; a docker archive is a file", path.display()),
             ));
         }
-        let existed = path.exists();
         let client = state.registry(&request.registry_id).await?.client().await?;
         let (repository, reference) = (request.repository.clone(), request.reference.clone());
         let target = path.clone();
@@ -243,10 +244,7 @@ impl Transfers {
                 })
             })
             .await;
-        if result.is_err() {
-            remove_partial(&path, existed, docker);
-        }
-        result.map_err(|e| cancelled_says(e, "nothing was left behind"))
+        result.map_err(|e| cancelled_says(e, "what was there is as it was"))
     }
 
     /// Copies an image to another repository or registry (blobs mounted where the registry
@@ -390,25 +388,5 @@ fn cancelled_says(e: Error, what_is_left: &str) -> Error {
         Error::new(Code::Cancelled, format!("cancelled; {what_is_left}"))
     } else {
         e
-    }
-}
-
-/// Removes an unfinished export: the archive file, or the layout folder if the export made it.
-fn remove_partial(path: &std::path::Path, existed: bool, docker: bool) {
-    let removed = if docker {
-        std::fs::remove_file(path)
-    } else if !existed {
-        std::fs::remove_dir_all(path)
-    } else {
-        // A folder that was there before is the user's: leave it.
-        Ok(())
-    };
-    if let Err(e) = removed {
-        if e.kind() != std::io::ErrorKind::NotFound {
-            tracing::warn!(
-                "cannot remove the unfinished export {}: {e}",
-                path.display()
-            );
-        }
     }
 }

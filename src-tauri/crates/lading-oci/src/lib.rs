@@ -12,6 +12,7 @@ pub mod digest;
 pub mod error;
 pub mod gzip;
 pub mod layer_files;
+mod layout_target;
 pub mod manifest;
 pub mod paths;
 mod produce;

@@ -113,7 +113,8 @@ pub(crate) fn blobs_of(
 }
 
 /// Pulls `repository:reference` into the OCI layout at `dir` (created if needed; an existing
-/// layout keeps its other images), naming it `ref_name` in `index.json`.
+/// layout keeps its other images), naming it `ref_name` in `index.json`. A folder holding
+/// anything else is refused; a pull that fails or is dropped leaves the folder as it was.
 pub async fn pull_to_oci_layout(
     client: &RegistryClient,
     repository: &str,
@@ -122,6 +123,8 @@ pub async fn pull_to_oci_layout(
     ref_name: Option<&str>,
     options: &PullOptions,
 ) -> Result<PullReport, OciError> {
+    crate::layout_target::check(dir)?;
+    let added = crate::layout_target::AddedFiles::start(dir);
     let resolved = resolve(client, repository, reference, options.platform.as_ref()).await?;
     let blobs = blobs_of(&resolved.images)?;
     let blob_dir = dir.join("blobs/sha256");
@@ -134,6 +137,7 @@ pub async fn pull_to_oci_layout(
     }
     write_blob(&blob_dir, &resolved.root.digest, &resolved.root.bytes).await?;
     update_index(dir, &resolved.root, ref_name).await?;
+    added.keep();
     Ok(PullReport {
         manifest_digest: resolved.root.digest.to_string(),
         media_type: resolved.root.media_type.clone(),
@@ -234,9 +238,21 @@ async fn download_blob(
     result
 }
 
+/// A small blob (a manifest) into the layout: one already there (same digest, same size) is
+/// left alone; a new one is written beside and renamed, so no blob is ever half-written.
 async fn write_blob(blob_dir: &Path, digest: &Digest, bytes: &[u8]) -> Result<(), OciError> {
     let path = blob_dir.join(digest.hex());
-    tokio::fs::write(&path, bytes)
+    if tokio::fs::metadata(&path)
+        .await
+        .is_ok_and(|m| m.len() == bytes.len() as u64)
+    {
+        return Ok(());
+    }
+    let partial = blob_dir.join(format!(".{}.partial", digest.hex()));
+    tokio::fs::write(&partial, bytes)
+        .await
+        .map_err(|e| io_err(&partial, e))?;
+    tokio::fs::rename(&partial, &path)
         .await
         .map_err(|e| io_err(&path, e))
 }
@@ -278,6 +294,13 @@ async fn update_index(
         !(same_name || same_unnamed)
     });
     manifests.push(entry);
+    let layout = dir.join("oci-layout");
+    if !layout.is_file() {
+        tokio::fs::write(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#)
+            .await
+            .map_err(|e| io_err(&layout, e))?;
+    }
+    // The last step, and the one that makes the image part of the layout: one rename.
     let tmp = dir.join(".index.json.tmp");
     let bytes = serde_json::to_vec(&index).expect("index serialises");
     tokio::fs::write(&tmp, bytes)
@@ -285,11 +308,7 @@ async fn update_index(
         .map_err(|e| io_err(&tmp, e))?;
     tokio::fs::rename(&tmp, &index_path)
         .await
-        .map_err(|e| io_err(&index_path, e))?;
-    let layout = dir.join("oci-layout");
-    tokio::fs::write(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#)
-        .await
-        .map_err(|e| io_err(&layout, e))
+        .map_err(|e| io_err(&index_path, e))
 }
 
 /// Pulls one image into a `docker save`-compatible archive at `path` (`docker load` and

@@ -363,17 +363,8 @@ async fn a_corrupted_blob_in_the_registry_fails_the_pull_and_leaves_no_partial_f
         .await
         .unwrap_err();
     assert_eq!(err.code(), "digest_mismatch", "{err}");
-    let blob_dir = out.join("blobs/sha256");
-    let leftovers: Vec<_> = std::fs::read_dir(&blob_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.contains(layer.hex()))
-        .collect();
-    assert!(leftovers.is_empty(), "partial files left: {leftovers:?}");
-    assert!(
-        !out.join("index.json").exists(),
-        "no index entry for a failed pull"
-    );
+    // The folder did not exist: a failed pull leaves none (no partial blob, no index entry).
+    assert!(!out.exists(), "a failed pull left {}", out.display());
 
     let tar = dir.path().join("bad.tar");
     let err = pull_to_docker_archive(&c, "c/app", "1", &tar, None, &pull_options())
