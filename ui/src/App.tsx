@@ -466,7 +466,7 @@ export function App() {
       {closing && (
         <ConfirmDialog
           title="Quit while transfers run?"
-          body={`${describeUnfinished(queue.jobs)} Quitting cancels them: a push or copy writes no manifest or tag, and an unfinished export is removed. Blobs already uploaded stay, so a later push skips them.`}
+          body={`${describeUnfinished(queue.jobs)} Quitting cancels them: a push or copy writes no manifest or tag, and an unfinished export leaves what was there as it was. Blobs already uploaded stay, so a later push skips them.`}
           confirmLabel="Quit"
           cancelLabel="Keep running"
           onClose={() => {
