@@ -200,10 +200,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Logout { registry } => {
-            KeychainLogins.forget(&registry).map_err(|e| Failure {
+            let existed = KeychainLogins.forget(&registry).map_err(|e| Failure {
                 code: e.code(),
                 message: e.to_string(),
             })?;
+            if !existed {
+                return Err(Failure {
+                    code: "not_signed_in",
+                    message: format!("no saved login for {registry} in the keychain"),
+                });
+            }
             if !cli.json {
                 println!("logged out of {registry}");
             }

@@ -57,13 +57,56 @@ pub async fn untag_confirmed(
     tags: &[String],
     confirmation: Option<&str>,
 ) -> Result<DeleteResult> {
-    if let Some(digest) = tags.iter().find(|t| t.starts_with("sha256:")) {
-        return Err(crate::Error::new(
-            crate::Code::InvalidReference,
-            format!("{digest} is a digest, not a tag"),
-        ));
+    // Only tag names: a digest-looking "tag" (sha512:…, anything with ':') would delete a
+    // manifest, not remove a name.
+    for tag in tags {
+        if let Err(why) = lading_oci::reference::validate_tag(tag) {
+            let message = if tag.contains(':') {
+                format!("{tag} is a digest, not a tag")
+            } else {
+                format!("{tag:?} is not a tag: {why}")
+            };
+            return Err(crate::Error::new(crate::Code::InvalidReference, message));
+        }
     }
     let target = delete_target(id, repository, tags);
     confirmations.redeem(confirmation, "untag_images", &target)?;
     delete_images(state, id, repository, tags).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn untag_takes_only_tag_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(lading_config::ConfigStore::load(dir.path()).unwrap(), None);
+        let confirmations = crate::confirm::Confirmations::default();
+        for (not_a_tag, says) in [
+            (
+                "sha512:".to_owned() + &"a".repeat(128),
+                "is a digest, not a tag",
+            ),
+            (
+                "sha256:".to_owned() + &"b".repeat(64),
+                "is a digest, not a tag",
+            ),
+            ("-rc1".to_owned(), "is not a tag"),
+            (String::new(), "is not a tag"),
+        ] {
+            let err = untag_confirmed(
+                &state,
+                &confirmations,
+                "oci:r",
+                "team/app",
+                &[not_a_tag],
+                None,
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(err.code, crate::Code::InvalidReference);
+            assert!(err.message.contains(says), "{}", err.message);
+        }
+    }
 }

@@ -48,6 +48,12 @@ fn normalise_address(input: &str) -> Result<String> {
         Some(_) => ("?", trimmed),
         None => ("", trimmed),
     };
+    if rest.contains('@') {
+        return Err(Error::new(
+            Code::InvalidRegistry,
+            "an address cannot carry a username or password; give the host alone and sign in below instead",
+        ));
+    }
     if scheme == "?" || rest.is_empty() || rest.contains('/') || rest.contains(char::is_whitespace)
     {
         return Err(Error::new(Code::InvalidRegistry,
@@ -295,17 +301,25 @@ pub async fn sign_out(state: &AppState, id: &str) -> Result<()> {
             format!("{} has no saved login to forget", entry.name),
         ));
     };
-    forget_login(host_of(address)).await?;
+    let existed = forget_login(host_of(address)).await?;
     state.drop_handle(id);
+    if !existed {
+        return Err(Error::new(
+            Code::NotSignedIn,
+            format!("no saved password for {} was in the keychain", entry.name),
+        ));
+    }
     Ok(())
 }
 
-async fn forget_login(registry: &str) -> Result<()> {
+/// Deletes a keychain login; whether there was one.
+async fn forget_login(registry: &str) -> Result<bool> {
     let registry = registry.to_owned();
-    tokio::task::spawn_blocking(move || KeychainLogins.forget(&registry))
-        .await
-        .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??;
-    Ok(())
+    Ok(
+        tokio::task::spawn_blocking(move || KeychainLogins.forget(&registry))
+            .await
+            .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??,
+    )
 }
 
 /// [`remove`], where forgetting the saved password (deleting a secret) needs the dialog's token.

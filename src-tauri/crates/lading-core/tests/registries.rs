@@ -101,9 +101,29 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         ca_file: None,
     };
     assert_eq!(
-        registries::add_oci(&app, bad).await.unwrap_err().code,
+        registries::add_oci(&app, bad.clone())
+            .await
+            .unwrap_err()
+            .code,
         "invalid_registry"
     );
+    // Credentials in the address are refused, and never stored.
+    let with_password = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: format!("dev:s3cret@{}", private.host()),
+            ..bad
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(with_password.code, "invalid_registry");
+    assert!(
+        with_password.message.contains("sign in below instead"),
+        "{}",
+        with_password.message
+    );
+    assert!(!with_password.message.contains("s3cret"));
 
     // "Use my Docker login": the credentials come from the docker config, nothing is stored.
     let via_docker = AddOciRegistry {
@@ -199,9 +219,12 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         )
         .unwrap();
 
-    // Sign out: the login goes, the registry stays and needs signing in again.
+    // Sign out: the login goes, the registry stays and needs signing in again; a second sign-out
+    // finds nothing and says so.
     registries::sign_out(&app, &id).await.unwrap();
     assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());
+    let again = registries::sign_out(&app, &id).await.unwrap_err();
+    assert_eq!(again.code, "not_signed_in", "{}", again.message);
     assert_eq!(
         registries::check(&app, &id).await.unwrap().state,
         "auth_needed"

@@ -69,7 +69,24 @@ struct StoredLogin {
     password: String,
 }
 
-/// Registry logins kept in the OS keychain: username and password together, per registry host.
+/// The one spelling of a registry under which its login is kept: no scheme, no trailing part,
+/// host in lower case, no default port — `https://Registry.Example.com:443/` and
+/// `registry.example.com` are one login.
+pub fn login_key(registry: &str) -> String {
+    let trimmed = registry.trim();
+    let (scheme, rest) = trimmed.split_once("://").unwrap_or(("https", trimmed));
+    let rest = rest.split('/').next().unwrap_or_default();
+    let default_port = if scheme.eq_ignore_ascii_case("http") {
+        ":80"
+    } else {
+        ":443"
+    };
+    let host = rest.strip_suffix(default_port).unwrap_or(rest);
+    host.to_ascii_lowercase()
+}
+
+/// Registry logins kept in the OS keychain: username and password together, per registry host
+/// (under [`login_key`], whatever spelling a caller has).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct KeychainLogins;
 
@@ -84,16 +101,20 @@ impl KeychainLogins {
             password: credentials.password.expose().to_owned(),
         })
         .expect("login serialises");
-        lading_secrets::Keychain.set(KEYCHAIN_SERVICE, registry, &Secret::from(value))
+        lading_secrets::Keychain.set(KEYCHAIN_SERVICE, &login_key(registry), &Secret::from(value))
     }
 
-    pub fn forget(&self, registry: &str) -> Result<(), lading_secrets::SecretsError> {
-        lading_secrets::Keychain.delete(KEYCHAIN_SERVICE, registry)
+    /// Deletes the login; whether there was one.
+    pub fn forget(&self, registry: &str) -> Result<bool, lading_secrets::SecretsError> {
+        let key = login_key(registry);
+        let existed = lading_secrets::Keychain.get(KEYCHAIN_SERVICE, &key).is_ok();
+        lading_secrets::Keychain.delete(KEYCHAIN_SERVICE, &key)?;
+        Ok(existed)
     }
 
     /// The stored login; `None` when there is none or no keychain is available at all.
     pub fn lookup(&self, registry: &str) -> Result<Option<Credentials>, OciError> {
-        match lading_secrets::Keychain.get(KEYCHAIN_SERVICE, registry) {
+        match lading_secrets::Keychain.get(KEYCHAIN_SERVICE, &login_key(registry)) {
             Ok(secret) => {
                 let login: StoredLogin = serde_json::from_str(secret.expose()).map_err(|_| {
                     OciError::Io(format!(
@@ -388,5 +409,30 @@ mod tests {
             .lookup("x")
             .unwrap()
             .is_none());
+    }
+}
+
+#[cfg(test)]
+mod login_key_tests {
+    use super::login_key;
+
+    #[test]
+    fn every_spelling_of_a_registry_is_one_key() {
+        for spelling in [
+            "registry.example.com",
+            "Registry.Example.COM",
+            "https://registry.example.com/",
+            "registry.example.com:443",
+            "https://REGISTRY.example.com:443/v2/",
+            " registry.example.com ",
+        ] {
+            assert_eq!(login_key(spelling), "registry.example.com", "{spelling}");
+        }
+        assert_eq!(login_key("localhost:5000"), "localhost:5000");
+        assert_eq!(login_key("http://127.0.0.1:80"), "127.0.0.1");
+        assert_eq!(
+            login_key("registry.example.com:8443"),
+            "registry.example.com:8443"
+        );
     }
 }

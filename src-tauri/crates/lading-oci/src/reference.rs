@@ -159,7 +159,8 @@ pub(crate) fn validate_repository(repository: &str) -> Result<(), &'static str> 
     Ok(())
 }
 
-pub(crate) fn validate_tag(tag: &str) -> Result<(), &'static str> {
+/// Whether `tag` is a tag name as the distribution spec defines it (so never a digest).
+pub fn validate_tag(tag: &str) -> Result<(), &'static str> {
     let bytes = tag.as_bytes();
     if bytes.is_empty() {
         return Err("the tag is empty");

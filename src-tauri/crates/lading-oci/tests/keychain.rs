@@ -9,7 +9,7 @@ use lading_secrets::Secret;
 use lading_testkit::Registry;
 
 #[tokio::test]
-async fn a_stored_login_opens_the_registry_and_forgetting_it_closes_it() {
+async fn a_stored_login_opens_the_registry_and_any_spelling_of_it_forgets_it() {
     keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
     let registry = Registry::start_with_htpasswd("kc", "kc-secret");
     let connect = || {
@@ -33,6 +33,32 @@ async fn a_stored_login_opens_the_registry_and_forgetting_it_closes_it() {
         )
         .unwrap();
     connect().ping().await.unwrap();
-    KeychainLogins.forget(&registry.host()).unwrap();
+    // Forgotten under another spelling of the same registry: gone all the same, and said so.
+    assert!(KeychainLogins
+        .forget(&format!("http://{}/", registry.host()))
+        .unwrap());
     assert_eq!(connect().ping().await.unwrap_err().code(), "auth_required");
+    assert!(
+        !KeychainLogins.forget(&registry.host()).unwrap(),
+        "nothing left"
+    );
+
+    // (In the same test: the mock store is process-wide.)
+    let login = Credentials {
+        username: "me".into(),
+        password: Secret::new("pw"),
+    };
+    KeychainLogins
+        .store("Registry.Example.com:443", &login)
+        .unwrap();
+    let found = KeychainLogins
+        .lookup("https://registry.example.com/")
+        .unwrap()
+        .expect("found under the other spelling");
+    assert_eq!(found.username, "me");
+    assert!(KeychainLogins.forget("REGISTRY.EXAMPLE.COM").unwrap());
+    assert!(KeychainLogins
+        .lookup("registry.example.com")
+        .unwrap()
+        .is_none());
 }
