@@ -37,8 +37,14 @@ pub fn run() {
         Err(e) => {
             // A settings file from a newer Lading is never overwritten: work from a scratch copy.
             tracing::error!("{e}");
-            let scratch =
-                std::env::temp_dir().join(format!("lading-settings-{}", std::process::id()));
+            // A fresh folder of our own (random name, ours only): another user cannot have
+            // prepared it with settings of their choosing.
+            let scratch = tempfile::Builder::new()
+                .prefix("lading-settings-")
+                .tempdir()
+                .expect("a scratch settings folder in the temp dir")
+                .keep();
+            tracing::warn!("working from scratch settings in {}", scratch.display());
             lading_config::ConfigStore::load(&scratch).expect("an empty scratch settings dir loads")
         }
     };
