@@ -17,7 +17,7 @@ use lading_core::AppState;
 use lading_testkit::images::{
     layer_tar, noise, write_docker_archive, write_oci_layout, DockerArchiveImage, TestFile,
 };
-use lading_testkit::Registry;
+use lading_testkit::{FaultyProxy, Registry};
 
 /// Every file under `dir` (or the file itself) with its bytes.
 fn snapshot(path: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -107,6 +107,11 @@ async fn exports_over_existing_files_keep_them_until_complete() {
         )
         .await
         .unwrap();
+
+    // Exports read through a slow link (8 MiB/s: the 24 MiB layer takes ~3 s), so the test acts
+    // while the download is under way, however fast the machine.
+    let slow = FaultyProxy::slow(&registry.host(), 8 << 20);
+    let target = common::add_anonymous(&app, slow.host()).await;
 
     // The user's files: an archive and a layout holding another image.
     let old_archive = dir.path().join("out/old.tar");

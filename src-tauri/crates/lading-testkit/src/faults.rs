@@ -43,6 +43,16 @@ fn next(state: &mut u64) -> u64 {
 impl FaultyProxy {
     /// Proxies to `upstream` (`host:port`); about `per_cent` of connections get a fault.
     pub fn start(upstream: &str, seed: u64, per_cent: u64) -> Self {
+        Self::start_with(upstream, seed, per_cent, None)
+    }
+
+    /// No faults, but answers flow at about `bytes_per_second`: a download takes long enough
+    /// for a test to act in the middle of it.
+    pub fn slow(upstream: &str, bytes_per_second: u64) -> Self {
+        Self::start_with(upstream, 1, 0, Some(bytes_per_second))
+    }
+
+    fn start_with(upstream: &str, seed: u64, per_cent: u64, rate: Option<u64>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         listener.set_nonblocking(true).expect("nonblocking");
         let port = listener.local_addr().unwrap().port();
@@ -78,7 +88,7 @@ impl FaultyProxy {
                     };
                     faults.lock().unwrap_or_else(|p| p.into_inner()).push(fault);
                     let upstream = upstream.clone();
-                    std::thread::spawn(move || handle(client, &upstream, fault));
+                    std::thread::spawn(move || handle(client, &upstream, fault, rate));
                 }
             });
         }
@@ -105,7 +115,7 @@ impl Drop for FaultyProxy {
     }
 }
 
-fn handle(client: TcpStream, upstream: &str, fault: Fault) {
+fn handle(client: TcpStream, upstream: &str, fault: Fault, rate: Option<u64>) {
     let _ = client.set_nonblocking(false);
     let answer = |mut client: TcpStream, status: &str| {
         // Read the request head first, as a server would, then answer and close.
@@ -141,14 +151,14 @@ fn handle(client: TcpStream, upstream: &str, fault: Fault) {
             let up = {
                 let client_gone = client_gone.clone();
                 std::thread::spawn(move || {
-                    pump(client2, server2, up_limit);
+                    pump(client2, server2, up_limit, None);
                     client_gone.store(true, Ordering::Relaxed);
                 })
             };
             if matches!(fault, Fault::StallAnswer(_)) {
                 stall(server, client, down_limit.unwrap_or(0), &client_gone);
             } else {
-                pump(server, client, down_limit);
+                pump(server, client, down_limit, rate);
             }
             let _ = up.join();
         }
@@ -178,11 +188,19 @@ fn stall(mut from: TcpStream, mut to: TcpStream, limit: usize, client_gone: &Ato
     let _ = to.shutdown(Shutdown::Both);
 }
 
-/// Copies `from` → `to` until either side closes, or `limit` bytes passed: then both close.
-fn pump(mut from: TcpStream, mut to: TcpStream, limit: Option<usize>) {
+/// Copies `from` → `to` until either side closes, or `limit` bytes passed: then both close;
+/// at about `rate` bytes per second when given.
+fn pump(mut from: TcpStream, mut to: TcpStream, limit: Option<usize>, rate: Option<u64>) {
     let mut buf = [0u8; 16 * 1024];
     let mut sent = 0usize;
+    let started = std::time::Instant::now();
     loop {
+        if let Some(rate) = rate {
+            let due = Duration::from_secs_f64(sent as f64 / rate.max(1) as f64);
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
