@@ -29,66 +29,53 @@ pub struct LocalSources {
 struct Entry {
     id: String,
     path: PathBuf,
-    state: State,
-}
-
-enum State {
-    /// Remembered from the last run; read when the user opens it.
-    Waiting {
-        compressed: bool,
-    },
-    Open(Source),
-}
-
-fn name_of(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-fn waiting_view(id: &str, path: &Path, compressed: bool) -> LocalView {
-    LocalView {
-        id: id.to_owned(),
-        path: path.display().to_string(),
-        name: name_of(path),
-        kind: String::new(),
-        images: Vec::new(),
-        opened: false,
-        compressed,
-    }
-}
-
-impl Entry {
-    fn view(&self) -> LocalView {
-        match &self.state {
-            State::Waiting { compressed } => waiting_view(&self.id, &self.path, *compressed),
-            State::Open(source) => view(&self.id, source),
-        }
-    }
+    /// Compressed as a whole (looked at once, when listed).
+    compressed: bool,
+    /// `None` while remembered from the last run and not read yet.
+    source: Option<Source>,
 }
 
 /// The file, in Lading's config dir, listing the paths of the opened sources.
 const REMEMBERED: &str = "local-sources.json";
 
-fn view(id: &str, source: &Source) -> LocalView {
-    LocalView {
-        id: id.to_owned(),
-        path: source.path.display().to_string(),
-        name: name_of(&source.path),
-        opened: true,
-        compressed: lading_oci::source::is_compressed(&source.path),
-        kind: match source.kind {
+impl Entry {
+    fn new(id: String, path: PathBuf, source: Option<Source>) -> Self {
+        Self {
+            compressed: lading_oci::source::is_compressed(&path),
+            id,
+            path,
+            source,
+        }
+    }
+
+    fn view(&self) -> LocalView {
+        let kind = self.source.as_ref().map(|s| match s.kind {
             SourceKind::DockerArchive => "docker-archive",
             SourceKind::OciArchive => "oci-archive",
             SourceKind::OciLayout => "oci-layout",
+        });
+        LocalView {
+            id: self.id.clone(),
+            path: self.path.display().to_string(),
+            name: self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| self.path.display().to_string()),
+            kind: kind.unwrap_or_default().into(),
+            images: self
+                .source
+                .iter()
+                .flat_map(|s| {
+                    s.images
+                        .iter()
+                        .enumerate()
+                        .map(|(index, image)| image_view(index, image))
+                })
+                .collect(),
+            opened: self.source.is_some(),
+            compressed: self.compressed,
         }
-        .into(),
-        images: source
-            .images
-            .iter()
-            .enumerate()
-            .map(|(index, image)| image_view(index, image))
-            .collect(),
     }
 }
 
@@ -150,13 +137,7 @@ impl LocalSources {
             .unwrap_or_default();
         let entries = paths
             .into_iter()
-            .map(|path| Entry {
-                id: sources.next_id(),
-                state: State::Waiting {
-                    compressed: lading_oci::source::is_compressed(&path),
-                },
-                path,
-            })
+            .map(|path| Entry::new(sources.next_id(), path, None))
             .collect();
         *sources.lock() = entries;
         sources
@@ -209,12 +190,11 @@ impl LocalSources {
         }
         // Absolute, so it is found again after a restart from another working directory.
         let path = std::fs::canonicalize(given).unwrap_or_else(|_| PathBuf::from(given));
-        let listed = self.lock().iter().find(|e| e.path == path).map(|e| {
-            (
-                e.id.clone(),
-                matches!(e.state, State::Open(_)).then(|| e.view()),
-            )
-        });
+        let listed = self
+            .lock()
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| (e.id.clone(), e.source.is_some().then(|| e.view())));
         if let Some((_, Some(shown))) = listed {
             return Ok(shown);
         }
@@ -239,17 +219,11 @@ impl LocalSources {
                     .iter_mut()
                     .find(|e| e.id == id)
                     .ok_or_else(|| unknown(&id))?;
-                if let State::Waiting { .. } = entry.state {
-                    entry.state = State::Open(source);
-                }
+                entry.source.get_or_insert(source);
                 entry.view()
             }
             None => {
-                let entry = Entry {
-                    id: self.next_id(),
-                    path,
-                    state: State::Open(source),
-                };
+                let entry = Entry::new(self.next_id(), path, Some(source));
                 let shown = entry.view();
                 all.push(entry);
                 shown
@@ -291,7 +265,7 @@ impl LocalSources {
             .iter()
             .find(|e| e.id == id)
             .ok_or_else(|| unknown(id))?;
-        let State::Open(source) = &entry.state else {
+        let Some(source) = &entry.source else {
             return Err(Error::new(
                 Code::InvalidSource,
                 format!("{} is not open yet", entry.path.display()),

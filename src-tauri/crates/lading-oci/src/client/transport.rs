@@ -27,16 +27,6 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(full / 2 + random % (full / 2 + 1))
 }
 
-/// Why an attempt may be made again, and after how long the registry asked us to wait.
-enum Transient {
-    /// 429 or 502–504, with the registry's Retry-After if it gave one.
-    Status(Option<Duration>),
-    /// Refused or reset before an answer.
-    Connection,
-    /// No answer within the idle timeout.
-    Stall,
-}
-
 fn retry_after(response: &Response) -> Option<Duration> {
     response
         .headers()
@@ -119,22 +109,23 @@ impl RegistryClient {
                 request = request.body(body.clone());
             }
             let outcome = request.send().await;
-            let transient = match &outcome {
+            // How long to wait before trying again; `None`: do not.
+            let wait = match &outcome {
+                // 429 or 502–504: what Retry-After asks, within reason, else our backoff.
                 Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
-                    Some(Transient::Status(retry_after(r)))
+                    match retry_after(r) {
+                        Some(asked) => (asked <= MAX_RETRY_AFTER).then_some(asked),
+                        None => Some(backoff(attempt)),
+                    }
                 }
-                Err(e) if e.is_connect() => Some(Transient::Connection),
-                Err(e) if e.is_timeout() && repeatable && deadline.is_some() => {
-                    Some(Transient::Stall)
+                Err(e) if e.is_connect() => Some(backoff(attempt)),
+                // A stall: again at once while the deadline leaves room; never without one.
+                Err(e) if e.is_timeout() => {
+                    (repeatable && deadline.is_some()).then_some(Duration::ZERO)
                 }
-                Err(e) if e.is_request() && repeatable => Some(Transient::Connection),
+                // Reset before an answer: again if safe to repeat.
+                Err(e) if e.is_request() && repeatable => Some(backoff(attempt)),
                 _ => None,
-            };
-            let wait = match transient {
-                Some(Transient::Status(Some(asked))) => (asked <= MAX_RETRY_AFTER).then_some(asked),
-                Some(Transient::Status(None) | Transient::Connection) => Some(backoff(attempt)),
-                Some(Transient::Stall) => Some(Duration::ZERO),
-                None => None,
             };
             // Another attempt only if it could still end within the deadline.
             let fits = |wait: Duration| {
