@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use lading_config::ConfigStore;
 use lading_core::local::LocalSources;
 use lading_core::transfers::Transfers;
-use lading_core::view::{ExportRequest, PushRequest, TransferEvent};
+use lading_core::view::{ExportRequest, PushRequest};
 use lading_core::AppState;
 use lading_testkit::images::{
     layer_tar, noise, write_docker_archive, write_oci_layout, DockerArchiveImage, TestFile,
@@ -50,23 +50,6 @@ fn export_request(registry_id: &str, format: &str, path: &Path) -> ExportRequest
         path: path.display().to_string(),
         platform: None,
     }
-}
-
-/// Calls `act` once the export has moved its first bytes.
-fn when_bytes_move(
-    act: impl FnOnce(String) + Send + 'static,
-) -> Arc<dyn Fn(TransferEvent) + Send + Sync> {
-    let id = Mutex::new(None::<String>);
-    let act = Mutex::new(Some(act));
-    Arc::new(move |e: TransferEvent| match e {
-        TransferEvent::Started { transfer_id } => *id.lock().unwrap() = Some(transfer_id),
-        TransferEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
-            if let (Some(id), Some(act)) = (id.lock().unwrap().take(), act.lock().unwrap().take()) {
-                act(id);
-            }
-        }
-        _ => {}
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,7 +119,7 @@ async fn exports_over_existing_files_keep_them_until_complete() {
             .export(
                 &app,
                 export_request(&target, format, path),
-                when_bytes_move(move |id| canceller.cancel(&id).unwrap()),
+                common::when_bytes_move(move |id| canceller.cancel(&id).unwrap()),
             )
             .await
             .unwrap_err();
@@ -221,7 +204,7 @@ async fn exports_over_existing_files_keep_them_until_complete() {
             .export(
                 &app,
                 export_request(&target, format, path),
-                when_bytes_move(move |_| drop(stop.lock().unwrap().take())),
+                common::when_bytes_move(move |_| drop(stop.lock().unwrap().take())),
             )
             .await;
         // The second export finds the registry already gone: it fails sooner, the same way.

@@ -57,28 +57,12 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
     let transfers = Arc::new(Transfers::default());
 
     // Cancelled once bytes are moving: an error saying so, and no tag in the registry.
-    let (moving_tx, moving_rx) = std::sync::mpsc::channel::<String>();
-    let moving_tx = Mutex::new(moving_tx);
-    let push_id = Mutex::new(None::<String>);
-    let emit = Arc::new(move |e: TransferEvent| match e {
-        TransferEvent::Started { transfer_id: id } => *push_id.lock().unwrap() = Some(id),
-        TransferEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
-            if let Some(id) = push_id.lock().unwrap().take() {
-                moving_tx.lock().unwrap().send(id).unwrap();
-            }
-        }
-        _ => {}
-    });
     let canceller = transfers.clone();
-    let stop = tokio::task::spawn_blocking(move || {
-        let id = moving_rx.recv().unwrap();
-        canceller.cancel(&id).unwrap();
-    });
+    let emit = common::when_bytes_move(move |id| canceller.cancel(&id).unwrap());
     let cancelled = transfers
         .push_local(&app, &local, request(&source, &target, "v1"), emit)
         .await
         .unwrap_err();
-    stop.await.unwrap();
     assert_eq!(cancelled.code, "cancelled", "{}", cancelled.message);
     let tags = listing::tags(&app, &target, "dropped/app").await;
     assert!(
@@ -196,24 +180,8 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
 
     // An OCI layout export cancelled mid-download leaves no folder behind.
     let layout = dir.path().join("layout-out");
-    let (moving_tx, moving_rx) = std::sync::mpsc::channel::<String>();
-    let moving_tx = Mutex::new(moving_tx);
-    let export_id = Mutex::new(None::<String>);
-    let emit = Arc::new(move |e: TransferEvent| match e {
-        TransferEvent::Started { transfer_id } => *export_id.lock().unwrap() = Some(transfer_id),
-        TransferEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
-            if let Some(id) = export_id.lock().unwrap().take() {
-                moving_tx.lock().unwrap().send(id).unwrap();
-            }
-        }
-        _ => {}
-    });
     let canceller = transfers.clone();
-    let stop = tokio::task::spawn_blocking(move || {
-        if let Ok(id) = moving_rx.recv() {
-            canceller.cancel(&id).unwrap();
-        }
-    });
+    let emit = common::when_bytes_move(move |id| canceller.cancel(&id).unwrap());
     let cancelled = transfers
         .export(
             &app,
@@ -229,7 +197,6 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
         )
         .await
         .unwrap_err();
-    stop.await.unwrap();
     assert_eq!(cancelled.code, "cancelled", "{}", cancelled.message);
     assert!(
         !layout.exists(),

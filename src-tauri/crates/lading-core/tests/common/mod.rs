@@ -1,6 +1,8 @@
 //! Set-up shared by the app's integration tests.
 
-use lading_core::view::{AddOciRegistry, OciAuthInput};
+use std::sync::{Arc, Mutex};
+
+use lading_core::view::{AddOciRegistry, OciAuthInput, TransferEvent};
 use lading_core::{registries, AppState};
 
 /// Adds the registry at `host` with anonymous access, as the add dialog would; returns its id.
@@ -38,4 +40,22 @@ pub fn use_moto_profile(dir: &std::path::Path, moto: &lading_testkit::Moto) {
     std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
     std::env::set_var("AWS_ENDPOINT_URL_ECR", moto.endpoint_url());
     std::env::remove_var("AWS_ACCESS_KEY_ID");
+}
+
+/// A transfer's event sink that calls `act` with its id once it has moved its first bytes.
+#[allow(dead_code)] // Not every test binary runs transfers.
+pub fn when_bytes_move(
+    act: impl FnOnce(String) + Send + 'static,
+) -> Arc<dyn Fn(TransferEvent) + Send + Sync> {
+    let id = Mutex::new(None::<String>);
+    let act = Mutex::new(Some(act));
+    Arc::new(move |e: TransferEvent| match e {
+        TransferEvent::Started { transfer_id } => *id.lock().unwrap() = Some(transfer_id),
+        TransferEvent::Progress { blobs } if blobs.iter().any(|b| b.done > 0) => {
+            if let (Some(id), Some(act)) = (id.lock().unwrap().take(), act.lock().unwrap().take()) {
+                act(id);
+            }
+        }
+        _ => {}
+    })
 }
