@@ -1,6 +1,7 @@
 //! The Tauri shell: the window, its events (closing while transfers run), and one thin wrapper
 //! per command in `commands/`. Everything else is `lading-core`, which knows nothing of Tauri.
 
+mod ask;
 mod commands;
 
 use lading_core::transfers;
@@ -48,22 +49,30 @@ pub fn run() {
             lading_config::ConfigStore::load(&scratch).expect("an empty scratch settings dir loads")
         }
     };
+    // The core asks before anything irreversible; the dialog needs the app, known in `setup`.
+    let app_for_dialogs = std::sync::Arc::new(std::sync::OnceLock::new());
     let state = lading_core::AppState::new(
         config,
         lading_oci::credentials::DockerConfig::default_location(),
     )
-    .with_blob_cache(&lading_oci::paths::data_dir());
+    .with_blob_cache(&lading_oci::paths::data_dir())
+    .with_asker(Box::new(ask::NativeDialog {
+        app: app_for_dialogs.clone(),
+    }));
 
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .manage(lading_core::confirm::Confirmations::default())
         .manage(lading_core::local::LocalSources::remembered(
             &lading_config::config_dir(),
             &lading_oci::paths::archives_dir(),
         ))
         .manage(transfers::Transfers::default())
         .manage(lading_core::lifecycle::LifecycleSessions::default())
+        .setup(move |app| {
+            let _ = app_for_dialogs.set(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(commands::handler())
         .on_window_event(|window, event| {
             // Closing the window would stop running transfers: ask first (the UI answers with

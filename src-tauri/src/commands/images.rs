@@ -1,6 +1,5 @@
 //! A repository's images: listing, detail, layer files, deletes.
 
-use lading_core::confirm::Confirmations;
 use lading_core::view::{DeleteResult, ImageDetail, ImageFilesEvent, ImageListEvent};
 use lading_core::{deletes, detail, files, listing, AppState, Result};
 use tauri::ipc::Channel;
@@ -65,30 +64,24 @@ pub fn cancel_read(state: State<'_, AppState>, read: String) {
     state.reads.cancel(&read);
 }
 
-/// Deleting images needs a confirmation token issued for exactly these digests.
+/// Deletes images by digest, after the native yes the core asks for (naming each image and tag).
 #[tauri::command]
 pub async fn delete_images(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     repository: String,
     digests: Vec<String>,
-    confirmation: Option<String>,
 ) -> Result<DeleteResult> {
-    let token = confirmation.as_deref();
-    deletes::delete_confirmed(&state, &confirmations, &id, &repository, &digests, token).await
+    deletes::delete(&state, &id, &repository, &digests).await
 }
 
-/// Removing tags (the images stay) needs a confirmation token issued for exactly these tags.
+/// Removes tags, after the native yes the core asks for (on ECR naming the images that go too).
 #[tauri::command]
 pub async fn untag_images(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     repository: String,
     tags: Vec<String>,
-    confirmation: Option<String>,
 ) -> Result<DeleteResult> {
-    let token = confirmation.as_deref();
-    deletes::untag_confirmed(&state, &confirmations, &id, &repository, &tags, token).await
+    deletes::untag(&state, &id, &repository, &tags).await
 }

@@ -15,7 +15,6 @@ macro_rules! app_commands {
     ($then:ident) => {
         $then![
             window::app_info,
-            window::confirm_destructive,
             window::answer_close,
             window::pick_path,
             registries::list_registries,

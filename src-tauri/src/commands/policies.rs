@@ -1,6 +1,5 @@
 //! The lifecycle and repository policy editors (ECR).
 
-use lading_core::confirm::Confirmations;
 use lading_core::lifecycle::{self, LifecycleSessions};
 use lading_core::repo_policy;
 use lading_core::view::{LifecycleDryRun, PolicyCheck, ServerPreview};
@@ -58,13 +57,10 @@ pub async fn save_lifecycle_policy(
 #[tauri::command]
 pub async fn delete_lifecycle_policy(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     repository: String,
-    confirmation: Option<String>,
 ) -> Result<()> {
-    let token = confirmation.as_deref();
-    lifecycle::delete_confirmed(&state, &confirmations, &id, &repository, token).await
+    lifecycle::delete(&state, &id, &repository).await
 }
 
 #[tauri::command]
@@ -88,24 +84,18 @@ pub async fn check_repository_policy(
 #[tauri::command]
 pub async fn save_repository_policy(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     repository: String,
     text: String,
-    confirmation: Option<String>,
 ) -> Result<()> {
-    let token = confirmation.as_deref();
-    repo_policy::save(&state, &confirmations, &id, &repository, &text, token).await
+    repo_policy::save(&state, &id, &repository, &text).await
 }
 
 #[tauri::command]
 pub async fn delete_repository_policy(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     repository: String,
-    confirmation: Option<String>,
 ) -> Result<()> {
-    let token = confirmation.as_deref();
-    repo_policy::delete_confirmed(&state, &confirmations, &id, &repository, token).await
+    repo_policy::delete(&state, &id, &repository).await
 }

@@ -1,6 +1,5 @@
 //! The registry list and repositories.
 
-use lading_core::confirm::Confirmations;
 use lading_core::view::{
     AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
     RepositorySettings, RepositoryView,
@@ -29,23 +28,14 @@ pub async fn add_ecr_registry(
     registries::add_ecr(&state, request).await
 }
 
-/// Forgetting the saved password deletes a secret, so it needs a confirmation token.
+/// Asks natively first (the core does), naming the registry and whether its password goes.
 #[tauri::command]
 pub async fn remove_registry(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     forget_credentials: bool,
-    confirmation: Option<String>,
 ) -> Result<()> {
-    registries::remove_confirmed(
-        &state,
-        &confirmations,
-        &id,
-        forget_credentials,
-        confirmation.as_deref(),
-    )
-    .await
+    registries::remove(&state, &id, forget_credentials).await
 }
 
 #[tauri::command]
@@ -64,13 +54,8 @@ pub async fn aws_sso_login(state: State<'_, AppState>, profile: String) -> Resul
 }
 
 #[tauri::command]
-pub async fn sign_out(
-    state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
-    id: String,
-    confirmation: Option<String>,
-) -> Result<()> {
-    registries::sign_out_confirmed(&state, &confirmations, &id, confirmation.as_deref()).await
+pub async fn sign_out(state: State<'_, AppState>, id: String) -> Result<()> {
+    registries::sign_out(&state, &id).await
 }
 
 #[tauri::command]
@@ -94,25 +79,15 @@ pub async fn create_repository(
     settings::create_repository(&state, &id, &name, &mutability, scan_on_push).await
 }
 
-/// Deleting a repository needs a confirmation token for exactly that repository.
+/// Asks natively first (the core does), saying whether its images go too.
 #[tauri::command]
 pub async fn delete_repository(
     state: State<'_, AppState>,
-    confirmations: State<'_, Confirmations>,
     id: String,
     name: String,
     force: bool,
-    confirmation: Option<String>,
 ) -> Result<()> {
-    settings::delete_repository_confirmed(
-        &state,
-        &confirmations,
-        &id,
-        &name,
-        force,
-        confirmation.as_deref(),
-    )
-    .await
+    settings::delete_repository(&state, &id, &name, force).await
 }
 
 #[tauri::command]

@@ -1,7 +1,6 @@
-//! The window's own commands: what app this is, confirmations for the dialogs, the answer to
+//! The window's own commands: what app this is, the answer to
 //! "quit while transfers run?", and native file dialogs.
 
-use lading_core::confirm::Confirmations;
 use lading_core::transfers::Transfers;
 use lading_core::view::AppInfo;
 use lading_core::{Code, Error, Result};
@@ -25,16 +24,6 @@ pub fn app_info(app: tauri::AppHandle) -> Result<AppInfo> {
         os: std::env::consts::OS.to_owned(),
         arch: std::env::consts::ARCH.to_owned(),
     })
-}
-
-/// Issues a one-time token for a destructive action the user just confirmed in a dialog.
-#[tauri::command]
-pub fn confirm_destructive(
-    confirmations: State<'_, Confirmations>,
-    action: String,
-    target: String,
-) -> Result<String> {
-    confirmations.issue(&action, &target)
 }
 
 /// The user's answer to "quit while transfers run?": quit (cancel them and exit) or keep working.

@@ -1,11 +1,18 @@
-//! Deleting images and removing tags. Both are bound to a confirmation (see `confirm`).
+//! Deleting images and removing tags, each only after the user's native yes to a question that
+//! names exactly what goes.
 
-use crate::error::Result;
-use crate::view::DeleteResult;
+use lading_config::RegistryKind;
+
+use crate::confirm::{check_repository, count, listed, registry_place, Question};
+use crate::error::{Code, Error, Result};
+use crate::view::{DeleteResult, ImageRow};
 use crate::AppState;
 
+/// Questions list this many references, then "… and N more".
+const SHOWN: usize = 12;
+
 /// Deletes images by digest (every tag on them goes too) and removes tags (`untag`: the image
-/// stays, perhaps untagged). Failures are reported per reference.
+/// stays, perhaps untagged). Failures are reported per reference. Asks no one: callers ask.
 pub async fn delete_images(
     state: &AppState,
     id: &str,
@@ -21,42 +28,83 @@ pub async fn delete_images(
         .await
 }
 
-/// What a confirmation token for deleting exactly these images is bound to.
-pub fn delete_target(id: &str, repository: &str, digests: &[String]) -> String {
-    let mut sorted = digests.to_vec();
-    sorted.sort();
-    format!("{id}/{repository}@{}", sorted.join(","))
+fn short(digest: &str) -> String {
+    let (algorithm, hex) = digest.split_once(':').unwrap_or(("", digest));
+    format!("{algorithm}:{}", &hex[..hex.len().min(12)])
 }
 
-/// [`delete_images`] by digest only, with the token the confirmation dialog got for exactly these.
-pub async fn delete_confirmed(
+/// The rows of the kept listing (what the window shows), when there is one.
+fn kept_rows(
     state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
+    id: &str,
+    repository: &str,
+) -> Option<std::sync::Arc<Vec<ImageRow>>> {
+    state.listings.get(id, repository)
+}
+
+/// Deletes the images `digests` (and every tag on them) once the user says yes.
+pub async fn delete(
+    state: &AppState,
     id: &str,
     repository: &str,
     digests: &[String],
-    confirmation: Option<&str>,
 ) -> Result<DeleteResult> {
-    if let Some(tag) = digests.iter().find(|d| !d.starts_with("sha256:")) {
-        return Err(crate::Error::new(
-            crate::Code::InvalidReference,
-            format!("{tag} is not a digest; removing a tag is untag_images"),
-        ));
+    check_repository(repository)?;
+    if digests.is_empty() {
+        return Err(Error::new(Code::InvalidReference, "no image to delete"));
     }
-    let target = delete_target(id, repository, digests);
-    confirmations.redeem(confirmation, "delete_images", &target)?;
+    for digest in digests {
+        lading_oci::reference::validate_digest(digest).map_err(|why| {
+            let hint = if lading_oci::reference::validate_tag(digest).is_ok() {
+                "; removing a tag is untag_images".to_owned()
+            } else {
+                String::new()
+            };
+            Error::new(
+                Code::InvalidReference,
+                format!("{digest:?} is not a digest ({why}){hint}"),
+            )
+        })?;
+    }
+    let entry = state.entry(id).await?;
+    let rows = kept_rows(state, id, repository);
+    let lines = digests.iter().map(|digest| {
+        let tags = rows
+            .as_ref()
+            .and_then(|rows| rows.iter().find(|r| &r.digest == digest))
+            .map(|r| r.tags.clone());
+        match tags {
+            Some(tags) if tags.is_empty() => format!("{} (untagged)", short(digest)),
+            Some(tags) => format!("{} — {}", short(digest), tags.join(", ")),
+            None => format!("{} (with its tags)", short(digest)),
+        }
+    });
+    let n = count(digests.len(), "image");
+    state
+        .confirm(Question {
+            title: format!("Delete {n} from {repository}?"),
+            detail: format!(
+                "From {}, repository {repository}, these images and every tag on them are deleted:\n{}\n\nThis cannot be undone.",
+                registry_place(&entry),
+                listed(lines, SHOWN)
+            ),
+            yes: format!("Delete {n}"),
+        })
+        .await?;
     delete_images(state, id, repository, digests).await
 }
 
-/// Removes tags (the images stay), with the token the confirmation dialog got for exactly these.
-pub async fn untag_confirmed(
+/// Removes the tags `tags` (on ECR an image whose last tag goes is deleted) once the user says yes.
+pub async fn untag(
     state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
     id: &str,
     repository: &str,
     tags: &[String],
-    confirmation: Option<&str>,
 ) -> Result<DeleteResult> {
+    check_repository(repository)?;
+    if tags.is_empty() {
+        return Err(Error::new(Code::InvalidReference, "no tag to remove"));
+    }
     // Only tag names: a digest-looking "tag" (sha512:…, anything with ':') would delete a
     // manifest, not remove a name.
     for tag in tags {
@@ -66,11 +114,47 @@ pub async fn untag_confirmed(
             } else {
                 format!("{tag:?} is not a tag: {why}")
             };
-            return Err(crate::Error::new(crate::Code::InvalidReference, message));
+            return Err(Error::new(Code::InvalidReference, message));
         }
     }
-    let target = delete_target(id, repository, tags);
-    confirmations.redeem(confirmation, "untag_images", &target)?;
+    let entry = state.entry(id).await?;
+    let mut detail = format!(
+        "From {}, repository {repository}, these tags are removed:\n{}",
+        registry_place(&entry),
+        listed(tags.iter().cloned(), SHOWN)
+    );
+    if matches!(entry.kind, RegistryKind::Ecr { .. }) {
+        // ECR deletes an image with its last tag: say which, when the kept listing shows it.
+        let orphaned: Option<Vec<String>> = kept_rows(state, id, repository).map(|rows| {
+            rows.iter()
+                .filter(|r| !r.tags.is_empty() && r.tags.iter().all(|t| tags.contains(t)))
+                .map(|r| short(&r.digest))
+                .collect()
+        });
+        match orphaned {
+            Some(gone) if gone.is_empty() => {
+                detail.push_str("\n\nEvery image keeps at least one other tag.")
+            }
+            Some(gone) => detail.push_str(&format!(
+                "\n\nECR deletes an image when its last tag goes: {} deleted too:\n{}\n\nThis cannot be undone.",
+                if gone.len() == 1 { "this image is" } else { "these images are" },
+                listed(gone, SHOWN)
+            )),
+            None => detail.push_str(
+                "\n\nECR deletes an image when its last tag goes, so an image with no other tag is deleted too. This cannot be undone.",
+            ),
+        }
+    } else {
+        detail.push_str("\n\nThe images stay, reachable by digest.");
+    }
+    let n = count(tags.len(), "tag");
+    state
+        .confirm(Question {
+            title: format!("Remove {n} from {repository}?"),
+            detail,
+            yes: format!("Remove {n}"),
+        })
+        .await?;
     delete_images(state, id, repository, tags).await
 }
 
@@ -79,10 +163,9 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn untag_takes_only_tag_names() {
+    async fn untag_takes_only_tag_names_and_delete_only_digests() {
         let dir = tempfile::tempdir().unwrap();
         let state = AppState::new(lading_config::ConfigStore::load(dir.path()).unwrap(), None);
-        let confirmations = crate::confirm::Confirmations::default();
         for (not_a_tag, says) in [
             (
                 "sha512:".to_owned() + &"a".repeat(128),
@@ -95,18 +178,22 @@ mod tests {
             ("-rc1".to_owned(), "is not a tag"),
             (String::new(), "is not a tag"),
         ] {
-            let err = untag_confirmed(
-                &state,
-                &confirmations,
-                "oci:r",
-                "team/app",
-                &[not_a_tag],
-                None,
-            )
-            .await
-            .unwrap_err();
-            assert_eq!(err.code, crate::Code::InvalidReference);
+            let err = untag(&state, "oci:r", "team/app", &[not_a_tag])
+                .await
+                .unwrap_err();
+            assert_eq!(err.code, Code::InvalidReference);
             assert!(err.message.contains(says), "{}", err.message);
         }
+        for not_a_digest in ["latest", "sha256:abc", "md5:0123"] {
+            let err = delete(&state, "oci:r", "team/app", &[not_a_digest.to_owned()])
+                .await
+                .unwrap_err();
+            assert_eq!(err.code, Code::InvalidReference, "{not_a_digest}");
+        }
+        let digest = "sha256:".to_owned() + &"c".repeat(64);
+        let err = delete(&state, "oci:r", "Team/App\nsafe", &[digest])
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, Code::InvalidReference);
     }
 }

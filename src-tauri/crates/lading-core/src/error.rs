@@ -49,7 +49,8 @@ codes! {
     UnknownSource = "unknown_source",
     UnknownImage = "unknown_image",
     UnknownTransfer = "unknown_transfer",
-    ConfirmationRequired = "confirmation_required",
+    /// The user said no to the native question (or another one was open); nothing changed.
+    Declined = "declined",
     DryRunNeeded = "dry_run_needed",
     AuthRequired = "auth_required",
     Unauthorized = "unauthorized",
@@ -89,7 +90,6 @@ codes! {
     ListingSuperseded = "listing_superseded",
     TransferFailed = "transfer_failed",
     DialogFailed = "dialog_failed",
-    NoRandomness = "no_randomness",
     Unexpected = "unexpected",
 }
 

@@ -12,6 +12,7 @@ use lading_ecr::lifecycle::{
 };
 use lading_ecr::ImageRef;
 
+use crate::confirm::{check_repository, count, registry_place, size, Question};
 use crate::error::{Code, Error, Result};
 use crate::view::{LifecycleDryRun, LifecycleVerdict, ServerPreview};
 use crate::AppState;
@@ -231,8 +232,40 @@ impl LifecycleSessions {
             ));
         }
         LifecyclePolicy::parse(text).map_err(invalid)?;
+        check_repository(repository)?;
+        // The count the question gives is ours, from images read now, not the page's.
+        let run = self.dry_run(state, id, repository, text, &[], true).await?;
         let registry = state.registry(id).await?;
         let ecr = registry.ecr_or(NOT_ECR).await?;
+        if run.expiring + run.transitioning > 0 {
+            let mut acts = Vec::new();
+            if run.expiring > 0 {
+                acts.push(format!(
+                    "expires {} ({})",
+                    count(run.expiring as usize, "image"),
+                    size(run.bytes_reclaimed.max(0) as u64)
+                ));
+            }
+            if run.transitioning > 0 {
+                acts.push(format!(
+                    "archives {}",
+                    count(run.transitioning as usize, "image")
+                ));
+            }
+            let total = run.expiring + run.transitioning + run.kept;
+            state
+                .confirm(Question {
+                    title: format!("Save the lifecycle policy of {repository}?"),
+                    detail: format!(
+                        "In {}, repository {repository}: on its {} as they are now, this policy {}. ECR applies it within a day, and expired images cannot be brought back.",
+                        registry_place(registry.entry()),
+                        count(total as usize, "image"),
+                        acts.join(" and "),
+                    ),
+                    yes: "Save policy".into(),
+                })
+                .await?;
+        }
         ecr.put_lifecycle_policy(repository, text).await?;
         Ok(())
     }
@@ -297,22 +330,20 @@ fn invalid(issues: Vec<lading_ecr::lifecycle::PolicyIssue>) -> Error {
     )
 }
 
-/// Removes the repository's lifecycle policy.
+/// Removes the repository's lifecycle policy once the user says yes.
 pub async fn delete(state: &AppState, id: &str, repository: &str) -> Result<()> {
+    check_repository(repository)?;
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(NOT_ECR).await?;
+    state
+        .confirm(Question {
+            title: format!("Delete the lifecycle policy of {repository}?"),
+            detail: format!(
+                "In {}, repository {repository}: its lifecycle policy is deleted; ECR stops expiring images by it. The policy text is not kept.",
+                registry_place(registry.entry())
+            ),
+            yes: "Delete policy".into(),
+        })
+        .await?;
     Ok(ecr.delete_lifecycle_policy(repository).await?)
-}
-
-/// [`delete`] with the token the dialog got for exactly this repository.
-pub async fn delete_confirmed(
-    state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
-    id: &str,
-    repository: &str,
-    confirmation: Option<&str>,
-) -> Result<()> {
-    let target = crate::confirm::repository_target(id, repository);
-    confirmations.redeem(confirmation, "delete_lifecycle_policy", &target)?;
-    delete(state, id, repository).await
 }

@@ -28,7 +28,7 @@ pub struct ListingCache {
 }
 
 impl ListingCache {
-    fn get(&self, id: &str, repository: &str) -> Option<Arc<Vec<ImageRow>>> {
+    pub(crate) fn get(&self, id: &str, repository: &str) -> Option<Arc<Vec<ImageRow>>> {
         let listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
         listings
             .get(&(id.to_owned(), repository.to_owned()))

@@ -8,6 +8,7 @@ use lading_oci::credentials::KeychainLogins;
 use lading_oci::{ClientOptions, Credentials, RegistryClient};
 use lading_secrets::Secret;
 
+use crate::confirm::{registry_place, Question};
 use crate::error::{Code, Error, Result};
 use crate::registry::{host_of, oci_client, view};
 use crate::view::{
@@ -192,21 +193,43 @@ pub async fn add_ecr(state: &AppState, request: AddEcrRegistry) -> Result<Regist
     Ok(view(&entry))
 }
 
-/// Removes a registry from the list; with `forget_credentials`, its keychain login too.
+/// Removes a registry from the list once the user says yes; with `forget_credentials`, its
+/// keychain login too (the question says so).
 pub async fn remove(state: &AppState, id: &str, forget_credentials: bool) -> Result<()> {
-    let removed = state.config.lock().await.remove(id)?;
-    state.listings.forget(id, None);
-    state.drop_handle(id);
-    if let (
-        true,
+    let entry = state.entry(id).await?;
+    let keychain_login = match &entry.kind {
         RegistryKind::Oci {
             address,
             auth: OciAuth::Keychain { .. },
             ..
-        },
-    ) = (forget_credentials, &removed.kind)
-    {
-        forget_login(host_of(address)).await?;
+        } => Some(host_of(address).to_owned()),
+        _ => None,
+    };
+    let forgets = forget_credentials && keychain_login.is_some();
+    state
+        .confirm(Question {
+            title: format!("Remove {} from Lading?", entry.name),
+            detail: format!(
+                "{} leaves the registry list{}. Nothing in the registry itself changes.",
+                registry_place(&entry),
+                if forgets {
+                    " and its saved password is deleted from the keychain (you will need it to add the registry again)"
+                } else {
+                    ""
+                }
+            ),
+            yes: if forgets {
+                "Remove and forget password".into()
+            } else {
+                "Remove registry".into()
+            },
+        })
+        .await?;
+    state.config.lock().await.remove(id)?;
+    state.listings.forget(id, None);
+    state.drop_handle(id);
+    if let (true, Some(host)) = (forgets, keychain_login) {
+        forget_login(&host).await?;
     }
     Ok(())
 }
@@ -287,7 +310,8 @@ pub async fn aws_sso_login(state: &AppState, profile: &str) -> Result<()> {
     }
 }
 
-/// Forgets a registry's keychain login but keeps it in the list (it then needs signing in again).
+/// Forgets a registry's keychain login but keeps it in the list (it then needs signing in
+/// again), once the user says yes.
 pub async fn sign_out(state: &AppState, id: &str) -> Result<()> {
     let entry = state.entry(id).await?;
     let RegistryKind::Oci {
@@ -301,6 +325,16 @@ pub async fn sign_out(state: &AppState, id: &str) -> Result<()> {
             format!("{} has no saved login to forget", entry.name),
         ));
     };
+    state
+        .confirm(Question {
+            title: format!("Sign out of {}?", entry.name),
+            detail: format!(
+                "The password saved for {} is deleted from the keychain; the registry stays in the list, and you will need the password to sign in again.",
+                registry_place(&entry)
+            ),
+            yes: "Sign out".into(),
+        })
+        .await?;
     let existed = forget_login(host_of(address)).await?;
     state.drop_handle(id);
     if !existed {
@@ -320,29 +354,4 @@ async fn forget_login(registry: &str) -> Result<bool> {
             .await
             .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??,
     )
-}
-
-/// [`remove`], where forgetting the saved password (deleting a secret) needs the dialog's token.
-pub async fn remove_confirmed(
-    state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
-    id: &str,
-    forget_credentials: bool,
-    confirmation: Option<&str>,
-) -> Result<()> {
-    if forget_credentials {
-        confirmations.redeem(confirmation, "forget_credentials", id)?;
-    }
-    remove(state, id, forget_credentials).await
-}
-
-/// [`sign_out`] with the dialog's token.
-pub async fn sign_out_confirmed(
-    state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
-    id: &str,
-    confirmation: Option<&str>,
-) -> Result<()> {
-    confirmations.redeem(confirmation, "sign_out", id)?;
-    sign_out(state, id).await
 }

@@ -1,11 +1,11 @@
 //! The repository policy editor's backend: the stored policy, a check of the edited text
-//! (ECR's constraints, then risks in plain words), and save/delete. A policy with a `danger`
-//! risk — public access, or a Deny that locks your own account out — is saved only with a
-//! confirmation token from the dialog that named the risk.
+//! (ECR's constraints, then risks in plain words), and save/delete. A policy the linter flags —
+//! public access, wildcard actions, a Deny that locks your own account out — is saved only after
+//! the user's native yes to a question naming every risk.
 
 use lading_ecr::policy::{PolicyDocument, Severity};
 
-use crate::confirm::Confirmations;
+use crate::confirm::{check_repository, listed, registry_place, Question};
 use crate::error::{Code, Error, Result};
 use crate::view::{PolicyCheck, PolicyLint};
 use crate::AppState;
@@ -46,21 +46,11 @@ pub async fn check(state: &AppState, id: &str, text: &str) -> Result<PolicyCheck
     })
 }
 
-/// What a risky save's confirmation is bound to.
-pub fn risky_target(id: &str, repository: &str) -> String {
-    crate::confirm::repository_target(id, repository)
-}
-
-/// Stores `text` as the repository policy. Refused when ECR would refuse it, and — when it has
-/// a `danger` risk — unless `confirmation` was issued for `risky_repository_policy` on it.
-pub async fn save(
-    state: &AppState,
-    confirmations: &Confirmations,
-    id: &str,
-    repository: &str,
-    text: &str,
-    confirmation: Option<&str>,
-) -> Result<()> {
+/// Stores `text` as the repository policy. Refused when ECR would refuse it; when the linter
+/// flags anything (public access, wildcard actions, a lock-out), only after the user's native yes
+/// to a question listing every risk.
+pub async fn save(state: &AppState, id: &str, repository: &str, text: &str) -> Result<()> {
+    check_repository(repository)?;
     let checked = check(state, id, text).await?;
     if let Some(issue) = checked.issues.first() {
         return Err(Error::new(
@@ -68,34 +58,47 @@ pub async fn save(
             format!("{}: {}", issue.path, issue.message),
         ));
     }
-    if checked.lints.iter().any(|l| l.severity == "danger") {
-        confirmations.redeem(
-            confirmation,
-            "risky_repository_policy",
-            &risky_target(id, repository),
-        )?;
-    }
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(NOT_ECR).await?;
+    if !checked.lints.is_empty() {
+        let risks = checked.lints.iter().map(|l| {
+            let mark = if l.severity == "danger" {
+                "DANGER"
+            } else {
+                "warning"
+            };
+            format!("{mark}: {}", l.message)
+        });
+        state
+            .confirm(Question {
+                title: format!("Save a risky policy on {repository}?"),
+                detail: format!(
+                    "In {}, repository {repository}, the new policy:\n{}",
+                    registry_place(registry.entry()),
+                    listed(risks, 12)
+                ),
+                yes: "Save policy".into(),
+            })
+            .await?;
+    }
     ecr.set_repository_policy(repository, text).await?;
     Ok(())
 }
 
+/// Removes the repository policy once the user says yes.
 pub async fn delete(state: &AppState, id: &str, repository: &str) -> Result<()> {
+    check_repository(repository)?;
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(NOT_ECR).await?;
+    state
+        .confirm(Question {
+            title: format!("Delete the repository policy of {repository}?"),
+            detail: format!(
+                "In {}, repository {repository}: its policy is deleted, and every access it grants to other accounts or services ends now. The policy text is not kept.",
+                registry_place(registry.entry())
+            ),
+            yes: "Delete policy".into(),
+        })
+        .await?;
     Ok(ecr.delete_repository_policy(repository).await?)
-}
-
-/// [`delete`] with the token the dialog got for exactly this repository.
-pub async fn delete_confirmed(
-    state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
-    id: &str,
-    repository: &str,
-    confirmation: Option<&str>,
-) -> Result<()> {
-    let target = crate::confirm::repository_target(id, repository);
-    confirmations.redeem(confirmation, "delete_repository_policy", &target)?;
-    delete(state, id, repository).await
 }

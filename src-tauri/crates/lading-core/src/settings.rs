@@ -1,6 +1,7 @@
 //! Repository settings (ECR): creating and deleting repositories, tag mutability with its
 //! exclusions, scan on push. OCI registries create a repository on the first push and have none.
 
+use crate::confirm::{check_repository, registry_place, Question};
 use crate::error::Result;
 use crate::view::{RepositorySettings, RepositoryView};
 use crate::AppState;
@@ -31,7 +32,17 @@ pub async fn repository_settings(
     Ok(settings_view(ecr.describe_repository(name).await?))
 }
 
-/// Changes tag mutability (with exclusion filters) and scan on push, then reads them back.
+/// How a question names a mutability setting.
+fn mutability_words(mode: &str, exclusions: &[String]) -> String {
+    if exclusions.is_empty() {
+        mode.to_owned()
+    } else {
+        format!("{mode} (except {})", exclusions.join(", "))
+    }
+}
+
+/// Changes tag mutability (with exclusion filters) — after the user's native yes, since it
+/// changes what every later push may do — and scan on push, then reads them back.
 pub async fn update_repository_settings(
     state: &AppState,
     id: &str,
@@ -40,11 +51,33 @@ pub async fn update_repository_settings(
     exclusions: Vec<String>,
     scan_on_push: bool,
 ) -> Result<RepositorySettings> {
+    check_repository(name)?;
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(SETTINGS_ARE_ECR).await?;
-    let mutability = lading_ecr::TagMutability::parse(mutability, exclusions)?;
     let before = ecr.describe_repository(name).await?;
-    ecr.set_tag_mutability(name, &mutability).await?;
+    let changes_mutability =
+        before.tag_mutability != mutability || before.mutability_exclusions != exclusions;
+    if changes_mutability {
+        let wanted = mutability_words(mutability, &exclusions);
+        let effect = if mutability.starts_with("IMMUTABLE") {
+            "A push that reuses an existing tag will then be refused."
+        } else {
+            "Any push may then move an existing tag to another image, leaving the image it named untagged."
+        };
+        let tags = lading_ecr::TagMutability::parse(mutability, exclusions)?;
+        state
+            .confirm(Question {
+                title: format!("Change tag mutability of {name}?"),
+                detail: format!(
+                    "In {}, repository {name}: tag mutability goes from {} to {wanted}.\n\n{effect}",
+                    registry_place(registry.entry()),
+                    mutability_words(&before.tag_mutability, &before.mutability_exclusions),
+                ),
+                yes: format!("Make {}", mutability.to_lowercase().replace('_', " ")),
+            })
+            .await?;
+        ecr.set_tag_mutability(name, &tags).await?;
+    }
     if before.scan_on_push != scan_on_push {
         ecr.set_scan_on_push(name, scan_on_push).await?;
     }
@@ -75,28 +108,34 @@ pub async fn create_repository(
     })
 }
 
-/// Deletes an ECR repository; one that still holds images only with `force` (which deletes them).
+/// Deletes an ECR repository once the user says yes; one that still holds images only with
+/// `force`, which deletes them with it (the question says so).
 pub async fn delete_repository(state: &AppState, id: &str, name: &str, force: bool) -> Result<()> {
-    state.listings.forget(id, Some(name));
+    check_repository(name)?;
     let registry = state.registry(id).await?;
-    registry
+    let ecr = registry
         .ecr_or("OCI registries have no repository deletion; delete its images instead")
-        .await?
-        .delete_repository(name, force)
         .await?;
+    let what_goes = if force {
+        "The repository and every image in it are deleted, with its policies."
+    } else {
+        "The repository is deleted with its policies; ECR refuses if it still holds images."
+    };
+    state
+        .confirm(Question {
+            title: format!("Delete repository {name}?"),
+            detail: format!(
+                "In {}: {what_goes}\n\nThis cannot be undone.",
+                registry_place(registry.entry())
+            ),
+            yes: if force {
+                "Delete repository and images".into()
+            } else {
+                "Delete repository".into()
+            },
+        })
+        .await?;
+    state.listings.forget(id, Some(name));
+    ecr.delete_repository(name, force).await?;
     Ok(())
-}
-
-/// [`delete_repository`] with the token the dialog got for exactly this repository.
-pub async fn delete_repository_confirmed(
-    state: &AppState,
-    confirmations: &crate::confirm::Confirmations,
-    id: &str,
-    name: &str,
-    force: bool,
-    confirmation: Option<&str>,
-) -> Result<()> {
-    let target = crate::confirm::repository_target(id, name);
-    confirmations.redeem(confirmation, "delete_repository", &target)?;
-    delete_repository(state, id, name, force).await
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     blob_cache: std::sync::OnceLock<Arc<BlobCache>>,
     blob_cache_dir: Option<std::path::PathBuf>,
     pub(crate) notice: std::sync::Mutex<Option<String>>,
+    /// Who says the final yes to what cannot be undone (see `confirm`); no one, unless set.
+    asker: crate::confirm::OneAtATime,
     handles: std::sync::Mutex<HashMap<String, Arc<Registry>>>,
 }
 
@@ -44,6 +46,7 @@ impl AppState {
             blob_cache: std::sync::OnceLock::new(),
             blob_cache_dir: None,
             notice: std::sync::Mutex::new(notice),
+            asker: crate::confirm::OneAtATime::new(Box::new(crate::confirm::NobodyToAsk)),
             handles: std::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -52,6 +55,17 @@ impl AppState {
     pub fn with_blob_cache(mut self, data_dir: &std::path::Path) -> Self {
         self.blob_cache_dir = Some(data_dir.to_owned());
         self
+    }
+
+    /// Asks `ask` (the native dialog) before anything irreversible.
+    pub fn with_asker(mut self, ask: Box<dyn crate::confirm::Ask>) -> Self {
+        self.asker = crate::confirm::OneAtATime::new(ask);
+        self
+    }
+
+    /// `Ok` only when the user said yes to `question` (code `declined` otherwise).
+    pub async fn confirm(&self, question: crate::confirm::Question) -> Result<()> {
+        self.asker.confirm(question).await
     }
 
     /// The blob cache, read from its dir the first time a push needs it.

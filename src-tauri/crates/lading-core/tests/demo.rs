@@ -272,7 +272,10 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
         .is_some());
 
     let dir = tempfile::tempdir().unwrap();
-    let app = AppState::new(ConfigStore::load(dir.path()).unwrap(), None);
+    let (app, answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(dir.path()).unwrap(), None),
+        true,
+    );
     let id = registries::add_ecr(
         &app,
         lading_core::view::AddEcrRegistry {
@@ -339,19 +342,44 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
         (base.tag_mutability.as_str(), base.scan_on_push),
         ("IMMUTABLE", false)
     );
-    let changed = settings::update_repository_settings(
-        &app,
-        &id,
-        "platform/base",
-        "IMMUTABLE_WITH_EXCLUSION",
-        vec!["latest".into(), "dev-*".into()],
-        true,
-    )
-    .await
-    .unwrap();
+    // Mutability changes only after the native yes; "no" leaves every setting as it was.
+    let exclusions = vec!["latest".to_owned(), "dev-*".to_owned()];
+    let change = |scan| {
+        settings::update_repository_settings(
+            &app,
+            &id,
+            "platform/base",
+            "IMMUTABLE_WITH_EXCLUSION",
+            exclusions.clone(),
+            scan,
+        )
+    };
+    answers.next(false);
+    assert_eq!(change(true).await.unwrap_err().code, "declined");
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Change tag mutability of platform/base?");
+    assert!(
+        asked[0]
+            .detail
+            .contains("goes from IMMUTABLE to IMMUTABLE_WITH_EXCLUSION (except latest, dev-*)"),
+        "{}",
+        asked[0].detail
+    );
+    let unchanged = settings::repository_settings(&app, &id, "platform/base")
+        .await
+        .unwrap();
+    assert_eq!(
+        (unchanged.tag_mutability.as_str(), unchanged.scan_on_push),
+        ("IMMUTABLE", false)
+    );
+    let changed = change(true).await.unwrap();
+    // Scan on push alone is no question.
+    change(false).await.unwrap();
+    assert_eq!(answers.asked().len(), 1);
     assert_eq!(changed.tag_mutability, "IMMUTABLE_WITH_EXCLUSION");
     assert_eq!(changed.mutability_exclusions, ["latest", "dev-*"]);
     assert!(changed.scan_on_push);
+    change(true).await.unwrap();
     let bad =
         settings::update_repository_settings(&app, &id, "platform/base", "SOMETIMES", vec![], true)
             .await
@@ -359,22 +387,40 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     assert!(bad.message.contains("SOMETIMES"), "{}", bad.message);
 
     // Untag: `latest` goes, its image stays with 1.1.0. ECR deletes an image with its last tag
-    // (BatchDeleteImage), so `dev`'s image goes: the UI warns about exactly this.
-    let result = deletes::delete_images(
-        &app,
-        &id,
-        "team-a/web-app",
-        &["latest".to_owned(), "dev".to_owned()],
-    )
-    .await
-    .unwrap();
+    // (BatchDeleteImage), so `dev`'s image goes: the native question names exactly that image.
+    let dev_digest = rows
+        .iter()
+        .find(|r| r.tags == ["dev"])
+        .unwrap()
+        .digest
+        .clone();
+    let both = ["latest".to_owned(), "dev".to_owned()];
+    let untag = || deletes::untag(&app, &id, "team-a/web-app", &both);
+    listing::images(&app, &id, "team-a/web-app").await.unwrap();
+    answers.next(false);
+    assert_eq!(untag().await.unwrap_err().code, "declined");
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Remove 2 tags from team-a/web-app?");
+    let short_dev = &dev_digest[..7 + 12];
+    assert!(
+        asked[0].detail.contains("  latest\n  dev")
+            && asked[0].detail.contains("this image is deleted too:")
+            && asked[0].detail.contains(short_dev),
+        "{}",
+        asked[0].detail
+    );
+    assert_eq!(
+        tags_of(&listing::images(&app, &id, "team-a/web-app").await.unwrap()),
+        [vec!["1.0.0"], vec!["1.1.0", "latest"], vec!["dev"]],
+        "declined: nothing removed"
+    );
+    let result = untag().await.unwrap();
     let mut removed = result.deleted.clone();
     removed.sort();
     assert_eq!(removed, ["dev", "latest"], "{:?}", result.failures);
     let after = listing::images(&app, &id, "team-a/web-app").await.unwrap();
     assert_eq!(tags_of(&after), [vec!["1.0.0"], vec!["1.1.0"]]);
-    let dev_digest = &rows.iter().find(|r| r.tags == ["dev"]).unwrap().digest;
-    assert!(after.iter().all(|r| &r.digest != dev_digest));
+    assert!(after.iter().all(|r| r.digest != dev_digest));
     let latest_digest = &rows
         .iter()
         .find(|r| r.tags.contains(&"latest".to_owned()))

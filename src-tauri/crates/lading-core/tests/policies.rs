@@ -1,7 +1,7 @@
 //! The policy editors' backend against moto's ECR. Lifecycle: the stored policy, the dry run on
 //! the repository's images (issues located, verdicts, totals, warnings), save only after a dry
 //! run, ECR's own preview reported as unavailable where the endpoint has none, delete.
-//! Repository policy: check (issues, risks), a risky save only with a confirmation, delete.
+//! Repository policy: check (issues, risks), a risky save only after a native yes, delete.
 
 mod common;
 
@@ -35,7 +35,10 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
     common::use_moto_profile(dir.path(), &moto);
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let (app, answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None),
+        true,
+    );
     let id = registries::add_ecr(
         &app,
         AddEcrRegistry {
@@ -185,6 +188,24 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
     let refused = sessions.save(&app, &id, repo, &unseen).await.unwrap_err();
     assert_eq!(refused.code, "dry_run_needed");
     assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+    // A policy that expires images is saved only after a native yes giving the count, which
+    // the backend works out itself from images it reads now.
+    answers.next(false);
+    let declined = sessions
+        .save(&app, &id, repo, KEEP_TWO_RELEASES)
+        .await
+        .unwrap_err();
+    assert_eq!(declined.code, "declined");
+    assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Save the lifecycle policy of team/web?");
+    assert!(
+        asked[0]
+            .detail
+            .contains(&format!("this policy expires {} images", run.expiring)),
+        "{}",
+        asked[0].detail
+    );
     sessions
         .save(&app, &id, repo, KEEP_TWO_RELEASES)
         .await
@@ -195,11 +216,17 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         LifecyclePolicy::parse(KEEP_TWO_RELEASES).unwrap()
     );
 
+    answers.next(false);
+    assert_eq!(
+        lifecycle::delete(&app, &id, repo).await.unwrap_err().code,
+        "declined"
+    );
+    assert!(lifecycle::stored(&app, &id, repo).await.unwrap().is_some());
     lifecycle::delete(&app, &id, repo).await.unwrap();
     assert_eq!(lifecycle::stored(&app, &id, repo).await.unwrap(), None);
+    answers.asked();
 
     // The repository policy: ECR's constraints at their field, then the risks.
-    let confirmations = lading_core::confirm::Confirmations::default();
     assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
     let checked = repo_policy::check(&app, &id, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"12345"},"Action":"ecr:PullImage"}]}"#)
         .await
@@ -218,21 +245,22 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         checked.lints[0].message,
         "Statement 1 (Open) is public: anyone with an AWS account can pull from this repository."
     );
-    // A risky policy is saved only with the confirmation issued for it.
-    let refused = repo_policy::save(&app, &confirmations, &id, repo, public, None)
+    // A risky policy is saved only after a native yes to a question naming the risk.
+    answers.next(false);
+    let refused = repo_policy::save(&app, &id, repo, public)
         .await
         .unwrap_err();
-    assert_eq!(refused.code, "confirmation_required");
+    assert_eq!(refused.code, "declined");
     assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
-    let token = confirmations
-        .issue(
-            "risky_repository_policy",
-            &repo_policy::risky_target(&id, repo),
-        )
-        .unwrap();
-    repo_policy::save(&app, &confirmations, &id, repo, public, Some(&token))
-        .await
-        .unwrap();
+    let asked = answers.asked();
+    assert!(
+        asked[0]
+            .detail
+            .contains("DANGER: Statement 1 (Open) is public"),
+        "{}",
+        asked[0].detail
+    );
+    repo_policy::save(&app, &id, repo, public).await.unwrap();
     let stored: serde_json::Value =
         serde_json::from_str(&repo_policy::stored(&app, &id, repo).await.unwrap().unwrap())
             .unwrap();
@@ -246,9 +274,9 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         .clone()
         .unwrap();
     let pull_only = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#;
-    repo_policy::save(&app, &confirmations, &id, repo, pull_only, None)
-        .await
-        .unwrap();
+    answers.asked();
+    repo_policy::save(&app, &id, repo, pull_only).await.unwrap();
+    assert!(answers.asked().is_empty(), "a safe policy asks nothing");
     let lock_out = format!(
         r#"{{"Statement":[{{"Effect":"Deny","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"ecr:*"}}]}}"#
     );
@@ -258,6 +286,15 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         "{:?}",
         checked.lints
     );
+    answers.next(false);
+    assert_eq!(
+        repo_policy::delete(&app, &id, repo).await.unwrap_err().code,
+        "declined"
+    );
+    assert!(repo_policy::stored(&app, &id, repo)
+        .await
+        .unwrap()
+        .is_some());
     repo_policy::delete(&app, &id, repo).await.unwrap();
     assert_eq!(repo_policy::stored(&app, &id, repo).await.unwrap(), None);
 }

@@ -9,10 +9,14 @@ use lading_core::{listing, registries, settings, AppState};
 use lading_oci::credentials::{DockerConfig, KeychainLogins};
 use lading_testkit::{Moto, Registry};
 
-fn state(dir: &std::path::Path) -> AppState {
-    AppState::new(
-        ConfigStore::load(&dir.join("config")).unwrap(),
-        Some(DockerConfig::at(&dir.join("docker.json"))),
+/// The app's state in `dir`, answering its native questions as `answers` says (then yes).
+fn state_answering(dir: &std::path::Path) -> (AppState, common::Answers) {
+    common::Answers::on(
+        AppState::new(
+            ConfigStore::load(&dir.join("config")).unwrap(),
+            Some(DockerConfig::at(&dir.join("docker.json"))),
+        ),
+        true,
     )
 }
 
@@ -45,7 +49,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         ),
     )
     .unwrap();
-    let app = state(dir.path());
+    let (app, _answers) = state_answering(dir.path());
 
     // A wrong password is reported and nothing is kept.
     let err = registries::add_oci(&app, password(&private.host(), "dev", "nope"))
@@ -179,7 +183,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     drop(app);
 
     // "Restart": a fresh state from the same directory.
-    let app = state(dir.path());
+    let (app, answers) = state_answering(dir.path());
     let list = registries::list(&app).await.unwrap();
     assert_eq!(list.registries.len(), 3);
     let tls_id = list
@@ -219,8 +223,19 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         )
         .unwrap();
 
-    // Sign out: the login goes, the registry stays and needs signing in again; a second sign-out
-    // finds nothing and says so.
+    // Sign out: only after a native yes (no: the login stays); the login goes, the registry
+    // stays and needs signing in again; a second sign-out finds nothing and says so.
+    answers.asked();
+    answers.next(false);
+    assert_eq!(
+        registries::sign_out(&app, &id).await.unwrap_err().code,
+        "declined"
+    );
+    assert!(KeychainLogins.lookup(&private.host()).unwrap().is_some());
+    assert_eq!(
+        answers.asked()[0].title,
+        format!("Sign out of {}?", private.host())
+    );
     registries::sign_out(&app, &id).await.unwrap();
     assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());
     let again = registries::sign_out(&app, &id).await.unwrap_err();
@@ -240,7 +255,25 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         )
         .unwrap();
 
-    // Removing with "forget credentials" clears the keychain entry too.
+    // Removing with "forget credentials" clears the keychain entry too, after a native yes
+    // that says so; no leaves the entry and the login.
+    answers.asked();
+    answers.next(false);
+    assert_eq!(
+        registries::remove(&app, &id, true).await.unwrap_err().code,
+        "declined"
+    );
+    assert!(KeychainLogins.lookup(&private.host()).unwrap().is_some());
+    assert_eq!(registries::list(&app).await.unwrap().registries.len(), 2);
+    let asked = answers.asked();
+    assert!(
+        asked[0]
+            .detail
+            .contains("saved password is deleted from the keychain"),
+        "{}",
+        asked[0].detail
+    );
+    assert_eq!(asked[0].yes, "Remove and forget password");
     registries::remove(&app, &id, true).await.unwrap();
     assert!(KeychainLogins.lookup(&private.host()).unwrap().is_none());
     assert_eq!(registries::list(&app).await.unwrap().registries.len(), 1);
@@ -353,6 +386,22 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         .await
         .unwrap_err();
     assert_eq!(refused.code, "repository_not_empty", "{}", refused.message);
+    // Forced: the native question says the images go too; no keeps it all.
+    answers.asked();
+    answers.next(false);
+    let declined = settings::delete_repository(&app, &ecr.id, "team/svc", true)
+        .await
+        .unwrap_err();
+    assert_eq!(declined.code, "declined");
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Delete repository team/svc?");
+    assert!(
+        asked[0].detail.contains("every image in it"),
+        "{}",
+        asked[0].detail
+    );
+    assert_eq!(asked[0].yes, "Delete repository and images");
+    assert_eq!(listing::repositories(&app, &ecr.id).await.unwrap().len(), 2);
     settings::delete_repository(&app, &ecr.id, "team/svc", true)
         .await
         .unwrap();

@@ -116,7 +116,7 @@ fn looks_like_host(component: &str) -> bool {
     component.contains('.') || component.contains(':') || component == "localhost"
 }
 
-pub(crate) fn validate_repository(repository: &str) -> Result<(), &'static str> {
+pub fn validate_repository(repository: &str) -> Result<(), &'static str> {
     if repository.is_empty() {
         return Err("the repository name is empty");
     }
@@ -178,7 +178,7 @@ pub fn validate_tag(tag: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-pub(crate) fn validate_digest(digest: &str) -> Result<(), &'static str> {
+pub fn validate_digest(digest: &str) -> Result<(), &'static str> {
     let Some((algorithm, hex)) = digest.split_once(':') else {
         return Err("a digest has the form algorithm:hex");
     };

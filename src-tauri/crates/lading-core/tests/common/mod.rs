@@ -59,3 +59,52 @@ pub fn when_bytes_move(
         _ => {}
     })
 }
+
+/// Answers the core's native questions from a script (then `otherwise`), keeping each question.
+#[derive(Clone)]
+#[allow(dead_code)] // Not every test binary changes something irreversible.
+pub struct Answers {
+    script: Arc<Mutex<std::collections::VecDeque<bool>>>,
+    asked: Arc<Mutex<Vec<lading_core::confirm::Question>>>,
+    otherwise: bool,
+}
+
+#[allow(dead_code)]
+impl Answers {
+    /// `app` asking these answers; every question without a scripted answer gets `otherwise`.
+    pub fn on(app: AppState, otherwise: bool) -> (AppState, Answers) {
+        let answers = Answers {
+            script: Arc::default(),
+            asked: Arc::default(),
+            otherwise,
+        };
+        (app.with_asker(Box::new(answers.clone())), answers)
+    }
+
+    /// The next question is answered `yes`.
+    pub fn next(&self, yes: bool) -> &Self {
+        self.script.lock().unwrap().push_back(yes);
+        self
+    }
+
+    /// The questions asked since the last call.
+    pub fn asked(&self) -> Vec<lading_core::confirm::Question> {
+        std::mem::take(&mut self.asked.lock().unwrap())
+    }
+}
+
+impl lading_core::confirm::Ask for Answers {
+    fn ask(
+        &self,
+        question: lading_core::confirm::Question,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>> {
+        self.asked.lock().unwrap().push(question);
+        let yes = self
+            .script
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or(self.otherwise);
+        Box::pin(async move { yes })
+    }
+}
