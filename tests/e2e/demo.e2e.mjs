@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, waitFor, stopX } from "./support.mjs";
+import { app, findTauriDriver, freeDisplay, freePort, nativeQuestions, openApp, repoRoot, sleep, start, waitFor, stopX } from "./support.mjs";
 
 const TAGS = 300;
 
@@ -22,6 +22,7 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
   });
   const display = freeDisplay();
   const xvfb = start("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], "demo-xvfb.log");
+  const questions = nativeQuestions(display);
   const home = mkdtempSync(join(tmpdir(), "lading-e2e-demo-"));
   const env = {
     ...process.env,
@@ -79,6 +80,7 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await waitFor("the confirmation", () => session.find('[role="alertdialog"] .danger'), 10_000);
     assert.match(await session.run("return document.querySelector('[role=alertdialog]').textContent"), /\(dev\)/);
     await session.click('[role="alertdialog"] .danger');
+    await questions.answer("^Delete 1 image from team-a/web-app\\?$", true);
     await waitFor("two images left", async () => /^2 images( ·|$)/.test((await count()) ?? ""), 20_000);
     assert.ok(!(await chips()).includes("dev"));
     assert.deepEqual(lading("tags", `${served.registry}/team-a/web-app`).sort(), ["1.0.0", "1.1.0", "latest"]);
@@ -162,7 +164,13 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     const changed = await waitFor("the dry run of 5 kept", async () => ((await totals()) ?? "").startsWith("15 of 20") && (await totals()), 20_000);
     await session.screenshot("demo-lifecycle.png");
     await waitFor("save enabled", () => session.run("return !document.querySelector('.lifecycle-editor .dialog-actions .primary').disabled"), 10_000);
+    // It expires images: the backend asks natively. Cancel saves nothing; yes saves.
     await session.click(".lifecycle-editor .dialog-actions .primary");
+    await questions.answer("^Save the lifecycle policy of demo/many-tags\\?$", false);
+    await waitFor("not saved", () => session.run("return document.querySelector('.lifecycle-editor .notice')?.textContent === 'Not saved.'"), 20_000);
+    assert.equal(ecrCli("lifecycle", "get", "demo/many-tags"), stored, "Cancel: the stored policy is unchanged");
+    await session.click(".lifecycle-editor .dialog-actions .primary");
+    await questions.answer("^Save the lifecycle policy of demo/many-tags\\?$", true);
     await waitFor("saved", () => session.run("return /^Saved\\./.test(document.querySelector('.lifecycle-editor .notice')?.textContent ?? '')"), 20_000);
     const saved = ecrCli("lifecycle", "get", "demo/many-tags");
     assert.equal(JSON.parse(saved).rules[0].selection.countNumber, 5);

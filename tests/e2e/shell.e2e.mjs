@@ -6,12 +6,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
+import { app, findTauriDriver, freeDisplay, freePort, nativeQuestions, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
 
 test("the window opens, adds a real registry, and keeps it across a restart", { timeout: 180_000 }, async () => {
   assert.ok(existsSync(app), `${app} is missing: run \`cargo build --bin lading-app\` first`);
   const display = freeDisplay();
   const xvfb = start("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], "xvfb.log");
+  const questions = nativeQuestions(display);
   const [port, nativePort] = [await freePort(), await freePort()];
   // A fresh HOME: the app must start on a machine with no config, and never touch the developer's.
   const home = mkdtempSync(join(tmpdir(), "lading-e2e-home-"));
@@ -80,7 +81,8 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
     session = await openApp(base);
     await waitFor("the registry after a restart", () => session.find(".registry .status-connected"), 30_000);
 
-    // Delete the image through the UI (confirmation, token, real registry) and see it gone.
+    // Delete the image through the UI (the page's preview, then the backend's native question:
+    // Cancel keeps it, yes deletes it) and see it gone.
     await session.click(".registry-button");
     await waitFor("the repository again", () => session.find('[role="treeitem"]'), 20_000);
     await session.click('[role="treeitem"]');
@@ -90,6 +92,17 @@ test("the window opens, adds a real registry, and keeps it across a restart", { 
     await waitFor("the confirmation", () => session.find('[role="alertdialog"] .danger'), 10_000);
     assert.match(await session.run("return document.querySelector('[role=alertdialog]').textContent"), /\(1\.0\)/);
     await session.click('[role="alertdialog"] .danger');
+    assert.equal(await questions.answer("^Delete 1 image from demo/app\\?$", false), "Delete 1 image from demo/app?");
+    await sleep(500);
+    assert.equal(await session.run("return document.querySelectorAll('.image-table tbody tr').length"), 1, "Cancel: the row stays");
+    const tagsKept = JSON.parse(
+      execFileSync(lading, ["--json", "tags", `${registry.host}/demo/app`], { env: { ...env, LADING_DATA_DIR: join(home, "data") } }).toString(),
+    );
+    assert.deepEqual(tagsKept, ["1.0"], "Cancel: the registry still has the tag");
+    await session.click(".selection-bar .danger");
+    await waitFor("the confirmation again", () => session.find('[role="alertdialog"] .danger'), 10_000);
+    await session.click('[role="alertdialog"] .danger');
+    await questions.answer("^Delete 1 image from demo/app\\?$", true);
     await waitFor("the deletion reported", () => session.find('.image-table [role="status"]'), 20_000);
     await waitFor(
       "the table empty",

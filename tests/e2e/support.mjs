@@ -129,3 +129,41 @@ export async function startRegistry(dir, login) {
   await waitFor("docker-registry", async () => [200, 401].includes((await fetch(`http://127.0.0.1:${port}/v2/`)).status), 20_000);
   return { proc, host: `127.0.0.1:${port}` };
 }
+
+/**
+ * The app's native questions on X display `display` (GTK message dialogs; no window manager, so
+ * xdotool focuses them itself), found by their title and answered with key presses.
+ */
+export function nativeQuestions(display) {
+  const xdotool = (...args) =>
+    execFileSync("xdotool", args, { env: { ...process.env, DISPLAY: `:${display}` }, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  const find = (title) => {
+    try {
+      return xdotool("search", "--name", title).split("\n").filter(Boolean);
+    } catch {
+      return []; // xdotool exits 1 when nothing matches
+    }
+  };
+  return {
+    /** The windows whose title matches `title` (a regular expression) now. */
+    find,
+    /** Waits for the question titled like `title` and answers it: yes, or Cancel (Escape). */
+    async answer(title, yes, timeoutMs = 20_000) {
+      const [window] = await waitFor(`the native question /${title}/`, () => find(title).length && find(title), timeoutMs);
+      const name = xdotool("getwindowname", window);
+      xdotool("windowfocus", "--sync", window);
+      if (yes) {
+        // The dialog's first button is the action ("Delete 1 image"), the second Cancel.
+        xdotool("key", ...YES_KEYS);
+      } else {
+        xdotool("key", "Escape");
+      }
+      await waitFor(`the native question /${title}/ to close`, () => find(title).length === 0, 10_000);
+      return name;
+    },
+  };
+}
+
+const YES_KEYS = (process.env.LADING_E2E_YES_KEYS || "Return").split(" ");

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   api,
+  declined,
   listenForCloseRequests,
   listenForDrops,
   type AppInfo,
@@ -58,7 +59,6 @@ export function App() {
   const [removing, setRemoving] = useState<RegistryView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [ssoBusy, setSsoBusy] = useState(false);
-  const [signingOut, setSigningOut] = useState<RegistryView | null>(null);
   const [creatingRepository, setCreatingRepository] = useState(false);
   const [deletingRepository, setDeletingRepository] = useState(false);
   const [editingRepository, setEditingRepository] = useState(false);
@@ -169,6 +169,17 @@ export function App() {
     }, setError);
   }, [check]);
 
+  // The backend asks natively before it deletes the saved password.
+  const signOut = useCallback(
+    (registry: RegistryView) => {
+      api.signOut(registry.id).then(
+        () => check(registry),
+        (e) => declined(e) || setError(e),
+      );
+    },
+    [check],
+  );
+
   // A remembered source is read when needed: plain ones in the background at start,
   // compressed ones (decompressed first) only when the user opens them.
   const readLocal = useCallback((l: LocalView) => {
@@ -255,7 +266,7 @@ export function App() {
         <div className="pane-header">
           <h2>{selected ? selected.name : local ? local.name : "Repositories"}</h2>
           {selected?.auth === "keychain" && (
-            <button className="header-action" onClick={() => setSigningOut(selected)}>
+            <button className="header-action" onClick={() => signOut(selected)}>
               Sign out of {selected.username}
             </button>
           )}
@@ -479,22 +490,6 @@ export function App() {
           }}
         />
       )}
-      {signingOut && (
-        <ConfirmDialog
-          title={`Sign out of ${signingOut.name}?`}
-          body={`The saved password for ${signingOut.username} is deleted from the system keychain; the registry stays in the list.`}
-          confirmLabel="Sign out"
-          onClose={() => setSigningOut(null)}
-          onConfirm={() => {
-            const registry = signingOut;
-            setSigningOut(null);
-            api
-              .confirmDestructive("sign_out", registry.id)
-              .then((token) => api.signOut(registry.id, token))
-              .then(() => check(registry), setError);
-          }}
-        />
-      )}
       {removing && (
         <RemoveRegistryDialog
           registry={removing}
@@ -502,13 +497,14 @@ export function App() {
           onConfirm={(forget) => {
             const id = removing.id;
             setRemoving(null);
-            const token = forget ? api.confirmDestructive("forget_credentials", id) : Promise.resolve(null);
-            token
-              .then((t) => api.removeRegistry(id, forget, t))
-              .then(() => {
+            // The backend asks the final yes natively, saying whether the password goes.
+            api.removeRegistry(id, forget).then(
+              () => {
                 if (selectedId === id) setSelectedId(null);
                 refresh();
-              }, setError);
+              },
+              (e) => declined(e) || setError(e),
+            );
           }}
         />
       )}

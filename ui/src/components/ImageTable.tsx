@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, deleteTarget, type DeleteResult, type ImageRow, type LadingError, type RegistryView } from "../ipc";
+import { api, declined, type DeleteResult, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst, moveFocus } from "../keyboard";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
@@ -424,13 +424,14 @@ export function ImageTable({
           onConfirm={() => {
             const digests = [...picked];
             setConfirming(null);
-            api
-              .confirmDestructive("delete_images", deleteTarget(registry.id, repository, digests))
-              .then((token) => api.deleteImages(registry.id, repository, digests, token))
-              .then((result) => {
+            // The backend asks the final yes in a native dialog; "no" changes nothing.
+            api.deleteImages(registry.id, repository, digests).then(
+              (result) => {
                 report(result, "Deleted", (n) => (n === 1 ? "image" : "images"));
                 refresh();
-              }, setError);
+              },
+              (e) => declined(e) || setError(e),
+            );
           }}
         />
       )}
@@ -443,13 +444,13 @@ export function ImageTable({
           onConfirm={() => {
             const tags = tagsToRemove;
             setConfirming(null);
-            api
-              .confirmDestructive("untag_images", deleteTarget(registry.id, repository, tags))
-              .then((token) => api.untagImages(registry.id, repository, tags, token))
-              .then((result) => {
+            api.untagImages(registry.id, repository, tags).then(
+              (result) => {
                 report(result, "Removed", (n) => (n === 1 ? "tag" : "tags"));
                 refresh();
-              }, setError);
+              },
+              (e) => declined(e) || setError(e),
+            );
           }}
         />
       )}

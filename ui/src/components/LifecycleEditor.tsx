@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api, type LadingError, type LifecycleDryRun, type LifecycleVerdict, type RegistryView, type ServerPreview } from "../ipc";
+import { api, declined, type LadingError, type LifecycleDryRun, type LifecycleVerdict, type RegistryView, type ServerPreview } from "../ipc";
 import { formatBytes, relativeTime } from "../format";
 import {
   issueTarget,
@@ -56,7 +56,6 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   const [error, setError] = useState<LadingError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [deleting, setDeleting] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const dragged = useRef<number | null>(null);
 
@@ -67,7 +66,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
     }, setError);
   }, [registry.id, repository]);
 
-  const escapeCloses = !deleting && !leaving;
+  const escapeCloses = !leaving;
 
   const protectedTags = useMemo(() => protectedText.split(/[\s,]+/).filter(Boolean), [protectedText]);
   const askedRefresh = useRef(0);
@@ -120,8 +119,21 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
         setStored(text);
         setNotice("Saved. ECR applies lifecycle rules within 24 hours of a change, not at once.");
       },
-      setError,
+      // A policy that expires images asks natively first, with the backend's own count.
+      (e) => (declined(e) ? setNotice("Not saved.") : setError(e)),
     ).finally(() => setSaving(false));
+  }
+
+  // The backend asks the final yes natively; "no" leaves the policy.
+  function deletePolicy() {
+    setNotice(null);
+    api.deleteLifecyclePolicy(registry.id, repository).then(
+      () => {
+        setStored(null);
+        setNotice("The lifecycle policy was deleted.");
+      },
+      (e) => declined(e) || setError(e),
+    );
   }
 
   function askServer() {
@@ -302,7 +314,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
         )}
         <div className="dialog-actions">
           {stored && (
-            <button className="danger lifecycle-delete" onClick={() => setDeleting(true)}>
+            <button className="danger lifecycle-delete" onClick={deletePolicy}>
               Delete policy…
             </button>
           )}
@@ -325,24 +337,6 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
           cancelLabel="Keep editing"
           onClose={() => setLeaving(false)}
           onConfirm={onClose}
-        />
-      )}
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete the lifecycle policy of ${repository}?`}
-          body="ECR stops expiring images in this repository until a policy is saved again. The images themselves are not touched."
-          confirmLabel="Delete policy"
-          onClose={() => setDeleting(false)}
-          onConfirm={() => {
-            setDeleting(false);
-            api
-              .confirmDestructive("delete_lifecycle_policy", `${registry.id}/${repository}`)
-              .then((token) => api.deleteLifecyclePolicy(registry.id, repository, token))
-              .then(() => {
-                setStored(null);
-                setNotice("The lifecycle policy was deleted.");
-              }, setError);
-          }}
         />
       )}
     </>

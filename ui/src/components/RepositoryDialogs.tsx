@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, type LadingError, type RegistryView, type RepositorySettings } from "../ipc";
+import { api, declined, type LadingError, type RegistryView, type RepositorySettings } from "../ipc";
 import { Modal } from "./Modal";
 
 
@@ -88,11 +88,11 @@ export function DeleteRepositoryDialog({
     setBusy(true);
     setError(null);
     try {
-      const token = await api.confirmDestructive("delete_repository", `${registry.id}/${repository}`);
-      await api.deleteRepository(registry.id, repository, force, token);
+      // The backend asks the final yes natively; "no" keeps this dialog open, unchanged.
+      await api.deleteRepository(registry.id, repository, force);
       onDeleted();
     } catch (err) {
-      setError(err as LadingError);
+      if (!declined(err)) setError(err as LadingError);
     } finally {
       setBusy(false);
     }
@@ -172,7 +172,8 @@ export function RepositorySettingsDialog({
       show(await api.updateRepositorySettings(registry.id, name, mutability, filters, scanOnPush));
       setSaved(true);
     } catch (err) {
-      setError(err as LadingError);
+      // A mutability change asks natively first; "no" leaves the settings as they are.
+      if (!declined(err)) setError(err as LadingError);
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, type LadingError, type PolicyCheck, type RegistryView } from "../ipc";
+import { api, declined, type LadingError, type PolicyCheck, type RegistryView } from "../ipc";
 import {
   ACTION_GROUPS,
   EMPTY_DOCUMENT,
@@ -65,7 +65,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   const [error, setError] = useState<LadingError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [confirming, setConfirming] = useState<"risky" | "delete" | "discard" | null>(null);
+  const [confirming, setConfirming] = useState<"discard" | null>(null);
   const [template, setTemplate] = useState<Template | null>(null);
 
   useEffect(() => {
@@ -102,26 +102,40 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   const before = normalised(stored ?? null);
   // With no stored policy, the empty document the editor starts from is not a change.
   const changed = text !== (stored ? before : documentText(EMPTY_DOCUMENT));
-  const dangers = result?.lints.filter((l) => l.severity === "danger") ?? [];
+  const risky = (result?.lints.length ?? 0) > 0;
   // Closing with edits that are not in ECR asks first.
   const close = () => (stored !== undefined && changed ? setConfirming("discard") : onClose());
   const canSave = !!result && result.issues.length === 0 && !jsonError && changed && doc.Statement.length > 0 && !saving;
   const lintsOf = (i: number) => result?.lints.filter((l) => l.statement === i) ?? [];
   const issuesOf = (i: number) => result?.issues.filter((x) => x.path.startsWith(`Statement[${i}]`)) ?? [];
 
-  function save(confirmation: string | null) {
+  // A flagged policy: the backend lists its risks in a native dialog and saves only on yes.
+  function save() {
     setSaving(true);
     setNotice(null);
     const saved = text;
-    api.saveRepositoryPolicy(registry.id, repository, saved, confirmation).then(
+    api.saveRepositoryPolicy(registry.id, repository, saved).then(
       () => {
         setStored(saved);
         setNotice("Saved: the policy applies at once.");
       },
-      setError,
+      (e) => (declined(e) ? setNotice("Not saved.") : setError(e)),
     ).finally(() => setSaving(false));
   }
 
+
+  // The backend asks the final yes natively; "no" leaves the policy.
+  function deletePolicy() {
+    setNotice(null);
+    api.deleteRepositoryPolicy(registry.id, repository).then(
+      () => {
+        setStored(null);
+        changeDoc(EMPTY_DOCUMENT);
+        setNotice("The repository policy was deleted.");
+      },
+      (e) => declined(e) || setError(e),
+    );
+  }
 
   return (
     <>
@@ -252,7 +266,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
         )}
         <div className="dialog-actions">
           {stored && (
-            <button className="danger lifecycle-delete" onClick={() => setConfirming("delete")}>
+            <button className="danger lifecycle-delete" onClick={deletePolicy}>
               Delete policy…
             </button>
           )}
@@ -260,10 +274,10 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
           <button
             className="primary"
             disabled={!canSave}
-            onClick={() => (dangers.length ? setConfirming("risky") : save(null))}
+            onClick={save}
             title={canSave ? "SetRepositoryPolicy" : "Save is possible once the policy is checked, has no problems and differs from the stored one"}
           >
-            {saving ? "Saving…" : dangers.length ? "Save policy…" : "Save policy"}
+            {saving ? "Saving…" : risky ? "Save policy…" : "Save policy"}
           </button>
         </div>
       </Modal>
@@ -275,37 +289,6 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
           cancelLabel="Keep editing"
           onClose={() => setConfirming(null)}
           onConfirm={onClose}
-        />
-      )}
-      {confirming === "risky" && (
-        <ConfirmDialog
-          title="Save a risky policy?"
-          body={dangers.map((d) => d.message).join(" ")}
-          confirmLabel="Save anyway"
-          onClose={() => setConfirming(null)}
-          onConfirm={() => {
-            setConfirming(null);
-            api.confirmDestructive("risky_repository_policy", `${registry.id}/${repository}`).then((token) => save(token), setError);
-          }}
-        />
-      )}
-      {confirming === "delete" && (
-        <ConfirmDialog
-          title={`Delete the policy of ${repository}?`}
-          body="Access from other accounts and services that the policy grants stops at once; principals of this account keep what their IAM policies give them."
-          confirmLabel="Delete policy"
-          onClose={() => setConfirming(null)}
-          onConfirm={() => {
-            setConfirming(null);
-            api
-              .confirmDestructive("delete_repository_policy", `${registry.id}/${repository}`)
-              .then((token) => api.deleteRepositoryPolicy(registry.id, repository, token))
-              .then(() => {
-                setStored(null);
-                changeDoc(EMPTY_DOCUMENT);
-                setNotice("The repository policy was deleted.");
-              }, setError);
-          }}
         />
       )}
     </>

@@ -110,12 +110,10 @@ export const api = {
     call<RegistryView>("add_oci_registry", { request }),
   addEcrRegistry: (request: AddEcrRegistry): Promise<RegistryView> =>
     call<RegistryView>("add_ecr_registry", { request }),
-  /** A one-time token for a destructive action the user just confirmed. */
-  confirmDestructive: (action: string, target: string): Promise<string> =>
-    call<string>("confirm_destructive", { action, target }),
-  removeRegistry: (id: string, forgetCredentials: boolean, confirmation: string | null): Promise<void> =>
-    call<void>("remove_registry", { id, forgetCredentials, confirmation }),
-  signOut: (id: string, confirmation: string): Promise<void> => call<void>("sign_out", { id, confirmation }),
+  /** The backend asks the user natively first (code `declined` when they say no). */
+  removeRegistry: (id: string, forgetCredentials: boolean): Promise<void> =>
+    call<void>("remove_registry", { id, forgetCredentials }),
+  signOut: (id: string): Promise<void> => call<void>("sign_out", { id }),
   checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
   awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
@@ -215,18 +213,18 @@ export const api = {
   /** Saves a policy whose dry run was shown (the backend refuses any other). */
   saveLifecyclePolicy: (id: string, repository: string, text: string): Promise<void> =>
     call<void>("save_lifecycle_policy", { id, repository, text }),
-  deleteLifecyclePolicy: (id: string, repository: string, confirmation: string): Promise<void> =>
-    call<void>("delete_lifecycle_policy", { id, repository, confirmation }),
+  deleteLifecyclePolicy: (id: string, repository: string): Promise<void> =>
+    call<void>("delete_lifecycle_policy", { id, repository }),
   /** The repository policy text (null: none). */
   repositoryPolicy: (id: string, repository: string): Promise<string | null> =>
     call<string | null>("repository_policy", { id, repository }),
   /** ECR's constraints (issues at their field) and the risks in plain words. */
   checkRepositoryPolicy: (id: string, text: string): Promise<PolicyCheck> => call<PolicyCheck>("check_repository_policy", { id, text }),
-  /** A policy with a `danger` risk needs a `risky_repository_policy` confirmation. */
-  saveRepositoryPolicy: (id: string, repository: string, text: string, confirmation: string | null): Promise<void> =>
-    call<void>("save_repository_policy", { id, repository, text, confirmation }),
-  deleteRepositoryPolicy: (id: string, repository: string, confirmation: string): Promise<void> =>
-    call<void>("delete_repository_policy", { id, repository, confirmation }),
+  /** A policy the linter flags is saved only after the user's native yes (else `declined`). */
+  saveRepositoryPolicy: (id: string, repository: string, text: string): Promise<void> =>
+    call<void>("save_repository_policy", { id, repository, text }),
+  deleteRepositoryPolicy: (id: string, repository: string): Promise<void> =>
+    call<void>("delete_repository_policy", { id, repository }),
   /** The answer to "quit while transfers run?": quit cancels them (each cleans up) and exits. */
   answerClose: (quit: boolean): Promise<void> => call<void>("answer_close", { quit }),
   /**
@@ -235,13 +233,13 @@ export const api = {
    */
   pickPath: (kind: "archives" | "folder" | "save_archive", title: string, suggestedName: string | null = null): Promise<string[]> =>
     call<string[]>("pick_path", { kind, title, suggestedName }),
-  deleteRepository: (id: string, name: string, force: boolean, confirmation: string): Promise<void> =>
-    call<void>("delete_repository", { id, name, force, confirmation }),
-  deleteImages: (id: string, repository: string, digests: string[], confirmation: string): Promise<DeleteResult> =>
-    call<DeleteResult>("delete_images", { id, repository, digests, confirmation }),
+  deleteRepository: (id: string, name: string, force: boolean): Promise<void> =>
+    call<void>("delete_repository", { id, name, force }),
+  deleteImages: (id: string, repository: string, digests: string[]): Promise<DeleteResult> =>
+    call<DeleteResult>("delete_images", { id, repository, digests }),
   /** Removes tags; the images they name stay. */
-  untagImages: (id: string, repository: string, tags: string[], confirmation: string): Promise<DeleteResult> =>
-    call<DeleteResult>("untag_images", { id, repository, tags, confirmation }),
+  untagImages: (id: string, repository: string, tags: string[]): Promise<DeleteResult> =>
+    call<DeleteResult>("untag_images", { id, repository, tags }),
 };
 
 export interface DropHandlers {
@@ -282,7 +280,7 @@ export async function listenForCloseRequests(ask: (running: number) => void): Pr
   }
 }
 
-/** What a delete confirmation is bound to; the backend computes the same (registries::delete_target). */
-export function deleteTarget(id: string, repository: string, digests: string[]): string {
-  return `${id}/${repository}@${[...digests].sort().join(",")}`;
+/** The user said no to the backend's native question: nothing changed, nothing to report. */
+export function declined(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "declined";
 }

@@ -178,28 +178,33 @@ describe("AWS SSO", () => {
 });
 
 describe("Destructive actions", () => {
-  it("sign out asks first, then sends a token issued for exactly that action and registry", async () => {
+  it("sign out goes straight to the backend, which asks natively; its 'no' shows nothing", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
+    let answer = false;
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "app_info") return info;
       if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [registry({})], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
-      if (cmd === "confirm_destructive") return "token-123";
-      if (cmd === "sign_out") return null;
+      if (cmd === "sign_out") {
+        if (!answer) throw { code: "declined", message: "not confirmed (Sign out of registry.example.com?); nothing was changed" };
+        return null;
+      }
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);
     fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
     fireEvent.click(await screen.findByRole("button", { name: "Sign out of alice" }));
-    const dialog = await screen.findByRole("alertdialog", { name: /Sign out of registry\.example\.com/ });
-    expect(calls.some((c) => c.cmd === "sign_out")).toBe(false);
-    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
-    await waitFor(() => expect(calls.some((c) => c.cmd === "sign_out")).toBe(true));
-    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({ action: "sign_out", target: "oci:registry.example.com" });
-    expect(calls.find((c) => c.cmd === "sign_out")!.args).toEqual({ id: "oci:registry.example.com", confirmation: "token-123" });
-    expect(dialog.isConnected).toBe(false);
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "sign_out")).toHaveLength(1));
+    expect(calls.find((c) => c.cmd === "sign_out")!.args).toEqual({ id: "oci:registry.example.com" });
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(screen.queryByText(/nothing was changed/)).toBeNull();
+    const checks = calls.filter((c) => c.cmd === "check_registry").length;
+    answer = true;
+    fireEvent.click(screen.getByRole("button", { name: "Sign out of alice" }));
+    // Signed out: the registry's status is read again.
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "check_registry").length).toBeGreaterThan(checks));
   });
 });
 

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { describeUntag, ImageTable } from "../../src/components/ImageTable";
-import { deleteTarget } from "../../src/ipc";
 import { streamRows } from "./stream";
 
 afterEach(() => {
@@ -21,11 +20,7 @@ const row = (digest: string, tags: string[], extra = {}) => ({
 });
 
 describe("Deleting images", () => {
-  it("binds the token to the sorted digests, exactly as the backend does", () => {
-    expect(deleteTarget("oci:x", "r", ["sha256:b", "sha256:a"])).toBe("oci:x/r@sha256:a,sha256:b");
-  });
-
-  it("selects with Ctrl, lists exactly what goes, warns about a broken index, then deletes with a token", async () => {
+  it("selects with Ctrl, lists exactly what goes, warns about a broken index, then deletes (the backend asks natively)", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
     let deleted = false;
     mockIPC((cmd, args) => {
@@ -38,7 +33,6 @@ describe("Deleting images", () => {
               row(d("b"), ["2.0", "latest"]),
               row(d("c"), ["multi"], { kind: "index", children: [d("a"), d("e")] }),
             ]);
-      if (cmd === "confirm_destructive") return "tok-1";
       if (cmd === "delete_images") {
         deleted = true;
         return { deleted: [d("a"), d("b")], failures: [] };
@@ -61,12 +55,8 @@ describe("Deleting images", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Delete" }));
     expect(await screen.findByText("Deleted 2 images.")).toBeTruthy();
-    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({
-      action: "delete_images",
-      target: `oci:r.example.com/team/app@${d("a")},${d("b")}`,
-    });
     expect(calls.find((c) => c.cmd === "delete_images")!.args).toEqual({
-      id: "oci:r.example.com", repository: "team/app", digests: [d("a"), d("b")], confirmation: "tok-1",
+      id: "oci:r.example.com", repository: "team/app", digests: [d("a"), d("b")],
     });
     await waitFor(() => expect(screen.queryByText("1.0")).toBeNull());
     // The report belongs to this repository: another one opens without it.
@@ -88,12 +78,11 @@ describe("Deleting images", () => {
 });
 
 describe("Untagging images", () => {
-  it("removes only the selected images' tags matching the filter, keeping the images, with a token", async () => {
+  it("removes only the selected images' tags matching the filter, keeping the images", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "stream_images") return streamRows(args, [row(d("a"), ["1.0"]), row(d("b"), ["2.0", "latest", "stable"])]);
-      if (cmd === "confirm_destructive") return "tok-2";
       if (cmd === "untag_images") return { deleted: ["latest"], failures: [{ reference: "stable", reason: "ImageNotFound: gone" }] };
       if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
       throw new Error(`unexpected ${cmd}`);
@@ -109,12 +98,8 @@ describe("Untagging images", () => {
     );
     fireEvent.click(screen.getByRole("button", { name: "Untag" }));
     expect(await screen.findByText("Removed 1 tag; not removed: stable: ImageNotFound: gone")).toBeTruthy();
-    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({
-      action: "untag_images",
-      target: "oci:r.example.com/team/app@latest,stable",
-    });
     expect(calls.find((c) => c.cmd === "untag_images")!.args).toEqual({
-      id: "oci:r.example.com", repository: "team/app", tags: ["latest", "stable"], confirmation: "tok-2",
+      id: "oci:r.example.com", repository: "team/app", tags: ["latest", "stable"],
     });
     // Listed again, from the registry rather than the kept listing.
     await waitFor(() => expect(calls.filter((c) => c.cmd === "stream_images")).toHaveLength(2));

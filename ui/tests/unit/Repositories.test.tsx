@@ -16,7 +16,7 @@ const ecr = {
 };
 
 describe("ECR repositories from the app", () => {
-  it("creates one, and deletes one only after its name is typed, with a token", async () => {
+  it("creates one, and deletes one only after its name is typed (the backend then asks natively)", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
     let names = ["team/api"];
     mockIPC((cmd, args) => {
@@ -32,7 +32,6 @@ describe("ECR repositories from the app", () => {
         names = [...names, name];
         return { name, uri: null };
       }
-      if (cmd === "confirm_destructive") return "tok-9";
       if (cmd === "delete_repository") {
         names = names.filter((n) => n !== (args as { name: string }).name);
         return null;
@@ -59,11 +58,8 @@ describe("ECR repositories from the app", () => {
     fireEvent.click(screen.getByLabelText("Also delete every image in it"));
     fireEvent.click(remove);
     await waitFor(() => expect(screen.queryByRole("treeitem", { name: "web" })).toBeNull());
-    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({
-      action: "delete_repository", target: "ecr:dev@eu-west-1/team/web",
-    });
     expect(calls.find((c) => c.cmd === "delete_repository")!.args).toEqual({
-      id: ecr.id, name: "team/web", force: true, confirmation: "tok-9",
+      id: ecr.id, name: "team/web", force: true,
     });
   });
 });

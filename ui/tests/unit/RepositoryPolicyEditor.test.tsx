@@ -13,6 +13,7 @@ const ecr = { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", ac
 
 function backend(stored: string | null) {
   const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+  let saidNo = false;
   mockIPC((cmd, raw) => {
     const args = raw as Record<string, unknown>;
     calls.push({ cmd, args });
@@ -25,7 +26,11 @@ function backend(stored: string | null) {
         lints: open >= 0 ? [{ statement: open, severity: "danger", message: `Statement ${open + 1} is public: anyone with an AWS account can pull from this repository.` }] : [],
       };
     }
-    if (cmd === "confirm_destructive") return `token-for-${args.action}`;
+    // The backend's native question: the first risky save is answered "no".
+    if (cmd === "save_repository_policy" && (args.text as string).includes('"Principal": "*"') && !saidNo) {
+      saidNo = true;
+      throw { code: "declined", message: "not confirmed; nothing was changed" };
+    }
     if (cmd === "save_repository_policy" || cmd === "delete_repository_policy") return null;
     throw new Error(`unexpected ${cmd}`);
   });
@@ -33,7 +38,7 @@ function backend(stored: string | null) {
 }
 
 describe("the repository policy editor", () => {
-  it("builds a statement from a template, saves it, and asks again before saving public access", async () => {
+  it("builds a statement from a template, saves it; a risky save the native question declines stays unsaved", async () => {
     const calls = backend(null);
     render(<RepositoryPolicyEditor registry={ecr} repository="team/web" onClose={() => {}} />);
     expect(await screen.findByText(/^No policy stored/)).toBeTruthy();
@@ -49,27 +54,28 @@ describe("the repository policy editor", () => {
     fireEvent.click(screen.getByRole("button", { name: "Save policy" }));
     await waitFor(() => expect(calls.some((c) => c.cmd === "save_repository_policy")).toBe(true));
     const saved = calls.find((c) => c.cmd === "save_repository_policy")!.args;
-    expect(saved.confirmation).toBeNull();
+    expect(Object.keys(saved).sort()).toEqual(["id", "repository", "text"]);
     expect(JSON.parse(saved.text as string).Statement[0].Principal.AWS).toEqual(["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"]);
     expect(await screen.findByText("Saved: the policy applies at once.")).toBeTruthy();
 
-    // Everyone may pull: the save asks first, naming the risk, and carries the confirmation.
+    // Everyone may pull: the risk is shown in the page; the backend asks the yes natively.
     fireEvent.click(screen.getByRole("button", { name: "Pull for Lambda" }));
     fireEvent.click(screen.getByRole("tab", { name: "JSON" }));
     const json = screen.getByRole("textbox", { name: "Policy JSON" }) as HTMLTextAreaElement;
     const doc = JSON.parse(json.value);
     doc.Statement[1].Principal = "*";
     fireEvent.change(json, { target: { value: JSON.stringify(doc, null, 2) } });
+    expect(await screen.findByText(/Statement 2 is public/)).toBeTruthy();
     fireEvent.click(await screen.findByRole("button", { name: "Save policy…" }));
-    const question = await screen.findByRole("alertdialog");
-    expect(question.textContent).toContain("Statement 2 is public");
-    fireEvent.click(within(question).getByRole("button", { name: "Save anyway" }));
-    await waitFor(() => expect(calls.filter((c) => c.cmd === "save_repository_policy")).toHaveLength(2));
-    expect(calls.filter((c) => c.cmd === "save_repository_policy")[1]!.args.confirmation).toBe("token-for-risky_repository_policy");
-    expect(calls.find((c) => c.cmd === "confirm_destructive")!.args).toEqual({ action: "risky_repository_policy", target: "ecr:dev@eu-west-1/team/web" });
+    expect(await screen.findByText("Not saved.")).toBeTruthy();
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(screen.getByText("Changed, not saved.")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Save policy…" }));
+    expect(await screen.findByText("Saved: the policy applies at once.")).toBeTruthy();
+    expect(calls.filter((c) => c.cmd === "save_repository_policy")).toHaveLength(3);
   });
 
-  it("shows the stored policy, the change against it, and deletes with confirmation", async () => {
+  it("shows the stored policy, the change against it, and deletes (the backend asks natively)", async () => {
     const calls = backend('{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr:BatchGetImage"}]}');
     render(<RepositoryPolicyEditor registry={ecr} repository="team/web" onClose={() => {}} />);
     const card = await screen.findByRole("listitem", { name: "Pull" });
@@ -80,10 +86,9 @@ describe("the repository policy editor", () => {
     expect([...diff.querySelectorAll(".removed")].map((l) => l.textContent)).toEqual(['-       "Effect": "Allow",']);
     expect([...diff.querySelectorAll(".added")].map((l) => l.textContent)).toEqual(['+       "Effect": "Deny",']);
     fireEvent.click(screen.getByRole("button", { name: "Delete policy…" }));
-    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Delete policy" }));
     expect(await screen.findByText("The repository policy was deleted.")).toBeTruthy();
     expect(calls.find((c) => c.cmd === "delete_repository_policy")!.args).toEqual({
-      id: "ecr:dev@eu-west-1", repository: "team/web", confirmation: "token-for-delete_repository_policy",
+      id: "ecr:dev@eu-west-1", repository: "team/web",
     });
   });
 });
