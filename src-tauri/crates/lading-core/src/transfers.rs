@@ -197,11 +197,35 @@ impl Transfers {
                 ))
             }
         };
+        // The page sends this path: only absolute ones (a relative one would land wherever the
+        // app happens to run).
+        if !path.is_absolute() {
+            return Err(Error::new(
+                Code::InvalidPath,
+                format!("{} is not a full path", path.display()),
+            ));
+        }
         if docker && path.is_dir() {
             return Err(Error::new(
                 Code::InvalidPath,
                 format!("{} is a folder; a docker archive is a file", path.display()),
             ));
+        }
+        if docker && path.exists() {
+            // Replacing a file of the user's is irreversible: the native yes first.
+            state
+                .confirm(crate::confirm::Question {
+                    title: format!(
+                        "Replace {}?",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                    detail: format!(
+                        "{} already exists. The export writes beside it and replaces it only once the new archive is complete; its old content is then gone.",
+                        path.display()
+                    ),
+                    yes: "Replace".into(),
+                })
+                .await?;
         }
         let client = state.registry(&request.registry_id).await?.client().await?;
         let (repository, reference) = (request.repository.clone(), request.reference.clone());

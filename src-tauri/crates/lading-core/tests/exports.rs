@@ -68,7 +68,10 @@ async fn exports_over_existing_files_keep_them_until_complete() {
             architecture: "amd64".into(),
         }],
     );
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let (app, answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None),
+        true,
+    );
     let target = common::add_anonymous(&app, registry.host()).await;
     let local = LocalSources::default();
     let source = local.open(archive.to_str().unwrap()).unwrap().id;
@@ -108,6 +111,31 @@ async fn exports_over_existing_files_keep_them_until_complete() {
         .flatten()
         .map(|e| e.file_name())
         .collect();
+
+    // Replacing the archive needs the native yes; no leaves it (a relative path is refused).
+    answers.next(false);
+    let declined = transfers
+        .export(
+            &app,
+            export_request(&target, "docker-archive", &old_archive),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(declined.code, "declined");
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Replace old.tar?");
+    assert!(asked[0].detail.contains(&old_archive.display().to_string()));
+    assert_eq!(snapshot(&old_archive), archive_before);
+    let relative = transfers
+        .export(
+            &app,
+            export_request(&target, "docker-archive", std::path::Path::new("out.tar")),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(relative.code, "invalid_path", "{}", relative.message);
 
     // Cancelled once bytes move: both exactly as they were, nothing beside them.
     for (format, path) in [
