@@ -249,6 +249,9 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await session.click('[aria-label="Push image"] button[type="submit"]');
     await transferResult("the re-push", /^Pushed reexported\/web-app:1\.0\.0 as sha256:/);
     assert.deepEqual(lading("tags", `${served.registry}/reexported/web-app`), ["1.0.0"]);
+  } catch (e) {
+    await session?.explain("demo-failure.png");
+    throw e;
   } finally {
     await session?.close();
     demo.stdin.end();

@@ -107,6 +107,14 @@ export async function openApp(base, application = app) {
       await sleep(300);
       writeFileSync(join(outDir, name), Buffer.from(await wd(base, "GET", `${s}/screenshot`), "base64"));
     },
+    /** What is on screen, for a failure's message: a screenshot and the window's text. */
+    explain: async (name) => {
+      const text = await wd(base, "POST", `${s}/execute/sync`, { script: "return document.body.innerText", args: [] }).catch((e) => `(unreadable: ${e.message})`);
+      await wd(base, "GET", `${s}/screenshot`)
+        .then((png) => writeFileSync(join(outDir, name), Buffer.from(png, "base64")))
+        .catch(() => {});
+      console.log(`# on screen when it failed (${name}):\n${String(text).slice(0, 4000).replace(/^/gm, "#   ")}`);
+    },
     close: () => wd(base, "DELETE", s).catch(() => {}),
   };
 }
