@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { api, type AwsProfile, type LadingError, type RegistryView } from "../ipc";
+import { api, declined, LadingError, type AwsProfile, type RegistryView } from "../ipc";
 import { Modal } from "./Modal";
 
 interface Props {
@@ -64,7 +64,8 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
       setPassword("");
       onAdded(added);
     } catch (err) {
-      setError(err as LadingError);
+      // Already listed, and the user said no to the update: it stays as it was.
+      setError(declined(err) ? new LadingError("declined", "Not changed: the registry keeps its settings and saved password.") : (err as LadingError));
     } finally {
       setBusy(false);
     }

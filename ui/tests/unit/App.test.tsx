@@ -128,6 +128,26 @@ describe("Add registry", () => {
     expect(await screen.findByText("alice")).toBeTruthy();
   });
 
+  it("says nothing changed when the native question to update a listed registry is answered no", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
+      if (cmd === "aws_profiles") return [];
+      if (cmd === "list_registries") return { registries: [registry({})], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null };
+      if (cmd === "add_oci_registry") throw { code: "declined", message: "not confirmed" };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "+ Add" }));
+    const dialog = await screen.findByRole("dialog", { name: "Add registry" });
+    fireEvent.change(screen.getByLabelText("Address"), { target: { value: "registry.example.com" } });
+    fireEvent.click(screen.getByLabelText(/^Plain HTTP/));
+    fireEvent.submit(dialog.querySelector("form")!);
+    expect((await screen.findByRole("alert")).textContent).toBe("Not changed: the registry keeps its settings and saved password.");
+    expect(screen.getByRole("dialog", { name: "Add registry" })).toBeTruthy();
+  });
+
   it("closes with Escape", async () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return info;

@@ -15,6 +15,7 @@ pub mod local;
 pub mod reads;
 pub mod registries;
 pub mod registry;
+mod registry_update;
 pub mod repo_policy;
 mod rows;
 pub mod settings;

@@ -11,6 +11,7 @@ use lading_secrets::Secret;
 use crate::confirm::{registry_place, Question};
 use crate::error::{Code, Error, Result};
 use crate::registry::{host_of, oci_client, view};
+use crate::registry_update;
 use crate::view::{
     AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
 };
@@ -135,6 +136,42 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
         )?,
     };
     probe.ping().await?;
+    let kind = RegistryKind::Oci {
+        address: address.clone(),
+        auth: auth.clone(),
+        insecure: request.insecure,
+        ca_pem,
+    };
+    let id = RegistryEntry::id_for(&kind);
+    // Adding one already listed updates it, and only once the user has said yes to what changes.
+    let existing = state
+        .config
+        .lock()
+        .await
+        .registries()
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(&id))
+        .cloned();
+    let entry = match &existing {
+        Some(old) => {
+            let changes = registry_update::changes(&old.kind, &kind, password.is_some());
+            if changes.is_empty() {
+                return Ok(view(old));
+            }
+            state
+                .confirm(registry_update::question(old, &changes))
+                .await?;
+            RegistryEntry {
+                kind,
+                ..old.clone()
+            }
+        }
+        None => RegistryEntry {
+            id,
+            name: host_of(&address).to_owned(),
+            kind,
+        },
+    };
     if let (OciAuth::Keychain { username }, Some(password)) = (&auth, password) {
         let credentials = Credentials {
             username: username.clone(),
@@ -145,20 +182,18 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
             .await
             .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??;
     }
-    let kind = RegistryKind::Oci {
-        address: address.clone(),
-        auth,
-        insecure: request.insecure,
-        ca_pem,
-    };
-    let entry = RegistryEntry {
-        id: RegistryEntry::id_for(&kind),
-        name: host_of(&address).to_owned(),
-        kind,
-    };
-    let mut config = state.config.lock().await;
-    // Signing in again to a registry already listed updates it.
-    config.upsert(entry.clone(), true)?;
+    if let Some(RegistryKind::Oci {
+        address: old_address,
+        auth: OciAuth::Keychain { .. },
+        ..
+    }) = existing.as_ref().map(|old| &old.kind)
+    {
+        if !matches!(auth, OciAuth::Keychain { .. }) {
+            // The question said the saved password goes.
+            forget_login(host_of(old_address)).await?;
+        }
+    }
+    state.config.lock().await.upsert(entry.clone(), true)?;
     state.drop_handle(&entry.id);
     Ok(view(&entry))
 }

@@ -210,7 +210,8 @@ fn mapped_endpoint(registry: &str) -> Option<String> {
     })
 }
 
-fn is_loopback(host_port: &str) -> bool {
+/// Whether `host[:port]` is this machine (spoken to over plain HTTP unless `https://` is given).
+pub fn is_loopback(host_port: &str) -> bool {
     let host = match host_port.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(rest),
         None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
