@@ -71,6 +71,10 @@ pub fn run() {
         .manage(lading_core::lifecycle::LifecycleSessions::default())
         .setup(move |app| {
             let _ = app_for_dialogs.set(app.handle().clone());
+            let endpoints = tauri::async_runtime::block_on(lading_core::endpoints::get(
+                &app.state::<lading_core::AppState>(),
+            ));
+            commands::window::show_in_title(app.handle(), &endpoints);
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -55,6 +55,8 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     AWS_CONFIG_FILE: "/dev/null",
     AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     AWS_ENDPOINT_URL_ECR: served.ecr_endpoint,
+    // Set, so honouring it is one page call away: which the page cannot make without a yes.
+    LADING_REGISTRY_MAP: "nowhere.example.com=http://127.0.0.1:9",
   };
   const [port, nativePort] = [await freePort(), await freePort()];
   // The app runs inside a D-Bus session with an unlocked gnome-keyring: a real keychain to forget from.
@@ -150,6 +152,7 @@ test("page script gets no irreversible action without a native yes", { timeout: 
       "onEvent",
     );
     await cancelled("sign-out", "sign_out", { id: secured }, `Sign out of ${registry.host}?`);
+    await cancelled("endpoints", "set_developer_endpoints", { on: true }, "Turn on developer endpoints?");
     await cancelled("forget", "remove_registry", { id: secured, forgetCredentials: true }, `Remove ${registry.host} from Lading?`);
     // The old token command is gone; there is nothing else to call.
     const token = await invoke("token", "confirm_destructive", { action: "delete_images" });
@@ -184,6 +187,14 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     assert.equal((await outcome("remove-yes")).ok, true);
     const left = (await invoke("list-after", "list_registries", {})).value.registries.map((r) => r.id);
     assert.deepEqual(left.sort(), [aws, oci].sort());
+    // Developer endpoints: on only with a yes, and then the window's title says so.
+    assert.deepEqual(questions.find("developer endpoints on"), []);
+    await call("endpoints-yes", "set_developer_endpoints", { on: true });
+    await questions.answer("^Turn on developer endpoints\\?$", true);
+    assert.equal((await outcome("endpoints-yes")).value?.on, true);
+    await waitFor("the title saying so", () => questions.find("^Lading — developer endpoints on$").length > 0, 10_000);
+    assert.equal((await invoke("endpoints-off", "set_developer_endpoints", { on: false })).value?.on, false, "turning off needs no question");
+    await waitFor("the plain title again", () => questions.find("developer endpoints on").length === 0, 10_000);
   } catch (e) {
     await session?.explain("confirm-failure.png");
     throw e;

@@ -16,6 +16,8 @@ macro_rules! app_commands {
         $then![
             window::app_info,
             window::answer_close,
+            window::developer_endpoints,
+            window::set_developer_endpoints,
             window::pick_path,
             registries::list_registries,
             registries::add_oci_registry,

@@ -1,9 +1,9 @@
-//! The window's own commands: what app this is, the answer to
-//! "quit while transfers run?", and native file dialogs.
+//! The window's own commands: what app this is, developer endpoints (said in the title), the
+//! answer to "quit while transfers run?", and native file dialogs.
 
 use lading_core::transfers::Transfers;
-use lading_core::view::AppInfo;
-use lading_core::{Code, Error, Result};
+use lading_core::view::{AppInfo, DeveloperEndpoints};
+use lading_core::{AppState, Code, Error, Result};
 use tauri::State;
 
 #[tauri::command]
@@ -24,6 +24,38 @@ pub fn app_info(app: tauri::AppHandle) -> Result<AppInfo> {
         os: std::env::consts::OS.to_owned(),
         arch: std::env::consts::ARCH.to_owned(),
     })
+}
+
+#[tauri::command]
+pub async fn developer_endpoints(state: State<'_, AppState>) -> Result<DeveloperEndpoints> {
+    Ok(lading_core::endpoints::get(&state).await)
+}
+
+/// Turns developer endpoints on (the core asks natively) or off; the title says which.
+#[tauri::command]
+pub async fn set_developer_endpoints(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    on: bool,
+) -> Result<DeveloperEndpoints> {
+    let now = lading_core::endpoints::set(&state, on).await?;
+    show_in_title(&app, &now);
+    Ok(now)
+}
+
+/// The window's title says while developer endpoints are on (they redirect sign-ins too).
+pub fn show_in_title(app: &tauri::AppHandle, endpoints: &DeveloperEndpoints) {
+    use tauri::Manager;
+    let title = if endpoints.on {
+        "Lading — developer endpoints on"
+    } else {
+        "Lading"
+    };
+    if let Some(window) = app.get_webview_window("main") {
+        if let Err(e) = window.set_title(title) {
+            tracing::warn!("cannot set the window title: {e}");
+        }
+    }
 }
 
 /// The user's answer to "quit while transfers run?": quit (cancel them and exit) or keep working.

@@ -1,5 +1,6 @@
 import type { AppInfo, ConnectionStatus, LadingError, LocalView, RegistryView } from "../ipc";
 import { focusFirst, moveFocus } from "../keyboard";
+import { DeveloperEndpoints } from "./DeveloperEndpoints";
 
 interface SidebarProps {
   info: AppInfo | null;
@@ -153,6 +154,7 @@ export function Sidebar(props: SidebarProps) {
           </Group>
         )}
       </div>
+      <DeveloperEndpoints />
       <footer className="sidebar-footer" data-testid="backend-status">
         {backendError ? (
           <span className="status-error" role="alert">

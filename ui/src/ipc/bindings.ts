@@ -34,6 +34,12 @@ docker_logins: Array<string>,
  */
 notice: string | null, };
 
+export type DeveloperEndpoints = { on: boolean, 
+/**
+ * `host → URL`, one per entry of `LADING_REGISTRY_MAP` (listed when off too: set, ignored).
+ */
+redirects: Array<string>, };
+
 export type ConnectionStatus = { 
 /**
  * `connected`, `auth_needed`, `unreachable` or `error`.

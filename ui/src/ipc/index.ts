@@ -7,6 +7,7 @@ import type {
   AddEcrRegistry,
   AddOciRegistry,
   AppInfo,
+  DeveloperEndpoints,
   AwsProfile,
   ConnectionStatus,
   IpcError,
@@ -105,6 +106,10 @@ function transfer(command: string, request: unknown, onEvent: (event: TransferEv
 
 export const api = {
   appInfo: (): Promise<AppInfo> => call<AppInfo>("app_info"),
+  /** Whether LADING_REGISTRY_MAP is honoured, and what it redirects. */
+  developerEndpoints: (): Promise<DeveloperEndpoints> => call<DeveloperEndpoints>("developer_endpoints"),
+  /** Turning them on asks natively (code `declined` on a no). */
+  setDeveloperEndpoints: (on: boolean): Promise<DeveloperEndpoints> => call<DeveloperEndpoints>("set_developer_endpoints", { on }),
   listRegistries: (): Promise<RegistryList> => call<RegistryList>("list_registries"),
   addOciRegistry: (request: AddOciRegistry): Promise<RegistryView> =>
     call<RegistryView>("add_oci_registry", { request }),

@@ -345,3 +345,47 @@ describe("Keyboard and memory", () => {
     expect(await screen.findByText("beta-1")).toBeTruthy();
   });
 });
+
+describe("Developer endpoints", () => {
+  function app(state: { on: boolean; redirects: string[] }, answer: "yes" | "no") {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
+      if (cmd === "list_registries") return { registries: [], docker_logins: [], notice: null };
+      if (cmd === "developer_endpoints") return state;
+      if (cmd === "set_developer_endpoints") {
+        if (answer === "no") throw { code: "declined", message: "not confirmed" };
+        return { ...state, on: (args as { on: boolean }).on };
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    return calls;
+  }
+
+  it("says when LADING_REGISTRY_MAP is set but ignored, and turning it on goes to the backend's question", async () => {
+    const calls = app({ on: false, redirects: ["a.example.com → http://127.0.0.1:5000"] }, "yes");
+    const note = await screen.findByTestId("developer-endpoints");
+    expect(note.textContent).toContain("LADING_REGISTRY_MAP is set and ignored");
+    fireEvent.click(screen.getByRole("button", { name: "Turn on…" }));
+    expect((await screen.findByRole("status")).textContent).toBe("Developer endpoints on: 1 redirected");
+    expect(calls.find((c) => c.cmd === "set_developer_endpoints")?.args).toEqual({ on: true });
+  });
+
+  it("stays off, saying nothing more, when the native question is answered no", async () => {
+    app({ on: false, redirects: ["a.example.com → http://127.0.0.1:5000"] }, "no");
+    fireEvent.click(await screen.findByRole("button", { name: "Turn on…" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Turn on…" })).toBeTruthy());
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByTestId("developer-endpoints").textContent).toContain("ignored");
+  });
+
+  it("shows nothing when the variable is not set and the setting is off", async () => {
+    app({ on: false, redirects: [] }, "yes");
+    await screen.findByTestId("backend-status");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId("developer-endpoints")).toBeNull();
+  });
+});

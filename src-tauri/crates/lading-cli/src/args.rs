@@ -127,6 +127,8 @@ impl Connection {
                 provider: Some(Arc::new(ChainProvider(providers))),
                 insecure: self.insecure,
                 ca_pem,
+                // A CLI user sets LADING_REGISTRY_MAP on purpose, for that one command.
+                endpoint_map: lading_oci::EndpointMap::from_env(),
                 ..Default::default()
             },
         )?)

@@ -185,6 +185,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 ClientOptions {
                     credentials: Some(credentials.clone()),
                     insecure,
+                    endpoint_map: lading_oci::EndpointMap::from_env(),
                     ..Default::default()
                 },
             )?;

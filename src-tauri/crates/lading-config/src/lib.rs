@@ -78,6 +78,10 @@ struct SettingsFile {
     version: u32,
     #[serde(default)]
     registries: Vec<RegistryEntry>,
+    /// Honour `LADING_REGISTRY_MAP` (endpoints for emulators and mirrors); off unless the user
+    /// turned it on, so a variable in the environment alone redirects nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    developer_endpoints: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,7 +134,7 @@ impl ConfigStore {
         let data = match std::fs::read(&path) {
             Err(_) => SettingsFile {
                 version: VERSION,
-                registries: Vec::new(),
+                ..Default::default()
             },
             Ok(bytes) => match serde_json::from_slice::<SettingsFile>(&bytes) {
                 Ok(file) if file.version > VERSION => {
@@ -152,7 +156,7 @@ impl ConfigStore {
                     recovered_from = Some(aside);
                     SettingsFile {
                         version: VERSION,
-                        registries: Vec::new(),
+                        ..Default::default()
                     }
                 }
             },
@@ -166,6 +170,15 @@ impl ConfigStore {
 
     pub fn registries(&self) -> &[RegistryEntry] {
         &self.data.registries
+    }
+
+    pub fn developer_endpoints(&self) -> bool {
+        self.data.developer_endpoints
+    }
+
+    pub fn set_developer_endpoints(&mut self, on: bool) -> Result<(), ConfigError> {
+        self.data.developer_endpoints = on;
+        self.save()
     }
 
     pub fn get(&self, id: &str) -> Option<&RegistryEntry> {

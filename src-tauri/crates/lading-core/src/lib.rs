@@ -7,6 +7,7 @@
 pub mod confirm;
 pub mod deletes;
 pub mod detail;
+pub mod endpoints;
 pub mod error;
 pub mod files;
 pub mod lifecycle;

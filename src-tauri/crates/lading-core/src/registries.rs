@@ -108,6 +108,7 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
         }
     };
     // Check first: only a registry that answers (with these credentials) is added.
+    let endpoints = state.endpoint_map().await;
     let probe = match (&auth, &password) {
         (OciAuth::Keychain { username }, Some(password)) => RegistryClient::new(
             &address,
@@ -118,6 +119,7 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
                 }),
                 insecure: request.insecure,
                 ca_pem: ca_pem.clone(),
+                endpoint_map: endpoints,
                 ..Default::default()
             },
         )?,
@@ -133,6 +135,7 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
             request.insecure,
             ca_pem.as_deref(),
             state.docker.as_ref(),
+            endpoints.as_ref(),
         )?,
     };
     probe.ping().await?;

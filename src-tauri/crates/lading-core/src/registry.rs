@@ -21,6 +21,8 @@ use crate::view::{
 pub struct Registry {
     entry: RegistryEntry,
     docker: Option<DockerConfig>,
+    /// Developer endpoints, when the user turned them on.
+    endpoints: Option<lading_oci::EndpointMap>,
     client: OnceCell<Arc<RegistryClient>>,
     ecr: Option<EcrSession>,
 }
@@ -123,6 +125,7 @@ pub(crate) fn oci_client(
     insecure: bool,
     ca_pem: Option<&str>,
     docker: Option<&DockerConfig>,
+    endpoints: Option<&lading_oci::EndpointMap>,
 ) -> Result<RegistryClient> {
     let provider: Option<Arc<dyn CredentialProvider>> = match auth {
         OciAuth::Anonymous => None,
@@ -135,6 +138,7 @@ pub(crate) fn oci_client(
             provider,
             insecure,
             ca_pem: ca_pem.map(str::to_owned),
+            endpoint_map: endpoints.cloned(),
             ..Default::default()
         },
     )?)
@@ -167,7 +171,11 @@ fn connection_status(result: std::result::Result<(), OciError>) -> ConnectionSta
 }
 
 impl Registry {
-    pub(crate) fn new(entry: RegistryEntry, docker: Option<DockerConfig>) -> Self {
+    pub(crate) fn new(
+        entry: RegistryEntry,
+        docker: Option<DockerConfig>,
+        endpoints: Option<lading_oci::EndpointMap>,
+    ) -> Self {
         let ecr = match &entry.kind {
             RegistryKind::Ecr {
                 profile,
@@ -184,6 +192,7 @@ impl Registry {
         Self {
             entry,
             docker,
+            endpoints,
             client: OnceCell::new(),
             ecr,
         }
@@ -242,6 +251,7 @@ impl Registry {
                                 provider: Some(Arc::new(lading_ecr::EcrCredentialProvider::new(
                                     api,
                                 ))),
+                                endpoint_map: self.endpoints.clone(),
                                 ..Default::default()
                             },
                         )?
@@ -266,6 +276,7 @@ impl Registry {
                 *insecure,
                 ca_pem.as_deref(),
                 self.docker.as_ref(),
+                self.endpoints.as_ref(),
             ),
             RegistryKind::Ecr { .. } => Err(Error::new(Code::NotSupported, "not an OCI entry")),
         }

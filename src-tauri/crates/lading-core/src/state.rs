@@ -96,11 +96,27 @@ impl AppState {
             return Ok(handle.clone());
         }
         let entry = self.entry(id).await?;
+        let endpoints = self.endpoint_map().await;
         let mut handles = self.handles();
         let handle = handles
             .entry(id.to_owned())
-            .or_insert_with(|| Arc::new(Registry::new(entry, self.docker.clone())));
+            .or_insert_with(|| Arc::new(Registry::new(entry, self.docker.clone(), endpoints)));
         Ok(handle.clone())
+    }
+
+    /// `LADING_REGISTRY_MAP`, when the user turned developer endpoints on; otherwise nothing is
+    /// redirected, whatever the environment says.
+    pub async fn endpoint_map(&self) -> Option<lading_oci::EndpointMap> {
+        if self.config.lock().await.developer_endpoints() {
+            lading_oci::EndpointMap::from_env()
+        } else {
+            None
+        }
+    }
+
+    /// Drops every handle: the next use of each registry starts afresh.
+    pub(crate) fn drop_handles(&self) {
+        self.handles().clear();
     }
 
     /// Drops the handle of registry `id` (its sessions and tokens): the next use starts afresh.

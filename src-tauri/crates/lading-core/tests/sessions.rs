@@ -12,7 +12,7 @@ use lading_config::ConfigStore;
 use lading_core::local::LocalSources;
 use lading_core::transfers::Transfers;
 use lading_core::view::{AddEcrRegistry, AddOciRegistry, OciAuthInput, PushRequest};
-use lading_core::{detail, files, listing, registries, settings, AppState};
+use lading_core::{detail, endpoints, files, listing, registries, settings, AppState};
 use lading_testkit::images::{
     layer_tar, noise, write_docker_archive, DockerArchiveImage, TestFile,
 };
@@ -157,7 +157,34 @@ async fn an_ecr_registry_asks_for_its_authorization_token_once() {
     let host = format!("{account}.dkr.ecr.us-east-1.amazonaws.com");
     std::env::set_var("LADING_REGISTRY_MAP", format!("{host}={}", backing.url()));
 
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    // The variable alone redirects nothing: the user turns developer endpoints on, with a yes.
+    let config = dir.path().join("config");
+    let nobody = AppState::new(ConfigStore::load(&config).unwrap(), None);
+    let off = endpoints::get(&nobody).await;
+    assert!(!off.on);
+    assert_eq!(
+        off.redirects,
+        [format!("{host} → {}", backing.url().trim_end_matches('/'))]
+    );
+    assert!(nobody.endpoint_map().await.is_none());
+    let unasked = endpoints::set(&nobody, true).await.unwrap_err();
+    assert_eq!(unasked.code, "declined", "no one said yes");
+    assert!(!endpoints::get(&nobody).await.on);
+    let (app, answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&config).unwrap(), None),
+        true,
+    );
+    assert!(endpoints::set(&app, true).await.unwrap().on);
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Turn on developer endpoints?");
+    assert!(asked[0].detail.contains(&host), "{}", asked[0].detail);
+    assert!(app.endpoint_map().await.is_some());
+    assert!(
+        std::fs::read_to_string(config.join("settings.json"))
+            .unwrap()
+            .contains("\"developer_endpoints\": true"),
+        "kept in the settings"
+    );
     let id = registries::add_ecr(
         &app,
         AddEcrRegistry {

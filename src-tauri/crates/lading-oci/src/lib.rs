@@ -22,7 +22,9 @@ pub mod reference;
 pub mod sink;
 pub mod source;
 
-pub use client::{ClientOptions, Credentials, MountOutcome, RegistryClient, UploadMode};
+pub use client::{
+    ClientOptions, Credentials, EndpointMap, MountOutcome, RegistryClient, UploadMode,
+};
 pub use digest::Digest;
 pub use error::OciError;
 pub use manifest::{Manifest, ManifestKind, PlatformSpec, RawManifest};

@@ -26,6 +26,7 @@ pub fn typescript_bindings() -> String {
         AppInfo::decl(&cfg),
         RegistryView::decl(&cfg),
         RegistryList::decl(&cfg),
+        DeveloperEndpoints::decl(&cfg),
         ConnectionStatus::decl(&cfg),
         OciAuthInput::decl(&cfg),
         AddOciRegistry::decl(&cfg),

@@ -106,3 +106,11 @@ pub struct RepositorySettings {
     pub encryption: String,
     pub kms_key: Option<String>,
 }
+
+/// Developer endpoints: whether `LADING_REGISTRY_MAP` is honoured, and what it would redirect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeveloperEndpoints {
+    pub on: bool,
+    /// `host → URL`, one per entry of `LADING_REGISTRY_MAP` (listed when off too: set, ignored).
+    pub redirects: Vec<String>,
+}

@@ -44,6 +44,8 @@ pub struct ClientOptions {
     /// Extra CA certificates (PEM) trusted for this registry, on top of the system's.
     pub ca_pem: Option<String>,
     pub timeouts: Timeouts,
+    /// Registries sent elsewhere (see [`EndpointMap`]); none unless the caller opted in.
+    pub endpoint_map: Option<EndpointMap>,
 }
 
 /// How long a registry may keep us waiting.
@@ -74,6 +76,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("page_size", &self.page_size)
             .field("ca_pem", &self.ca_pem.as_ref().map(|_| "…"))
             .field("timeouts", &self.timeouts)
+            .field("endpoint_map", &self.endpoint_map)
             .finish()
     }
 }
@@ -104,7 +107,11 @@ impl RegistryClient {
             input: registry.to_owned(),
             reason,
         };
-        let mapped = mapped_endpoint(registry.trim_end_matches('/'));
+        let mapped = options
+            .endpoint_map
+            .as_ref()
+            .and_then(|map| map.lookup(registry.trim_end_matches('/')))
+            .map(str::to_owned);
         let with_scheme = if let Some(url) = &mapped {
             url.clone()
         } else if registry.contains("://") {
@@ -200,14 +207,51 @@ fn digest_header(response: &Response) -> Option<crate::digest::Digest> {
         .and_then(|v| v.parse().ok())
 }
 
-/// `LADING_REGISTRY_MAP="host[:port]=URL,…"` sends a registry's traffic to another URL — for an
-/// emulator whose advertised endpoint is not reachable (moto's ECR proxyEndpoint), or a mirror.
-fn mapped_endpoint(registry: &str) -> Option<String> {
-    let map = std::env::var("LADING_REGISTRY_MAP").ok()?;
-    map.split(',').find_map(|entry| {
-        let (host, url) = entry.trim().split_once('=')?;
-        (host.trim() == registry).then(|| url.trim().trim_end_matches('/').to_owned())
-    })
+/// Registries whose traffic goes to another URL — for an emulator whose advertised endpoint is not
+/// reachable (moto's ECR proxyEndpoint), or a mirror. Written `host[:port]=URL,…` in the
+/// `LADING_REGISTRY_MAP` environment variable, and honoured only where the caller opted in (the
+/// CLI always, the app when the user turned on developer endpoints).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointMap(Vec<(String, String)>);
+
+impl EndpointMap {
+    pub const VARIABLE: &'static str = "LADING_REGISTRY_MAP";
+
+    pub fn parse(text: &str) -> Self {
+        Self(
+            text.split(',')
+                .filter_map(|entry| {
+                    let (host, url) = entry.trim().split_once('=')?;
+                    Some((
+                        host.trim().to_owned(),
+                        url.trim().trim_end_matches('/').to_owned(),
+                    ))
+                })
+                .filter(|(host, url)| !host.is_empty() && !url.is_empty())
+                .collect(),
+        )
+    }
+
+    /// The map in `LADING_REGISTRY_MAP`; `None` when it is unset or empty.
+    pub fn from_env() -> Option<Self> {
+        let map = Self::parse(&std::env::var(Self::VARIABLE).ok()?);
+        (!map.0.is_empty()).then_some(map)
+    }
+
+    pub fn lookup(&self, registry: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(host, _)| host == registry)
+            .map(|(_, url)| url.as_str())
+    }
+
+    /// `host → URL`, one per entry, for showing the user what is redirected.
+    pub fn describe(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(host, url)| format!("{host} → {url}"))
+            .collect()
+    }
 }
 
 /// Whether `host[:port]` is this machine (spoken to over plain HTTP unless `https://` is given).
@@ -252,6 +296,35 @@ mod tests {
         };
         let c = RegistryClient::new("registry.example.com:8443", insecure).unwrap();
         assert_eq!(c.base.as_str(), "http://registry.example.com:8443/");
+    }
+
+    #[test]
+    fn an_endpoint_map_redirects_only_the_hosts_it_names_and_only_when_given() {
+        let map = EndpointMap::parse(
+            " a.example.com = http://127.0.0.1:5000/ ,broken, =x, b.example.com=",
+        );
+        assert_eq!(map.describe(), ["a.example.com → http://127.0.0.1:5000"]);
+        let mapped = ClientOptions {
+            endpoint_map: Some(map),
+            ..Default::default()
+        };
+        let c = RegistryClient::new("a.example.com", mapped.clone()).unwrap();
+        assert_eq!(c.base.as_str(), "http://127.0.0.1:5000/");
+        assert_eq!(
+            c.registry(),
+            "a.example.com",
+            "credentials stay keyed by the real host"
+        );
+        let c = RegistryClient::new("c.example.com", mapped).unwrap();
+        assert_eq!(c.base.as_str(), "https://c.example.com/");
+        // Without the caller's map, the environment alone redirects nothing.
+        std::env::set_var(EndpointMap::VARIABLE, "d.example.com=http://127.0.0.1:1");
+        let c = RegistryClient::new("d.example.com", ClientOptions::default()).unwrap();
+        assert_eq!(c.base.as_str(), "https://d.example.com/");
+        assert!(EndpointMap::from_env()
+            .unwrap()
+            .lookup("d.example.com")
+            .is_some());
     }
 
     #[test]
