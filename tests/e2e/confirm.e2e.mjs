@@ -193,6 +193,13 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     await questions.answer("^Turn on developer endpoints\\?$", true);
     assert.equal((await outcome("endpoints-yes")).value?.on, true);
     await waitFor("the title saying so", () => questions.find("^Lading — developer endpoints on$").length > 0, 10_000);
+    // Kept across a restart: the title again, and the sidebar says it is on.
+    await session.close();
+    session = await openApp(base);
+    await waitFor("the sidebar saying so", () => session.run("return document.querySelector('[data-testid=developer-endpoints] [role=status]')?.textContent === 'Developer endpoints on: 1 redirected'"), 60_000);
+    await waitFor("the title after the restart", () => questions.find("^Lading — developer endpoints on$").length > 0, 10_000);
+    await session.screenshot("confirm-developer-endpoints.png");
+    await session.run(CALLER);
     assert.equal((await invoke("endpoints-off", "set_developer_endpoints", { on: false })).value?.on, false, "turning off needs no question");
     await waitFor("the plain title again", () => questions.find("developer endpoints on").length === 0, 10_000);
   } catch (e) {
