@@ -28,6 +28,7 @@ macro_rules! app_commands {
             registries::aws_sso_login,
             registries::sign_out,
             registries::list_repositories,
+            registries::open_repository,
             registries::create_repository,
             registries::delete_repository,
             registries::repository_settings,

@@ -2,7 +2,7 @@
 
 use lading_core::view::{
     AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
-    RepositorySettings, RepositoryView,
+    RepositoryList, RepositorySettings, RepositoryView,
 };
 use lading_core::{registries, settings, AppState, Result};
 use tauri::State;
@@ -63,9 +63,18 @@ pub async fn list_repositories(
     state: State<'_, AppState>,
     id: String,
     read: Option<String>,
-) -> Result<Vec<RepositoryView>> {
-    let listing = lading_core::listing::repositories(&state, &id);
+) -> Result<RepositoryList> {
+    let listing = lading_core::listing::repository_list(&state, &id);
     state.reads.run(read.as_deref(), listing).await
+}
+
+#[tauri::command]
+pub async fn open_repository(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+) -> Result<RepositoryView> {
+    lading_core::listing::open_repository(&state, &id, &name).await
 }
 
 #[tauri::command]

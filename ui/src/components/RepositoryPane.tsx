@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api, type LadingError, type RegistryView, type RepositoryView } from "../ipc";
 import { focusFirst, moveFocus } from "../keyboard";
+import { OpenRepositoryDialog } from "./OpenRepositoryDialog";
 
 interface Props {
   registry: RegistryView;
@@ -19,6 +20,8 @@ function namespaceOf(name: string): string {
 
 export function RepositoryPane({ registry, selected, onSelect, version = 0, onCreate }: Props) {
   const [repositories, setRepositories] = useState<RepositoryView[] | null>(null);
+  const [catalogUnreadable, setCatalogUnreadable] = useState<string | null>(null);
+  const [opening, setOpening] = useState(false);
   const [error, setError] = useState<LadingError | null>(null);
   const [filter, setFilter] = useState("");
   const filterBox = useRef<HTMLInputElement>(null);
@@ -26,12 +29,17 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
 
   useEffect(() => {
     setRepositories(null);
+    setCatalogUnreadable(null);
     setError(null);
     setFilter("");
     let current = true;
     const leaving = new AbortController();
     api.listRepositories(registry.id, leaving.signal).then(
-      (r) => current && setRepositories(r),
+      (list) => {
+        if (!current) return;
+        setRepositories(list.repositories);
+        setCatalogUnreadable(list.catalog_unreadable);
+      },
       (e: LadingError) => current && setError(e),
     );
     return () => {
@@ -87,6 +95,21 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
     }
   }
 
+  // Registries without a readable catalog (Docker Hub, GHCR, Harbor for non-admins) are browsed by
+  // name; ECR always lists its repositories.
+  const canOpen = registry.kind === "oci";
+  const openDialog = opening && (
+    <OpenRepositoryDialog
+      registry={registry}
+      onClose={() => setOpening(false)}
+      onOpened={(repo) => {
+        setOpening(false);
+        setRepositories((list) => [...(list ?? []).filter((r) => r.name !== repo.name), repo].sort((a, b) => a.name.localeCompare(b.name)));
+        onSelect(repo.name);
+      }}
+    />
+  );
+
   if (error) {
     return (
       <div className="empty-state" role="alert">
@@ -119,15 +142,32 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
             + New
           </button>
         )}
+        {canOpen && (
+          <button onClick={() => setOpening(true)} title="Open a repository by its name">
+            Open…
+          </button>
+        )}
         <span className="count" data-testid="repository-count">
           {filter ? `${shown} of ${repositories.length}` : repositories.length}{" "}
           {repositories.length === 1 ? "repository" : "repositories"}
         </span>
       </div>
-      {repositories.length === 0 ? (
-        <div className="empty-state">
-          <p>This registry has no repositories yet. Push an image to create one.</p>
+      {catalogUnreadable && (
+        <div className="notice catalog-unreadable" role="status">
+          <p>
+            This registry does not list its repositories ({catalogUnreadable}). Open one by name and Lading keeps it
+            here.
+          </p>
+          <button onClick={() => setOpening(true)}>Open repository…</button>
         </div>
+      )}
+      {openDialog}
+      {repositories.length === 0 ? (
+        !catalogUnreadable && (
+          <div className="empty-state">
+            <p>This registry has no repositories yet. Push an image to create one{canOpen ? ", or open one by name" : ""}.</p>
+          </div>
+        )
       ) : (
         <div className="repository-tree" ref={list} onKeyDown={onListKey} role="tree" aria-label="Repositories">
           {groups.map(([ns, repos]) => (

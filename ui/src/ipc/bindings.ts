@@ -76,6 +76,13 @@ name: string,
  */
 uri: string | null, };
 
+export type RepositoryList = { repositories: Array<RepositoryView>, 
+/**
+ * Why the registry's catalog could not be read (refused or not offered): the list then holds
+ * only the repositories opened by name.
+ */
+catalog_unreadable: string | null, };
+
 export type RepositorySettings = { name: string, uri: string, created_at: number | null, 
 /**
  * `MUTABLE`, `IMMUTABLE`, `MUTABLE_WITH_EXCLUSION` or `IMMUTABLE_WITH_EXCLUSION`.

@@ -13,6 +13,7 @@ import type {
   IpcError,
   RegistryList,
   RegistryView,
+  RepositoryList,
   RepositoryView,
   ImageListEvent,
   ImageFilesEvent,
@@ -122,8 +123,11 @@ export const api = {
   checkRegistry: (id: string): Promise<ConnectionStatus> => call<ConnectionStatus>("check_registry", { id }),
   awsProfiles: (): Promise<AwsProfile[]> => call<AwsProfile[]>("aws_profiles"),
   awsSsoLogin: (profile: string): Promise<void> => call<void>("aws_sso_login", { profile }),
-  listRepositories: (id: string, signal?: AbortSignal): Promise<RepositoryView[]> =>
-    cancellable(signal, (read) => call<RepositoryView[]>("list_repositories", { id, read })),
+  /** The catalog's (or ECR's) repositories with those opened by name; says when the catalog is unreadable. */
+  listRepositories: (id: string, signal?: AbortSignal): Promise<RepositoryList> =>
+    cancellable(signal, (read) => call<RepositoryList>("list_repositories", { id, read })),
+  /** Opens a repository by name (checked by listing its tags) and remembers it for the registry. */
+  openRepository: (id: string, name: string): Promise<RepositoryView> => call<RepositoryView>("open_repository", { id, name }),
   listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),
   /**
    * Streams a repository's images to `onEvent` (tags, then rows in batches, then `done`); from the

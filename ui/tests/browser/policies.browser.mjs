@@ -20,7 +20,7 @@ const mock = `{
     docker_logins: [], notice: null,
   }),
   check_registry: () => ({ state: "connected", reason: null, action: null }),
-  list_repositories: () => [{ name: "team-a/web-app", uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team-a/web-app" }],
+  list_repositories: () => ({ repositories: [{ name: "team-a/web-app", uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team-a/web-app" }], catalog_unreadable: null }),
   stream_images: ({ onEvent }) => {
     onEvent.onmessage({ event: "done", images: 0, failed: 0, cached: false, elapsed_ms: 1 });
     return null;

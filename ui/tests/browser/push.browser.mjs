@@ -21,7 +21,7 @@ const mock = `{
     docker_logins: [], notice: null,
   }),
   check_registry: () => ({ state: "connected", reason: null, action: null }),
-  list_repositories: () => [{ name: "team/web", uri: null }, { name: "team/worker", uri: null }],
+  list_repositories: () => ({ repositories: [{ name: "team/web", uri: null }, { name: "team/worker", uri: null }], catalog_unreadable: null }),
   stream_images: ({ repository, onEvent }) => {
     const pushed = (window.__PUSHED__ || []).filter((p) => p.repository === repository);
     const rows = [{ digest: "sha256:" + "1".repeat(64), tags: ["2.0"], kind: "image", media_type: "m", size: 200_000_000,

@@ -92,7 +92,7 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         docker_logins: ["ghcr.example.com"],
         notice: null,
       }),
-      list_repositories: () => ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null })),
+      list_repositories: () => ({ repositories: ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null })), catalog_unreadable: null }),
       stream_images: ({ onEvent }) => {
         const rows = [
         { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
@@ -266,7 +266,7 @@ test("100,000 images scroll without jank, with only the rows in view in the DOM"
         docker_logins: [], notice: null,
       }),
       check_registry: () => ({ state: "connected", reason: null }),
-      list_repositories: () => [{ name: "many", uri: null }],
+      list_repositories: () => ({ repositories: [{ name: "many", uri: null }], catalog_unreadable: null }),
       // Streamed like a registry that only lists tags: every tag first, then rows in batches.
       stream_images: ({ onEvent }) => new Promise((resolve) => {
         const count = 100000;

@@ -236,7 +236,7 @@ describe("Browsing repositories", () => {
       if (cmd === "list_registries") return { registries: [registry({ auth: "anonymous", username: null })], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories")
-        return ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null }));
+        return { repositories: ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null })), catalog_unreadable: null };
       if (cmd === "stream_images")
         return streamRows(args, (args as { repository: string }).repository === "team-a/web"
           ? [
@@ -314,7 +314,7 @@ describe("Keyboard and memory", () => {
           notice: null,
         };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
-      if (cmd === "list_repositories") return ["alpha", "beta"].map((name) => ({ name, uri: null }));
+      if (cmd === "list_repositories") return { repositories: ["alpha", "beta"].map((name) => ({ name, uri: null })), catalog_unreadable: null };
       if (cmd === "stream_images")
         return streamRows(args, [{ digest: "sha256:" + "f".repeat(64), tags: [(args as { repository: string }).repository + "-1"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null }]);
       throw new Error(`unexpected command ${cmd}`);

@@ -163,7 +163,7 @@ describe("Dropping archives on the window", () => {
         if (cmd === "open_local") return { ...opened, images: [opened.images[0]!] };
         if (cmd === "local_image_detail") throw { code: "x", message: "not needed here" };
         if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
-        if (cmd === "list_repositories") return [{ name: "team/app", uri: null }];
+        if (cmd === "list_repositories") return { repositories: [{ name: "team/app", uri: null }], catalog_unreadable: null };
         if (cmd === "stream_images") {
           const old = { digest: "sha256:" + "1".repeat(64), tags: ["0.9"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null };
           return streamRows(args, landed ? [old, { ...old, digest: pushed, tags: ["1.0"] }] : [old]);

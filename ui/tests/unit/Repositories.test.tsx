@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../../src/App";
 import { streamRows } from "./stream";
+import type { RegistryView } from "../../src/ipc";
 
 afterEach(() => {
   cleanup();
@@ -25,7 +26,7 @@ describe("ECR repositories from the app", () => {
       if (cmd === "list_local") return [];
       if (cmd === "list_registries") return { registries: [ecr], docker_logins: [], notice: null };
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
-      if (cmd === "list_repositories") return names.map((name) => ({ name, uri: null }));
+      if (cmd === "list_repositories") return { repositories: names.map((name) => ({ name, uri: null })), catalog_unreadable: null };
       if (cmd === "stream_images") return streamRows(args, []);
       if (cmd === "create_repository") {
         const { name } = args as { name: string };
@@ -61,5 +62,49 @@ describe("ECR repositories from the app", () => {
     expect(calls.find((c) => c.cmd === "delete_repository")!.args).toEqual({
       id: ecr.id, name: "team/web", force: true,
     });
+  });
+});
+
+describe("A registry without a readable catalog", () => {
+  const hub: RegistryView = {
+    id: "oci:hub.example.com", name: "hub.example.com", kind: "oci", address: "hub.example.com",
+    auth: "anonymous", username: null, insecure: false, custom_ca: false, profile: null, region: null, account: null,
+  };
+
+  it("says why, opens a repository by name (a wrong one is refused in place), selects it and lists it", async () => {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_local") return [];
+      if (cmd === "list_registries") return { registries: [hub], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories")
+        return { repositories: [], catalog_unreadable: "its catalog is not open to this sign-in" };
+      if (cmd === "open_repository") {
+        const { name } = args as { name: string };
+        if (name !== "library/nginx") throw { code: "repository_not_found", message: `hub.example.com has no repository ${name}` };
+        return { name, uri: null };
+      }
+      if (cmd === "stream_images") return streamRows(args, []);
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /hub\.example\.com/ }))[0]!);
+    const notice = await screen.findByText(/does not list its repositories \(its catalog is not open to this sign-in\)/);
+    expect(notice.closest("[role=status]")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Open repository…" }));
+    const dialog = screen.getByRole("dialog", { name: "Open repository" });
+    fireEvent.change(screen.getByLabelText(/^Repository in/), { target: { value: "library/ngnix" } });
+    fireEvent.submit(dialog.querySelector("form")!);
+    expect((await screen.findByRole("alert")).textContent).toBe("hub.example.com has no repository library/ngnix");
+    fireEvent.change(screen.getByLabelText(/^Repository in/), { target: { value: "library/nginx" } });
+    fireEvent.submit(dialog.querySelector("form")!);
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await waitFor(() => expect(screen.getByRole("treeitem", { name: "nginx" }).getAttribute("aria-selected")).toBe("true"));
+    expect(calls.filter((c) => c.cmd === "open_repository").map((c) => c.args)).toEqual([
+      { id: hub.id, name: "library/ngnix" },
+      { id: hub.id, name: "library/nginx" },
+    ]);
   });
 });

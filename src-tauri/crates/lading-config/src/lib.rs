@@ -82,6 +82,10 @@ struct SettingsFile {
     /// turned it on, so a variable in the environment alone redirects nothing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     developer_endpoints: bool,
+    /// Repositories opened by name, per registry id: the list of a registry without a readable
+    /// catalog (Docker Hub, GHCR, Harbor for non-admins).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    opened: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -181,6 +185,21 @@ impl ConfigStore {
         self.save()
     }
 
+    /// The repositories opened by name in registry `id`, sorted.
+    pub fn opened_repositories(&self, id: &str) -> &[String] {
+        self.data.opened.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Remembers that `repository` was opened by name in registry `id` (saved when new).
+    pub fn remember_repository(&mut self, id: &str, repository: &str) -> Result<(), ConfigError> {
+        let opened = self.data.opened.entry(id.to_owned()).or_default();
+        if let Err(at) = opened.binary_search_by(|r| r.as_str().cmp(repository)) {
+            opened.insert(at, repository.to_owned());
+            self.save()?;
+        }
+        Ok(())
+    }
+
     pub fn get(&self, id: &str) -> Option<&RegistryEntry> {
         self.data.registries.iter().find(|r| r.id == id)
     }
@@ -203,6 +222,7 @@ impl ConfigStore {
             .position(|r| r.id == id)
             .ok_or_else(|| ConfigError::UnknownRegistry(id.to_owned()))?;
         let removed = self.data.registries.remove(index);
+        self.data.opened.remove(id);
         self.save()?;
         Ok(removed)
     }

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
+use crate::error::{Code, Error, Result};
 use crate::registry::ImageSink;
-use crate::view::{ImageListEvent, ImageRow, RepositoryView};
+use crate::view::{ImageListEvent, ImageRow, RepositoryList, RepositoryView};
 use crate::AppState;
 
 /// A batch of rows goes to the UI when it is this big or this old, whichever comes first.
@@ -113,6 +113,71 @@ impl RowBatcher<'_> {
 /// Every repository of a registry, sorted by name.
 pub async fn repositories(state: &AppState, id: &str) -> Result<Vec<RepositoryView>> {
     state.registry(id).await?.repositories().await
+}
+
+/// What the repository pane shows: the catalog (or ECR's list) with the repositories opened by
+/// name. A catalog the registry refuses or does not offer (Docker Hub, GHCR, Harbor for
+/// non-admins) is no error: the list is then the opened ones, and says why.
+pub async fn repository_list(state: &AppState, id: &str) -> Result<RepositoryList> {
+    let registry = state.registry(id).await?;
+    let (mut repositories, catalog_unreadable) = match registry.repositories().await {
+        Ok(listed) => (listed, None),
+        // The engine's words for these are about credentials in general ("rejected the
+        // credentials"), which is not what happened: the sign-in works, the catalog is closed.
+        Err(e)
+            if matches!(
+                e.code,
+                Code::AuthRequired | Code::Unauthorized | Code::Denied
+            ) =>
+        {
+            (
+                Vec::new(),
+                Some("its catalog is not open to this sign-in".to_owned()),
+            )
+        }
+        Err(e) if matches!(e.code, Code::NotFound | Code::NotSupported) => {
+            (Vec::new(), Some("it has no catalog".to_owned()))
+        }
+        Err(e) => return Err(e),
+    };
+    let opened = state.config.lock().await.opened_repositories(id).to_vec();
+    for name in opened {
+        if !repositories.iter().any(|r| r.name == name) {
+            repositories.push(RepositoryView { name, uri: None });
+        }
+    }
+    repositories.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(RepositoryList {
+        repositories,
+        catalog_unreadable,
+    })
+}
+
+/// Opens a repository by name: checked by listing its tags, then remembered for the registry.
+pub async fn open_repository(state: &AppState, id: &str, name: &str) -> Result<RepositoryView> {
+    let name = name.trim().trim_matches('/');
+    lading_oci::reference::validate_repository(name).map_err(|why| {
+        Error::new(
+            Code::InvalidReference,
+            format!("{name:?} is not a repository name: {why}"),
+        )
+    })?;
+    let registry = state.registry(id).await?;
+    registry.tags(name).await.map_err(|e| match e.code {
+        Code::NotFound | Code::RepositoryNotFound => Error::new(
+            Code::RepositoryNotFound,
+            format!(
+                "{} has no repository {name} (or does not let you see it)",
+                registry.entry().name
+            ),
+        ),
+        _ => e,
+    })?;
+    state.config.lock().await.remember_repository(id, name)?;
+    Ok(RepositoryView {
+        name: name.to_owned(),
+        uri: None,
+    })
 }
 
 /// The tags of one repository, sorted.

@@ -46,7 +46,18 @@ impl Registry {
     /// JWT from a token service (run by this process) that accepts `username`/`password` over basic
     /// auth and grants what was asked. Tokens live `token_lifetime`.
     pub fn start_with_token_auth(username: &str, password: &str, token_lifetime: Duration) -> Self {
-        let server = TokenServer::start(username, password, token_lifetime);
+        let server = TokenServer::start(username, password, token_lifetime, false);
+        Self::start_inner(
+            Some((username.to_owned(), password.to_owned())),
+            Some(server),
+            false,
+        )
+    }
+
+    /// Token auth whose token service never grants the catalog (`registry:catalog:*`), as Docker
+    /// Hub and GHCR do (Harbor and Quay for non-admins): repositories are reachable, not listable.
+    pub fn start_without_catalog(username: &str, password: &str) -> Self {
+        let server = TokenServer::start(username, password, Duration::from_secs(300), true);
         Self::start_inner(
             Some((username.to_owned(), password.to_owned())),
             Some(server),

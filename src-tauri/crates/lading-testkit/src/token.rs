@@ -34,10 +34,17 @@ struct Signer {
     username: String,
     password: String,
     token_lifetime: Duration,
+    /// Grant no `registry:catalog:*`, as Docker Hub and GHCR never do.
+    refuse_catalog: bool,
 }
 
 impl TokenServer {
-    pub(crate) fn start(username: &str, password: &str, token_lifetime: Duration) -> Self {
+    pub(crate) fn start(
+        username: &str,
+        password: &str,
+        token_lifetime: Duration,
+        refuse_catalog: bool,
+    ) -> Self {
         let key = rcgen::KeyPair::generate().expect("generate P-256 key");
         let params = rcgen::CertificateParams::new(vec![ISSUER.to_owned()]).expect("cert params");
         let cert = params.self_signed(&key).expect("self-signed cert");
@@ -54,6 +61,7 @@ impl TokenServer {
             username: username.to_owned(),
             password: password.to_owned(),
             token_lifetime,
+            refuse_catalog,
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind token server");
         listener.set_nonblocking(true).expect("nonblocking");
@@ -163,6 +171,7 @@ fn handle(
         .filter_map(|kv| kv.split_once('='))
         .filter(|(k, _)| *k == "scope")
         .filter_map(|(_, v)| parse_scope(&percent_decode(v)))
+        .filter(|claim| !(signer.refuse_catalog && claim["type"] == "registry"))
         .collect();
     let token = signer.sign(&access);
     let body = serde_json::json!({

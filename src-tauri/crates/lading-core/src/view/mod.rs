@@ -33,6 +33,7 @@ pub fn typescript_bindings() -> String {
         AddEcrRegistry::decl(&cfg),
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
+        RepositoryList::decl(&cfg),
         RepositorySettings::decl(&cfg),
         LocalView::decl(&cfg),
         LocalImageView::decl(&cfg),

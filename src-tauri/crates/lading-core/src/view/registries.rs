@@ -90,6 +90,15 @@ pub struct RepositoryView {
     pub uri: Option<String>,
 }
 
+/// The repository pane's list: the catalog's (or ECR's) repositories with those opened by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RepositoryList {
+    pub repositories: Vec<RepositoryView>,
+    /// Why the registry's catalog could not be read (refused or not offered): the list then holds
+    /// only the repositories opened by name.
+    pub catalog_unreadable: Option<String>,
+}
+
 /// An ECR repository's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RepositorySettings {

@@ -1,0 +1,137 @@
+//! A registry that never grants its catalog, as Docker Hub and GHCR (and Harbor or Quay for
+//! non-admins): the real CNCF registry behind a token service that refuses `registry:catalog:*`.
+//! The pane's list says why it is empty; repositories opened by name are checked, remembered across
+//! a restart, listed and browsed.
+
+mod common;
+
+use lading_config::ConfigStore;
+use lading_core::view::{AddOciRegistry, OciAuthInput};
+use lading_core::{listing, registries, AppState};
+use lading_testkit::images::write_oci_layout;
+use lading_testkit::skopeo;
+use lading_testkit::Registry;
+
+#[tokio::test]
+async fn a_registry_without_a_catalog_is_browsed_by_name() {
+    keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+    let registry = Registry::start_without_catalog("hub-user", "hub-pw");
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout");
+    write_oci_layout(&layout, "1.27", "hello from a catalog-less registry");
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--dest-tls-verify=false",
+        "--dest-creds",
+        "hub-user:hub-pw",
+        &format!("oci:{}:1.27", layout.display()),
+        &format!("docker://{}/library/nginx:1.27", registry.host()),
+    ]);
+    let config = dir.path().join("config");
+    let (app, _answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&config).unwrap(), None),
+        true,
+    );
+    let id = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: registry.host(),
+            auth: OciAuthInput {
+                mode: "password".into(),
+                username: Some("hub-user".into()),
+                password: Some("hub-pw".into()),
+            },
+            insecure: false,
+            ca_file: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+
+    // The catalog itself is refused; the pane's list is no error but says why it is empty.
+    assert_eq!(
+        listing::repositories(&app, &id).await.unwrap_err().code,
+        "unauthorized"
+    );
+    let list = listing::repository_list(&app, &id).await.unwrap();
+    assert!(list.repositories.is_empty());
+    assert_eq!(
+        list.catalog_unreadable.as_deref(),
+        Some("its catalog is not open to this sign-in")
+    );
+
+    // Opened by name: a wrong name or one that is not there is refused and not remembered.
+    let bad = listing::open_repository(&app, &id, "Library/Nginx")
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, "invalid_reference", "{}", bad.message);
+    let missing = listing::open_repository(&app, &id, "library/ngnix")
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, "repository_not_found", "{}", missing.message);
+    assert!(
+        missing.message.contains("library/ngnix"),
+        "{}",
+        missing.message
+    );
+    let opened = listing::open_repository(&app, &id, " library/nginx/ ")
+        .await
+        .unwrap();
+    assert_eq!(opened.name, "library/nginx");
+    let names = |list: &lading_core::view::RepositoryList| -> Vec<String> {
+        list.repositories.iter().map(|r| r.name.clone()).collect()
+    };
+    assert_eq!(
+        names(&listing::repository_list(&app, &id).await.unwrap()),
+        ["library/nginx"]
+    );
+    let rows = listing::stream_images(&app, &id, "library/nginx", true, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].tags, ["1.27"]);
+
+    // Remembered across a restart; forgotten with the registry.
+    drop(app);
+    let (app, _answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&config).unwrap(), None),
+        true,
+    );
+    let list = listing::repository_list(&app, &id).await.unwrap();
+    assert_eq!(names(&list), ["library/nginx"]);
+    assert!(list.catalog_unreadable.is_some());
+    registries::remove(&app, &id, true).await.unwrap();
+    let settings = std::fs::read_to_string(config.join("settings.json")).unwrap();
+    assert!(!settings.contains("library/nginx"), "{settings}");
+}
+
+#[tokio::test]
+async fn a_readable_catalog_lists_the_opened_repositories_with_its_own() {
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout");
+    write_oci_layout(&layout, "v1", "listed");
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--dest-tls-verify=false",
+        &format!("oci:{}:v1", layout.display()),
+        &format!("docker://{}/team/listed:v1", registry.host()),
+    ]);
+    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let id = common::add_anonymous(&app, registry.host()).await;
+    let list = listing::repository_list(&app, &id).await.unwrap();
+    assert_eq!(list.catalog_unreadable, None);
+    assert_eq!(list.repositories.len(), 1);
+    listing::open_repository(&app, &id, "team/listed")
+        .await
+        .unwrap();
+    let list = listing::repository_list(&app, &id).await.unwrap();
+    assert_eq!(
+        list.repositories.len(),
+        1,
+        "no duplicate of a listed repository"
+    );
+}
