@@ -154,10 +154,7 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
       </div>
       {catalogUnreadable && (
         <div className="notice catalog-unreadable" role="status">
-          <p>
-            This registry does not list its repositories ({catalogUnreadable}). Open one by name and Lading keeps it
-            here.
-          </p>
+          <p>No list of repositories here: {catalogUnreadable}. Open one by name and it stays listed.</p>
           <button onClick={() => setOpening(true)}>Open repository…</button>
         </div>
       )}

@@ -91,7 +91,7 @@ describe("A registry without a readable catalog", () => {
     });
     render(<App />);
     fireEvent.click((await screen.findAllByRole("button", { name: /hub\.example\.com/ }))[0]!);
-    const notice = await screen.findByText(/does not list its repositories \(its catalog is not open to this sign-in\)/);
+    const notice = await screen.findByText(/^No list of repositories here: its catalog is not open to this sign-in\./);
     expect(notice.closest("[role=status]")).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Open repository…" }));
     const dialog = screen.getByRole("dialog", { name: "Open repository" });

@@ -183,6 +183,16 @@ pub async fn push<S: BlobSink>(
     Ok(())
 }
 
+/// One small image under `tags`, for a repository opened by name (the no-catalog registry).
+pub async fn seed_repository<S: BlobSink>(sink: &S, tags: &[&str]) -> Result<(), OciError> {
+    push(
+        sink,
+        &app_image("amd64", "2026-11-02T09:00:00Z", "1.27.0", 5),
+        tags,
+    )
+    .await
+}
+
 /// Pushes each platform's image by digest, then an index over them under `tags`.
 pub async fn push_index<S: BlobSink>(
     sink: &S,

@@ -56,6 +56,7 @@ impl Registry {
 
     /// Token auth whose token service never grants the catalog (`registry:catalog:*`), as Docker
     /// Hub and GHCR do (Harbor and Quay for non-admins): repositories are reachable, not listable.
+    /// Anyone without credentials may pull; pushing needs `username`/`password`.
     pub fn start_without_catalog(username: &str, password: &str) -> Self {
         let server = TokenServer::start(username, password, Duration::from_secs(300), true);
         Self::start_inner(

@@ -34,7 +34,8 @@ struct Signer {
     username: String,
     password: String,
     token_lifetime: Duration,
-    /// Grant no `registry:catalog:*`, as Docker Hub and GHCR never do.
+    /// Grant no `registry:catalog:*`, as Docker Hub and GHCR never do (and, like them, pull to
+    /// anyone without credentials).
     refuse_catalog: bool,
 }
 
@@ -146,7 +147,9 @@ fn handle(
         .and_then(|b| STANDARD.decode(b).ok())
         .and_then(|b| String::from_utf8(b).ok())
         .is_some_and(|pair| pair == format!("{}:{}", signer.username, signer.password));
-    if !authenticated {
+    // Like Docker Hub, the catalog-less kind gives anyone without credentials a pull token.
+    let anonymous = !authenticated && signer.refuse_catalog && authorization.is_none();
+    if !authenticated && !anonymous {
         let body = r#"{"details":"invalid username or password"}"#;
         return write!(
             stream,
@@ -172,6 +175,12 @@ fn handle(
         .filter(|(k, _)| *k == "scope")
         .filter_map(|(_, v)| parse_scope(&percent_decode(v)))
         .filter(|claim| !(signer.refuse_catalog && claim["type"] == "registry"))
+        .map(|mut claim| {
+            if anonymous {
+                claim["actions"] = serde_json::json!(["pull"]);
+            }
+            claim
+        })
         .collect();
     let token = signer.sign(&access);
     let body = serde_json::json!({

@@ -15,13 +15,16 @@ use lading_oci::sink::RegistrySink;
 use lading_oci::{ClientOptions, RegistryClient, UploadMode};
 use lading_testkit::{Moto, Registry};
 
-const USAGE: &str = "usage: lading-demo [--tags N] [--ecr-tags N] [--serve] [--app PATH]";
+const USAGE: &str =
+    "usage: lading-demo [--tags N] [--ecr-tags N] [--without-catalog] [--serve] [--app PATH]";
 const REGION: &str = "us-east-1";
 
 struct Args {
     tags: usize,
     ecr_tags: usize,
     serve: bool,
+    /// Also a registry that, like Docker Hub, lists no repositories (browsed by name).
+    without_catalog: bool,
     app: Option<PathBuf>,
 }
 
@@ -30,6 +33,7 @@ fn parse_args() -> Result<Args, String> {
         tags: 10_000,
         ecr_tags: 200,
         serve: false,
+        without_catalog: false,
         app: None,
     };
     let mut it = std::env::args().skip(1);
@@ -47,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|e| format!("--ecr-tags: {e}"))?
             }
             "--serve" => args.serve = true,
+            "--without-catalog" => args.without_catalog = true,
             "--app" => args.app = Some(PathBuf::from(value("--app")?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
@@ -99,6 +104,10 @@ async fn run(args: Args) -> Result<(), lading_demo::DemoError> {
     })
     .await?;
     lading_demo::seed_ecr(&ecr, args.ecr_tags).await?;
+    let hub_like = match args.without_catalog {
+        true => Some(catalogless_registry().await?),
+        false => None,
+    };
     eprintln!(
         "lading-demo: registry {} and ECR emulator {} seeded in {:.1} s",
         registry.url(),
@@ -140,11 +149,29 @@ async fn run(args: Args) -> Result<(), lading_demo::DemoError> {
         )?;
     }
 
+    if let Some(hub) = &hub_like {
+        let kind = RegistryKind::Oci {
+            address: hub.host(),
+            auth: OciAuth::Anonymous,
+            insecure: false,
+            ca_pem: None,
+        };
+        settings.upsert(
+            RegistryEntry {
+                id: RegistryEntry::id_for(&kind),
+                name: "No-catalog registry (like Docker Hub)".into(),
+                kind,
+            },
+            true,
+        )?;
+    }
+
     if args.serve {
         println!(
             "{}",
             serde_json::json!({
                 "registry": registry.host(),
+                "without_catalog": hub_like.as_ref().map(Registry::host),
                 "ecr_endpoint": moto.endpoint_url(),
                 "config_dir": config_dir.path(),
             })
@@ -172,4 +199,30 @@ async fn run(args: Args) -> Result<(), lading_demo::DemoError> {
         eprintln!("lading-demo: the app exited with {status}");
     }
     Ok(())
+}
+
+/// A registry whose token service never grants the catalog and gives anyone a pull token, as
+/// Docker Hub: `library/nginx:1.27` in it, pushed with its own credentials.
+async fn catalogless_registry() -> Result<Registry, lading_demo::DemoError> {
+    let hub = Registry::start_without_catalog("demo", "demo-pw");
+    let client = RegistryClient::new(
+        &hub.host(),
+        ClientOptions {
+            credentials: Some(lading_oci::Credentials {
+                username: "demo".into(),
+                password: "demo-pw".into(),
+            }),
+            ..Default::default()
+        },
+    )?;
+    lading_demo::seed_repository(
+        &RegistrySink {
+            client: &client,
+            repository: "library/nginx",
+            upload_mode: UploadMode::default(),
+        },
+        &["1.27", "latest"],
+    )
+    .await?;
+    Ok(hub)
 }
