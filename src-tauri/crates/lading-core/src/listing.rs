@@ -7,7 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Code, Error, Result};
-use crate::registry::ImageSink;
+use lading_config::RegistryKind;
+use lading_oci::reference::repository_in;
+
+use crate::registry::{host_of, ImageSink};
 use crate::view::{ImageListEvent, ImageRow, RepositoryList, RepositoryView};
 use crate::AppState;
 
@@ -155,14 +158,20 @@ pub async fn repository_list(state: &AppState, id: &str) -> Result<RepositoryLis
 
 /// Opens a repository by name: checked by listing its tags, then remembered for the registry.
 pub async fn open_repository(state: &AppState, id: &str, name: &str) -> Result<RepositoryView> {
-    let name = name.trim().trim_matches('/');
+    let registry = state.registry(id).await?;
+    let typed = name.trim().trim_matches('/');
+    let name = match &registry.entry().kind {
+        // On Docker Hub, `nginx` is `library/nginx`.
+        RegistryKind::Oci { address, .. } => repository_in(host_of(address), typed),
+        RegistryKind::Ecr { .. } => typed.to_owned(),
+    };
+    let name = name.as_str();
     lading_oci::reference::validate_repository(name).map_err(|why| {
         Error::new(
             Code::InvalidReference,
             format!("{name:?} is not a repository name: {why}"),
         )
     })?;
-    let registry = state.registry(id).await?;
     registry.tags(name).await.map_err(|e| match e.code {
         Code::NotFound | Code::RepositoryNotFound => Error::new(
             Code::RepositoryNotFound,

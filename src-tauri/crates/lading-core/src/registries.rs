@@ -62,7 +62,11 @@ fn normalise_address(input: &str) -> Result<String> {
             format!("{input:?} is not a registry address; expected host or host:port, e.g. registry.example.com"),
         ));
     }
-    Ok(format!("{scheme}{rest}"))
+    // Docker Hub by any of the names people use (`docker.io`, `hub.docker.com`, …).
+    Ok(format!(
+        "{scheme}{}",
+        lading_oci::reference::canonical_registry(rest)
+    ))
 }
 
 /// Adds an OCI registry after checking it answers with these credentials; a password goes into
@@ -171,7 +175,10 @@ pub async fn add_oci(state: &AppState, request: AddOciRegistry) -> Result<Regist
         }
         None => RegistryEntry {
             id,
-            name: host_of(&address).to_owned(),
+            name: match host_of(&address) {
+                lading_oci::DOCKER_HUB_REGISTRY => "Docker Hub".to_owned(),
+                host => host.to_owned(),
+            },
             kind,
         },
     };
@@ -392,4 +399,29 @@ async fn forget_login(registry: &str) -> Result<bool> {
             .await
             .map_err(|e| Error::new(Code::KeychainError, e.to_string()))??,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_address;
+
+    #[test]
+    fn addresses_as_people_paste_them() {
+        for (typed, kept) in [
+            ("registry.example.com", "registry.example.com"),
+            (
+                " https://registry.example.com:8443/ ",
+                "https://registry.example.com:8443",
+            ),
+            ("http://localhost:5000", "localhost:5000"),
+            ("docker.io", "registry-1.docker.io"),
+            ("https://hub.docker.com", "https://registry-1.docker.io"),
+            ("index.docker.io", "registry-1.docker.io"),
+        ] {
+            assert_eq!(normalise_address(typed).unwrap(), kept, "{typed}");
+        }
+        for bad in ["", "ftp://host", "host/path", "user:pw@host", "two words"] {
+            assert!(normalise_address(bad).is_err(), "{bad}");
+        }
+    }
 }

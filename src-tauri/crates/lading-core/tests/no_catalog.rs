@@ -135,3 +135,76 @@ async fn a_readable_catalog_lists_the_opened_repositories_with_its_own() {
         "no duplicate of a listed repository"
     );
 }
+
+#[tokio::test]
+async fn docker_hub_by_any_name_and_its_library_images_by_their_short_name() {
+    // Docker Hub stands here as a no-catalog registry the developer endpoints send its host to.
+    let hub = Registry::start_without_catalog("hub-user", "hub-pw");
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout");
+    write_oci_layout(&layout, "1.27", "official");
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--dest-tls-verify=false",
+        "--dest-creds",
+        "hub-user:hub-pw",
+        &format!("oci:{}:1.27", layout.display()),
+        &format!("docker://{}/library/nginx:1.27", hub.host()),
+    ]);
+    std::env::set_var(
+        "LADING_REGISTRY_MAP",
+        format!("{}={}", lading_oci::DOCKER_HUB_REGISTRY, hub.url()),
+    );
+    let (app, _answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None),
+        true,
+    );
+    lading_core::endpoints::set(&app, true).await.unwrap();
+    let added = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: "https://hub.docker.com/".into(),
+            auth: OciAuthInput {
+                mode: "anonymous".into(),
+                username: None,
+                password: None,
+            },
+            insecure: false,
+            ca_file: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.name, "Docker Hub");
+    assert_eq!(added.id, "oci:registry-1.docker.io");
+    // `docker.io` again is the same registry, with nothing to change.
+    let again = registries::add_oci(
+        &app,
+        AddOciRegistry {
+            address: "docker.io".into(),
+            auth: OciAuthInput {
+                mode: "anonymous".into(),
+                username: None,
+                password: None,
+            },
+            insecure: false,
+            ca_file: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.id, added.id);
+    assert_eq!(registries::list(&app).await.unwrap().registries.len(), 1);
+
+    let opened = listing::open_repository(&app, &added.id, "nginx")
+        .await
+        .unwrap();
+    assert_eq!(opened.name, "library/nginx");
+    assert_eq!(
+        listing::tags(&app, &added.id, "library/nginx")
+            .await
+            .unwrap(),
+        ["1.27"]
+    );
+}

@@ -246,12 +246,7 @@ fn normalise_host(key: &str) -> String {
         .or_else(|| key.strip_prefix("http://"))
         .unwrap_or(key);
     let host = without_scheme.split('/').next().unwrap_or(without_scheme);
-    match host {
-        "index.docker.io" | "docker.io" | "registry-1.docker.io" => {
-            crate::reference::DOCKER_HUB_REGISTRY.to_owned()
-        }
-        other => other.to_owned(),
-    }
+    crate::reference::canonical_registry(host)
 }
 
 /// The key docker itself uses when it stores a login for `registry`.

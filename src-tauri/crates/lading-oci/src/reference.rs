@@ -84,16 +84,8 @@ impl FromStr for Reference {
             Some((first, rest)) if looks_like_host(first) => (first.to_owned(), rest.to_owned()),
             _ => (DOCKER_HUB_REGISTRY.to_owned(), name.to_owned()),
         };
-        let registry = if registry == "docker.io" || registry == "index.docker.io" {
-            DOCKER_HUB_REGISTRY.to_owned()
-        } else {
-            registry
-        };
-        let repository = if registry == DOCKER_HUB_REGISTRY && !path.contains('/') {
-            format!("library/{path}")
-        } else {
-            path
-        };
+        let registry = canonical_registry(&registry);
+        let repository = repository_in(&registry, &path);
         validate_repository(&repository).map_err(bad)?;
 
         let tag = match (tag, &digest) {
@@ -114,6 +106,27 @@ impl FromStr for Reference {
 /// exactly docker's rule; otherwise `team/app` is a Docker Hub repository.
 fn looks_like_host(component: &str) -> bool {
     component.contains('.') || component.contains(':') || component == "localhost"
+}
+
+/// Docker Hub under the one name its registry API answers at (`docker.io`, `index.docker.io` and
+/// `hub.docker.com` are what people write); any other host as given.
+pub fn canonical_registry(host: &str) -> String {
+    match host.to_ascii_lowercase().as_str() {
+        "docker.io" | "index.docker.io" | "hub.docker.com" | DOCKER_HUB_REGISTRY => {
+            DOCKER_HUB_REGISTRY.to_owned()
+        }
+        _ => host.to_owned(),
+    }
+}
+
+/// A repository as `registry` names it: on Docker Hub, official images live under `library/`
+/// (`nginx` is `library/nginx`).
+pub fn repository_in(registry: &str, name: &str) -> String {
+    if registry == DOCKER_HUB_REGISTRY && !name.contains('/') {
+        format!("library/{name}")
+    } else {
+        name.to_owned()
+    }
 }
 
 pub fn validate_repository(repository: &str) -> Result<(), &'static str> {
@@ -214,6 +227,25 @@ mod tests {
         assert_eq!(r.repository, "bitnami/redis");
         assert_eq!(r.tag.as_deref(), Some("7"));
         assert_eq!(parse("team/app").repository, "team/app");
+        for hub in [
+            "docker.io",
+            "index.docker.io",
+            "hub.docker.com",
+            "Docker.IO",
+        ] {
+            assert_eq!(
+                parse(&format!("{hub}/nginx:1.27")).to_string(),
+                "registry-1.docker.io/library/nginx:1.27"
+            );
+            assert_eq!(canonical_registry(hub), DOCKER_HUB_REGISTRY);
+        }
+        assert_eq!(canonical_registry("ghcr.io"), "ghcr.io");
+        assert_eq!(repository_in(DOCKER_HUB_REGISTRY, "nginx"), "library/nginx");
+        assert_eq!(
+            repository_in(DOCKER_HUB_REGISTRY, "bitnami/redis"),
+            "bitnami/redis"
+        );
+        assert_eq!(repository_in("ghcr.io", "app"), "app");
     }
 
     #[test]

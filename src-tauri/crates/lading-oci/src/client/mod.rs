@@ -107,10 +107,16 @@ impl RegistryClient {
             input: registry.to_owned(),
             reason,
         };
+        // Keyed by host: an explicit scheme in the address does not hide it.
+        let bare = registry.trim_end_matches('/');
+        let bare = bare
+            .strip_prefix("https://")
+            .or_else(|| bare.strip_prefix("http://"))
+            .unwrap_or(bare);
         let mapped = options
             .endpoint_map
             .as_ref()
-            .and_then(|map| map.lookup(registry.trim_end_matches('/')))
+            .and_then(|map| map.lookup(bare))
             .map(str::to_owned);
         let with_scheme = if let Some(url) = &mapped {
             url.clone()
@@ -134,7 +140,7 @@ impl RegistryClient {
         }
         // A mapped registry keeps its own name (credentials and caches are keyed by it).
         let host_port = match (&mapped, base.port()) {
-            (Some(_), _) => registry.trim_end_matches('/').to_owned(),
+            (Some(_), _) => bare.to_owned(),
             (None, Some(port)) => format!("{}:{port}", base.host_str().unwrap_or_default()),
             (None, None) => base.host_str().unwrap_or_default().to_owned(),
         };
@@ -314,6 +320,12 @@ mod tests {
             c.registry(),
             "a.example.com",
             "credentials stay keyed by the real host"
+        );
+        let c = RegistryClient::new("https://a.example.com/", mapped.clone()).unwrap();
+        assert_eq!(
+            c.registry(),
+            "a.example.com",
+            "a scheme does not hide the host"
         );
         let c = RegistryClient::new("c.example.com", mapped).unwrap();
         assert_eq!(c.base.as_str(), "https://c.example.com/");
