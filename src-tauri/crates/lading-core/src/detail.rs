@@ -1,7 +1,7 @@
 //! What the detail pane shows for one manifest: an index's platforms, or an image's layers and
 //! its config read out (leniently: real configs omit fields freely).
 
-use lading_oci::manifest::{platform_label, ManifestKind};
+use lading_oci::manifest::{index_entries, ManifestKind};
 use lading_oci::{Digest, Manifest, RawManifest};
 
 use crate::error::Result;
@@ -33,15 +33,11 @@ pub(crate) fn detail_from_manifest(
     detail.kind = kind.as_str().into();
     match parsed {
         Manifest::Index(index) => {
-            detail.platforms = index
-                .manifests()
-                .iter()
-                .map(|m| PlatformEntry {
-                    platform: m
-                        .platform()
-                        .as_ref()
-                        .map(platform_label)
-                        .unwrap_or_else(|| "unknown".into()),
+            detail.platforms = index_entries(&index)
+                .into_iter()
+                .zip(index.manifests())
+                .map(|(entry, m)| PlatformEntry {
+                    platform: entry.label,
                     digest: m.digest().to_string(),
                     manifest_size: m.size(),
                 })

@@ -1,6 +1,6 @@
 //! A manifest (or ECR's description of one) shaped into the row the image table shows.
 
-use lading_oci::manifest::{platform_label, ManifestKind};
+use lading_oci::manifest::{index_entries, ManifestKind};
 use lading_oci::{Manifest, OciError, RawManifest};
 
 use crate::view::ImageRow;
@@ -22,10 +22,11 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
     };
     match parsed {
         Manifest::Index(index) => {
-            row.platforms = index
-                .manifests()
-                .iter()
-                .filter_map(|m| m.platform().as_ref().map(platform_label))
+            // Attestations describe a platform; they are not one.
+            row.platforms = index_entries(&index)
+                .into_iter()
+                .filter(|entry| !entry.attestation)
+                .map(|entry| entry.label)
                 .collect();
             row.children = index
                 .manifests()

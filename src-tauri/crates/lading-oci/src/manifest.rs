@@ -99,6 +99,54 @@ pub fn platform_label(platform: &oci_spec::image::Platform) -> String {
     label
 }
 
+/// What docker buildx marks an attestation manifest with (its platform is `unknown/unknown`).
+const REFERENCE_TYPE: &str = "vnd.docker.reference.type";
+const REFERENCE_DIGEST: &str = "vnd.docker.reference.digest";
+
+/// One entry of an index as people read it: a platform, or the attestation (provenance, SBOM)
+/// of one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub label: String,
+    pub attestation: bool,
+}
+
+/// Each manifest of `index`, in order: its platform, or "attestation of <platform>" for the
+/// attestation manifests buildx adds (not platforms of their own).
+pub fn index_entries(index: &ImageIndex) -> Vec<IndexEntry> {
+    let label_of = |m: &oci_spec::image::Descriptor| {
+        m.platform()
+            .as_ref()
+            .map(platform_label)
+            .unwrap_or_else(|| "unknown".into())
+    };
+    index
+        .manifests()
+        .iter()
+        .map(|m| {
+            let annotation = |key: &str| m.annotations().as_ref().and_then(|a| a.get(key));
+            if annotation(REFERENCE_TYPE).map(String::as_str) != Some("attestation-manifest") {
+                return IndexEntry {
+                    label: label_of(m),
+                    attestation: false,
+                };
+            }
+            let of = annotation(REFERENCE_DIGEST)
+                .and_then(|d| {
+                    index
+                        .manifests()
+                        .iter()
+                        .find(|o| o.digest().to_string() == *d)
+                })
+                .map_or_else(|| "an image not in this index".to_owned(), label_of);
+            IndexEntry {
+                label: format!("attestation of {of}"),
+                attestation: true,
+            }
+        })
+        .collect()
+}
+
 /// A manifest exactly as stored, with its media type and digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawManifest {
@@ -264,6 +312,35 @@ mod tests {
         let arm: oci_spec::image::Platform =
             serde_json::from_str(r#"{"os":"linux","architecture":"arm","variant":"v7"}"#).unwrap();
         assert_eq!(platform_label(&arm), "linux/arm/v7");
+    }
+
+    #[test]
+    fn buildx_attestations_are_not_platforms() {
+        let amd = format!("sha256:{}", "a".repeat(64));
+        let index: ImageIndex = serde_json::from_value(serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": media_types::OCI_INDEX,
+            "manifests": [
+                {"mediaType": media_types::OCI_MANIFEST, "digest": amd, "size": 10,
+                 "platform": {"os": "linux", "architecture": "amd64"}},
+                {"mediaType": media_types::OCI_MANIFEST, "digest": format!("sha256:{}", "b".repeat(64)), "size": 10,
+                 "platform": {"os": "linux", "architecture": "arm", "variant": "v6"}},
+                {"mediaType": media_types::OCI_MANIFEST, "digest": format!("sha256:{}", "c".repeat(64)), "size": 10,
+                 "platform": {"os": "unknown", "architecture": "unknown"},
+                 "annotations": {"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": amd}}
+            ]
+        }))
+        .unwrap();
+        let entries = index_entries(&index);
+        let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["linux/amd64", "linux/arm/v6", "attestation of linux/amd64"]
+        );
+        assert_eq!(
+            entries.iter().map(|e| e.attestation).collect::<Vec<_>>(),
+            [false, false, true]
+        );
     }
 
     #[test]
