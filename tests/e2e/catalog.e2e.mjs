@@ -83,6 +83,9 @@ test("a registry without a catalog is browsed by name", { timeout: 180_000 }, as
     await waitFor("three registries connected again", async () => (await session.run("return document.querySelectorAll('.registry .status-connected').length")) === 3, 60_000);
     await openHub();
     await waitFor("the remembered repository", () => session.find('[role="treeitem"][title="library/nginx"]'), 20_000);
+    // At the smallest window the notice and the Open… button still fit beside the list.
+    await session.resize(900, 560);
+    await session.screenshot("catalog-900x560.png");
   } catch (e) {
     await session?.explain("catalog-failure.png");
     throw e;

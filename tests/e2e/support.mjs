@@ -107,6 +107,7 @@ export async function openApp(base, application = app) {
       await sleep(300);
       writeFileSync(join(outDir, name), Buffer.from(await wd(base, "GET", `${s}/screenshot`), "base64"));
     },
+    resize: (width, height) => wd(base, "POST", `${s}/window/rect`, { width, height }),
     /** What is on screen, for a failure's message: a screenshot and the window's text. */
     explain: async (name) => {
       const text = await wd(base, "POST", `${s}/execute/sync`, { script: "return document.body.innerText", args: [] }).catch((e) => `(unreadable: ${e.message})`);
