@@ -144,6 +144,7 @@ export function ImageDetailView({ source, digest, tags }: Props) {
                 <button className="link-button" onClick={() => setShown(p.digest)}>
                   {p.platform}
                 </button>{" "}
+                {p.size !== null && <span className="platform-size">{formatBytes(p.size)}</span>}{" "}
                 <code className="hint">{p.digest.replace("sha256:", "").slice(0, 12)}</code>
               </li>
             ))}

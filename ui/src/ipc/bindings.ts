@@ -234,7 +234,12 @@ export type WastedView = { path: string, size: number, layer: number, hidden_by:
 
 export type ImageFilesEvent = { "event": "started", layers: number, } | { "event": "layer", index: number, digest: string, files: Array<FileView>, } | { "event": "done", wasted_bytes: number, wasted: Array<WastedView>, };
 
-export type PlatformEntry = { platform: string, digest: string, manifest_size: number, };
+export type PlatformEntry = { platform: string, digest: string, manifest_size: number, 
+/**
+ * What this platform's image takes: its config and layers, compressed (unknown where its
+ * manifest could not be read).
+ */
+size: number | null, };
 
 export type LayerEntry = { digest: string, size: number, media_type: string, };
 

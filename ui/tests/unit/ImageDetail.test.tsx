@@ -68,13 +68,17 @@ describe("Image detail", () => {
         return {
           ...image(index, ""), kind: "index", layers: [], history: [],
           platforms: [
-            { platform: "linux/amd64", digest: "sha256:" + "d".repeat(64), manifest_size: 500 },
-            { platform: "linux/arm64", digest: arm, manifest_size: 500 },
+            { platform: "linux/amd64", digest: "sha256:" + "d".repeat(64), manifest_size: 500, size: 3 * 1024 * 1024 },
+            { platform: "linux/arm64", digest: arm, manifest_size: 500, size: null },
           ],
         };
       return image(arm, "arm64");
     });
     render(<ImageDetailView source={registrySource(registry as unknown as RegistryView, "team/app")} digest={index} tags={["multi"]} />);
+    // Each platform's size where it is known.
+    const entries = await screen.findAllByRole("listitem");
+    expect(entries[0]!.querySelector(".platform-size")?.textContent).toBe("3.00 MiB");
+    expect(entries[1]!.querySelector(".platform-size")).toBeNull();
     fireEvent.click(await screen.findByRole("button", { name: "linux/arm64" }));
     expect(await screen.findByText("linux/arm64")).toBeTruthy();
     expect(screen.getByRole("button", { name: "← back to the index" })).toBeTruthy();

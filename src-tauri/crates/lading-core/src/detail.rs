@@ -40,6 +40,7 @@ pub(crate) fn detail_from_manifest(
                     platform: entry.label,
                     digest: m.digest().to_string(),
                     manifest_size: m.size(),
+                    size: None,
                 })
                 .collect();
             Ok((detail, None))
@@ -74,6 +75,9 @@ pub async fn image_detail(
     let known = registry.trusts_asked_digest().then_some(digest);
     let (mut detail, config_digest) = detail_from_manifest(&manifest, known)?;
     detail.scan = registry.scan(repository, digest).await?;
+    if detail.kind == "index" {
+        platform_sizes(&registry, repository, &mut detail.platforms).await;
+    }
     let Some(config_digest) = config_digest else {
         return Ok(detail);
     };
@@ -94,6 +98,29 @@ pub async fn image_detail(
         Err(e) => return Err(e),
     }
     Ok(detail)
+}
+
+/// Each platform's size, from its manifest (a few at a time); one that cannot be read stays
+/// unknown rather than failing the detail.
+async fn platform_sizes(
+    registry: &crate::registry::Registry,
+    repository: &str,
+    platforms: &mut [PlatformEntry],
+) {
+    for chunk in platforms.chunks_mut(4) {
+        let reads = chunk
+            .iter()
+            .map(|p| registry.manifest(repository, &p.digest));
+        let manifests = futures_util::future::join_all(reads).await;
+        for (platform, manifest) in chunk.iter_mut().zip(manifests) {
+            platform.size = match manifest.ok().and_then(|m| m.parse().ok()) {
+                Some(Manifest::Image(image)) => Some(
+                    image.config().size() + image.layers().iter().map(|l| l.size()).sum::<u64>(),
+                ),
+                _ => None,
+            };
+        }
+    }
 }
 
 /// Reads the image config leniently into the detail.

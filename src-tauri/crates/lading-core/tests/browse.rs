@@ -149,6 +149,11 @@ async fn repositories_and_tags_of_a_listed_registry() {
         .await
         .unwrap();
     assert_eq!(child.architecture.as_deref(), Some("arm64"));
+    // Each platform's size is its config and layers, as the child's own detail adds them up.
+    let child_size =
+        child.layers.iter().map(|l| l.size).sum::<u64>() + config_size_in(&child.manifest_json);
+    assert_eq!(index_detail.platforms[1].size, Some(child_size));
+    assert!(index_detail.platforms.iter().all(|p| p.size.is_some()));
 
     // The index names its images; deleting 1.9's digest takes that tag away, a bad digest is
     // reported per image.
@@ -185,4 +190,11 @@ async fn repositories_and_tags_of_a_listed_registry() {
         listing::tags(&app, &id, "team-a/web").await.unwrap(),
         ["2.0", "multi", "stable"]
     );
+}
+
+/// The config size an image manifest (as shown, pretty JSON) gives.
+fn config_size_in(manifest_json: &str) -> u64 {
+    serde_json::from_str::<serde_json::Value>(manifest_json).unwrap()["config"]["size"]
+        .as_u64()
+        .unwrap()
 }

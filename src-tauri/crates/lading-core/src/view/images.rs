@@ -132,6 +132,10 @@ pub struct PlatformEntry {
     pub digest: String,
     #[ts(type = "number")]
     pub manifest_size: u64,
+    /// What this platform's image takes: its config and layers, compressed (unknown where its
+    /// manifest could not be read).
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
