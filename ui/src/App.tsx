@@ -13,6 +13,7 @@ import {
 } from "./ipc";
 import { Sidebar } from "./components/Sidebar";
 import { AddRegistryDialog } from "./components/AddRegistryDialog";
+import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ImageTable } from "./components/ImageTable";
@@ -37,7 +38,9 @@ type Browsed = { registryId: string; repository: string | null };
 export interface Landed {
   registryId: string;
   repository: string;
+  /** The image to select: by digest, or (from "Go to") by a tag on it. */
   digest: string;
+  tag?: string;
   message: string;
   /** Tells a second landing of the same image from the first. */
   nonce: number;
@@ -75,6 +78,7 @@ export function App() {
   const [dragging, setDragging] = useState(false);
   const [landed, setLanded] = useState<Landed | null>(null);
   const [closing, setClosing] = useState(false);
+  const [goingTo, setGoingTo] = useState(false);
   // What the browser shows, for callbacks that outlive a render.
   const where = useRef<{ selectedId: string | null; browsed: Browsed | null }>({ selectedId: null, browsed: null });
 
@@ -83,6 +87,18 @@ export function App() {
     setSelectedId(target.registryId);
     setRepositoryState(target.repository);
     setLanded({ ...target, nonce: Date.now() });
+  }, []);
+
+  // Ctrl+K (⌘K): go to a pasted reference.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setGoingTo(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
   }, []);
 
   // A finished push or copy is announced; if the user is still where it was started, or looking at
@@ -294,6 +310,9 @@ export function App() {
             <p className="empty-title">Nothing selected</p>
             <p>Select a registry in the sidebar to browse its repositories, tags and images, or open a local image.</p>
             <p className="hint">To push an image, drop its archive (docker save, OCI archive or layout folder) anywhere on the window, or use Local → Push image….</p>
+            <p className="hint">
+              <kbd>Ctrl</kbd>+<kbd>K</kbd> goes straight to an image reference you paste (<code>nginx:1.27</code>, <code>ghcr.io/org/app:v1</code>, an ECR URI).
+            </p>
           </div>
         ) : status?.state === "connected" ? (
           <RepositoryPane
@@ -366,7 +385,7 @@ export function App() {
             </span>
           )}
         </div>
-        {landed && (
+        {landed && landed.message && (
           <div className="notice landed" role="status">
             {landed.message}
             {landed.nonce === 0 && (
@@ -471,6 +490,16 @@ export function App() {
             setDeletingRepository(false);
             setRepositoryState(null);
             setRepositoriesVersion((v) => v + 1);
+          }}
+        />
+      )}
+      {goingTo && (
+        <GoToDialog
+          onClose={() => setGoingTo(false)}
+          onAdded={refresh}
+          onGo={(target) => {
+            setGoingTo(false);
+            show({ ...target, message: "" });
           }}
         />
       )}

@@ -29,6 +29,7 @@ macro_rules! app_commands {
             registries::sign_out,
             registries::list_repositories,
             registries::open_repository,
+            registries::locate_reference,
             registries::create_repository,
             registries::delete_repository,
             registries::repository_settings,

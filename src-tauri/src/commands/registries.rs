@@ -1,8 +1,8 @@
 //! The registry list and repositories.
 
 use lading_core::view::{
-    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, RegistryList, RegistryView,
-    RepositoryList, RepositorySettings, RepositoryView,
+    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, Located, RegistryList,
+    RegistryView, RepositoryList, RepositorySettings, RepositoryView,
 };
 use lading_core::{registries, settings, AppState, Result};
 use tauri::State;
@@ -66,6 +66,12 @@ pub async fn list_repositories(
 ) -> Result<RepositoryList> {
     let listing = lading_core::listing::repository_list(&state, &id);
     state.reads.run(read.as_deref(), listing).await
+}
+
+/// "Go to": a pasted reference read into a registry of the list, a repository and a tag or digest.
+#[tauri::command]
+pub async fn locate_reference(state: State<'_, AppState>, text: String) -> Result<Located> {
+    lading_core::locate::locate(&state, &text).await
 }
 
 #[tauri::command]

@@ -42,7 +42,7 @@ export function ImageTable({
   /** Where "Copy to…" can copy (the connected registries). */
   targets?: RegistryView[];
   /** An image just pushed or copied here: listed afresh, then selected and scrolled to. */
-  reveal?: { digest: string; nonce: number } | null;
+  reveal?: { digest: string; tag?: string; nonce: number } | null;
 }) {
   const [listing, setListing] = useState<Listing | null>(null);
   const rows = listing?.rows ?? null;
@@ -69,7 +69,7 @@ export function ImageTable({
   const [refreshing, setRefreshing] = useState(false);
   const listed = useRef("");
   const marked = useRef(new Set<string>());
-  const revealing = useRef<{ digest: string; nonce: number } | null>(null);
+  const revealing = useRef<{ digest: string; tag?: string; nonce: number } | null>(null);
 
   useEffect(() => {
     // A refresh of the same repository keeps the old rows on screen until the new ones arrive.
@@ -153,7 +153,7 @@ export function ImageTable({
   useEffect(() => {
     const wanted = revealing.current;
     if (!wanted || refreshing || !rows) return;
-    const row = rows.find((r) => r.digest === wanted.digest && !isWaiting(r));
+    const row = rows.find((r) => (r.digest === wanted.digest || (!!wanted.tag && r.tags.includes(wanted.tag))) && !isWaiting(r));
     if (!row) return;
     if (!shown.includes(row)) {
       setFilter("");

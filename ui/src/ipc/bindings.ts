@@ -83,6 +83,20 @@ export type RepositoryList = { repositories: Array<RepositoryView>,
  */
 catalog_unreadable: string | null, };
 
+export type Located = { 
+/**
+ * The registry in the list, or none: `registry` is then for the user to add.
+ */
+registry_id: string | null, 
+/**
+ * `host[:port]` (Docker Hub as `registry-1.docker.io`).
+ */
+registry: string, 
+/**
+ * An ECR registry host (added by AWS profile, not by address).
+ */
+is_ecr: boolean, repository: string, tag: string | null, digest: string | null, };
+
 export type RepositorySettings = { name: string, uri: string, created_at: number | null, 
 /**
  * `MUTABLE`, `IMMUTABLE`, `MUTABLE_WITH_EXCLUSION` or `IMMUTABLE_WITH_EXCLUSION`.

@@ -13,6 +13,7 @@ import type {
   IpcError,
   RegistryList,
   RegistryView,
+  Located,
   RepositoryList,
   RepositoryView,
   ImageListEvent,
@@ -126,6 +127,8 @@ export const api = {
   /** The catalog's (or ECR's) repositories with those opened by name; says when the catalog is unreadable. */
   listRepositories: (id: string, signal?: AbortSignal): Promise<RepositoryList> =>
     cancellable(signal, (read) => call<RepositoryList>("list_repositories", { id, read })),
+  /** Reads a pasted reference into a registry of the list (or the one to add), repository, tag or digest. */
+  locateReference: (text: string): Promise<Located> => call<Located>("locate_reference", { text }),
   /** Opens a repository by name (checked by listing its tags) and remembers it for the registry. */
   openRepository: (id: string, name: string): Promise<RepositoryView> => call<RepositoryView>("open_repository", { id, name }),
   listTags: (id: string, repository: string): Promise<string[]> => call<string[]>("list_tags", { id, repository }),

@@ -108,3 +108,71 @@ describe("A registry without a readable catalog", () => {
     ]);
   });
 });
+
+describe("Go to (Ctrl+K)", () => {
+  const hub: RegistryView = {
+    id: "oci:registry-1.docker.io", name: "Docker Hub", kind: "oci", address: "registry-1.docker.io",
+    auth: "anonymous", username: null, insecure: false, custom_ca: false, profile: null, region: null, account: null,
+  };
+  const row = (digest: string, tags: string[]) => ({
+    digest, tags, kind: "image", media_type: "application/vnd.oci.image.manifest.v1+json", size: 10,
+    platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null,
+  });
+
+  function mock(registries: RegistryView[]) {
+    const calls: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return { name: "lading-app", version: "1", os: "linux", arch: "x86_64" };
+      if (cmd === "list_local") return [];
+      if (cmd === "list_registries") return { registries, docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories") return { repositories: [], catalog_unreadable: "its catalog is not open to this sign-in" };
+      if (cmd === "locate_reference") {
+        const { text } = args as { text: string };
+        if (text === "nginx:1.27")
+          return { registry_id: hub.id, registry: "registry-1.docker.io", is_ecr: false, repository: "library/nginx", tag: "1.27", digest: null };
+        return { registry_id: null, registry: "registry.gitlab.com", is_ecr: false, repository: "g/p/img", tag: "v2", digest: null };
+      }
+      if (cmd === "add_oci_registry") {
+        registries.push({ ...hub, id: "oci:registry.gitlab.com", name: "registry.gitlab.com", address: "registry.gitlab.com" });
+        return registries[registries.length - 1];
+      }
+      if (cmd === "open_repository") return { name: (args as { name: string }).name, uri: null };
+      if (cmd === "stream_images") return streamRows(args, [row("sha256:" + "1".repeat(64), ["latest"]), row("sha256:" + "2".repeat(64), ["1.27", "v2"])]);
+      throw new Error(`unexpected ${cmd}`);
+    });
+    return calls;
+  }
+
+  it("opens the repository a pasted reference names and selects its tag", async () => {
+    const calls = mock([hub]);
+    render(<App />);
+    await screen.findAllByRole("button", { name: /Docker Hub/ });
+    fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+    const dialog = await screen.findByRole("dialog", { name: "Go to" });
+    fireEvent.change(screen.getByLabelText("Image reference"), { target: { value: "nginx:1.27" } });
+    fireEvent.submit(dialog.querySelector("form")!);
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await waitFor(() => expect(document.querySelector(".image-row.selected")?.textContent).toContain("1.27"));
+    expect(calls.find((c) => c.cmd === "open_repository")?.args).toEqual({ id: hub.id, name: "library/nginx" });
+  });
+
+  it("names a registry not in the list and contacts it only once added", async () => {
+    const calls = mock([hub]);
+    render(<App />);
+    await screen.findAllByRole("button", { name: /Docker Hub/ });
+    fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+    const dialog = await screen.findByRole("dialog", { name: "Go to" });
+    fireEvent.change(screen.getByLabelText("Image reference"), { target: { value: "registry.gitlab.com/g/p/img:v2" } });
+    fireEvent.submit(dialog.querySelector("form")!);
+    expect((await screen.findByText(/registry\.gitlab\.com is not in your list/)).textContent).toContain("Nothing has been sent to it");
+    expect(calls.some((c) => c.cmd === "add_oci_registry" || c.cmd === "open_repository")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Add it (anonymous) and go" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(calls.find((c) => c.cmd === "add_oci_registry")?.args).toEqual({
+      request: { address: "registry.gitlab.com", auth: { mode: "anonymous", username: null, password: null }, insecure: false, ca_file: null },
+    });
+    await waitFor(() => expect(document.querySelector(".image-row.selected")?.textContent).toContain("v2"));
+  });
+});

@@ -13,6 +13,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod listing;
 pub mod local;
+pub mod locate;
 pub mod reads;
 pub mod registries;
 pub mod registry;

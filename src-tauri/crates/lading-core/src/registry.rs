@@ -112,7 +112,7 @@ pub(crate) fn view(entry: &RegistryEntry) -> RegistryView {
     }
 }
 
-fn ecr_host(account: &str, region: &str) -> String {
+pub(crate) fn ecr_host(account: &str, region: &str) -> String {
     lading_ecr::profiles::registry_url(account, region)
         .trim_start_matches("https://")
         .to_owned()

@@ -34,6 +34,7 @@ pub fn typescript_bindings() -> String {
         AwsProfile::decl(&cfg),
         RepositoryView::decl(&cfg),
         RepositoryList::decl(&cfg),
+        Located::decl(&cfg),
         RepositorySettings::decl(&cfg),
         LocalView::decl(&cfg),
         LocalImageView::decl(&cfg),

@@ -123,3 +123,17 @@ pub struct DeveloperEndpoints {
     /// `host → URL`, one per entry of `LADING_REGISTRY_MAP` (listed when off too: set, ignored).
     pub redirects: Vec<String>,
 }
+
+/// A pasted reference, read ("Go to"): the registry of the list it names, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Located {
+    /// The registry in the list, or none: `registry` is then for the user to add.
+    pub registry_id: Option<String>,
+    /// `host[:port]` (Docker Hub as `registry-1.docker.io`).
+    pub registry: String,
+    /// An ECR registry host (added by AWS profile, not by address).
+    pub is_ecr: bool,
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
