@@ -83,6 +83,15 @@ test("a registry without a catalog is browsed by name", { timeout: 180_000 }, as
     await waitFor("three registries connected again", async () => (await session.run("return document.querySelectorAll('.registry .status-connected').length")) === 3, 60_000);
     await openHub();
     await waitFor("the remembered repository", () => session.find('[role="treeitem"][title="library/nginx"]'), 20_000);
+    // Go to (Ctrl+K) with a pasted reference: the repository opens with that tag's image selected.
+    await session.run("document.querySelector('[role=treeitem]').focus(); window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true }))");
+    await waitFor("the Go to dialog", () => session.find('[aria-labelledby="go-to-title"] input'), 10_000);
+    await session.type('[aria-labelledby="go-to-title"] input', `${served.without_catalog}/library/nginx:1.27`);
+    await session.click('[aria-labelledby="go-to-title"] button[type="submit"]');
+    const selected = await waitFor("the image selected", () => session.run("return document.querySelector('.image-row.selected')?.textContent ?? null"), 20_000);
+    assert.match(selected, /1\.27/);
+    await session.screenshot("catalog-go-to.png");
+
     // At the smallest window the notice and the Open… button still fit beside the list.
     await session.resize(900, 560);
     await session.screenshot("catalog-900x560.png");
