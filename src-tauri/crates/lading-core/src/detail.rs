@@ -33,7 +33,7 @@ pub(crate) fn detail_from_manifest(
     detail.kind = kind.as_str().into();
     match parsed {
         Manifest::Index(index) => {
-            detail.platforms = index_entries(&index)
+            detail.platforms = index_entries(&index, &manifest.bytes)
                 .into_iter()
                 .zip(index.manifests())
                 .map(|(entry, m)| PlatformEntry {

@@ -23,7 +23,7 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
     match parsed {
         Manifest::Index(index) => {
             // Attestations describe a platform; they are not one.
-            row.platforms = index_entries(&index)
+            row.platforms = index_entries(&index, &manifest.bytes)
                 .into_iter()
                 .filter(|entry| !entry.attestation)
                 .map(|entry| entry.label)

@@ -112,22 +112,48 @@ pub struct IndexEntry {
 }
 
 /// Each manifest of `index`, in order: its platform, or "attestation of <platform>" for the
-/// attestation manifests buildx adds (not platforms of their own).
-pub fn index_entries(index: &ImageIndex) -> Vec<IndexEntry> {
-    let label_of = |m: &oci_spec::image::Descriptor| {
-        m.platform()
+/// attestation manifests buildx adds (not platforms of their own). `raw` is the index's JSON: a
+/// Windows platform's `os.version` is read from it (oci-spec 0.10 looks for `os_version`), since an
+/// image for one Windows build does not run on another (`windows/amd64 10.0.20348.2340`).
+pub fn index_entries(index: &ImageIndex, raw: &[u8]) -> Vec<IndexEntry> {
+    let os_versions: Vec<Option<String>> = serde_json::from_slice::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| {
+            v["manifests"].as_array().map(|manifests| {
+                manifests
+                    .iter()
+                    .map(|m| m["platform"]["os.version"].as_str().map(str::to_owned))
+                    .collect()
+            })
+        })
+        .unwrap_or_default();
+    let label_of = |at: usize| {
+        let m = &index.manifests()[at];
+        let mut label = m
+            .platform()
             .as_ref()
             .map(platform_label)
-            .unwrap_or_else(|| "unknown".into())
+            .unwrap_or_else(|| "unknown".into());
+        if let Some(version) = os_versions
+            .get(at)
+            .cloned()
+            .flatten()
+            .filter(|v| !v.is_empty())
+        {
+            label.push(' ');
+            label.push_str(&version);
+        }
+        label
     };
     index
         .manifests()
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(at, m)| {
             let annotation = |key: &str| m.annotations().as_ref().and_then(|a| a.get(key));
             if annotation(REFERENCE_TYPE).map(String::as_str) != Some("attestation-manifest") {
                 return IndexEntry {
-                    label: label_of(m),
+                    label: label_of(at),
                     attestation: false,
                 };
             }
@@ -136,7 +162,7 @@ pub fn index_entries(index: &ImageIndex) -> Vec<IndexEntry> {
                     index
                         .manifests()
                         .iter()
-                        .find(|o| o.digest().to_string() == *d)
+                        .position(|o| o.digest().to_string() == *d)
                 })
                 .map_or_else(|| "an image not in this index".to_owned(), label_of);
             IndexEntry {
@@ -317,7 +343,7 @@ mod tests {
     #[test]
     fn buildx_attestations_are_not_platforms() {
         let amd = format!("sha256:{}", "a".repeat(64));
-        let index: ImageIndex = serde_json::from_value(serde_json::json!({
+        let raw = serde_json::to_vec(&serde_json::json!({
             "schemaVersion": 2,
             "mediaType": media_types::OCI_INDEX,
             "manifests": [
@@ -327,19 +353,27 @@ mod tests {
                  "platform": {"os": "linux", "architecture": "arm", "variant": "v6"}},
                 {"mediaType": media_types::OCI_MANIFEST, "digest": format!("sha256:{}", "c".repeat(64)), "size": 10,
                  "platform": {"os": "unknown", "architecture": "unknown"},
-                 "annotations": {"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": amd}}
+                 "annotations": {"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": amd}},
+                {"mediaType": media_types::OCI_MANIFEST, "digest": format!("sha256:{}", "d".repeat(64)), "size": 10,
+                 "platform": {"os": "windows", "architecture": "amd64", "os.version": "10.0.20348.2340"}}
             ]
         }))
         .unwrap();
-        let entries = index_entries(&index);
+        let index: ImageIndex = serde_json::from_slice(&raw).unwrap();
+        let entries = index_entries(&index, &raw);
         let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(
             labels,
-            ["linux/amd64", "linux/arm/v6", "attestation of linux/amd64"]
+            [
+                "linux/amd64",
+                "linux/arm/v6",
+                "attestation of linux/amd64",
+                "windows/amd64 10.0.20348.2340"
+            ]
         );
         assert_eq!(
             entries.iter().map(|e| e.attestation).collect::<Vec<_>>(),
-            [false, false, true]
+            [false, false, true, false]
         );
     }
 
