@@ -18,5 +18,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["tests/unit/**/*.test.{ts,tsx}"],
     setupFiles: ["tests/unit/setup.ts"],
+    // A whole-window test of several steps took just over the 5 s default on a loaded CI machine.
+    testTimeout: 20_000,
   },
 });
