@@ -12,22 +12,59 @@ use lading_testkit::images::write_oci_layout;
 use lading_testkit::skopeo;
 use lading_testkit::Registry;
 
+/// Pushes a one-layer image to `registry` as `repository:tag` with skopeo (with `creds` where the
+/// registry takes pushes only from its user).
+fn seed(
+    registry: &Registry,
+    creds: Option<&str>,
+    repository: &str,
+    tag: &str,
+    dir: &std::path::Path,
+) {
+    let layout = dir.join("layout");
+    write_oci_layout(&layout, tag, &format!("{repository}:{tag}"));
+    let (source, dest) = (
+        format!("oci:{}:{tag}", layout.display()),
+        format!("docker://{}/{repository}:{tag}", registry.host()),
+    );
+    let mut args = vec!["copy", "--quiet", "--dest-tls-verify=false"];
+    if let Some(creds) = creds {
+        args.extend(["--dest-creds", creds]);
+    }
+    args.extend([source.as_str(), dest.as_str()]);
+    skopeo(&args);
+}
+
+fn request(address: &str, login: Option<(&str, &str)>) -> AddOciRegistry {
+    AddOciRegistry {
+        address: address.to_owned(),
+        auth: OciAuthInput {
+            mode: if login.is_some() {
+                "password"
+            } else {
+                "anonymous"
+            }
+            .into(),
+            username: login.map(|(user, _)| user.into()),
+            password: login.map(|(_, password)| password.into()),
+        },
+        insecure: false,
+        ca_file: None,
+    }
+}
+
 #[tokio::test]
 async fn a_registry_without_a_catalog_is_browsed_by_name() {
     keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
     let registry = Registry::start_without_catalog("hub-user", "hub-pw");
     let dir = tempfile::tempdir().unwrap();
-    let layout = dir.path().join("layout");
-    write_oci_layout(&layout, "1.27", "hello from a catalog-less registry");
-    skopeo(&[
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "hub-user:hub-pw",
-        &format!("oci:{}:1.27", layout.display()),
-        &format!("docker://{}/library/nginx:1.27", registry.host()),
-    ]);
+    seed(
+        &registry,
+        Some("hub-user:hub-pw"),
+        "library/nginx",
+        "1.27",
+        dir.path(),
+    );
     let config = dir.path().join("config");
     let (app, _answers) = common::Answers::on(
         AppState::new(ConfigStore::load(&config).unwrap(), None),
@@ -35,16 +72,7 @@ async fn a_registry_without_a_catalog_is_browsed_by_name() {
     );
     let id = registries::add_oci(
         &app,
-        AddOciRegistry {
-            address: registry.host(),
-            auth: OciAuthInput {
-                mode: "password".into(),
-                username: Some("hub-user".into()),
-                password: Some("hub-pw".into()),
-            },
-            insecure: false,
-            ca_file: None,
-        },
+        request(&registry.host(), Some(("hub-user", "hub-pw"))),
     )
     .await
     .unwrap()
@@ -111,15 +139,7 @@ async fn a_registry_without_a_catalog_is_browsed_by_name() {
 async fn a_readable_catalog_lists_the_opened_repositories_with_its_own() {
     let registry = Registry::start();
     let dir = tempfile::tempdir().unwrap();
-    let layout = dir.path().join("layout");
-    write_oci_layout(&layout, "v1", "listed");
-    skopeo(&[
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        &format!("oci:{}:v1", layout.display()),
-        &format!("docker://{}/team/listed:v1", registry.host()),
-    ]);
+    seed(&registry, None, "team/listed", "v1", dir.path());
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
     let id = common::add_anonymous(&app, registry.host()).await;
     let list = listing::repository_list(&app, &id).await.unwrap();
@@ -141,17 +161,13 @@ async fn docker_hub_by_any_name_and_its_library_images_by_their_short_name() {
     // Docker Hub stands here as a no-catalog registry the developer endpoints send its host to.
     let hub = Registry::start_without_catalog("hub-user", "hub-pw");
     let dir = tempfile::tempdir().unwrap();
-    let layout = dir.path().join("layout");
-    write_oci_layout(&layout, "1.27", "official");
-    skopeo(&[
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "hub-user:hub-pw",
-        &format!("oci:{}:1.27", layout.display()),
-        &format!("docker://{}/library/nginx:1.27", hub.host()),
-    ]);
+    seed(
+        &hub,
+        Some("hub-user:hub-pw"),
+        "library/nginx",
+        "1.27",
+        dir.path(),
+    );
     std::env::set_var(
         "LADING_REGISTRY_MAP",
         format!("{}={}", lading_oci::DOCKER_HUB_REGISTRY, hub.url()),
@@ -161,39 +177,15 @@ async fn docker_hub_by_any_name_and_its_library_images_by_their_short_name() {
         true,
     );
     lading_core::endpoints::set(&app, true).await.unwrap();
-    let added = registries::add_oci(
-        &app,
-        AddOciRegistry {
-            address: "https://hub.docker.com/".into(),
-            auth: OciAuthInput {
-                mode: "anonymous".into(),
-                username: None,
-                password: None,
-            },
-            insecure: false,
-            ca_file: None,
-        },
-    )
-    .await
-    .unwrap();
+    let added = registries::add_oci(&app, request("https://hub.docker.com/", None))
+        .await
+        .unwrap();
     assert_eq!(added.name, "Docker Hub");
     assert_eq!(added.id, "oci:registry-1.docker.io");
     // `docker.io` again is the same registry, with nothing to change.
-    let again = registries::add_oci(
-        &app,
-        AddOciRegistry {
-            address: "docker.io".into(),
-            auth: OciAuthInput {
-                mode: "anonymous".into(),
-                username: None,
-                password: None,
-            },
-            insecure: false,
-            ca_file: None,
-        },
-    )
-    .await
-    .unwrap();
+    let again = registries::add_oci(&app, request("docker.io", None))
+        .await
+        .unwrap();
     assert_eq!(again.id, added.id);
     assert_eq!(registries::list(&app).await.unwrap().registries.len(), 1);
 
