@@ -3,40 +3,20 @@
 // name is refused in place), its images are browsed, and it is still listed after a restart.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { app, findTauriDriver, freeDisplay, freePort, openApp, repoRoot, sleep, start, waitFor, stopX } from "./support.mjs";
+import { demoEnv, serveDemo, findTauriDriver, freeDisplay, freePort, openApp, sleep, start, waitFor, stopX } from "./support.mjs";
 
 const HUB = "No-catalog registry (like Docker Hub)";
 
 test("a registry without a catalog is browsed by name", { timeout: 180_000 }, async () => {
-  const demoBinary = join(repoRoot, "target", "debug", "lading-demo");
-  assert.ok(existsSync(app) && existsSync(demoBinary), "build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
-  const demo = spawn(demoBinary, ["--serve", "--tags", "3", "--ecr-tags", "1", "--without-catalog"], { stdio: ["pipe", "pipe", "inherit"] });
-  const served = await new Promise((resolve, reject) => {
-    demo.once("exit", (code) => reject(new Error(`lading-demo exited with ${code}`)));
-    createInterface({ input: demo.stdout }).once("line", (line) => resolve(JSON.parse(line)));
-  });
+  const { demo, served } = await serveDemo(["--tags", "3", "--ecr-tags", "1", "--without-catalog"]);
   assert.ok(served.without_catalog, "the demo started its no-catalog registry");
   const display = freeDisplay();
   const xvfb = start("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], "catalog-xvfb.log");
   const home = mkdtempSync(join(tmpdir(), "lading-e2e-catalog-"));
-  const env = {
-    ...process.env,
-    DISPLAY: `:${display}`,
-    HOME: home,
-    XDG_DATA_HOME: join(home, ".local/share"),
-    LADING_CONFIG_DIR: served.config_dir,
-    LADING_DATA_DIR: join(home, "data"),
-    AWS_ACCESS_KEY_ID: "testing",
-    AWS_SECRET_ACCESS_KEY: "testing",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_ENDPOINT_URL_ECR: served.ecr_endpoint,
-  };
+  const env = demoEnv(served, display, home);
   const [port, nativePort] = [await freePort(), await freePort()];
   const driver = start(findTauriDriver(), ["--port", String(port), "--native-port", String(nativePort)], "catalog-tauri-driver.log", env);
   const base = `http://127.0.0.1:${port}`;

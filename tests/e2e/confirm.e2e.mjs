@@ -4,12 +4,11 @@
 // exactly as they were; a second question while one is open is refused at once; yes does the work.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { app, findTauriDriver, freeDisplay, freePort, nativeQuestions, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
+import { app, demoEnv, serveDemo, findTauriDriver, freeDisplay, freePort, nativeQuestions, openApp, repoRoot, sleep, start, startRegistry, waitFor, stopX } from "./support.mjs";
 
 const USER = "e2e-user";
 const PASSWORD = "e2e-Confirm-41c2";
@@ -32,29 +31,13 @@ const CALLER = `
 const quoted = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 test("page script gets no irreversible action without a native yes", { timeout: 300_000 }, async () => {
-  const demoBinary = join(repoRoot, "target", "debug", "lading-demo");
-  assert.ok(existsSync(app) && existsSync(demoBinary), "build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
-  const demo = spawn(demoBinary, ["--serve", "--tags", "5", "--ecr-tags", "5"], { stdio: ["pipe", "pipe", "inherit"] });
-  const served = await new Promise((resolve, reject) => {
-    demo.once("exit", (code) => reject(new Error(`lading-demo exited with ${code}`)));
-    createInterface({ input: demo.stdout }).once("line", (line) => resolve(JSON.parse(line)));
-  });
+  const { demo, served } = await serveDemo(["--tags", "5", "--ecr-tags", "5"]);
   const display = freeDisplay();
   const xvfb = start("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], "confirm-xvfb.log");
   const questions = nativeQuestions(display);
   const home = mkdtempSync(join(tmpdir(), "lading-e2e-confirm-"));
   const env = {
-    ...process.env,
-    DISPLAY: `:${display}`,
-    HOME: home,
-    XDG_DATA_HOME: join(home, ".local/share"),
-    LADING_CONFIG_DIR: served.config_dir,
-    LADING_DATA_DIR: join(home, "data"),
-    AWS_ACCESS_KEY_ID: "testing",
-    AWS_SECRET_ACCESS_KEY: "testing",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_ENDPOINT_URL_ECR: served.ecr_endpoint,
+    ...demoEnv(served, display, home),
     // Set, so honouring it is one page call away: which the page cannot make without a yes.
     LADING_REGISTRY_MAP: "nowhere.example.com=http://127.0.0.1:9",
   };

@@ -3,40 +3,21 @@
 // the engine, a tag deleted and gone from the list and from the registry, and ECR browsed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { app, findTauriDriver, freeDisplay, freePort, nativeQuestions, openApp, repoRoot, sleep, start, waitFor, stopX } from "./support.mjs";
+import { app, demoEnv, serveDemo, findTauriDriver, freeDisplay, freePort, nativeQuestions, openApp, repoRoot, sleep, start, waitFor, stopX } from "./support.mjs";
 
 const TAGS = 300;
 
 test("demo content: stream, inspect, delete a tag and see it gone, layer files, browse ECR, a local archive", { timeout: 300_000 }, async () => {
-  const demoBinary = join(repoRoot, "target", "debug", "lading-demo");
-  assert.ok(existsSync(app) && existsSync(demoBinary), "build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
-  const demo = spawn(demoBinary, ["--serve", "--tags", String(TAGS), "--ecr-tags", "20"], { stdio: ["pipe", "pipe", "inherit"] });
-  const served = await new Promise((resolve, reject) => {
-    demo.once("exit", (code) => reject(new Error(`lading-demo exited with ${code}`)));
-    createInterface({ input: demo.stdout }).once("line", (line) => resolve(JSON.parse(line)));
-  });
+  const { demo, served } = await serveDemo(["--tags", String(TAGS), "--ecr-tags", "20"]);
   const display = freeDisplay();
   const xvfb = start("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], "demo-xvfb.log");
   const questions = nativeQuestions(display);
   const home = mkdtempSync(join(tmpdir(), "lading-e2e-demo-"));
-  const env = {
-    ...process.env,
-    DISPLAY: `:${display}`,
-    HOME: home,
-    XDG_DATA_HOME: join(home, ".local/share"),
-    LADING_CONFIG_DIR: served.config_dir,
-    LADING_DATA_DIR: join(home, "data"),
-    AWS_ACCESS_KEY_ID: "testing",
-    AWS_SECRET_ACCESS_KEY: "testing",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_ENDPOINT_URL_ECR: served.ecr_endpoint,
-  };
+  const env = demoEnv(served, display, home);
   const [port, nativePort] = [await freePort(), await freePort()];
   const driver = start(findTauriDriver(), ["--port", String(port), "--native-port", String(nativePort)], "demo-tauri-driver.log", env);
   const base = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createInterface } from "node:readline";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -176,3 +177,32 @@ export function nativeQuestions(display) {
 }
 
 const YES_KEYS = (process.env.LADING_E2E_YES_KEYS || "Return").split(" ");
+
+/** `lading-demo --serve` with `args`: the process and what it printed (addresses, config dir). */
+export async function serveDemo(args) {
+  const binary = join(repoRoot, "target", "debug", "lading-demo");
+  if (!existsSync(app) || !existsSync(binary)) throw new Error("build first: cargo build -p lading-app -p lading-demo --bin lading-app --bin lading-demo");
+  const demo = spawn(binary, ["--serve", ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const served = await new Promise((resolve, reject) => {
+    demo.once("exit", (code) => reject(new Error(`lading-demo exited with ${code}`)));
+    createInterface({ input: demo.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+  });
+  return { demo, served };
+}
+
+/** The app's environment on the demo's servers: a fresh HOME and data dir, moto's AWS testing keys. */
+export function demoEnv(served, display, home) {
+  return {
+    ...process.env,
+    DISPLAY: `:${display}`,
+    HOME: home,
+    XDG_DATA_HOME: join(home, ".local/share"),
+    LADING_CONFIG_DIR: served.config_dir,
+    LADING_DATA_DIR: join(home, "data"),
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_ENDPOINT_URL_ECR: served.ecr_endpoint,
+  };
+}
