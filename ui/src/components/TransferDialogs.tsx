@@ -33,8 +33,14 @@ export function ExportDialog({
   const [format, setFormat] = useState("docker-archive");
   const [path, setPath] = useState("");
   const [platform, setPlatform] = useState(row.platforms[0] ?? "");
+  const [preserveDigests, setPreserveDigests] = useState(false);
   const isIndex = row.kind === "index";
   const [chooseError, setChooseError] = useState<string | null>(null);
+  // A layout takes every platform unless one is chosen; an archive holds exactly one.
+  function changeFormat(next: string) {
+    setFormat(next);
+    setPlatform(next === "oci-layout" ? "" : (row.platforms[0] ?? ""));
+  }
   async function choose() {
     setChooseError(null);
     const name = `${repository.split("/").pop()}-${shortReference(row)}`;
@@ -64,10 +70,15 @@ export function ExportDialog({
             format,
             path: target,
             platform: isIndex && (format === "docker-archive" || platform) ? platform || null : null,
+            preserve_digests: format === "oci-layout" && preserveDigests,
           },
           onEvent,
         ),
-      describe: (done) => `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)`,
+      describe: (done) =>
+        `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)` +
+        (done.registry_digest
+          ? `; given OCI media types, so its digest is not the registry's ${done.registry_digest.slice(0, 19)}…`
+          : ""),
     });
     onClose();
   }
@@ -79,9 +90,9 @@ export function ExportDialog({
       <form onSubmit={run}>
         <label className="field">
           <span>Format</span>
-          <select value={format} onChange={(e) => setFormat(e.target.value)}>
+          <select value={format} onChange={(e) => changeFormat(e.target.value)}>
             <option value="docker-archive">docker save archive (.tar, for docker load; one platform)</option>
-            <option value="oci-layout">OCI layout folder (every platform, digests kept)</option>
+            <option value="oci-layout">OCI layout folder (every platform)</option>
           </select>
         </label>
         <label className="field">
@@ -116,6 +127,19 @@ export function ExportDialog({
               ))}
             </select>
           </label>
+        )}
+        {format === "oci-layout" && (
+          <>
+            <label className="choice">
+              <input type="checkbox" checked={preserveDigests} onChange={(e) => setPreserveDigests(e.target.checked)} />
+              Keep the registry's exact bytes and digests
+            </label>
+            <p className="hint">
+              {preserveDigests
+                ? "Docker-typed manifests stay Docker-typed: skopeo and umoci do not read those."
+                : "Docker-typed manifests get OCI media types, as skopeo gives them: layers and config stay, the manifest digest changes."}
+            </p>
+          </>
         )}
         <p className="hint">Every byte is checked against its digest; an export that does not finish removes what it wrote.</p>
         <div className="dialog-actions">

@@ -184,7 +184,12 @@ export type TransferEvent = { "event": "started", transfer_id: string, } | { "ev
 /**
  * Bytes sent (push, copy) or received (export).
  */
-bytes: number, };
+bytes: number, 
+/**
+ * An export whose manifests were given OCI media types: the registry's digest, for
+ * `manifest_digest` is then the layout's.
+ */
+registry_digest: string | null, };
 
 export type ExportRequest = { registry_id: string, repository: string, 
 /**
@@ -198,7 +203,12 @@ format: string, path: string,
 /**
  * `os/arch[/variant]` for an index; a docker archive defaults to this machine's.
  */
-platform: string | null, };
+platform: string | null, 
+/**
+ * An OCI layout keeps the registry's manifests byte for byte (Docker media types too);
+ * otherwise Docker manifests are given OCI media types and new digests.
+ */
+preserve_digests: boolean, };
 
 export type CopyRequest = { registry_id: string, repository: string, reference: string, target_registry_id: string, target_repository: string, tags: Array<string>, 
 /**

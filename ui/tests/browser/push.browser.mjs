@@ -119,7 +119,7 @@ test("push by drop: overlay, multi-image sheet, queued progress, cancel, error a
       const digest = "sha256:" + "d".repeat(64);
       (window.__PUSHED__ ||= []).push({ repository: "team/worker", digest, tags: ["2.1.0"] });
       push.send({ event: "progress", blobs: [{ blob: 0, state: "done", done: 96000000, total: 96000000 }] });
-      push.send({ event: "finished", manifest_digest: digest, tags: ["2.1.0"], bytes: 96000000 });
+      push.send({ event: "finished", manifest_digest: digest, tags: ["2.1.0"], bytes: 96000000, registry_digest: null });
       push.resolve(null);`);
     await second.getByText(/^Pushed team\/worker:2\.1\.0 as sha256:dddddddddddd…/).waitFor();
 

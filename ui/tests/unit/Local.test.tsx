@@ -174,7 +174,7 @@ describe("Dropping archives on the window", () => {
           const send = (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage;
           send({ event: "started", transfer_id: "transfer-0" });
           landed = true;
-          send({ event: "finished", manifest_digest: pushed, tags: ["1.0"], bytes: 10 });
+          send({ event: "finished", manifest_digest: pushed, tags: ["1.0"], bytes: 10, registry_digest: null });
           return null;
         }
         throw new Error(`unexpected ${cmd}`);

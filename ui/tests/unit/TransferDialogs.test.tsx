@@ -25,7 +25,7 @@ describe("Export", () => {
       if (cmd !== "export_image") throw new Error(`unexpected ${cmd}`);
       const a = args as Args;
       requests.push(a.request);
-      a.onEvent.onmessage({ event: "finished", manifest_digest: "sha256:" + "b".repeat(64), tags: [], bytes: 4096 });
+      a.onEvent.onmessage({ event: "finished", manifest_digest: "sha256:" + "b".repeat(64), tags: [], bytes: 4096, registry_digest: null });
       return null;
     });
     let closed = false;
@@ -43,7 +43,7 @@ describe("Export", () => {
     expect((await screen.findByRole("status")).textContent).toBe("Exported sha256:bbbbbbbbbbbb… to /tmp/web.tar (4.00 KiB downloaded)");
     expect(screen.getByRole("complementary", { name: "Transfers" }).textContent).toContain("Export team/web:2.0 to /tmp/web.tar");
     expect(requests).toEqual([
-      { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64" },
+      { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64", preserve_digests: false },
     ]);
   });
 
@@ -74,6 +74,57 @@ describe("Export", () => {
     const platform = screen.getByRole("combobox", { name: "Platform" }) as HTMLSelectElement;
     expect(platform.options[0]!.text).toBe("all platforms");
   });
+
+  it("says when a layout's manifests were given OCI media types, and keeps the exact bytes when asked", async () => {
+    const requests: Record<string, unknown>[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "export_image") throw new Error(`unexpected ${cmd}`);
+      const a = args as Args;
+      requests.push(a.request);
+      const converted = !a.request.preserve_digests;
+      a.onEvent.onmessage({
+        event: "finished",
+        manifest_digest: "sha256:" + (converted ? "c" : "a").repeat(64),
+        tags: [],
+        bytes: 10,
+        registry_digest: converted ? "sha256:" + "a".repeat(64) : null,
+      });
+      return null;
+    });
+    render(
+      <WithQueue>
+        <ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />
+      </WithQueue>,
+    );
+    fireEvent.change(screen.getByRole("combobox", { name: "Format" }), { target: { value: "oci-layout" } });
+    const keep = screen.getByRole("checkbox", { name: "Keep the registry's exact bytes and digests" }) as HTMLInputElement;
+    expect(keep.checked).toBe(false);
+    fireEvent.change(screen.getByRole("textbox", { name: "Folder" }), { target: { value: "/tmp/layout" } });
+    fireEvent.click(screen.getByRole("button", { name: "Export" }));
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "Exported sha256:cccccccccccc… to /tmp/layout (10 B downloaded); given OCI media types, so its digest is not the registry's sha256:aaaaaaaaaaaa…",
+    );
+    expect(requests[0]).toMatchObject({ format: "oci-layout", preserve_digests: false, platform: null });
+  });
+
+  it("sends preserve_digests only for a layout whose box is ticked", () => {
+    const requests: Record<string, unknown>[] = [];
+    mockIPC((_cmd, args) => {
+      requests.push((args as Args).request);
+      return null;
+    });
+    render(
+      <WithQueue>
+        <ExportDialog registry={registry} repository="team/web" row={index} onClose={() => {}} />
+      </WithQueue>,
+    );
+    fireEvent.change(screen.getByRole("combobox", { name: "Format" }), { target: { value: "oci-layout" } });
+    fireEvent.click(screen.getByRole("checkbox", { name: "Keep the registry's exact bytes and digests" }));
+    expect(screen.getByText(/skopeo and umoci do not read those/)).toBeTruthy();
+    fireEvent.change(screen.getByRole("textbox", { name: "Folder" }), { target: { value: "/tmp/exact" } });
+    fireEvent.click(screen.getByRole("button", { name: "Export" }));
+    return waitFor(() => expect(requests[0]).toMatchObject({ format: "oci-layout", preserve_digests: true }));
+  });
 });
 
 describe("Copy", () => {
@@ -83,7 +134,7 @@ describe("Copy", () => {
       if (cmd !== "copy_image") throw new Error(`unexpected ${cmd}`);
       const a = args as Args;
       requests.push(a.request);
-      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0", "stable"], bytes: 0 });
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0", "stable"], bytes: 0, registry_digest: null });
       return null;
     });
     render(
@@ -112,7 +163,7 @@ describe("Copy", () => {
       if (cmd !== "copy_image") throw new Error(`unexpected ${cmd}`);
       const a = args as Args;
       requests.push(a.request);
-      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["stable"], bytes: 0 });
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["stable"], bytes: 0, registry_digest: null });
       return null;
     });
     render(

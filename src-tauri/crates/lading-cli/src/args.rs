@@ -3,6 +3,24 @@
 use super::*;
 
 #[derive(Args)]
+pub(crate) struct PullArgs {
+    /// host[:port]/repository[:tag|@digest]
+    pub(crate) src: String,
+    pub(crate) dest: String,
+    /// Into an OCI layout: keep the registry's manifests byte for byte (Docker media types
+    /// too, which some OCI tools refuse). Without it, Docker manifests get OCI media types and
+    /// new digests, as `skopeo copy` gives them.
+    #[arg(long)]
+    pub(crate) preserve_digests: bool,
+    #[command(flatten)]
+    pub(crate) platform: PlatformArg,
+    #[command(flatten)]
+    pub(crate) transfer: Transfer,
+    #[command(flatten)]
+    pub(crate) conn: Connection,
+}
+
+#[derive(Args)]
 pub(crate) struct PushArgs {
     pub(crate) source: PathBuf,
     /// host[:port]/repository[:tag]; without a tag, the archive's own tags are used.

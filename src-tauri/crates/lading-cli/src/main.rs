@@ -53,17 +53,7 @@ enum Command {
     Push(PushArgs),
     /// Pull an image into an OCI layout (oci:DIR or oci:DIR:NAME) or a docker save archive
     /// (a path ending in .tar, loadable with `docker load`).
-    Pull {
-        /// host[:port]/repository[:tag|@digest]
-        src: String,
-        dest: String,
-        #[command(flatten)]
-        platform: PlatformArg,
-        #[command(flatten)]
-        transfer: Transfer,
-        #[command(flatten)]
-        conn: Connection,
-    },
+    Pull(PullArgs),
     /// Copy an image between repositories or registries (blobs are mounted within one registry).
     Copy {
         src: String,
@@ -133,13 +123,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let show_progress = !cli.quiet && !cli.json && std::io::stderr().is_terminal();
     match cli.command {
         Command::Push(args) => push(cli.json, show_progress, args).await?,
-        Command::Pull {
-            src,
-            dest,
-            platform,
-            transfer,
-            conn,
-        } => pull(cli.json, show_progress, src, dest, platform, transfer, conn).await?,
+        Command::Pull(args) => pull(cli.json, show_progress, args).await?,
         Command::Copy {
             src,
             dest,

@@ -13,15 +13,15 @@ pub(crate) fn parse_oci_dest(dest: &str) -> Option<(PathBuf, Option<String>)> {
     }
 }
 
-pub(crate) async fn pull(
-    json: bool,
-    show_progress: bool,
-    src: String,
-    dest: String,
-    platform: PlatformArg,
-    transfer: Transfer,
-    conn: Connection,
-) -> Result<(), Failure> {
+pub(crate) async fn pull(json: bool, show_progress: bool, args: PullArgs) -> Result<(), Failure> {
+    let PullArgs {
+        src,
+        dest,
+        preserve_digests,
+        platform,
+        transfer,
+        conn,
+    } = args;
     let reference: Reference = src.parse()?;
     let client = conn.client(&reference.registry).await?;
     let progress = show_progress.then(|| Arc::new(progress::Progress::new()));
@@ -29,6 +29,7 @@ pub(crate) async fn pull(
         jobs: transfer.jobs.max(1),
         platform: platform.parse()?,
         progress: progress_fn(&progress),
+        preserve_digests,
     };
     let started = Instant::now();
     let report = if let Some((dir, name)) = parse_oci_dest(&dest) {
@@ -71,6 +72,12 @@ pub(crate) async fn pull(
         );
     } else {
         println!("{}@{}", dest, report.manifest_digest);
+        if let Some(registry_digest) = &report.registry_digest {
+            eprintln!(
+                "converted to OCI media types: the registry's {registry_digest} is {} in the layout (--preserve-digests keeps the registry's bytes)",
+                report.manifest_digest
+            );
+        }
         eprintln!(
             "{} blobs, {} downloaded — {:.2} s",
             report.blobs,
@@ -104,6 +111,7 @@ pub(crate) async fn copy(
         jobs: transfer.jobs.max(1),
         platform: platform.parse()?,
         progress: progress_fn(&progress),
+        ..Default::default()
     };
     let started = Instant::now();
     let report = lading_oci::copy::copy_image(

@@ -163,7 +163,34 @@ fn push_pull_copy_inspect_rm_from_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(layout.join("index.json").exists());
+    // The pushed image is Docker-typed: the layout gets OCI media types, and says so.
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(
+            "converted to OCI media types: the registry's {digest}"
+        )),
+        "{said}"
+    );
+    let inspect: serde_json::Value = serde_json::from_str(&skopeo(&[
+        "inspect",
+        &format!("oci:{}:1.4", layout.display()),
+    ]))
+    .unwrap();
+    assert_ne!(inspect["Digest"], digest.as_str());
+    let exact = dir.path().join("exact");
+    let out = lading_with_data(
+        &[
+            "--json",
+            "pull",
+            "--preserve-digests",
+            &format!("{host}/web/app:1.4"),
+            &format!("oci:{}", exact.display()),
+        ],
+        &data,
+    );
+    let pulled: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(pulled["manifest_digest"], digest.as_str());
+    assert!(pulled.get("registry_digest").is_none(), "{pulled}");
     let tar = dir.path().join("app.tar");
     let out = lading_with_data(
         &[

@@ -76,10 +76,12 @@ impl Throttle {
 }
 
 /// What a finished transfer reports.
+#[derive(Default)]
 struct Outcome {
     manifest_digest: String,
     tags: Vec<String>,
     bytes: u64,
+    registry_digest: Option<String>,
 }
 
 fn compression_of(name: &str) -> Result<LayerCompression> {
@@ -121,6 +123,7 @@ impl Transfers {
                     manifest_digest: done.manifest_digest,
                     tags: done.tags,
                     bytes: done.bytes,
+                    registry_digest: done.registry_digest,
                 });
                 Ok(())
             }
@@ -161,6 +164,7 @@ impl Transfers {
                     bytes: report.bytes_uploaded(),
                     manifest_digest: report.manifest_digest,
                     tags: report.tags,
+                    ..Outcome::default()
                 })
             })
             .await;
@@ -229,12 +233,14 @@ impl Transfers {
         }
         let client = state.registry(&request.registry_id).await?.client().await?;
         let (repository, reference) = (request.repository.clone(), request.reference.clone());
+        let preserve_digests = request.preserve_digests;
         let target = path.clone();
         let result = self
             .run(emit, move |progress| async move {
                 let options = PullOptions {
                     platform,
                     progress: Some(progress),
+                    preserve_digests,
                     ..PullOptions::default()
                 };
                 let tag = (!reference.starts_with("sha256:"))
@@ -263,8 +269,9 @@ impl Transfers {
                 };
                 Ok(Outcome {
                     manifest_digest: report.manifest_digest,
-                    tags: Vec::new(),
                     bytes: report.bytes_downloaded,
+                    registry_digest: report.registry_digest,
+                    ..Outcome::default()
                 })
             })
             .await;
@@ -307,6 +314,7 @@ impl Transfers {
                     manifest_digest: report.manifest_digest,
                     tags: report.tags,
                     bytes: report.bytes_transferred,
+                    ..Outcome::default()
                 })
             })
             .await;
@@ -343,7 +351,7 @@ impl Transfers {
                 Ok(Outcome {
                     manifest_digest,
                     tags,
-                    bytes: 0,
+                    ..Outcome::default()
                 })
             })
             .await;

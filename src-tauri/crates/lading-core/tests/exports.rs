@@ -49,6 +49,7 @@ fn export_request(registry_id: &str, format: &str, path: &Path) -> ExportRequest
         format: format.into(),
         path: path.display().to_string(),
         platform: None,
+        preserve_digests: false,
     }
 }
 

@@ -154,6 +154,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
                 format: "docker-archive".into(),
                 path: exported.display().to_string(),
                 platform: None,
+                preserve_digests: false,
             },
             Arc::new(|_| {}),
         )
@@ -192,6 +193,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
                 format: "oci-layout".into(),
                 path: layout.display().to_string(),
                 platform: None,
+                preserve_digests: false,
             },
             emit,
         )
@@ -224,6 +226,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
             format: "docker-archive".into(),
             path: quitting.display().to_string(),
             platform: None,
+            preserve_digests: false,
         },
         emit,
     );

@@ -6,6 +6,7 @@
 mod auth;
 pub mod cache;
 pub mod client;
+mod convert;
 pub mod copy;
 pub mod credentials;
 pub mod digest;

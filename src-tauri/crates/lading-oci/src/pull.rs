@@ -23,6 +23,10 @@ pub struct PullOptions {
     /// For an index: pull only this platform (and record it, not the index).
     pub platform: Option<PlatformSpec>,
     pub progress: Option<ProgressFn>,
+    /// Into an OCI layout: keep the registry's manifests byte for byte, Docker media types and
+    /// all. Off, Docker manifests are rewritten with OCI media types (as skopeo does), so that
+    /// every OCI tool reads the layout; their digests then change.
+    pub preserve_digests: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +36,10 @@ pub struct PullReport {
     pub platforms: Vec<String>,
     pub blobs: usize,
     pub bytes_downloaded: u64,
+    /// The registry's digest, when the layout holds a converted manifest under
+    /// `manifest_digest` instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_digest: Option<String>,
 }
 
 /// What a reference resolves to: the manifest to record and every image manifest below it.
@@ -132,6 +140,12 @@ pub async fn pull_to_oci_layout(
         .await
         .map_err(|e| io_err(&blob_dir, e))?;
     let downloaded = download_all(client, repository, &blobs, &blob_dir, options).await?;
+    let registry_digest = resolved.root.digest.clone();
+    let resolved = if options.preserve_digests {
+        resolved
+    } else {
+        crate::convert::to_oci(&resolved)?
+    };
     for (manifest, _) in &resolved.images {
         write_blob(&blob_dir, &manifest.digest, &manifest.bytes).await?;
     }
@@ -148,6 +162,8 @@ pub async fn pull_to_oci_layout(
             .collect(),
         blobs: blobs.len(),
         bytes_downloaded: downloaded,
+        registry_digest: (resolved.root.digest != registry_digest)
+            .then(|| registry_digest.to_string()),
     })
 }
 
@@ -377,6 +393,7 @@ pub async fn pull_to_docker_archive(
             .collect(),
         blobs: blobs.len(),
         bytes_downloaded: downloaded,
+        registry_digest: None,
     })
 }
 

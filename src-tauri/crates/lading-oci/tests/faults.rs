@@ -120,7 +120,10 @@ async fn push_pull_and_copy_survive_a_quarter_of_connections_failing() {
             "1",
             &layout,
             Some("1"),
-            &PullOptions::default(),
+            &PullOptions {
+                preserve_digests: true,
+                ..Default::default()
+            },
         )
         .await
         .unwrap_or_else(|e| panic!("seed {seed}: pull to a layout: {e}"));

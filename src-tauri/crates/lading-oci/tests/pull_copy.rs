@@ -76,9 +76,13 @@ async fn push_pull_push_round_trips_keep_the_manifest_digest() {
     .await
     .unwrap();
 
-    // Registry → OCI layout → another repository: same digest.
+    // Registry → OCI layout (its exact bytes) → another repository: same digest.
+    let exact = PullOptions {
+        preserve_digests: true,
+        ..pull_options()
+    };
     let layout = dir.path().join("layout");
-    let pulled = pull_to_oci_layout(&c, "rt/app", "1", &layout, Some("1"), &pull_options())
+    let pulled = pull_to_oci_layout(&c, "rt/app", "1", &layout, Some("1"), &exact)
         .await
         .unwrap();
     assert_eq!(pulled.manifest_digest, first.manifest_digest);
@@ -115,7 +119,7 @@ async fn push_pull_push_round_trips_keep_the_manifest_digest() {
     assert_eq!(third.manifest_digest, first.manifest_digest);
 
     // Pulling into the same layout again fetches nothing.
-    let again = pull_to_oci_layout(&c, "rt/app", "1", &layout, Some("1"), &pull_options())
+    let again = pull_to_oci_layout(&c, "rt/app", "1", &layout, Some("1"), &exact)
         .await
         .unwrap();
     assert_eq!(again.bytes_downloaded, 0);

@@ -338,7 +338,10 @@ async fn push_and_pull_through_a_bearer_token_registry() {
         "v1",
         &out,
         Some("v1"),
-        &Default::default(),
+        &lading_oci::pull::PullOptions {
+            preserve_digests: true,
+            ..Default::default()
+        },
     )
     .await
     .unwrap();

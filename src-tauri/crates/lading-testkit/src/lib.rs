@@ -13,12 +13,13 @@ mod process;
 mod registry;
 mod skopeo;
 mod token;
+pub mod tools;
 
 pub use faults::{Fault, FaultyProxy};
 pub use hostile::{Answer, Hostile, Seen};
 pub use moto::Moto;
 pub use registry::Registry;
-pub use skopeo::skopeo;
+pub use skopeo::{skopeo, skopeo_result};
 
 /// The repository root (where `Cargo.toml` with `[workspace]` lives).
 pub fn workspace_root() -> std::path::PathBuf {

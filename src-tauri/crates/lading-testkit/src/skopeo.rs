@@ -23,3 +23,20 @@ pub fn skopeo(args: &[&str]) -> String {
     }
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Runs skopeo and gives its stderr when it fails (`Err`), its stdout when it does not.
+pub fn skopeo_result(args: &[&str]) -> Result<String, String> {
+    let binary = find_binary(
+        "skopeo",
+        "install Debian's skopeo (`apt-get install skopeo`)",
+    );
+    let out = Command::new(binary)
+        .args(args)
+        .output()
+        .expect("run skopeo");
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}

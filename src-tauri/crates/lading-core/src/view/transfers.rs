@@ -68,6 +68,9 @@ pub enum TransferEvent {
         /// Bytes sent (push, copy) or received (export).
         #[ts(type = "number")]
         bytes: u64,
+        /// An export whose manifests were given OCI media types: the registry's digest, for
+        /// `manifest_digest` is then the layout's.
+        registry_digest: Option<String>,
     },
 }
 
@@ -83,6 +86,10 @@ pub struct ExportRequest {
     pub path: String,
     /// `os/arch[/variant]` for an index; a docker archive defaults to this machine's.
     pub platform: Option<String>,
+    /// An OCI layout keeps the registry's manifests byte for byte (Docker media types too);
+    /// otherwise Docker manifests are given OCI media types and new digests.
+    #[serde(default)]
+    pub preserve_digests: bool,
 }
 
 /// Copy an image to another repository, registry, region or account.
