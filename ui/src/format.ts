@@ -11,6 +11,14 @@ export function formatBytes(bytes: number | null | undefined): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
+/** A window of time in its largest whole unit: 21600 → "6 h", 90 → "90 s", 86400 → "1 day". */
+export function formatDuration(seconds: number): string {
+  if (seconds >= 86400 && seconds % 86400 === 0) return seconds === 86400 ? "1 day" : `${seconds / 86400} days`;
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
 const relative = new Intl.RelativeTimeFormat(undefined, { style: "short", numeric: "auto" });
 
 /** "3 days ago" (in the user's locale, short so it fits a column) for seconds since the epoch. */

@@ -8,10 +8,13 @@ export interface Listing {
   /** Tags shown as waiting rows whose manifests are still being read. */
   waiting: number;
   failed: Array<{ tag: string; message: string }>;
+  /** The registry meters pulls: rows in view are read, these many tags wait for "Read all". */
+  paused: number | null;
+  rateLimit: Omit<Extract<ImageListEvent, { event: "rate_limit" }>, "event"> | null;
   done: Extract<ImageListEvent, { event: "done" }> | null;
 }
 
-export const EMPTY_LISTING: Listing = { rows: [], waiting: 0, failed: [], done: null };
+export const EMPTY_LISTING: Listing = { rows: [], waiting: 0, failed: [], paused: null, rateLimit: null, done: null };
 
 /** The stand-in row of a tag whose manifest has not been read yet. */
 export function waitingRow(tag: string): ImageRow {
@@ -68,7 +71,7 @@ export function applyListingEvent(listing: Listing, event: ImageListEvent): List
         } else rows.push(row);
       }
       rows.push(...incoming.values());
-      return { ...listing, rows, waiting };
+      return { ...listing, rows, waiting, paused: null };
     }
     case "tag_failed":
       return {
@@ -77,7 +80,13 @@ export function applyListingEvent(listing: Listing, event: ImageListEvent): List
         waiting: listing.waiting - 1,
         failed: [...listing.failed, { tag: event.tag, message: event.message }],
       };
+    case "paused":
+      return { ...listing, paused: event.unread };
+    case "rate_limit": {
+      const { event: _, ...limit } = event;
+      return { ...listing, rateLimit: limit };
+    }
     case "done":
-      return { ...listing, done: event };
+      return { ...listing, paused: null, done: event };
   }
 }

@@ -31,6 +31,23 @@ pub async fn stream_images(
     Ok(())
 }
 
+/// The rows the window shows now: their manifests are read before the others'.
+#[tauri::command]
+pub fn prioritize_images(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    tags: Vec<String>,
+) -> bool {
+    listing::prioritize_images(&state, &id, &repository, &tags)
+}
+
+/// Every manifest of the listing under way, on a registry that meters pulls too.
+#[tauri::command]
+pub fn read_all_images(state: State<'_, AppState>, id: String, repository: String) -> bool {
+    listing::read_all_images(&state, &id, &repository)
+}
+
 #[tauri::command]
 pub async fn image_detail(
     state: State<'_, AppState>,

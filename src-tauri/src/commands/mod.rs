@@ -36,6 +36,8 @@ macro_rules! app_commands {
             registries::update_repository_settings,
             images::list_tags,
             images::stream_images,
+            images::prioritize_images,
+            images::read_all_images,
             images::image_detail,
             images::image_files,
             images::cancel_read,

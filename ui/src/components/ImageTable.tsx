@@ -6,6 +6,7 @@ import { formatBytes, relativeTime, tagMatcher } from "../format";
 import { ImageDetailView, registrySource } from "./ImageDetailView";
 import { CopyDialog, ExportDialog } from "./TransferDialogs";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
+import { ReadAllNotice, useReadInView } from "./ReadInView";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
 
 type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at" | "scan_status";
@@ -194,6 +195,20 @@ export function ImageTable({
     return () => observer?.disconnect();
   }, [rows !== null]);
 
+  // jsdom and a not-yet-laid-out viewport report 0: render a screenful rather than nothing.
+  const slice = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length);
+  const inView = shown.slice(slice.start, slice.end);
+  useReadInView(registry.id, repository, listing, inView);
+  // For the browse benchmark: the rows on screen (no overscan) all read.
+  const onScreen = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length, 0);
+  const screenRead = shown.length > 0 && !shown.slice(onScreen.start, onScreen.end).some(isWaiting);
+  useEffect(() => {
+    if (screenRead && !marked.current.has("images:view-complete")) {
+      marked.current.add("images:view-complete");
+      requestAnimationFrame(() => performance.mark("images:view-complete"));
+    }
+  }, [screenRead, listing]);
+
   if (error)
     return (
       <p className="form-error" role="alert">
@@ -211,8 +226,6 @@ export function ImageTable({
   // ECR says how each image's scan went; other registries have no scans.
   const hasScan = rows.some((r) => r.scan_status !== null);
   const columns: Array<[SortKey, string]> = hasScan ? [...COLUMNS, ["scan_status", "Scan"]] : COLUMNS;
-  // jsdom and a not-yet-laid-out viewport report 0: render a screenful rather than nothing.
-  const slice = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length);
   return (
     <div className={hasScan ? "image-table with-scan" : "image-table"}>
       <div className="filter-row">
@@ -286,6 +299,7 @@ export function ImageTable({
           {outcome}
         </p>
       )}
+      <ReadAllNotice registryId={registry.id} repository={repository} listing={listing} />
       {listing.failed.length > 0 && (
         <p className="notice" role="status">
           {listing.failed.length === 1 ? "1 tag" : `${listing.failed.length.toLocaleString()} tags`} could not be read:{" "}

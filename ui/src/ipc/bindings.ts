@@ -238,7 +238,7 @@ children: Array<string>,
  */
 pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, };
 
-export type ImageListEvent = { "event": "tags", tags: Array<string>, } | { "event": "rows", rows: Array<ImageRow>, } | { "event": "tag_failed", tag: string, message: string, } | { "event": "done", images: number, failed: number, 
+export type ImageListEvent = { "event": "tags", tags: Array<string>, } | { "event": "rows", rows: Array<ImageRow>, } | { "event": "tag_failed", tag: string, message: string, } | { "event": "paused", unread: number, } | { "event": "rate_limit", limit: number, remaining: number, window_seconds: number | null, } | { "event": "done", images: number, failed: number, 
 /**
  * Served from the listing kept since the last refresh, without asking the registry.
  */

@@ -152,6 +152,11 @@ export const api = {
       call<void>("stream_images", { id, repository, refresh, read, onEvent: onEventChannel }),
     );
   },
+  /** The rows the window shows (their tags, in order): read before the rest. False when no listing is under way. */
+  prioritizeImages: (id: string, repository: string, tags: string[]): Promise<boolean> =>
+    call<boolean>("prioritize_images", { id, repository, tags }),
+  /** Reads every manifest of the listing under way, on a registry that meters pulls too. */
+  readAllImages: (id: string, repository: string): Promise<boolean> => call<boolean>("read_all_images", { id, repository }),
   imageDetail: (id: string, repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetail> =>
     cancellable(signal, (read) => call<ImageDetail>("image_detail", { id, repository, digest, read })),
   /** Streams each layer's files as the layer is read from the registry, then the wasted bytes. */

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, relativeTime, tagMatcher } from "../../src/format";
+import { formatBytes, formatDuration, relativeTime, tagMatcher } from "../../src/format";
 
 describe("format", () => {
+  it("windows of time in their largest whole unit", () => {
+    expect(formatDuration(21600)).toBe("6 h");
+    expect(formatDuration(86400)).toBe("1 day");
+    expect(formatDuration(172800)).toBe("2 days");
+    expect(formatDuration(120)).toBe("2 min");
+    expect(formatDuration(90)).toBe("90 s");
+  });
+
   it("sizes in binary units", () => {
     expect(formatBytes(null)).toBe("—");
     expect(formatBytes(312)).toBe("312 B");

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod local;
 pub mod locate;
+mod manifest_reads;
 pub mod reads;
 pub mod registries;
 pub mod registry;

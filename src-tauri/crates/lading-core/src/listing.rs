@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use crate::error::{Code, Error, Result};
 use lading_config::RegistryKind;
 use lading_oci::reference::repository_in;
 
-use crate::registry::{host_of, ImageSink};
+use crate::manifest_reads::{ImageSink, TagQueue};
+use crate::registry::host_of;
 use crate::view::{ImageListEvent, ImageRow, RepositoryList, RepositoryView};
 use crate::AppState;
 
@@ -28,6 +29,8 @@ pub struct ListingCache {
     /// Bumped by every listing; an older listing still reading manifests stops when it sees a newer
     /// one (the user moved on, so nobody is waiting for it).
     generation: AtomicU64,
+    /// The tag queue of each listing under way, for the window to say which rows it shows.
+    queues: std::sync::Mutex<HashMap<(String, String), Weak<TagQueue>>>,
 }
 
 impl ListingCache {
@@ -41,6 +44,24 @@ impl ListingCache {
     fn put(&self, id: &str, repository: &str, rows: Arc<Vec<ImageRow>>) {
         let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
         listings.insert((id.to_owned(), repository.to_owned()), rows);
+    }
+
+    fn queue(&self, id: &str, repository: &str) -> Option<Arc<TagQueue>> {
+        let queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        queues
+            .get(&(id.to_owned(), repository.to_owned()))
+            .and_then(Weak::upgrade)
+    }
+
+    fn start_queue(&self, id: &str, repository: &str) -> Arc<TagQueue> {
+        let queue = Arc::new(TagQueue::default());
+        let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        queues.retain(|_, q| q.strong_count() > 0);
+        queues.insert(
+            (id.to_owned(), repository.to_owned()),
+            Arc::downgrade(&queue),
+        );
+        queue
     }
 
     /// Forgets what is known of a repository (after a change), or of a whole registry.
@@ -99,6 +120,18 @@ impl ImageSink for RowBatcher<'_> {
 
     fn superseded(&self) -> bool {
         self.cache.generation.load(Ordering::SeqCst) != self.generation
+    }
+
+    fn paused(&mut self, unread: u32) {
+        (self.emit)(ImageListEvent::Paused { unread });
+    }
+
+    fn rate_limit(&mut self, limit: lading_oci::client::RateLimit) {
+        (self.emit)(ImageListEvent::RateLimit {
+            limit: limit.limit,
+            remaining: limit.remaining,
+            window_seconds: limit.window_seconds,
+        });
     }
 }
 
@@ -234,7 +267,10 @@ pub async fn stream_images(
         cache: listings,
         generation,
     };
-    let failed = registry.read_images(repository, &mut batcher).await?;
+    let queue = listings.start_queue(id, repository);
+    let failed = registry
+        .read_images(repository, &queue, &mut batcher)
+        .await?;
     let mut rows = batcher.finish();
     rows.sort_by(|a, b| {
         b.pushed_at
@@ -250,6 +286,25 @@ pub async fn stream_images(
         elapsed_ms: elapsed_ms(),
     });
     Ok(rows)
+}
+
+/// The rows the window shows now (`tags`, in order) are read before any other of the listing
+/// under way; false when none is.
+pub fn prioritize_images(state: &AppState, id: &str, repository: &str, tags: &[String]) -> bool {
+    let Some(queue) = state.listings.queue(id, repository) else {
+        return false;
+    };
+    queue.prioritize(tags);
+    true
+}
+
+/// Every manifest of the listing under way is read, on a registry that meters pulls too.
+pub fn read_all_images(state: &AppState, id: &str, repository: &str) -> bool {
+    let Some(queue) = state.listings.queue(id, repository) else {
+        return false;
+    };
+    queue.read_all();
+    true
 }
 
 /// The images of a repository, read afresh (no streaming): for callers that want the whole list.

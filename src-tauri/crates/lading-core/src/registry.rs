@@ -12,10 +12,11 @@ use lading_oci::{ClientOptions, OciError, RegistryClient};
 use tokio::sync::OnceCell;
 
 use crate::error::{Code, Error, Result};
-use crate::rows::{ecr_row, image_row};
+use crate::manifest_reads::{read_tagged, ImageSink, TagQueue};
+use crate::rows::ecr_row;
 use crate::view::{
-    ConnectionStatus, DeleteFailure, DeleteResult, FindingView, ImageRow, RegistryView,
-    RepositoryView, ScanView,
+    ConnectionStatus, DeleteFailure, DeleteResult, FindingView, RegistryView, RepositoryView,
+    ScanView,
 };
 
 pub struct Registry {
@@ -34,24 +35,6 @@ struct EcrSession {
     account: Option<String>,
     api: OnceCell<lading_ecr::EcrClient>,
 }
-
-/// Where a listing's rows go (the batcher that streams them to the window).
-pub(crate) trait ImageSink: Send {
-    /// Every tag, before their manifests are read (registries that only list tags).
-    fn tags(&mut self, tags: &[String]);
-    fn row(&mut self, row: ImageRow);
-    /// A tag whose manifest could not be read; the listing goes on.
-    fn tag_failed(&mut self, tag: String, message: String);
-    /// A page is complete: a good moment to pass rows on.
-    fn flush(&mut self);
-    /// A newer listing replaced this one: stop reading.
-    fn superseded(&self) -> bool;
-}
-
-/// How many manifests are fetched at once when a registry only lists tags. (The CNCF registry on
-/// this machine serves ~1,300 manifests/s at 32 in flight, ~1,000/s at 8; 16 is close to the top
-/// without flooding a remote registry.)
-const MANIFEST_FETCHES: usize = 16;
 
 /// `host[:port]` of a stored OCI address (credentials and docker logins are keyed by it).
 pub(crate) fn host_of(address: &str) -> &str {
@@ -367,9 +350,9 @@ impl Registry {
     pub(crate) async fn read_images(
         &self,
         repository: &str,
+        queue: &TagQueue,
         sink: &mut dyn ImageSink,
     ) -> Result<u32> {
-        use futures_util::stream::{self, StreamExt};
         if let Some(api) = self.ecr().await? {
             api.describe_images_paged(repository, |page| {
                 for d in page {
@@ -380,45 +363,7 @@ impl Registry {
             .await?;
             return Ok(0);
         }
-        let client = self.client().await?;
-        // The CNCF registry lists tags in no particular order.
-        let mut tags = client.tags(repository).await?;
-        tags.sort();
-        sink.tags(&tags);
-        let mut manifests = stream::iter(tags)
-            .map(|tag| {
-                let client = &client;
-                async move {
-                    let manifest = client.get_manifest(repository, &tag).await;
-                    (tag, manifest)
-                }
-            })
-            .buffered(MANIFEST_FETCHES);
-        let mut failed = 0;
-        while let Some((tag, manifest)) = manifests.next().await {
-            if sink.superseded() {
-                return Err(Error::new(
-                    Code::ListingSuperseded,
-                    "a newer listing replaced this one",
-                ));
-            }
-            let row = manifest
-                .map_err(Error::from)
-                .and_then(|m| image_row(&m).map_err(Error::from));
-            match row {
-                Ok(mut row) => {
-                    row.tags.push(tag);
-                    sink.row(row);
-                }
-                // Gone between the tag list and the manifest read: say so, keep listing.
-                Err(e) if matches!(e.code, Code::NotFound | Code::InvalidManifest) => {
-                    failed += 1;
-                    sink.tag_failed(tag, e.message);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(failed)
+        read_tagged(&*self.client().await?, repository, queue, sink).await
     }
 
     /// The manifest `digest`: ECR hands them out through its API (which also works where only

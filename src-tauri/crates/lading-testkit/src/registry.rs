@@ -9,6 +9,9 @@ const INSTALL_HINT: &str =
     "install Debian's docker-registry (`apt-get install docker-registry`, done by `./dev setup`), \
                             or point LADING_REGISTRY_BIN at a CNCF distribution `registry` binary";
 
+/// Under `http:` in the registry's config: headers on every answer.
+const METERED_HEADERS: &str = "  headers:\n    RateLimit-Limit: [\"100;w=21600\"]\n    RateLimit-Remaining: [\"76;w=21600\"]\n";
+
 /// A real CNCF distribution registry (Debian's `docker-registry`) with its own temp storage.
 pub struct Registry {
     process: ServerProcess,
@@ -25,6 +28,13 @@ impl Registry {
     /// An anonymous registry: anyone may pull, push and delete.
     pub fn start() -> Self {
         Self::start_inner(None, None, false)
+    }
+
+    /// An anonymous registry that reports a pull limit on every answer, as Docker Hub does
+    /// (`RateLimit-Limit: 100;w=21600`, `RateLimit-Remaining: 76;w=21600`): distribution's own
+    /// `http.headers`.
+    pub fn start_metered() -> Self {
+        Self::start_configured(None, None, false, METERED_HEADERS)
     }
 
     /// A registry serving HTTPS with a certificate for 127.0.0.1 signed by a throwaway CA
@@ -70,6 +80,15 @@ impl Registry {
         credentials: Option<(String, String)>,
         token_server: Option<TokenServer>,
         tls: bool,
+    ) -> Self {
+        Self::start_configured(credentials, token_server, tls, "")
+    }
+
+    fn start_configured(
+        credentials: Option<(String, String)>,
+        token_server: Option<TokenServer>,
+        tls: bool,
+        http_extra: &str,
     ) -> Self {
         let binary =
             std::env::var("LADING_REGISTRY_BIN").unwrap_or_else(|_| "docker-registry".to_owned());
@@ -117,7 +136,7 @@ impl Registry {
             ca_pem = Some(ca);
         }
         let config = format!(
-            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: lading-test-secret\n{tls_config}{auth}",
+            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: lading-test-secret\n{http_extra}{tls_config}{auth}",
             storage.display()
         );
         let config_path = dir.path().join("config.yml");

@@ -38,6 +38,18 @@ pub enum ImageListEvent {
     Rows { rows: Vec<ImageRow> },
     /// A tag whose manifest could not be read (deleted meanwhile, or not a manifest we know).
     TagFailed { tag: String, message: String },
+    /// Every row in view is read; the other `unread` tags wait for the user to scroll to them
+    /// or ask for all (`read_all_images`): the registry counts each manifest read as a pull.
+    Paused { unread: u32 },
+    /// The registry's pull limit, as it last reported it.
+    RateLimit {
+        #[ts(type = "number")]
+        limit: u64,
+        #[ts(type = "number")]
+        remaining: u64,
+        #[ts(type = "number | null")]
+        window_seconds: Option<u64>,
+    },
     /// The listing is complete.
     Done {
         images: u32,

@@ -5,6 +5,7 @@ mod blobs;
 mod download;
 mod listing;
 mod manifests;
+mod rate_limit;
 mod signin;
 mod transport;
 
@@ -13,6 +14,7 @@ pub(crate) use transport::backoff;
 pub use blobs::{MountOutcome, UploadMode};
 pub use download::BlobDownload;
 pub use manifests::{manifest_from_bytes, ManifestHead};
+pub use rate_limit::RateLimit;
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -97,6 +99,8 @@ pub struct RegistryClient {
     auth: Mutex<AuthState>,
     /// Credentials from `options.credentials`, or from the provider once asked.
     credentials: signin::CredentialState,
+    /// The pull limit the registry last reported.
+    rate_limit: Mutex<Option<RateLimit>>,
 }
 
 impl RegistryClient {
@@ -166,6 +170,7 @@ impl RegistryClient {
             credentials: signin::CredentialState::new(&options),
             options,
             auth: Mutex::new(AuthState::default()),
+            rate_limit: Mutex::new(None),
         })
     }
 

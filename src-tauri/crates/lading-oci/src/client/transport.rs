@@ -109,6 +109,9 @@ impl RegistryClient {
                 request = request.body(body.clone());
             }
             let outcome = request.send().await;
+            if let Ok(response) = &outcome {
+                self.note_rate_limit(response.headers());
+            }
             // How long to wait before trying again; `None`: do not.
             let wait = match &outcome {
                 // 429 or 502–504: what Retry-After asks, within reason, else our backoff.
