@@ -60,7 +60,7 @@ pub enum OciError {
     Cancelled,
     #[error("{registry} cannot remove a tag on its own (it answered {status}); delete the image instead, which removes every tag on it")]
     TagDeletionUnsupported { registry: String, status: u16 },
-    #[error("{registry} rate-limited us (429 Too Many Requests){}", if .detail.is_empty() { String::new() } else { format!(": {}", .detail) })]
+    #[error("{registry} asks us to slow down (429 Too Many Requests){}. Anonymous pulls are limited per address; signing in usually raises the limit", if .detail.is_empty() { String::new() } else { format!(": {}", .detail) })]
     RateLimited { registry: String, detail: String },
     /// The registry pointed us somewhere we will not go, or not with credentials.
     #[error("refused for {registry}: {reason}")]

@@ -379,7 +379,7 @@ async fn a_rate_limit_is_retried_then_named_with_its_numbers() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{} rate-limited us (429 Too Many Requests): limit 100 per 21600 s, 0 left, try again in 0 s",
+            "{} asks us to slow down (429 Too Many Requests): 0 of 100 pulls left per 6 h; try again in 0 s. Anonymous pulls are limited per address; signing in usually raises the limit",
             server.host()
         )
     );

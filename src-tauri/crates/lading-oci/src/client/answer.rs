@@ -35,32 +35,36 @@ enum BodyError {
     Final(OciError),
 }
 
-/// What a 429 said about the limit: Docker Hub's `RateLimit-Limit: 100;w=21600` and
-/// `RateLimit-Remaining`, and `Retry-After`.
+/// A window of seconds in words: 21600 → "6 h".
+fn window_words(seconds: u64) -> String {
+    match seconds {
+        s if s >= 3600 && s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s >= 60 && s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+/// What a 429 said about the limit, in words: Docker Hub's `RateLimit-Limit: 100;w=21600` and
+/// `RateLimit-Remaining: 0;w=21600`, and `Retry-After`.
 fn rate_limit_detail(headers: &HeaderMap) -> String {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| crate::error::printable(v.trim()))
-    };
     let mut parts = Vec::new();
-    if let Some(limit) = header("ratelimit-limit") {
-        let (count, window) = limit.split_once(";w=").unwrap_or((&limit, ""));
-        parts.push(if window.is_empty() {
-            format!("limit {count}")
-        } else {
-            format!("limit {count} per {window} s")
-        });
+    if let Some(limit) = super::rate_limit::from_headers(headers) {
+        let window = limit
+            .window_seconds
+            .map(|w| format!(" per {}", window_words(w)))
+            .unwrap_or_default();
+        parts.push(format!(
+            "{} of {} pulls left{window}",
+            limit.remaining, limit.limit
+        ));
     }
-    if let Some(remaining) = header("ratelimit-remaining") {
-        let left = remaining.split(';').next().unwrap_or_default();
-        parts.push(format!("{left} left"));
+    if let Some(after) = headers.get("retry-after").and_then(|v| v.to_str().ok()) {
+        parts.push(format!(
+            "try again in {} s",
+            crate::error::printable(after.trim())
+        ));
     }
-    if let Some(after) = header("retry-after") {
-        parts.push(format!("try again in {after} s"));
-    }
-    parts.join(", ")
+    parts.join("; ")
 }
 
 #[derive(Deserialize)]
