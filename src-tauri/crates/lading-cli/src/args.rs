@@ -21,6 +21,22 @@ pub(crate) struct PullArgs {
 }
 
 #[derive(Args)]
+pub(crate) struct CopyArgs {
+    pub(crate) src: String,
+    /// host[:port]/repository[:tag]; without a tag, the source's tag.
+    pub(crate) dest: String,
+    /// Copy the image only, not the signatures, SBOMs and attestations attached to it.
+    #[arg(long)]
+    pub(crate) no_referrers: bool,
+    #[command(flatten)]
+    pub(crate) platform: PlatformArg,
+    #[command(flatten)]
+    pub(crate) transfer: Transfer,
+    #[command(flatten)]
+    pub(crate) conn: Connection,
+}
+
+#[derive(Args)]
 pub(crate) struct PushArgs {
     pub(crate) source: PathBuf,
     /// host[:port]/repository[:tag]; without a tag, the archive's own tags are used.

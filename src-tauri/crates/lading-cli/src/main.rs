@@ -7,12 +7,14 @@ mod failure;
 mod progress;
 mod pull_cmd;
 mod push_cmd;
+mod referrers_cmd;
 
 use args::*;
 use browse_cmd::*;
 use failure::*;
 use pull_cmd::*;
 use push_cmd::*;
+use referrers_cmd::*;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,15 +56,14 @@ enum Command {
     /// Pull an image into an OCI layout (oci:DIR or oci:DIR:NAME) or a docker save archive
     /// (a path ending in .tar, loadable with `docker load`).
     Pull(PullArgs),
-    /// Copy an image between repositories or registries (blobs are mounted within one registry).
-    Copy {
-        src: String,
-        /// host[:port]/repository[:tag]; without a tag, the source's tag.
-        dest: String,
-        #[command(flatten)]
-        platform: PlatformArg,
-        #[command(flatten)]
-        transfer: Transfer,
+    /// Copy an image between repositories or registries (blobs are mounted within one registry),
+    /// with what is attached to it (signatures, SBOMs, attestations) unless --no-referrers.
+    Copy(CopyArgs),
+    /// List what is attached to an image: OCI referrers (through the registry's API or the
+    /// referrers tag schema) and cosign's .sig/.att/.sbom tags.
+    Referrers {
+        /// host[:port]/repository[:tag|@digest]
+        reference: String,
         #[command(flatten)]
         conn: Connection,
     },
@@ -124,13 +125,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Push(args) => push(cli.json, show_progress, args).await?,
         Command::Pull(args) => pull(cli.json, show_progress, args).await?,
-        Command::Copy {
-            src,
-            dest,
-            platform,
-            transfer,
-            conn,
-        } => copy(cli.json, show_progress, src, dest, platform, transfer, conn).await?,
+        Command::Copy(args) => copy(cli.json, show_progress, args).await?,
+        Command::Referrers { reference, conn } => list_referrers(cli.json, reference, conn).await?,
         Command::Inspect {
             reference,
             config,

@@ -88,15 +88,15 @@ pub(crate) async fn pull(json: bool, show_progress: bool, args: PullArgs) -> Res
     Ok(())
 }
 
-pub(crate) async fn copy(
-    json: bool,
-    show_progress: bool,
-    src: String,
-    dest: String,
-    platform: PlatformArg,
-    transfer: Transfer,
-    conn: Connection,
-) -> Result<(), Failure> {
+pub(crate) async fn copy(json: bool, show_progress: bool, args: CopyArgs) -> Result<(), Failure> {
+    let CopyArgs {
+        src,
+        dest,
+        no_referrers,
+        platform,
+        transfer,
+        conn,
+    } = args;
     let from: Reference = src.parse()?;
     let (to, explicit_tag) = parse_dest(&dest)?;
     let tags: Vec<String> = if explicit_tag {
@@ -124,19 +124,43 @@ pub(crate) async fn copy(
         &options,
     )
     .await?;
+    let referrers = if no_referrers {
+        Vec::new()
+    } else {
+        let subject: lading_oci::Digest = report.manifest_digest.parse()?;
+        lading_oci::copy::copy_referrers(
+            &src_client,
+            &from.repository,
+            &subject,
+            &dst_client,
+            &to.repository,
+            &options,
+        )
+        .await?
+    };
     if let Some(p) = &progress {
         p.finish();
     }
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).expect("report serialises")
-        );
+        let mut value = serde_json::to_value(&report).expect("report serialises");
+        value["referrers"] = serde_json::to_value(&referrers).expect("referrers serialise");
+        println!("{value}");
     } else {
         println!(
             "{}/{}@{}",
             to.registry, to.repository, report.manifest_digest
         );
+        if !referrers.is_empty() {
+            eprintln!(
+                "with {} attached ({})",
+                referrers.len(),
+                referrers
+                    .iter()
+                    .map(|r| r.artifact_type.as_deref().unwrap_or("artifact"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         eprintln!(
             "{} mounted, {} already there, {} transferred ({}) — {:.2} s",
             report.mounted,

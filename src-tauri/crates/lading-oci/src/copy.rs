@@ -12,6 +12,7 @@ use crate::digest::Digest;
 use crate::error::OciError;
 use crate::pull::{blobs_of, resolve, PullOptions};
 use crate::push::{BlobOutcome, BlobState, ProgressEvent};
+use crate::referrers::{add_to_tag_schema, referrers, Found, Referrer};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CopyReport {
@@ -156,4 +157,53 @@ async fn transfer_blob(
     let (sent, uploaded) = tokio::join!(pump, upload);
     uploaded?;
     Ok(sent)
+}
+
+/// Copies what is attached to `subject` in `src_repository` — referrers found through the API
+/// or the tag schema, and cosign's tags — to `dst_repository`. Where the destination has no
+/// referrers API, each is also added to its tag-schema index so other clients find it.
+/// Returns what was copied.
+pub async fn copy_referrers(
+    src: &RegistryClient,
+    src_repository: &str,
+    subject: &Digest,
+    dst: &RegistryClient,
+    dst_repository: &str,
+    options: &PullOptions,
+) -> Result<Vec<Referrer>, OciError> {
+    let found = referrers(src, src_repository, subject, None).await?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    let indexed_by_registry = dst
+        .referrers_index(dst_repository, subject)
+        .await?
+        .is_some();
+    // Each referrer whole (an index keeps its platforms); the image's progress is not theirs.
+    let options = PullOptions {
+        platform: None,
+        progress: None,
+        ..options.clone()
+    };
+    for referrer in &found {
+        let tags = match &referrer.found {
+            Found::CosignTag(tag) => vec![tag.clone()],
+            Found::Api | Found::TagSchema => Vec::new(),
+        };
+        copy_image(
+            src,
+            src_repository,
+            &referrer.digest,
+            dst,
+            dst_repository,
+            &tags,
+            &options,
+        )
+        .await?;
+        if !indexed_by_registry && tags.is_empty() {
+            let manifest = src.get_manifest(src_repository, &referrer.digest).await?;
+            add_to_tag_schema(dst, dst_repository, subject, &manifest).await?;
+        }
+    }
+    Ok(found)
 }

@@ -20,6 +20,7 @@ mod produce;
 pub mod pull;
 pub mod push;
 pub mod reference;
+pub mod referrers;
 pub mod sink;
 pub mod source;
 

@@ -4,6 +4,7 @@
 //! child also gets `PR_SET_PDEATHSIG` so it dies with the test process even on abort. A missing
 //! binary panics with one message that names the install step.
 
+pub mod artifacts;
 pub mod corpus;
 mod faults;
 mod hostile;

@@ -6,6 +6,7 @@ mod download;
 mod listing;
 mod manifests;
 mod rate_limit;
+mod referrers;
 mod signin;
 mod transport;
 
