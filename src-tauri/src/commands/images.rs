@@ -1,7 +1,7 @@
 //! A repository's images: listing, detail, layer files, deletes.
 
-use lading_core::view::{DeleteResult, ImageDetail, ImageFilesEvent, ImageListEvent};
-use lading_core::{deletes, detail, files, listing, AppState, Result};
+use lading_core::view::{DeleteResult, ImageDetail, ImageFilesEvent, ImageListEvent, ReferrerView};
+use lading_core::{attached, deletes, detail, files, listing, AppState, Result};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -46,6 +46,19 @@ pub fn prioritize_images(
 #[tauri::command]
 pub fn read_all_images(state: State<'_, AppState>, id: String, repository: String) -> bool {
     listing::read_all_images(&state, &id, &repository)
+}
+
+/// What is attached to an image: signatures, SBOMs, attestations.
+#[tauri::command]
+pub async fn image_referrers(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    digest: String,
+    read: Option<String>,
+) -> Result<Vec<ReferrerView>> {
+    let found = attached::image_referrers(&state, &id, &repository, &digest);
+    state.reads.run(read.as_deref(), found).await
 }
 
 #[tauri::command]

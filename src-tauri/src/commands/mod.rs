@@ -39,6 +39,7 @@ macro_rules! app_commands {
             images::prioritize_images,
             images::read_all_images,
             images::image_detail,
+            images::image_referrers,
             images::image_files,
             images::cancel_read,
             images::delete_images,

@@ -6,10 +6,12 @@ import {
   type LadingError,
   type LocalImageView,
   type LocalView,
+  type ReferrerView,
   type RegistryView,
 } from "../ipc";
 import { formatBytes } from "../format";
 import { LayerFiles } from "./LayerFiles";
+import { Attached } from "./Attached";
 
 /** Where an image's detail and layer files come from: a registry's repository, or a local file. */
 export interface DetailSource {
@@ -20,6 +22,8 @@ export interface DetailSource {
   /** `signal` aborts when the view leaves the image: the backend stops reading it. */
   detail: (digest: string, signal: AbortSignal) => Promise<ImageDetail>;
   files: (digest: string, onEvent: (event: ImageFilesEvent) => void, signal: AbortSignal) => Promise<void>;
+  /** What is attached to an image; a local file has no referrers. */
+  referrers?: (digest: string, signal: AbortSignal) => Promise<ReferrerView[]>;
 }
 
 export function registrySource(registry: RegistryView, repository: string): DetailSource {
@@ -28,6 +32,7 @@ export function registrySource(registry: RegistryView, repository: string): Deta
     base: `${registry.address ?? registry.name}/${repository}`,
     detail: (digest, signal) => api.imageDetail(registry.id, repository, digest, signal),
     files: (digest, onEvent, signal) => api.imageFiles(registry.id, repository, digest, onEvent, signal),
+    referrers: (digest, signal) => api.imageReferrers(registry.id, repository, digest, signal),
   };
 }
 
@@ -44,6 +49,8 @@ interface Props {
   source: DetailSource;
   digest: string;
   tags: string[];
+  /** An artifact's image (its `subject`). */
+  subject?: string | null;
 }
 
 type Tab = "overview" | "layers" | "files" | "history" | "json";
@@ -77,12 +84,19 @@ export function summariseFindings(findings: Array<{ severity: string }>): string
   return `${findings.length} ${findings.length === 1 ? "finding" : "findings"}: ${parts.join(", ")}`;
 }
 
-export function ImageDetailView({ source, digest, tags }: Props) {
+export function ImageDetailView({ source, digest, tags, subject }: Props) {
   const [shown, setShown] = useState(digest);
   const [detail, setDetail] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
   const [tab, setTab] = useState<Tab>("overview");
 
+  // What "back" returns to: the index a platform was opened from, the image of an attached
+  // manifest, the artifact whose image was opened.
+  const [from, setFrom] = useState("index");
+  const go = (to: string, back: string) => {
+    setFrom(back);
+    setShown(to);
+  };
   useEffect(() => setShown(digest), [digest]);
   useEffect(() => {
     setDetail(null);
@@ -118,7 +132,7 @@ export function ImageDetailView({ source, digest, tags }: Props) {
         )}
         {shown !== digest && (
           <button className="link-button" onClick={() => setShown(digest)}>
-            ← back to the index
+            ← back to the {from}
           </button>
         )}
         {base && (
@@ -135,13 +149,22 @@ export function ImageDetailView({ source, digest, tags }: Props) {
         </p>
       )}
       {!detail && !error && <p className="hint">Loading…</p>}
+      {shown === digest && subject && (
+        <p className="hint">
+          Attached to{" "}
+          <button className="link-button" onClick={() => go(subject, "artifact")} title={subject}>
+            {subject.replace("sha256:", "").slice(0, 16)}
+          </button>
+        </p>
+      )}
+      {shown === digest && source.referrers && <Attached key={`${source.key}\n${digest}`} load={source.referrers} digest={digest} open={(d) => go(d, "image")} />}
       {detail && detail.kind === "index" && (
         <div>
           <p className="hint">An index of {detail.platforms.length} images:</p>
           <ul className="platforms">
             {detail.platforms.map((p) => (
               <li key={p.digest}>
-                <button className="link-button" onClick={() => setShown(p.digest)}>
+                <button className="link-button" onClick={() => go(p.digest, "index")}>
                   {p.platform}
                 </button>{" "}
                 {p.size !== null && <span className="platform-size">{formatBytes(p.size)}</span>}{" "}

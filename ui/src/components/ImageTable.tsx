@@ -396,6 +396,12 @@ export function ImageTable({
               <td title={row.media_type || undefined}>
                 {isWaiting(row) ? <span className="hint">reading…</span> : row.kind}
                 {row.platforms.length > 0 && <span className="hint"> · {row.platforms.join(", ")}</span>}
+                {row.subject && (
+                  <span className="hint" title={`Attached to ${row.subject}`}>
+                    {" "}
+                    → {row.subject.replace("sha256:", "").slice(0, 12)}
+                  </span>
+                )}
               </td>
               <td className="number">{formatBytes(row.size)}</td>
               <td title={row.pushed_at ? new Date(row.pushed_at * 1000).toISOString() : undefined}>{relativeTime(row.pushed_at)}</td>
@@ -416,7 +422,7 @@ export function ImageTable({
         </tbody>
       </table>
       </div>
-      {open && <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} />}
+      {open && <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} subject={open.subject} />}
       {transferring === "export" && pickedRow && (
         <ExportDialog registry={registry} repository={repository} row={pickedRow} onClose={() => setTransferring(null)} />
       )}

@@ -14,6 +14,7 @@ function Sheet({ label, onClose, children }: { label: string; onClose: () => voi
 }
 
 const label = (blob: number) => `Blob ${blob + 1}`;
+const attachedWords = (n: number) => (n === 1 ? "1 attached manifest" : `${n} attached manifests`);
 const reference = (row: ImageRow) => row.tags[0] ?? row.digest;
 const shortReference = (row: ImageRow) => reference(row).replace("sha256:", "").slice(0, 19);
 
@@ -34,6 +35,7 @@ export function ExportDialog({
   const [path, setPath] = useState("");
   const [platform, setPlatform] = useState(row.platforms[0] ?? "");
   const [preserveDigests, setPreserveDigests] = useState(false);
+  const [withReferrers, setWithReferrers] = useState(true);
   const isIndex = row.kind === "index";
   const [chooseError, setChooseError] = useState<string | null>(null);
   // A layout takes every platform unless one is chosen; an archive holds exactly one.
@@ -71,11 +73,13 @@ export function ExportDialog({
             path: target,
             platform: isIndex && (format === "docker-archive" || platform) ? platform || null : null,
             preserve_digests: format === "oci-layout" && preserveDigests,
+            referrers: format === "oci-layout" && withReferrers,
           },
           onEvent,
         ),
       describe: (done) =>
         `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)` +
+        (done.referrers ? `, with ${attachedWords(done.referrers)}` : "") +
         (done.registry_digest
           ? `; given OCI media types, so its digest is not the registry's ${done.registry_digest.slice(0, 19)}…`
           : ""),
@@ -134,6 +138,10 @@ export function ExportDialog({
               <input type="checkbox" checked={preserveDigests} onChange={(e) => setPreserveDigests(e.target.checked)} />
               Keep the registry's exact bytes and digests
             </label>
+            <label className="choice">
+              <input type="checkbox" checked={withReferrers} onChange={(e) => setWithReferrers(e.target.checked)} />
+              With its signatures, SBOMs and attestations
+            </label>
             <p className="hint">
               {preserveDigests
                 ? "Docker-typed manifests stay Docker-typed: skopeo and umoci do not read those."
@@ -174,6 +182,7 @@ export function CopyDialog({
   const [targetRepository, setTargetRepository] = useState(repository);
   const [tagsText, setTagsText] = useState(row.tags.join(" "));
   const [createRepository, setCreateRepository] = useState(true);
+  const [withReferrers, setWithReferrers] = useState(true);
   const target = targets.find((t) => t.id === targetId) ?? (registry.id === targetId ? registry : undefined);
   const tags = parseTags(tagsText);
   const badTags = tags.filter(invalidTag);
@@ -202,13 +211,15 @@ export function CopyDialog({
             target_repository: to,
             tags: sent,
             create_repository: target?.kind === "ecr" && createRepository,
+            referrers: !retag && withReferrers,
           },
           onEvent,
         ),
       describe: (done) =>
         retag
           ? `Tagged ${repository}@${short} as :${done.tags.join(", :")} (${formatBytes(done.bytes)} transferred)`
-          : `Copied to ${to}${done.tags.length ? `:${done.tags.join(", :")}` : ""} on ${target?.name ?? targetId} (${formatBytes(done.bytes)} transferred)`,
+          : `Copied to ${to}${done.tags.length ? `:${done.tags.join(", :")}` : ""} on ${target?.name ?? targetId}` +
+            `${done.referrers ? ` with ${attachedWords(done.referrers)}` : ""} (${formatBytes(done.bytes)} transferred)`,
     });
     onClose();
   }
@@ -238,6 +249,12 @@ export function CopyDialog({
           <p className="hint">Add a new tag or choose another repository: this is where the image already is.</p>
         ) : (
           retag && <p className="hint">Same repository: the new tags ({sent.join(", ")}) are added to the image; no data is copied.</p>
+        )}
+        {!retag && (
+          <label className="choice">
+            <input type="checkbox" checked={withReferrers} onChange={(e) => setWithReferrers(e.target.checked)} />
+            With its signatures, SBOMs and attestations
+          </label>
         )}
         {target?.kind === "ecr" && (
           <label className="choice">

@@ -189,7 +189,11 @@ bytes: number,
  * An export whose manifests were given OCI media types: the registry's digest, for
  * `manifest_digest` is then the layout's.
  */
-registry_digest: string | null, };
+registry_digest: string | null, 
+/**
+ * Attached manifests (signatures, SBOMs, attestations) carried along.
+ */
+referrers: number, };
 
 export type ExportRequest = { registry_id: string, repository: string, 
 /**
@@ -208,13 +212,21 @@ platform: string | null,
  * An OCI layout keeps the registry's manifests byte for byte (Docker media types too);
  * otherwise Docker manifests are given OCI media types and new digests.
  */
-preserve_digests: boolean, };
+preserve_digests: boolean, 
+/**
+ * An OCI layout also gets what is attached to the image (signatures, SBOMs, attestations).
+ */
+referrers: boolean, };
 
 export type CopyRequest = { registry_id: string, repository: string, reference: string, target_registry_id: string, target_repository: string, tags: Array<string>, 
 /**
  * ECR target: create the repository first if it does not exist.
  */
-create_repository: boolean, };
+create_repository: boolean, 
+/**
+ * Take what is attached to the image along: signatures, SBOMs, attestations.
+ */
+referrers: boolean, };
 
 export type ImageRow = { digest: string, tags: Array<string>, 
 /**
@@ -236,13 +248,27 @@ children: Array<string>,
 /**
  * Seconds since the epoch, where the registry says (ECR).
  */
-pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, };
+pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, 
+/**
+ * An artifact attached to an image (a signature, an SBOM…): the image's digest.
+ */
+subject: string | null, };
 
 export type ImageListEvent = { "event": "tags", tags: Array<string>, } | { "event": "rows", rows: Array<ImageRow>, } | { "event": "tag_failed", tag: string, message: string, } | { "event": "paused", unread: number, } | { "event": "rate_limit", limit: number, remaining: number, window_seconds: number | null, } | { "event": "done", images: number, failed: number, 
 /**
  * Served from the listing kept since the last refresh, without asking the registry.
  */
 cached: boolean, elapsed_ms: number, };
+
+export type ReferrerView = { digest: string, media_type: string, 
+/**
+ * What it is (an SPDX or in-toto type…; for a cosign tag, cosign's name for it).
+ */
+artifact_type: string | null, size: number, annotations: { [key in string]: string }, 
+/**
+ * Where it was found: `referrers API`, `referrers tag schema`, or `tag <name>` (cosign).
+ */
+found: string, };
 
 export type FileView = { 
 /**

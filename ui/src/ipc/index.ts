@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { listen } from "@tauri-apps/api/event";
 import type {
+  ReferrerView,
   AddEcrRegistry,
   AddOciRegistry,
   AppInfo,
@@ -157,6 +158,9 @@ export const api = {
     call<boolean>("prioritize_images", { id, repository, tags }),
   /** Reads every manifest of the listing under way, on a registry that meters pulls too. */
   readAllImages: (id: string, repository: string): Promise<boolean> => call<boolean>("read_all_images", { id, repository }),
+  /** Signatures, SBOMs and attestations attached to an image (OCI referrers, cosign tags). */
+  imageReferrers: (id: string, repository: string, digest: string, signal?: AbortSignal): Promise<ReferrerView[]> =>
+    cancellable(signal, (read) => call<ReferrerView[]>("image_referrers", { id, repository, digest, read })),
   imageDetail: (id: string, repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetail> =>
     cancellable(signal, (read) => call<ImageDetail>("image_detail", { id, repository, digest, read })),
   /** Streams each layer's files as the layer is read from the registry, then the wasted bytes. */

@@ -25,9 +25,9 @@ const mock = `{
   stream_images: ({ repository, onEvent }) => {
     const pushed = (window.__PUSHED__ || []).filter((p) => p.repository === repository);
     const rows = [{ digest: "sha256:" + "1".repeat(64), tags: ["2.0"], kind: "image", media_type: "m", size: 200_000_000,
-      platforms: [], children: [], pushed_at: Date.now() / 1000 - 86400, last_pulled_at: null, scan_status: null },
+      platforms: [], children: [], pushed_at: Date.now() / 1000 - 86400, last_pulled_at: null, scan_status: null, subject: null },
       ...pushed.map((p) => ({ digest: p.digest, tags: p.tags, kind: "image", media_type: "m", size: 271_000_000, platforms: [],
-        children: [], pushed_at: Date.now() / 1000, last_pulled_at: null, scan_status: null }))];
+        children: [], pushed_at: Date.now() / 1000, last_pulled_at: null, scan_status: null, subject: null }))];
     onEvent.onmessage({ event: "rows", rows });
     onEvent.onmessage({ event: "done", images: rows.length, failed: 0, cached: false, elapsed_ms: 1 });
     return null;
@@ -119,7 +119,7 @@ test("push by drop: overlay, multi-image sheet, queued progress, cancel, error a
       const digest = "sha256:" + "d".repeat(64);
       (window.__PUSHED__ ||= []).push({ repository: "team/worker", digest, tags: ["2.1.0"] });
       push.send({ event: "progress", blobs: [{ blob: 0, state: "done", done: 96000000, total: 96000000 }] });
-      push.send({ event: "finished", manifest_digest: digest, tags: ["2.1.0"], bytes: 96000000, registry_digest: null });
+      push.send({ event: "finished", manifest_digest: digest, tags: ["2.1.0"], bytes: 96000000, registry_digest: null, referrers: 0 });
       push.resolve(null);`);
     await second.getByText(/^Pushed team\/worker:2\.1\.0 as sha256:dddddddddddd…/).waitFor();
 

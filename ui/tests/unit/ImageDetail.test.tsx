@@ -32,6 +32,53 @@ const image = (digest: string, arch: string) => ({
 });
 
 describe("Image detail", () => {
+  it("lists what is attached, opens it, and an artifact points back to its image", async () => {
+    const digest = "sha256:" + "a".repeat(64);
+    const sbom = "sha256:" + "5".repeat(64);
+    const opened: string[] = [];
+    mockIPC((cmd, args) => {
+      const a = args as { digest: string };
+      if (cmd === "image_detail") {
+        opened.push(a.digest);
+        return image(a.digest, "amd64");
+      }
+      if (cmd === "image_referrers") {
+        expect(a.digest).toBe(digest);
+        return [
+          {
+            digest: sbom, media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "application/spdx+json",
+            size: 720, annotations: { "org.opencontainers.image.created": "2026-12-03T10:00:00Z" }, found: "referrers tag schema",
+          },
+          {
+            digest: "sha256:" + "6".repeat(64), media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "cosign signature",
+            size: 300, annotations: {}, found: "tag sha256-aaaa.sig",
+          },
+        ];
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageDetailView source={registrySource(registry as unknown as RegistryView, "team/app")} digest={digest} tags={["2.0"]} />);
+    const attached = await screen.findByRole("region", { name: "Attached" });
+    expect(attached.textContent).toContain("Attached (2)");
+    expect(attached.textContent).toContain("720 B");
+    expect(screen.getByRole("button", { name: "SBOM (SPDX)" }).closest("li")!.getAttribute("title")).toContain(
+      "org.opencontainers.image.created: 2026-12-03T10:00:00Z",
+    );
+    expect(screen.getByRole("button", { name: "cosign signature" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "SBOM (SPDX)" }));
+    await screen.findByRole("button", { name: "← back to the image" });
+    expect(opened.at(-1)).toBe(sbom);
+    cleanup();
+
+    // The SBOM's own row: attached to the image, which it opens.
+    render(
+      <ImageDetailView source={registrySource(registry as unknown as RegistryView, "team/app")} digest={sbom} tags={[]} subject={digest} />,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "a".repeat(16) }));
+    await screen.findByRole("button", { name: "← back to the artifact" });
+    expect(opened.at(-1)).toBe(digest);
+  });
+
   it("shows the config, layers with their share, history and the raw JSON", async () => {
     const digest = "sha256:" + "a".repeat(64);
     mockIPC((cmd) => {

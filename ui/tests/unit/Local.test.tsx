@@ -167,14 +167,14 @@ describe("Dropping archives on the window", () => {
         if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
         if (cmd === "list_repositories") return { repositories: [{ name: "team/app", uri: null }], catalog_unreadable: null };
         if (cmd === "stream_images") {
-          const old = { digest: "sha256:" + "1".repeat(64), tags: ["0.9"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null };
+          const old = { digest: "sha256:" + "1".repeat(64), tags: ["0.9"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, subject: null };
           return streamRows(args, landed ? [old, { ...old, digest: pushed, tags: ["1.0"] }] : [old]);
         }
         if (cmd === "push_local") {
           const send = (args as { onEvent: { onmessage: (e: TransferEvent) => void } }).onEvent.onmessage;
           send({ event: "started", transfer_id: "transfer-0" });
           landed = true;
-          send({ event: "finished", manifest_digest: pushed, tags: ["1.0"], bytes: 10, registry_digest: null });
+          send({ event: "finished", manifest_digest: pushed, tags: ["1.0"], bytes: 10, registry_digest: null, referrers: 0 });
           return null;
         }
         throw new Error(`unexpected ${cmd}`);

@@ -87,7 +87,7 @@ describe("the push sheet", () => {
     expect((within(panel).getByLabelText("Layer 1 progress") as HTMLProgressElement).value).toBe(1000);
     expect(within(panel).getByText("Config")).toBeTruthy();
     expect(panel.textContent).toContain("1 running");
-    send({ event: "finished", manifest_digest: "sha256:" + "f".repeat(64), tags: ["1.0", "latest"], bytes: 2100, registry_digest: null });
+    send({ event: "finished", manifest_digest: "sha256:" + "f".repeat(64), tags: ["1.0", "latest"], bytes: 2100, registry_digest: null, referrers: 0 });
     finish();
     expect((await within(panel).findByRole("status")).textContent).toBe(
       "Pushed team/app:1.0, :latest as sha256:ffffffffffff… (2.05 KiB uploaded)",

@@ -14,7 +14,7 @@ const registry = { id: "oci:localhost:5000", name: "localhost:5000", kind: "oci"
 const ecr = { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" } as unknown as RegistryView;
 const index: ImageRow = {
   digest: "sha256:" + "a".repeat(64), tags: ["2.0"], kind: "index", media_type: "m", size: null,
-  platforms: ["linux/amd64", "linux/arm64"], children: [], pushed_at: null, last_pulled_at: null, scan_status: null,
+  platforms: ["linux/amd64", "linux/arm64"], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, subject: null,
 };
 type Args = { request: Record<string, unknown>; onEvent: { onmessage: (e: TransferEvent) => void } };
 
@@ -25,7 +25,7 @@ describe("Export", () => {
       if (cmd !== "export_image") throw new Error(`unexpected ${cmd}`);
       const a = args as Args;
       requests.push(a.request);
-      a.onEvent.onmessage({ event: "finished", manifest_digest: "sha256:" + "b".repeat(64), tags: [], bytes: 4096, registry_digest: null });
+      a.onEvent.onmessage({ event: "finished", manifest_digest: "sha256:" + "b".repeat(64), tags: [], bytes: 4096, registry_digest: null, referrers: 0 });
       return null;
     });
     let closed = false;
@@ -43,7 +43,7 @@ describe("Export", () => {
     expect((await screen.findByRole("status")).textContent).toBe("Exported sha256:bbbbbbbbbbbb… to /tmp/web.tar (4.00 KiB downloaded)");
     expect(screen.getByRole("complementary", { name: "Transfers" }).textContent).toContain("Export team/web:2.0 to /tmp/web.tar");
     expect(requests).toEqual([
-      { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64", preserve_digests: false },
+      { registry_id: "oci:localhost:5000", repository: "team/web", reference: "2.0", format: "docker-archive", path: "/tmp/web.tar", platform: "linux/arm64", preserve_digests: false, referrers: false },
     ]);
   });
 
@@ -88,6 +88,7 @@ describe("Export", () => {
         tags: [],
         bytes: 10,
         registry_digest: converted ? "sha256:" + "a".repeat(64) : null,
+        referrers: 0,
       });
       return null;
     });
@@ -134,7 +135,7 @@ describe("Copy", () => {
       if (cmd !== "copy_image") throw new Error(`unexpected ${cmd}`);
       const a = args as Args;
       requests.push(a.request);
-      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0", "stable"], bytes: 0, registry_digest: null });
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0", "stable"], bytes: 0, registry_digest: null, referrers: 0 });
       return null;
     });
     render(
@@ -152,9 +153,33 @@ describe("Copy", () => {
     expect(requests).toEqual([
       {
         registry_id: "oci:localhost:5000", repository: "team/web", reference: index.digest, target_registry_id: ecr.id,
-        target_repository: "team/web", tags: ["2.0", "stable"], create_repository: true,
+        target_repository: "team/web", tags: ["2.0", "stable"], create_repository: true, referrers: true,
       },
     ]);
+  });
+
+  it("takes what is attached along by default, and says how many came", async () => {
+    const requests: Array<Record<string, unknown>> = [];
+    mockIPC((_cmd, args) => {
+      const a = args as Args;
+      requests.push(a.request);
+      const referrers = a.request.referrers ? 2 : 0;
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["2.0"], bytes: 10, registry_digest: null, referrers });
+      return null;
+    });
+    render(
+      <WithQueue>
+        <CopyDialog registry={registry} repository="team/web" row={index} targets={[registry]} onClose={() => {}} />
+      </WithQueue>,
+    );
+    fireEvent.change(screen.getByRole("textbox", { name: "Repository" }), { target: { value: "mirror/web" } });
+    const along = screen.getByRole("checkbox", { name: "With its signatures, SBOMs and attestations" }) as HTMLInputElement;
+    expect(along.checked).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Copy" }));
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "Copied to mirror/web:2.0 on localhost:5000 with 2 attached manifests (10 B transferred)",
+    );
+    expect(requests[0]).toMatchObject({ target_repository: "mirror/web", referrers: true });
   });
 
   it("within the same repository only adds the new tags", async () => {
@@ -163,7 +188,7 @@ describe("Copy", () => {
       if (cmd !== "copy_image") throw new Error(`unexpected ${cmd}`);
       const a = args as Args;
       requests.push(a.request);
-      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["stable"], bytes: 0, registry_digest: null });
+      a.onEvent.onmessage({ event: "finished", manifest_digest: index.digest, tags: ["stable"], bytes: 0, registry_digest: null, referrers: 0 });
       return null;
     });
     render(

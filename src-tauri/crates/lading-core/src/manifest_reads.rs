@@ -188,6 +188,18 @@ enum Item {
     Paused(usize),
 }
 
+/// The image a referrers-schema index (`sha256-<hex>`) or a cosign tag (`….sig`, `.att`,
+/// `.sbom`) belongs to, from its name.
+fn subject_in_tag(tag: &str) -> Option<String> {
+    let rest = tag.strip_prefix("sha256-")?;
+    let hex = rest
+        .strip_suffix(".sig")
+        .or_else(|| rest.strip_suffix(".att"))
+        .or_else(|| rest.strip_suffix(".sbom"))
+        .unwrap_or(rest);
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("sha256:{hex}"))
+}
+
 /// Rows by digest, each read once however many tags (and workers at once) ask for it.
 type Known = Mutex<HashMap<String, Arc<OnceCell<ImageRow>>>>;
 
@@ -267,6 +279,9 @@ pub(crate) async fn read_tagged(
         match item {
             Item::Read(tag, read) => match *read {
                 Ok(mut row) => {
+                    if row.subject.is_none() {
+                        row.subject = subject_in_tag(&tag);
+                    }
                     row.tags = vec![tag];
                     sink.row(row);
                 }
@@ -298,6 +313,20 @@ pub(crate) async fn read_tagged(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cosign_and_schema_tags_name_their_image() {
+        let hex = "ab".repeat(32);
+        for tag in [
+            format!("sha256-{hex}"),
+            format!("sha256-{hex}.sig"),
+            format!("sha256-{hex}.att"),
+        ] {
+            assert_eq!(subject_in_tag(&tag), Some(format!("sha256:{hex}")), "{tag}");
+        }
+        assert_eq!(subject_in_tag("sha256-abc.sig"), None);
+        assert_eq!(subject_in_tag("1.0"), None);
+    }
 
     #[test]
     fn tags_sort_as_the_window_lists_them() {

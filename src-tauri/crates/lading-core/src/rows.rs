@@ -19,6 +19,7 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
         pushed_at: None,
         last_pulled_at: None,
         scan_status: None,
+        subject: subject_of(&manifest.bytes),
     };
     match parsed {
         Manifest::Index(index) => {
@@ -42,6 +43,12 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
     Ok(row)
 }
 
+/// The `subject` an artifact manifest names (OCI 1.1), if any.
+fn subject_of(bytes: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    value["subject"]["digest"].as_str().map(str::to_owned)
+}
+
 /// The row of an image as ECR's DescribeImages reports it.
 pub(crate) fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
     let media_type = d.manifest_media_type.clone().unwrap_or_default();
@@ -59,5 +66,6 @@ pub(crate) fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
         pushed_at: d.pushed_at,
         last_pulled_at: d.last_pulled_at,
         scan_status: d.scan_status,
+        subject: None,
     }
 }

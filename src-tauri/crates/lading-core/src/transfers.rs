@@ -82,6 +82,7 @@ struct Outcome {
     tags: Vec<String>,
     bytes: u64,
     registry_digest: Option<String>,
+    referrers: u32,
 }
 
 fn compression_of(name: &str) -> Result<LayerCompression> {
@@ -124,6 +125,7 @@ impl Transfers {
                     tags: done.tags,
                     bytes: done.bytes,
                     registry_digest: done.registry_digest,
+                    referrers: done.referrers,
                 });
                 Ok(())
             }
@@ -233,7 +235,7 @@ impl Transfers {
         }
         let client = state.registry(&request.registry_id).await?.client().await?;
         let (repository, reference) = (request.repository.clone(), request.reference.clone());
-        let preserve_digests = request.preserve_digests;
+        let (preserve_digests, with_referrers) = (request.preserve_digests, request.referrers);
         let target = path.clone();
         let result = self
             .run(emit, move |progress| async move {
@@ -267,10 +269,29 @@ impl Transfers {
                     )
                     .await?
                 };
+                // Attached to the registry's digest: that is what their `subject` names.
+                let attached = if with_referrers && !docker {
+                    let subject = report
+                        .registry_digest
+                        .as_deref()
+                        .unwrap_or(&report.manifest_digest);
+                    lading_oci::referrers::pull_referrers_to_oci_layout(
+                        &client,
+                        &repository,
+                        &crate::attached::subject_digest(subject)?,
+                        &target,
+                        &options,
+                    )
+                    .await?
+                    .len()
+                } else {
+                    0
+                };
                 Ok(Outcome {
                     manifest_digest: report.manifest_digest,
                     bytes: report.bytes_downloaded,
                     registry_digest: report.registry_digest,
+                    referrers: attached as u32,
                     ..Outcome::default()
                 })
             })
@@ -310,10 +331,26 @@ impl Transfers {
                     &options,
                 )
                 .await?;
+                let attached = if request_copy.referrers {
+                    let subject: lading_oci::Digest = report.manifest_digest.parse()?;
+                    lading_oci::copy::copy_referrers(
+                        &source,
+                        &request_copy.repository,
+                        &subject,
+                        &target,
+                        &request_copy.target_repository,
+                        &options,
+                    )
+                    .await?
+                    .len()
+                } else {
+                    0
+                };
                 Ok(Outcome {
                     manifest_digest: report.manifest_digest,
                     tags: report.tags,
                     bytes: report.bytes_transferred,
+                    referrers: attached as u32,
                     ..Outcome::default()
                 })
             })

@@ -50,6 +50,7 @@ fn export_request(registry_id: &str, format: &str, path: &Path) -> ExportRequest
         path: path.display().to_string(),
         platform: None,
         preserve_digests: false,
+        referrers: false,
     }
 }
 

@@ -155,6 +155,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
                 path: exported.display().to_string(),
                 platform: None,
                 preserve_digests: false,
+                referrers: false,
             },
             Arc::new(|_| {}),
         )
@@ -194,6 +195,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
                 path: layout.display().to_string(),
                 platform: None,
                 preserve_digests: false,
+                referrers: false,
             },
             emit,
         )
@@ -227,6 +229,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
             path: quitting.display().to_string(),
             platform: None,
             preserve_digests: false,
+            referrers: false,
         },
         emit,
     );
@@ -257,6 +260,7 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
                 target_repository: "copied/app".into(),
                 tags: vec!["v2".into()],
                 create_repository: false,
+                referrers: false,
             },
             Arc::new(|_| {}),
         )

@@ -353,6 +353,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
                 target_repository: "team/svc".into(),
                 tags: vec!["stable".into(), "prod".into()],
                 create_repository: false,
+                referrers: false,
             },
             std::sync::Arc::new(move |e| seen.lock().unwrap().push(e)),
         )

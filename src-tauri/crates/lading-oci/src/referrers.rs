@@ -198,6 +198,29 @@ pub async fn add_to_tag_schema(
     Ok(())
 }
 
+/// Writes what is attached to `subject` into the OCI layout at `dir`, each as an unnamed entry of
+/// its `index.json` beside the image, byte for byte (a signature is over the exact bytes).
+pub async fn pull_referrers_to_oci_layout(
+    client: &RegistryClient,
+    repository: &str,
+    subject: &Digest,
+    dir: &std::path::Path,
+    options: &crate::pull::PullOptions,
+) -> Result<Vec<Referrer>, OciError> {
+    let found = referrers(client, repository, subject, None).await?;
+    let options = crate::pull::PullOptions {
+        platform: None,
+        progress: None,
+        preserve_digests: true,
+        ..options.clone()
+    };
+    for referrer in &found {
+        crate::pull::pull_to_oci_layout(client, repository, &referrer.digest, dir, None, &options)
+            .await?;
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,8 @@ pub struct ImageRow {
     #[ts(type = "number | null")]
     pub last_pulled_at: Option<i64>,
     pub scan_status: Option<String>,
+    /// An artifact attached to an image (a signature, an SBOM…): the image's digest.
+    pub subject: Option<String>,
 }
 
 /// One message of an image listing streamed to the UI (`stream_images`).
@@ -58,6 +60,38 @@ pub enum ImageListEvent {
         cached: bool,
         elapsed_ms: u32,
     },
+}
+
+/// A manifest attached to an image: a signature, an SBOM, an attestation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ReferrerView {
+    pub digest: String,
+    pub media_type: String,
+    /// What it is (an SPDX or in-toto type…; for a cosign tag, cosign's name for it).
+    pub artifact_type: Option<String>,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// Where it was found: `referrers API`, `referrers tag schema`, or `tag <name>` (cosign).
+    pub found: String,
+}
+
+impl From<lading_oci::referrers::Referrer> for ReferrerView {
+    fn from(r: lading_oci::referrers::Referrer) -> Self {
+        use lading_oci::referrers::Found;
+        Self {
+            found: match &r.found {
+                Found::Api => "referrers API".to_owned(),
+                Found::TagSchema => "referrers tag schema".to_owned(),
+                Found::CosignTag(tag) => format!("tag {tag}"),
+            },
+            digest: r.digest,
+            media_type: r.media_type,
+            artifact_type: r.artifact_type,
+            size: r.size,
+            annotations: r.annotations,
+        }
+    }
 }
 
 /// One entry of a layer's tar, as the Files tab shows it.

@@ -45,6 +45,7 @@ pub fn typescript_bindings() -> String {
         CopyRequest::decl(&cfg),
         ImageRow::decl(&cfg),
         ImageListEvent::decl(&cfg),
+        ReferrerView::decl(&cfg),
         FileView::decl(&cfg),
         WastedView::decl(&cfg),
         ImageFilesEvent::decl(&cfg),

@@ -71,6 +71,8 @@ pub enum TransferEvent {
         /// An export whose manifests were given OCI media types: the registry's digest, for
         /// `manifest_digest` is then the layout's.
         registry_digest: Option<String>,
+        /// Attached manifests (signatures, SBOMs, attestations) carried along.
+        referrers: u32,
     },
 }
 
@@ -90,6 +92,9 @@ pub struct ExportRequest {
     /// otherwise Docker manifests are given OCI media types and new digests.
     #[serde(default)]
     pub preserve_digests: bool,
+    /// An OCI layout also gets what is attached to the image (signatures, SBOMs, attestations).
+    #[serde(default)]
+    pub referrers: bool,
 }
 
 /// Copy an image to another repository, registry, region or account.
@@ -103,4 +108,6 @@ pub struct CopyRequest {
     pub tags: Vec<String>,
     /// ECR target: create the repository first if it does not exist.
     pub create_repository: bool,
+    /// Take what is attached to the image along: signatures, SBOMs, attestations.
+    pub referrers: bool,
 }
