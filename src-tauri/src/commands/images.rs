@@ -101,8 +101,10 @@ pub async fn delete_images(
     id: String,
     repository: String,
     digests: Vec<String>,
+    with_attached: Option<bool>,
 ) -> Result<DeleteResult> {
-    deletes::delete(&state, &id, &repository, &digests).await
+    let with_attached = with_attached.unwrap_or(false);
+    deletes::delete(&state, &id, &repository, &digests, with_attached).await
 }
 
 /// Removes tags, after the native yes the core asks for (on ECR naming the images that go too).

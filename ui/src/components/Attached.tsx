@@ -1,5 +1,6 @@
 // What is attached to an image: its signatures, SBOMs and attestations (OCI referrers, cosign tags).
 import { useEffect, useState } from "react";
+import { api } from "../ipc";
 import type { LadingError, ReferrerView } from "../ipc";
 import { formatBytes } from "../format";
 
@@ -64,5 +65,56 @@ export function Attached({
         })}
       </ul>
     </section>
+  );
+}
+
+/** Only this many selected images are asked about (each is a request or two). */
+const ASKED = 20;
+
+/**
+ * Under a delete question: how many manifests are attached to the images going, with a box to
+ * delete them too (ticked: without their image they mean nothing).
+ */
+export function DeleteAttached({
+  registryId,
+  repository,
+  digests,
+  checked,
+  onChange,
+  onCount,
+}: {
+  registryId: string;
+  repository: string;
+  digests: string[];
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  /** How many attached manifests were found (0 until known). */
+  onCount: (count: number) => void;
+}) {
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    const leaving = new AbortController();
+    let current = true;
+    onCount(0);
+    Promise.all(
+      digests.slice(0, ASKED).map((d) => api.imageReferrers(registryId, repository, d, leaving.signal).catch(() => [])),
+    ).then((found) => {
+      if (!current) return;
+      const n = new Set(found.flat().map((r) => r.digest)).size;
+      setCount(n);
+      onCount(n);
+    });
+    return () => {
+      current = false;
+      leaving.abort();
+    };
+  }, [registryId, repository, digests.join("\n")]);
+  if (!count) return null;
+  return (
+    <label className="choice">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      Also delete the {count === 1 ? "manifest" : `${count} manifests`} attached to {digests.length === 1 ? "it" : "them"}{" "}
+      (signatures, SBOMs, attestations)
+    </label>
   );
 }

@@ -7,6 +7,7 @@ import { ImageDetailView, registrySource } from "./ImageDetailView";
 import { CopyDialog, ExportDialog } from "./TransferDialogs";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { ReadAllNotice, useReadInView } from "./ReadInView";
+import { DeleteAttached } from "./Attached";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
 
 type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at" | "scan_status";
@@ -54,6 +55,8 @@ export function ImageTable({
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
   const [confirming, setConfirming] = useState<"delete" | "untag" | null>(null);
+  const [deleteAttached, setDeleteAttached] = useState(true);
+  const [attachedCount, setAttachedCount] = useState(0);
   const [transferring, setTransferring] = useState<"export" | "copy" | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
@@ -445,7 +448,7 @@ export function ImageTable({
             const digests = [...picked];
             setConfirming(null);
             // The backend asks the final yes in a native dialog; "no" changes nothing.
-            api.deleteImages(registry.id, repository, digests).then(
+            api.deleteImages(registry.id, repository, digests, deleteAttached && attachedCount > 0).then(
               (result) => {
                 report(result, "Deleted", (n) => (n === 1 ? "image" : "images"));
                 refresh();
@@ -453,7 +456,16 @@ export function ImageTable({
               (e) => declined(e) || setError(e),
             );
           }}
-        />
+        >
+          <DeleteAttached
+            registryId={registry.id}
+            repository={repository}
+            digests={[...picked]}
+            checked={deleteAttached}
+            onChange={setDeleteAttached}
+            onCount={setAttachedCount}
+          />
+        </ConfirmDialog>
       )}
       {confirming === "untag" && (
         <ConfirmDialog

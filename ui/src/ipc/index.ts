@@ -256,8 +256,9 @@ export const api = {
     call<string[]>("pick_path", { kind, title, suggestedName }),
   deleteRepository: (id: string, name: string, force: boolean): Promise<void> =>
     call<void>("delete_repository", { id, name, force }),
-  deleteImages: (id: string, repository: string, digests: string[]): Promise<DeleteResult> =>
-    call<DeleteResult>("delete_images", { id, repository, digests }),
+  /** With `withAttached`, what is attached to them goes too (the native question lists it). */
+  deleteImages: (id: string, repository: string, digests: string[], withAttached = false): Promise<DeleteResult> =>
+    call<DeleteResult>("delete_images", { id, repository, digests, withAttached }),
   /** Removes tags; the images they name stay. */
   untagImages: (id: string, repository: string, tags: string[]): Promise<DeleteResult> =>
     call<DeleteResult>("untag_images", { id, repository, tags }),

@@ -56,12 +56,50 @@ describe("Deleting images", () => {
     fireEvent.click(screen.getByRole("button", { name: "Delete" }));
     expect(await screen.findByText("Deleted 2 images.")).toBeTruthy();
     expect(calls.find((c) => c.cmd === "delete_images")!.args).toEqual({
-      id: "oci:r.example.com", repository: "team/app", digests: [d("a"), d("b")],
+      id: "oci:r.example.com", repository: "team/app", digests: [d("a"), d("b")], withAttached: false,
     });
     await waitFor(() => expect(screen.queryByText("1.0")).toBeNull());
     // The report belongs to this repository: another one opens without it.
     rerender(<ImageTable registry={registry} repository="team/other" />);
     await waitFor(() => expect(screen.queryByText("Deleted 2 images.")).toBeNull());
+  });
+
+  it("offers to delete what is attached to the images, ticked, and sends the choice", async () => {
+    const deletes: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "stream_images") return streamRows(args, [row(d("a"), ["1.0"]), row(d("b"), ["2.0"])]);
+      if (cmd === "image_referrers") {
+        const digest = (args as { digest: string }).digest;
+        return digest === d("a")
+          ? [{ digest: d("5"), media_type: "m", artifact_type: "application/spdx+json", size: 1, annotations: {}, found: "referrers API" }]
+          : [];
+      }
+      if (cmd === "delete_images") {
+        deletes.push(args);
+        return { deleted: [d("a")], failures: [] };
+      }
+      if (cmd === "image_detail") throw { code: "x", message: "n/a" };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageTable registry={registry} repository="team/app" />);
+    fireEvent.click(await screen.findByText("1.0"));
+    fireEvent.click(screen.getByRole("button", { name: "Delete…" }));
+    const box = (await screen.findByRole("checkbox", {
+      name: "Also delete the manifest attached to it (signatures, SBOMs, attestations)",
+    })) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(deletes).toHaveLength(1));
+    expect(deletes[0]).toMatchObject({ digests: [d("a")], withAttached: true });
+
+    // Unticked: only the image.
+    fireEvent.click(await screen.findByText("2.0"));
+    fireEvent.click(screen.getByText("1.0"), { ctrlKey: true });
+    fireEvent.click(screen.getByRole("button", { name: "Delete…" }));
+    fireEvent.click(await screen.findByRole("checkbox", { name: /Also delete the manifest attached to them/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(deletes).toHaveLength(2));
+    expect(deletes[1]).toMatchObject({ withAttached: false });
   });
 
   it("selects a range with Shift", async () => {

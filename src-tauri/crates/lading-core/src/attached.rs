@@ -30,3 +30,30 @@ pub async fn image_referrers(
     let found = referrers(&client, repository, &subject, None).await?;
     Ok(found.into_iter().map(ReferrerView::from).collect())
 }
+
+/// What goes with `digest` when its attached manifests are deleted too: each referrer, and the
+/// referrers tag schema's index for it (which would otherwise name manifests no longer there).
+pub(crate) async fn deletable_with(
+    state: &AppState,
+    id: &str,
+    repository: &str,
+    digest: &str,
+) -> Result<Vec<(String, String)>> {
+    let subject = subject_digest(digest)?;
+    let client = state.registry(id).await?.client().await?;
+    let found = referrers(&client, repository, &subject, None).await?;
+    let mut going: Vec<(String, String)> = found
+        .into_iter()
+        .map(|r| {
+            let what = r.artifact_type.unwrap_or(r.media_type);
+            (r.digest, what)
+        })
+        .collect();
+    let schema = lading_oci::referrers::schema_tag(&subject);
+    match client.head_manifest(repository, &schema).await {
+        Ok(Some(head)) => going.push((head.digest.to_string(), format!("index {schema}"))),
+        Ok(None) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(going)
+}

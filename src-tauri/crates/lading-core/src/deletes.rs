@@ -42,12 +42,14 @@ fn kept_rows(
     state.listings.get(id, repository)
 }
 
-/// Deletes the images `digests` (and every tag on them) once the user says yes.
+/// Deletes the images `digests` (and every tag on them) once the user says yes; with
+/// `with_attached`, what is attached to them too (signatures, SBOMs, attestations).
 pub async fn delete(
     state: &AppState,
     id: &str,
     repository: &str,
     digests: &[String],
+    with_attached: bool,
 ) -> Result<DeleteResult> {
     check_repository(repository)?;
     if digests.is_empty() {
@@ -79,19 +81,45 @@ pub async fn delete(
             None => format!("{} (with its tags)", short(digest)),
         }
     });
+    let lines: Vec<String> = lines.collect();
+    let mut attached: Vec<(String, String)> = Vec::new();
+    if with_attached {
+        for digest in digests {
+            for going in crate::attached::deletable_with(state, id, repository, digest).await? {
+                if !digests.contains(&going.0) && !attached.iter().any(|a| a.0 == going.0) {
+                    attached.push(going);
+                }
+            }
+        }
+    }
     let n = count(digests.len(), "image");
+    let also = if attached.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nAnd what is attached to them:\n{}",
+            listed(
+                attached
+                    .iter()
+                    .map(|(digest, what)| format!("{} — {what}", short(digest))),
+                SHOWN
+            )
+        )
+    };
     state
         .confirm(Question {
             title: format!("Delete {n} from {repository}?"),
             detail: format!(
-                "From {}, repository {repository}, these images and every tag on them are deleted:\n{}\n\nThis cannot be undone.",
+                "From {}, repository {repository}, these images and every tag on them are deleted:\n{}{also}\n\nThis cannot be undone.",
                 registry_place(&entry),
-                listed(lines, SHOWN)
+                listed(lines.into_iter(), SHOWN)
             ),
             yes: format!("Delete {n}"),
         })
         .await?;
-    delete_images(state, id, repository, digests).await
+    let mut all = digests.to_vec();
+    all.extend(attached.into_iter().map(|(digest, _)| digest));
+    delete_images(state, id, repository, &all).await
 }
 
 /// Removes the tags `tags` (on ECR an image whose last tag goes is deleted) once the user says yes.
@@ -185,13 +213,19 @@ mod tests {
             assert!(err.message.contains(says), "{}", err.message);
         }
         for not_a_digest in ["latest", "sha256:abc", "md5:0123"] {
-            let err = delete(&state, "oci:r", "team/app", &[not_a_digest.to_owned()])
-                .await
-                .unwrap_err();
+            let err = delete(
+                &state,
+                "oci:r",
+                "team/app",
+                &[not_a_digest.to_owned()],
+                false,
+            )
+            .await
+            .unwrap_err();
             assert_eq!(err.code, Code::InvalidReference, "{not_a_digest}");
         }
         let digest = "sha256:".to_owned() + &"c".repeat(64);
-        let err = delete(&state, "oci:r", "Team/App\nsafe", &[digest])
+        let err = delete(&state, "oci:r", "Team/App\nsafe", &[digest], false)
             .await
             .unwrap_err();
         assert_eq!(err.code, Code::InvalidReference);

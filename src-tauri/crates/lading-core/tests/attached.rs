@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use lading_config::ConfigStore;
 use lading_core::transfers::Transfers;
 use lading_core::view::{CopyRequest, ExportRequest, TransferEvent};
-use lading_core::{attached, listing, AppState};
+use lading_core::{attached, deletes, listing, AppState};
 use lading_testkit::artifacts::{attach, cosign_signature};
 use lading_testkit::images::write_oci_layout;
 use lading_testkit::{skopeo, Registry};
@@ -42,7 +42,10 @@ async fn attached_manifests_are_listed_copied_and_exported_with_their_image() {
         &format!("oci:{}:1", layout.display()),
         &format!("docker://{host}/team/app:1"),
     ]);
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
+    let (app, answers) = common::Answers::on(
+        AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None),
+        true,
+    );
     let id = common::add_anonymous(&app, host.clone()).await;
     let rows = listing::images(&app, &id, "team/app").await.unwrap();
     let image = rows[0].clone();
@@ -159,4 +162,46 @@ async fn attached_manifests_are_listed_copied_and_exported_with_their_image() {
     .unwrap();
     assert_eq!(sbom_bytes, sbom.manifest);
     skopeo(&["inspect", &format!("oci:{}:1", out.display())]);
+
+    // Deleting the image with what is attached: the question names both, and after the yes
+    // the SBOM, the signature's tag and the schema's index are gone with the image.
+    answers.asked();
+    let result = deletes::delete(
+        &app,
+        &id,
+        "team/app",
+        std::slice::from_ref(&image.digest),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(result.deleted.len(), 4, "{result:?}");
+    let question = &answers.asked()[0];
+    assert!(
+        question.detail.contains("And what is attached to them:")
+            && question
+                .detail
+                .contains(&format!("{} — {SPDX}", &sbom.digest[..19]))
+            && question.detail.contains("index sha256-"),
+        "{}",
+        question.detail
+    );
+    assert!(listing::tags(&app, &id, "team/app")
+        .await
+        .unwrap()
+        .is_empty());
+    // Without it, only the image goes: the copy in mirror/app keeps its SBOM.
+    let mirrored = listing::images(&app, &id, "mirror/app").await.unwrap();
+    let image_there = mirrored.iter().find(|r| r.tags == ["1"]).unwrap();
+    deletes::delete(
+        &app,
+        &id,
+        "mirror/app",
+        std::slice::from_ref(&image_there.digest),
+        false,
+    )
+    .await
+    .unwrap();
+    let left = listing::tags(&app, &id, "mirror/app").await.unwrap();
+    assert!(left.iter().any(|t| t.ends_with(".sig")), "{left:?}");
 }

@@ -161,9 +161,15 @@ async fn repositories_and_tags_of_a_listed_registry() {
     // Through the window's command: a native question naming the image and the tags that go
     // with it (from the listing the window shows); "no" deletes nothing.
     listing::images(&app, &id, "team-a/web").await.unwrap();
-    let declined = deletes::delete(&app, &id, "team-a/web", std::slice::from_ref(&image.digest))
-        .await
-        .unwrap_err();
+    let declined = deletes::delete(
+        &app,
+        &id,
+        "team-a/web",
+        std::slice::from_ref(&image.digest),
+        false,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(declined.code, "declined");
     let asked = answers.asked();
     assert_eq!(asked.len(), 1);
