@@ -59,7 +59,10 @@ export function Attached({
               </button>{" "}
               <span className="platform-size">{formatBytes(r.size)}</span>{" "}
               <code className="hint">{r.digest.replace("sha256:", "").slice(0, 12)}</code>{" "}
-              <span className="hint">via {r.found}</span>
+              {/* A cosign tag's name is the image's digest again: named on hover only. */}
+              <span className="hint" title={r.found}>
+                via {r.found.startsWith("tag ") ? "a cosign tag" : r.found}
+              </span>
             </li>
           );
         })}

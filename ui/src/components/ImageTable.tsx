@@ -8,7 +8,7 @@ import { CopyDialog, ExportDialog } from "./TransferDialogs";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { ReadAllNotice, useReadInView } from "./ReadInView";
 import { DeleteAttached } from "./Attached";
-import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, type Listing } from "../listing";
+import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, tagRanks, type Listing } from "../listing";
 
 type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at" | "scan_status";
 
@@ -20,10 +20,13 @@ const COLUMNS: Array<[SortKey, string]> = [
   ["last_pulled_at", "Last pull"],
 ];
 
-function compare(a: ImageRow, b: ImageRow, key: SortKey): number {
+function compare(a: ImageRow, b: ImageRow, key: SortKey, rank: Map<string, number> | null): number {
   switch (key) {
-    case "tags":
-      return tagOrder.compare(a.tags[0] ?? "", b.tags[0] ?? "");
+    case "tags": {
+      const [x, y] = [a.tags[0] ?? "", b.tags[0] ?? ""];
+      const [rx, ry] = [rank?.get(x), rank?.get(y)];
+      return rx !== undefined && ry !== undefined ? rx - ry : tagOrder.compare(x, y);
+    }
     case "kind":
       return a.kind.localeCompare(b.kind);
     case "scan_status":
@@ -149,7 +152,8 @@ export function ImageTable({
   const shown = useMemo(() => {
     const matches = tagMatcher(filter);
     const kept = (rows ?? []).filter((r) => !filter.trim() || r.tags.some(matches));
-    const sorted = [...kept].sort((a, b) => compare(a, b, sort.key));
+    const rank = listing?.tags ? tagRanks(listing.tags) : null;
+    const sorted = [...kept].sort((a, b) => compare(a, b, sort.key, rank));
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort]);
 

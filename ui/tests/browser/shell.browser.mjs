@@ -123,6 +123,12 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         labels: [["org.opencontainers.image.source", "https://git.example.com/team-a/web"]], working_dir: "/srv",
         user: "web", exposed_ports: ["8080/tcp"], manifest_json: "{}", config_json: "{}",
       }),
+      image_referrers: () => [
+        { digest: "sha256:" + "5e".repeat(32), media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "application/spdx+json",
+          size: 48_213, annotations: { "org.opencontainers.image.created": "2026-11-20T09:20:00Z" }, found: "referrers API" },
+        { digest: "sha256:" + "6f".repeat(32), media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "cosign signature",
+          size: 712, annotations: {}, found: "tag sha256-" + "d4".repeat(32) + ".sig" },
+      ],
       image_files: ({ onEvent }) => {
         const file = (path, size, kind = "file", mode = 0o644) => ({ path, size, mode, kind, target: null });
         onEvent.onmessage({ event: "started", layers: 3 });
@@ -169,6 +175,7 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     await page.screenshot({ path: join(shots, "repositories.png") });
     await page.getByText("1.1.0").click();
     await page.getByText("/usr/local/bin/web").waitFor();
+    await page.getByRole("region", { name: "Attached" }).getByText("SBOM (SPDX)").waitFor();
     await page.getByRole("tab", { name: "Layers (3)" }).click();
     await page.screenshot({ path: join(shots, "image-detail.png") });
     await page.getByRole("tab", { name: "Files" }).click();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { applyListingEvent, EMPTY_LISTING, type Listing } from "../../src/listing";
+import { applyListingEvent, EMPTY_LISTING, tagRanks, type Listing } from "../../src/listing";
 import type { ImageListEvent, ImageRow, RegistryView } from "../../src/ipc";
 import { ImageTable } from "../../src/components/ImageTable";
 import { sendEvents } from "./stream";
@@ -20,6 +20,15 @@ const done = (images: number): ImageListEvent => ({ event: "done", images, faile
 const apply = (events: ImageListEvent[]): Listing => events.reduce(applyListingEvent, EMPTY_LISTING);
 
 describe("a streamed listing", () => {
+  it("ranks a listing's tags in tag order once, for every later sort", () => {
+    const listing = applyListingEvent(EMPTY_LISTING, { event: "tags", tags: ["build-10", "build-9", "latest", "1.10", "1.9"] });
+    const rank = tagRanks(listing.tags!);
+    expect([...rank.entries()].sort((a, b) => a[1] - b[1]).map(([t]) => t)).toEqual(["1.9", "1.10", "build-9", "build-10", "latest"]);
+    // The same listing's tags (kept through later events) get the same ranks, not a new sort.
+    const later = applyListingEvent(listing, { event: "paused", unread: 5 });
+    expect(tagRanks(later.tags!)).toBe(rank);
+  });
+
   it("shows every tag at once, then replaces each with its image, folding tags of one digest", () => {
     const waiting = apply([{ event: "tags", tags: ["1.0", "latest", "2.0"] }]);
     expect(waiting.rows.map((r) => [r.kind, r.tags])).toEqual([

@@ -15,9 +15,13 @@ use crate::registry::host_of;
 use crate::view::{ImageListEvent, ImageRow, RepositoryList, RepositoryView};
 use crate::AppState;
 
-/// A batch of rows goes to the UI when it is this big or this old, whichever comes first.
+/// A batch of rows goes to the UI when it is this big or this old, whichever comes first: the
+/// first soon (it holds the rows on screen), the rest seldom enough that the window is not kept
+/// re-sorting and redrawing a long table while the registry is read.
 const BATCH_ROWS: usize = 500;
-const BATCH_AGE: Duration = Duration::from_millis(100);
+const BATCH_AGE: Duration = Duration::from_millis(250);
+const FIRST_BATCH_ROWS: usize = 40;
+const FIRST_BATCH_AGE: Duration = Duration::from_millis(30);
 
 /// (registry id, repository) → its rows.
 type Listings = HashMap<(String, String), Arc<Vec<ImageRow>>>;
@@ -80,6 +84,8 @@ struct RowBatcher<'a> {
     by_digest: HashMap<String, usize>,
     cache: &'a ListingCache,
     generation: u64,
+    /// Batches sent so far.
+    batches: usize,
 }
 
 impl ImageSink for RowBatcher<'_> {
@@ -101,7 +107,12 @@ impl ImageSink for RowBatcher<'_> {
             self.since = Instant::now();
         }
         self.pending.push(row);
-        if self.pending.len() >= BATCH_ROWS || self.since.elapsed() >= BATCH_AGE {
+        let (rows, age) = if self.batches == 0 {
+            (FIRST_BATCH_ROWS, FIRST_BATCH_AGE)
+        } else {
+            (BATCH_ROWS, BATCH_AGE)
+        };
+        if self.pending.len() >= rows || self.since.elapsed() >= age {
             self.flush();
         }
     }
@@ -112,6 +123,7 @@ impl ImageSink for RowBatcher<'_> {
 
     fn flush(&mut self) {
         if !self.pending.is_empty() {
+            self.batches += 1;
             (self.emit)(ImageListEvent::Rows {
                 rows: std::mem::take(&mut self.pending),
             });
@@ -266,6 +278,7 @@ pub async fn stream_images(
         by_digest: HashMap::new(),
         cache: listings,
         generation,
+        batches: 0,
     };
     let queue = listings.start_queue(id, repository);
     let failed = registry
