@@ -51,12 +51,15 @@ pub(crate) fn natural_order(a: &str, b: &str) -> Ordering {
             (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
                 let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
                 let (na, nb) = (run(a), run(b));
-                let strip = |s: &[u8]| {
-                    let zeros = s.iter().take_while(|&&c| c == b'0').count();
-                    s[zeros.min(s.len().saturating_sub(1))..].to_vec()
+                // Leading zeros do not count (one zero stays, so "0" is a number).
+                let strip = |s: &[u8]| -> usize {
+                    s.iter()
+                        .take_while(|&&c| c == b'0')
+                        .count()
+                        .min(s.len() - 1)
                 };
-                let (da, db) = (strip(&a[..na]), strip(&b[..nb]));
-                let by_value = da.len().cmp(&db.len()).then_with(|| da.cmp(&db));
+                let (da, db) = (&a[strip(&a[..na])..na], &b[strip(&b[..nb])..nb]);
+                let by_value = da.len().cmp(&db.len()).then_with(|| da.cmp(db));
                 if by_value != Ordering::Equal {
                     return by_value;
                 }

@@ -41,6 +41,15 @@ async fn seed(registry: &Registry, dir: &std::path::Path) {
     }
 }
 
+/// The app with `registry` added (seeded first), and how many requests the registry had seen.
+async fn seeded_app(registry: &Registry, dir: &std::path::Path) -> (AppState, String, usize) {
+    seed(registry, dir).await;
+    let app = AppState::new(ConfigStore::load(&dir.join("config")).unwrap(), None);
+    let id = common::add_anonymous(&app, registry.host()).await;
+    let before = registry.requests_seen().len();
+    (app, id, before)
+}
+
 type Events = Arc<Mutex<Vec<ImageListEvent>>>;
 
 /// Waits until `count` `paused` events have come.
@@ -93,10 +102,7 @@ fn manifest_requests(registry: &Registry, from: usize) -> (usize, usize) {
 async fn a_metered_registry_is_read_only_where_the_user_looks() {
     let registry = Registry::start_metered();
     let dir = tempfile::tempdir().unwrap();
-    seed(&registry, dir.path()).await;
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let id = common::add_anonymous(&app, registry.host()).await;
-    let before = registry.requests_seen().len();
+    let (app, id, before) = seeded_app(&registry, dir.path()).await;
 
     let events: Events = Arc::default();
     let sink = events.clone();
@@ -147,10 +153,7 @@ async fn a_metered_registry_is_read_only_where_the_user_looks() {
 async fn an_unmetered_registry_reads_every_row_without_being_asked() {
     let registry = Registry::start();
     let dir = tempfile::tempdir().unwrap();
-    seed(&registry, dir.path()).await;
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let id = common::add_anonymous(&app, registry.host()).await;
-    let before = registry.requests_seen().len();
+    let (app, id, before) = seeded_app(&registry, dir.path()).await;
     let events: Events = Arc::default();
     let sink = events.clone();
     let rows = listing::stream_images(&app, &id, "hub/app", true, &move |e| {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use lading_oci::cache::BlobCache;
 use lading_oci::manifest::media_types as mt;
-use lading_oci::pull::{pull_to_oci_layout, PullOptions};
-use lading_oci::push::{push_image, PushOptions};
+use lading_oci::pull::{pull_to_oci_layout, PullOptions, PullReport};
+use lading_oci::push::{push_image, PushOptions, PushReport};
 use lading_oci::source::Source;
 use lading_oci::{ClientOptions, RawManifest, RegistryClient};
 use lading_testkit::tools::{buildah_archives, umoci, umoci_result};
@@ -22,6 +22,38 @@ fn push_options() -> PushOptions {
         cache: Arc::new(BlobCache::in_memory()),
         ..Default::default()
     }
+}
+
+/// Pushes the archive or layout at `path` to `repository` under `tags`.
+async fn push(
+    c: &RegistryClient,
+    path: &std::path::Path,
+    repository: &str,
+    tags: &[&str],
+    scratch: &std::path::Path,
+) -> PushReport {
+    let source = Source::open(path, scratch).unwrap();
+    let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+    push_image(c, repository, &tags, &source.images[0], &push_options())
+        .await
+        .unwrap()
+}
+
+/// Pulls `repository:reference` into the layout at `layout`, named after `reference`.
+async fn pull(
+    c: &RegistryClient,
+    repository: &str,
+    reference: &str,
+    layout: &std::path::Path,
+    preserve_digests: bool,
+) -> PullReport {
+    let options = PullOptions {
+        preserve_digests,
+        ..Default::default()
+    };
+    pull_to_oci_layout(c, repository, reference, layout, Some(reference), &options)
+        .await
+        .unwrap()
 }
 
 fn json(path: &std::path::Path) -> serde_json::Value {
@@ -42,32 +74,14 @@ async fn a_docker_typed_image_exports_to_a_layout_skopeo_and_umoci_read() {
     let c = client(&registry);
     let dir = tempfile::tempdir().unwrap();
     let archives = buildah_archives(dir.path(), "made/app:1", "hello from buildah\n");
-    let source = Source::open(&archives.docker, dir.path()).unwrap();
-    let pushed = push_image(
-        &c,
-        "made/app",
-        &["1".into()],
-        &source.images[0],
-        &push_options(),
-    )
-    .await
-    .unwrap();
+    let pushed = push(&c, &archives.docker, "made/app", &["1"], dir.path()).await;
     let stored = c.get_manifest("made/app", "1").await.unwrap();
     assert_eq!(stored.media_type, mt::DOCKER_MANIFEST);
     let stored_json: serde_json::Value = serde_json::from_slice(&stored.bytes).unwrap();
 
     // By default: OCI media types, a new manifest digest, and the registry's digest said.
     let layout = dir.path().join("layout");
-    let report = pull_to_oci_layout(
-        &c,
-        "made/app",
-        "1",
-        &layout,
-        Some("1"),
-        &PullOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = pull(&c, "made/app", "1", &layout, false).await;
     assert_eq!(
         report.registry_digest.as_deref(),
         Some(pushed.manifest_digest.as_str())
@@ -115,33 +129,12 @@ async fn a_docker_typed_image_exports_to_a_layout_skopeo_and_umoci_read() {
     );
 
     // Our own reader takes the converted layout, and pushing it gives its digest back.
-    let from_layout = Source::open(&layout, dir.path()).unwrap();
-    let again = push_image(
-        &c,
-        "made/converted",
-        &["1".into()],
-        &from_layout.images[0],
-        &push_options(),
-    )
-    .await
-    .unwrap();
+    let again = push(&c, &layout, "made/converted", &["1"], dir.path()).await;
     assert_eq!(again.manifest_digest, report.manifest_digest);
 
     // preserve_digests: the registry's bytes exactly, which neither umoci nor skopeo reads.
     let exact = dir.path().join("exact");
-    let preserved = pull_to_oci_layout(
-        &c,
-        "made/app",
-        "1",
-        &exact,
-        Some("1"),
-        &PullOptions {
-            preserve_digests: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let preserved = pull(&c, "made/app", "1", &exact, true).await;
     assert_eq!(preserved.manifest_digest, pushed.manifest_digest);
     assert_eq!(preserved.registry_digest, None);
     let bytes = std::fs::read(
@@ -171,31 +164,13 @@ async fn an_oci_typed_image_is_exported_as_the_registry_has_it() {
     let c = client(&registry);
     let dir = tempfile::tempdir().unwrap();
     let archives = buildah_archives(dir.path(), "made/oci:1", "an OCI image\n");
-    let source = Source::open(&archives.oci, dir.path()).unwrap();
-    let pushed = push_image(
-        &c,
-        "made/oci",
-        &["1".into()],
-        &source.images[0],
-        &push_options(),
-    )
-    .await
-    .unwrap();
+    let pushed = push(&c, &archives.oci, "made/oci", &["1"], dir.path()).await;
     assert_eq!(
         c.get_manifest("made/oci", "1").await.unwrap().media_type,
         mt::OCI_MANIFEST
     );
     let layout = dir.path().join("layout");
-    let report = pull_to_oci_layout(
-        &c,
-        "made/oci",
-        "1",
-        &layout,
-        Some("1"),
-        &PullOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = pull(&c, "made/oci", "1", &layout, false).await;
     assert_eq!(report.manifest_digest, pushed.manifest_digest);
     assert_eq!(report.registry_digest, None);
     let listed = umoci(&["ls", "--layout", layout.to_str().unwrap()]);
@@ -210,10 +185,7 @@ async fn a_docker_manifest_list_becomes_an_oci_index_of_converted_images() {
     let c = client(&registry);
     let dir = tempfile::tempdir().unwrap();
     let archives = buildah_archives(dir.path(), "made/list:1", "one of two\n");
-    let source = Source::open(&archives.docker, dir.path()).unwrap();
-    let child = push_image(&c, "made/list", &[], &source.images[0], &push_options())
-        .await
-        .unwrap();
+    let child = push(&c, &archives.docker, "made/list", &[], dir.path()).await;
     let child_bytes = c
         .get_manifest("made/list", &child.manifest_digest)
         .await
@@ -245,16 +217,7 @@ async fn a_docker_manifest_list_becomes_an_oci_index_of_converted_images() {
     c.put_manifest("made/list", "multi", &list).await.unwrap();
 
     let layout = dir.path().join("layout");
-    let report = pull_to_oci_layout(
-        &c,
-        "made/list",
-        "multi",
-        &layout,
-        Some("multi"),
-        &PullOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = pull(&c, "made/list", "multi", &layout, false).await;
     assert_eq!(
         report.registry_digest.as_deref(),
         Some(list.digest.as_str())

@@ -15,21 +15,22 @@ pub const EMPTY_CONFIG: &str = "application/vnd.oci.empty.v1+json";
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 
-/// One request with a body; the status and the `Location` header of the answer.
-fn request(
-    host: &str,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &[u8],
-) -> (u16, Option<String>) {
+/// What a registry answered.
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+/// One request (`header`: one more header line, such as a content type or an `Accept`).
+fn exchange(host: &str, method: &str, path: &str, header: &str, body: &[u8]) -> Answer {
     let mut stream = TcpStream::connect(host).expect("connect to the registry");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{header}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
     .unwrap();
@@ -37,12 +38,32 @@ fn request(
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
     let text = String::from_utf8_lossy(&answer);
-    let status = text[9..12].parse().expect("an HTTP status");
-    let location = text
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .find_map(|l| l.strip_prefix("Location: ").map(str::to_owned));
-    (status, location)
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    Answer {
+        status: head[9..12].parse().expect("an HTTP status"),
+        location: head
+            .lines()
+            .find_map(|l| l.strip_prefix("Location: ").map(str::to_owned)),
+        body: body.to_owned(),
+    }
+}
+
+/// One request with a body of `content_type`.
+fn request(
+    host: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, Option<String>) {
+    let answer = exchange(
+        host,
+        method,
+        path,
+        &format!("Content-Type: {content_type}"),
+        body,
+    );
+    (answer.status, answer.location)
 }
 
 fn push_blob(host: &str, repository: &str, data: &[u8]) -> String {
@@ -160,20 +181,9 @@ pub fn cosign_signature(host: &str, repository: &str, subject: &str) -> String {
 }
 
 fn get_json(host: &str, path: &str, accept: &str) -> Option<Value> {
-    let mut stream = TcpStream::connect(host).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer);
-    if &text[9..12] != "200" {
+    let answer = exchange(host, "GET", path, &format!("Accept: {accept}"), b"");
+    if answer.status != 200 {
         return None;
     }
-    serde_json::from_str(text.split("\r\n\r\n").nth(1)?).ok()
+    serde_json::from_str(&answer.body).ok()
 }

@@ -12,7 +12,6 @@ pub mod images;
 mod moto;
 mod process;
 mod registry;
-mod skopeo;
 mod token;
 pub mod tools;
 
@@ -20,7 +19,7 @@ pub use faults::{Fault, FaultyProxy};
 pub use hostile::{Answer, Hostile, Seen};
 pub use moto::Moto;
 pub use registry::Registry;
-pub use skopeo::{skopeo, skopeo_result};
+pub use tools::{skopeo, skopeo_result};
 
 /// The repository root (where `Cargo.toml` with `[workspace]` lives).
 pub fn workspace_root() -> std::path::PathBuf {

@@ -1,48 +1,58 @@
-//! Other people's tools as test inputs and referees: Debian's `buildah` writes archives no one
-//! here wrote, `umoci` reads the OCI layouts we write. Both run rootless-free here: buildah
-//! with its own storage under a temporary folder (vfs, so no overlay mount is needed).
+//! Other people's tools as test inputs and referees: Debian's `skopeo` (the reference client),
+//! `buildah`, which writes archives no one here wrote, and `umoci`, which reads the OCI layouts
+//! we write. buildah keeps its own storage under a temporary folder (vfs, so no overlay mount
+//! is needed).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use crate::process::find_binary;
 
-fn run(tool: &str, args: &[&str]) -> Output {
+/// Runs Debian's `tool` with `args`: its stdout, or its stderr when it failed.
+fn run(tool: &str, args: &[&str]) -> Result<String, String> {
     let binary = find_binary(
         tool,
         &format!("install Debian's {tool} (`apt-get install {tool}`, done by `./dev setup`)"),
     );
-    Command::new(binary)
+    let out = Command::new(binary)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("run {tool}: {e}"))
-}
-
-fn check(tool: &str, args: &[&str], out: Output) -> String {
-    if !out.status.success() {
-        panic!(
+        .unwrap_or_else(|e| panic!("run {tool}: {e}"));
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
             "{tool} {} failed ({}):\n{}",
             args.join(" "),
             out.status,
             String::from_utf8_lossy(&out.stderr)
-        );
+        ))
     }
-    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn must(tool: &str, args: &[&str]) -> String {
+    run(tool, args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs skopeo (the reference client); panics with its stderr on failure. Plain-HTTP loopback
+/// registries need `--dest-tls-verify=false` / `--src-tls-verify=false`.
+pub fn skopeo(args: &[&str]) -> String {
+    must("skopeo", args)
+}
+
+/// Runs skopeo: `Err` with its stderr when it fails.
+pub fn skopeo_result(args: &[&str]) -> Result<String, String> {
+    run("skopeo", args)
 }
 
 /// Runs `umoci` with `args`; panics with its stderr on failure.
 pub fn umoci(args: &[&str]) -> String {
-    check("umoci", args, run("umoci", args))
+    must("umoci", args)
 }
 
-/// Runs `umoci` and gives its stderr when it fails (`Err`), its stdout when it does not.
+/// Runs `umoci`: `Err` with its stderr when it fails.
 pub fn umoci_result(args: &[&str]) -> Result<String, String> {
-    let out = run("umoci", args);
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
+    run("umoci", args)
 }
 
 /// What buildah wrote for one image of one file.
@@ -69,7 +79,7 @@ pub fn buildah_archives(dir: &Path, tag: &str, content: &str) -> BuildahArchives
             "vfs",
         ];
         all.extend_from_slice(args);
-        check("buildah", &all, run("buildah", &all))
+        must("buildah", &all)
     };
     let container = buildah(&["from", "scratch"]).trim().to_owned();
     let file = dir.join("hello.txt");
