@@ -1,7 +1,10 @@
 //! A repository's images: listing, detail, layer files, deletes.
 
-use lading_core::view::{DeleteResult, ImageDetail, ImageFilesEvent, ImageListEvent, ReferrerView};
-use lading_core::{attached, deletes, detail, files, listing, AppState, Result};
+use lading_core::view::{
+    DeleteResult, ImageDetail, ImageFilesEvent, ImageListEvent, ReferrerView, RowDetail,
+    RowDetailRequest,
+};
+use lading_core::{attached, deletes, detail, files, listing, row_details, AppState, Result};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -46,6 +49,19 @@ pub fn prioritize_images(
 #[tauri::command]
 pub fn read_all_images(state: State<'_, AppState>, id: String, repository: String) -> bool {
     listing::read_all_images(&state, &id, &repository)
+}
+
+/// Created times and per-platform sizes of the rows in view.
+#[tauri::command]
+pub async fn row_details(
+    state: State<'_, AppState>,
+    id: String,
+    repository: String,
+    rows: Vec<RowDetailRequest>,
+    read: Option<String>,
+) -> Result<Vec<RowDetail>> {
+    let details = row_details::row_details(&state, &id, &repository, &rows);
+    state.reads.run(read.as_deref(), details).await
 }
 
 /// What is attached to an image: signatures, SBOMs, attestations.

@@ -37,6 +37,7 @@ macro_rules! app_commands {
             images::list_tags,
             images::stream_images,
             images::prioritize_images,
+            images::row_details,
             images::read_all_images,
             images::image_detail,
             images::image_referrers,

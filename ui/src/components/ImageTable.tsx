@@ -2,39 +2,15 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { api, declined, type DeleteResult, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst, moveFocus } from "../keyboard";
-import { formatBytes, relativeTime, tagMatcher } from "../format";
+import { formatBytes, tagMatcher } from "../format";
+import { columnsFor, compareRows, descendingFirst, RowCells, type SortKey } from "./ImageRowCells";
+import { useAskRowDetails, useRowDetails } from "../rowDetails";
 import { ImageDetailView, registrySource } from "./ImageDetailView";
 import { CopyDialog, ExportDialog } from "./TransferDialogs";
 import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { ReadAllNotice, useReadInView } from "./ReadInView";
 import { DeleteAttached } from "./Attached";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, tagRanks, type Listing } from "../listing";
-
-type SortKey = "tags" | "kind" | "size" | "pushed_at" | "last_pulled_at" | "scan_status";
-
-const COLUMNS: Array<[SortKey, string]> = [
-  ["tags", "Tags"],
-  ["kind", "Type"],
-  ["size", "Size"],
-  ["pushed_at", "Pushed"],
-  ["last_pulled_at", "Last pull"],
-];
-
-function compare(a: ImageRow, b: ImageRow, key: SortKey, rank: Map<string, number> | null): number {
-  switch (key) {
-    case "tags": {
-      const [x, y] = [a.tags[0] ?? "", b.tags[0] ?? ""];
-      const [rx, ry] = [rank?.get(x), rank?.get(y)];
-      return rx !== undefined && ry !== undefined ? rx - ry : tagOrder.compare(x, y);
-    }
-    case "kind":
-      return a.kind.localeCompare(b.kind);
-    case "scan_status":
-      return (a.scan_status ?? "").localeCompare(b.scan_status ?? "");
-    default:
-      return (a[key] ?? -1) - (b[key] ?? -1);
-  }
-}
 
 export function ImageTable({
   registry,
@@ -149,13 +125,18 @@ export function ImageTable({
     if (listing.done) mark("images:complete");
   }, [listing]);
 
+  const ecr = registry.kind === "ecr";
+  const detailStore = useRowDetails(registry.id, repository);
+  const details = detailStore.details;
+  // Details change the order only when sorting by what they hold.
+  const sortDetails = sort.key === "created" || sort.key === "size" ? details : null;
   const shown = useMemo(() => {
     const matches = tagMatcher(filter);
     const kept = (rows ?? []).filter((r) => !filter.trim() || r.tags.some(matches));
     const rank = listing?.tags ? tagRanks(listing.tags) : null;
-    const sorted = [...kept].sort((a, b) => compare(a, b, sort.key, rank));
+    const sorted = [...kept].sort((a, b) => compareRows(a, b, sort.key, rank, details));
     return sort.descending ? sorted.reverse() : sorted;
-  }, [rows, filter, sort]);
+  }, [rows, filter, sort, sortDetails]);
 
   // Once the revealed image is listed: select it, open it, scroll to it (a filter hiding it goes).
   useEffect(() => {
@@ -206,6 +187,7 @@ export function ImageTable({
   const slice = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length);
   const inView = shown.slice(slice.start, slice.end);
   useReadInView(registry.id, repository, listing, inView);
+  useAskRowDetails(detailStore, registry.id, repository, inView, !ecr);
   // For the browse benchmark: the rows on screen (no overscan) all read.
   const onScreen = rowWindow(scroll.top, scroll.height || 800, IMAGE_ROW_HEIGHT, shown.length, 0);
   const screenRead = shown.length > 0 && !shown.slice(onScreen.start, onScreen.end).some(isWaiting);
@@ -232,7 +214,7 @@ export function ImageTable({
   const pickedRow = picked.size === 1 ? rows.find((r) => picked.has(r.digest)) : undefined;
   // ECR says how each image's scan went; other registries have no scans.
   const hasScan = rows.some((r) => r.scan_status !== null);
-  const columns: Array<[SortKey, string]> = hasScan ? [...COLUMNS, ["scan_status", "Scan"]] : COLUMNS;
+  const columns = columnsFor(ecr, hasScan);
   return (
     <div className={hasScan ? "image-table with-scan" : "image-table"}>
       <div className="filter-row">
@@ -333,7 +315,7 @@ export function ImageTable({
                 <button
                   className="sort-button"
                   onClick={() =>
-                    setSort((s) => ({ key, descending: s.key === key ? !s.descending : key !== "tags" && key !== "kind" && key !== "scan_status" }))
+                    setSort((s: { key: SortKey; descending: boolean }) => ({ key, descending: s.key === key ? !s.descending : descendingFirst(key) }))
                   }
                 >
                   {label}
@@ -387,42 +369,7 @@ export function ImageTable({
               tabIndex={0}
               aria-selected={picked.has(row.digest)}
             >
-              <td title={row.tags.join(", ") || undefined}>
-                <div className="chips">
-                  {row.tags.length ? (
-                    row.tags.map((t) => (
-                      <span key={t} className="chip">
-                        {t}
-                      </span>
-                    ))
-                  ) : (
-                    <span className="hint">untagged</span>
-                  )}
-                </div>
-              </td>
-              <td title={row.media_type || undefined}>
-                {isWaiting(row) ? <span className="hint">reading…</span> : row.kind}
-                {row.platforms.length > 0 && <span className="hint"> · {row.platforms.join(", ")}</span>}
-                {row.subject && (
-                  <span className="hint" title={`Attached to ${row.subject}`}>
-                    {" "}
-                    → {row.subject.replace("sha256:", "").slice(0, 12)}
-                  </span>
-                )}
-              </td>
-              <td className="number">{formatBytes(row.size)}</td>
-              <td title={row.pushed_at ? new Date(row.pushed_at * 1000).toISOString() : undefined}>{relativeTime(row.pushed_at)}</td>
-              <td title={row.last_pulled_at ? new Date(row.last_pulled_at * 1000).toISOString() : undefined}>
-                {relativeTime(row.last_pulled_at)}
-              </td>
-              {hasScan && (
-                <td className="scan" title={row.scan_status ?? undefined}>
-                  {row.scan_status ? row.scan_status.toLowerCase().replace(/_/g, " ") : "—"}
-                </td>
-              )}
-              <td className="digest" title={row.digest || undefined}>
-                {row.digest.replace("sha256:", "").slice(0, 12)}
-              </td>
+              <RowCells row={row} details={details} ecr={ecr} hasScan={hasScan} />
             </tr>
           ))}
           <Spacer height={slice.padBottom} columns={columns.length + 1} />

@@ -252,7 +252,28 @@ pushed_at: number | null, last_pulled_at: number | null, scan_status: string | n
 /**
  * An artifact attached to an image (a signature, an SBOM…): the image's digest.
  */
-subject: string | null, };
+subject: string | null, 
+/**
+ * An image's config digest (what `docker images` calls the image ID); for reading its
+ * created time without asking for the manifest again (`row_details`).
+ */
+config: string | null, };
+
+export type RowDetailRequest = { digest: string, config: string | null, };
+
+export type RowDetail = { digest: string, 
+/**
+ * Seconds since the epoch, from the image config's `created` (an index: its newest
+ * platform's); none where the config says nothing or could not be read.
+ */
+created: number | null, 
+/**
+ * An index: each platform's size (config and layers, compressed), attestations left out.
+ * Empty for an image, and for an index where reading its images would count as pulls.
+ */
+platform_sizes: Array<PlatformSize>, };
+
+export type PlatformSize = { platform: string, size: number | null, };
 
 export type ImageListEvent = { "event": "tags", tags: Array<string>, } | { "event": "rows", rows: Array<ImageRow>, } | { "event": "tag_failed", tag: string, message: string, } | { "event": "paused", unread: number, } | { "event": "rate_limit", limit: number, remaining: number, window_seconds: number | null, } | { "event": "done", images: number, failed: number, 
 /**

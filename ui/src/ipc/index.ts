@@ -5,6 +5,8 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { listen } from "@tauri-apps/api/event";
 import type {
   ReferrerView,
+  RowDetail,
+  RowDetailRequest,
   AddEcrRegistry,
   AddOciRegistry,
   AppInfo,
@@ -158,6 +160,9 @@ export const api = {
     call<boolean>("prioritize_images", { id, repository, tags }),
   /** Reads every manifest of the listing under way, on a registry that meters pulls too. */
   readAllImages: (id: string, repository: string): Promise<boolean> => call<boolean>("read_all_images", { id, repository }),
+  /** Created times (from configs) and per-platform sizes of the rows in view, at most 200 at once. */
+  rowDetails: (id: string, repository: string, rows: RowDetailRequest[], signal?: AbortSignal): Promise<RowDetail[]> =>
+    cancellable(signal, (read) => call<RowDetail[]>("row_details", { id, repository, rows, read })),
   /** Signatures, SBOMs and attestations attached to an image (OCI referrers, cosign tags). */
   imageReferrers: (id: string, repository: string, digest: string, signal?: AbortSignal): Promise<ReferrerView[]> =>
     cancellable(signal, (read) => call<ReferrerView[]>("image_referrers", { id, repository, digest, read })),

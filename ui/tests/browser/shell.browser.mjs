@@ -98,16 +98,21 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
         { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
           size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE" },
         { digest: "sha256:" + "2".repeat(64), tags: ["1.1.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-          size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null, subject: null },
+          size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null, subject: null, config: "sha256:" + "c2".repeat(32) },
         { digest: "sha256:" + "3".repeat(64), tags: ["1.0.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-          size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null, subject: null },
+          size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null, subject: null, config: "sha256:" + "c3".repeat(32) },
         { digest: "sha256:" + "4".repeat(64), tags: [], kind: "artifact", media_type: "application/vnd.oci.image.manifest.v1+json",
-          size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null, subject: null },
+          size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null, subject: null, config: null },
         ];
         onEvent.onmessage({ event: "rows", rows });
         onEvent.onmessage({ event: "done", images: rows.length, failed: 0, cached: false, elapsed_ms: 3 });
         return null;
       },
+      // Created a day per image apart; the index's platforms 98 and 97 MB.
+      row_details: ({ rows }) => rows.map((r, i) => ({
+        digest: r.digest, created: Math.floor(Date.now() / 1000) - 86400 * (3 + 37 * i),
+        platform_sizes: r.config ? [] : [{ platform: "linux/amd64", size: 98_000_000 }, { platform: "linux/arm64", size: 97_000_000 }],
+      })),
       local_image_detail: ({ digest }) => ({ ...window.__LADING_MOCK__.image_detail({ digest }), manifest_json: "",
         media_type: "docker save archive: the registry manifest is made on push" }),
       image_detail: ({ digest }) => ({
@@ -284,7 +289,7 @@ test("100,000 images scroll without jank, with only the rows in view in the DOM"
             const i = sent + k;
             return { digest: "sha256:" + i.toString(16).padStart(64, "0"), tags: ["build-" + i], kind: "image",
               media_type: "application/vnd.oci.image.manifest.v1+json", size: 1000 + i, platforms: [],
-              pushed_at: 1_700_000_000 + i, last_pulled_at: null, scan_status: null, subject: null, children: [] };
+              pushed_at: 1_700_000_000 + i, last_pulled_at: null, scan_status: null, subject: null, config: null, children: [] };
           });
           sent += rows.length;
           onEvent.onmessage({ event: "rows", rows });

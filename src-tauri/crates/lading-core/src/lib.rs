@@ -21,6 +21,7 @@ pub mod registries;
 pub mod registry;
 mod registry_update;
 pub mod repo_policy;
+pub mod row_details;
 mod rows;
 pub mod settings;
 mod state;

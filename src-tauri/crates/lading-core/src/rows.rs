@@ -20,6 +20,7 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
         last_pulled_at: None,
         scan_status: None,
         subject: subject_of(&manifest.bytes),
+        config: None,
     };
     match parsed {
         Manifest::Index(index) => {
@@ -38,6 +39,9 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
         Manifest::Image(image) => {
             row.size =
                 Some(image.config().size() + image.layers().iter().map(|l| l.size()).sum::<u64>());
+            if row.kind == "image" {
+                row.config = Some(image.config().digest().to_string());
+            }
         }
     }
     Ok(row)
@@ -67,5 +71,6 @@ pub(crate) fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
         last_pulled_at: d.last_pulled_at,
         scan_status: d.scan_status,
         subject: None,
+        config: None,
     }
 }

@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Mutex<ConfigStore>,
     pub docker: Option<DockerConfig>,
     pub listings: ListingCache,
+    /// Created times and per-platform sizes of rows in view, kept by digest.
+    pub row_details: crate::row_details::RowDetails,
     /// Reads the window may cancel when it leaves a view.
     pub reads: crate::reads::Reads,
     /// Which compressed blob each pushed layer became, per registry: a re-push of an unchanged
@@ -42,6 +44,7 @@ impl AppState {
             config: Mutex::new(config),
             docker,
             listings: ListingCache::default(),
+            row_details: crate::row_details::RowDetails::default(),
             reads: crate::reads::Reads::default(),
             blob_cache: std::sync::OnceLock::new(),
             blob_cache_dir: None,

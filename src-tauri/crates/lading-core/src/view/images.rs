@@ -1,6 +1,6 @@
 //! Images of a repository: listing rows, detail, layer files, deletes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// One image (digest) of a repository, with every tag that points to it.
@@ -26,6 +26,37 @@ pub struct ImageRow {
     pub scan_status: Option<String>,
     /// An artifact attached to an image (a signature, an SBOM…): the image's digest.
     pub subject: Option<String>,
+    /// An image's config digest (what `docker images` calls the image ID); for reading its
+    /// created time without asking for the manifest again (`row_details`).
+    pub config: Option<String>,
+}
+
+/// What a row asks for beyond its manifest (`row_details`): its digest, and for an image the
+/// config digest its row carries.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct RowDetailRequest {
+    pub digest: String,
+    pub config: Option<String>,
+}
+
+/// What a row shows beyond its manifest, read for the rows in view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RowDetail {
+    pub digest: String,
+    /// Seconds since the epoch, from the image config's `created` (an index: its newest
+    /// platform's); none where the config says nothing or could not be read.
+    #[ts(type = "number | null")]
+    pub created: Option<i64>,
+    /// An index: each platform's size (config and layers, compressed), attestations left out.
+    /// Empty for an image, and for an index where reading its images would count as pulls.
+    pub platform_sizes: Vec<PlatformSize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PlatformSize {
+    pub platform: String,
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
 }
 
 /// One message of an image listing streamed to the UI (`stream_images`).
