@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, declined, LadingError, type AwsProfile, type RegistryView } from "../ipc";
 import { Modal } from "./Modal";
+import { ErrorText } from "./ErrorText";
 
 interface Props {
   /** Pre-filled address (e.g. a docker login offered in the sidebar). */
@@ -26,6 +27,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<LadingError | null>(null);
   const firstField = useRef<HTMLInputElement>(null);
+  const caField = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     firstField.current?.focus();
@@ -45,6 +47,11 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    await add(insecure);
+  }
+
+  /** Adds the registry as the form says, with Plain HTTP as given (the offered fix ticks it). */
+  async function add(insecure: boolean) {
     setBusy(true);
     setError(null);
     try {
@@ -154,6 +161,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
             <label className="field">
               <span>Company CA certificate (PEM file path, optional)</span>
               <input
+                ref={caField}
                 data-testid="ca-file"
                 value={caFile}
                 onChange={(e) => setCaFile(e.target.value)}
@@ -194,9 +202,29 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
         )}
 
         {error && (
-          <p className="form-error" role="alert">
-            {error.message}
-          </p>
+          <div className="form-error" role="alert">
+            <ErrorText error={error} />
+            {error.code === "plain_http" && tab === "oci" && (
+              <p>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setInsecure(true);
+                    void add(true);
+                  }}
+                >
+                  Use plain HTTP and try again
+                </button>
+              </p>
+            )}
+            {error.code === "certificate" && tab === "oci" && (
+              <p>
+                <button type="button" onClick={() => caField.current?.focus()}>
+                  Give its CA certificate…
+                </button>
+              </p>
+            )}
+          </div>
         )}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api, type LadingError, type Located } from "../ipc";
 import { Modal } from "./Modal";
+import { ErrorText } from "./ErrorText";
 
 export interface GoToTarget {
   registryId: string;
@@ -94,9 +95,9 @@ export function GoToDialog({ onGo, onAdded, onClose }: { onGo: (target: GoToTarg
           </div>
         )}
         {error && (
-          <p className="form-error" role="alert">
-            {error.message}
-          </p>
+          <div className="form-error" role="alert">
+            <ErrorText error={error} />
+          </div>
         )}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>

@@ -11,6 +11,7 @@ import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { ReadAllNotice, useReadInView } from "./ReadInView";
 import { DeleteAttached } from "./Attached";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, tagRanks, type Listing } from "../listing";
+import { ErrorText } from "./ErrorText";
 
 export function ImageTable({
   registry,
@@ -200,12 +201,12 @@ export function ImageTable({
 
   if (error)
     return (
-      <p className="form-error" role="alert">
-        {error.message}{" "}
+      <div className="form-error" role="alert">
+        <ErrorText error={error} />{" "}
         <button onClick={refresh} disabled={refreshing}>
           Try again
         </button>
-      </p>
+      </div>
     );
   if (!rows || !listing) return <p className="hint">Loading images…</p>;
   const untagged = rows.filter((r) => r.tags.length === 0).length;

@@ -4,6 +4,7 @@ import type { DetailSource } from "./ImageDetailView";
 import { formatBytes } from "../format";
 import { fileRows } from "../files";
 import { rowWindow } from "../virtual";
+import { ErrorText } from "./ErrorText";
 
 const FILE_ROW_HEIGHT = 24;
 
@@ -53,9 +54,9 @@ export function LayerFiles({ source, digest, layers }: Props) {
   return (
     <div className="layer-files">
       {error && (
-        <p className="form-error" role="alert">
-          {error.message}
-        </p>
+        <div className="form-error" role="alert">
+          <ErrorText error={error} />
+        </div>
       )}
       <p className="wasted-summary" data-testid="wasted-summary">
         {wasted

@@ -3,6 +3,7 @@ import { api, type LadingError, type LocalView } from "../ipc";
 import { formatBytes } from "../format";
 import { moveFocus } from "../keyboard";
 import { Modal } from "./Modal";
+import { ErrorText } from "./ErrorText";
 
 const KIND_LABEL: Record<string, string> = {
   "docker-archive": "docker save archive",
@@ -133,9 +134,9 @@ export function OpenLocalDialog({ onOpened, onClose }: { onOpened: (local: Local
           </div>
           <p className="hint">Read from disk only: nothing is uploaded, and no network is needed.</p>
           {error && (
-            <p className="form-error" role="alert">
-              {error.message}
-            </p>
+            <div className="form-error" role="alert">
+              <ErrorText error={error} />
+            </div>
           )}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>

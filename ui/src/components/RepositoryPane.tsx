@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react"
 import { api, type LadingError, type RegistryView, type RepositoryView } from "../ipc";
 import { focusFirst, moveFocus } from "../keyboard";
 import { OpenRepositoryDialog } from "./OpenRepositoryDialog";
+import { ErrorText } from "./ErrorText";
 
 interface Props {
   registry: RegistryView;
@@ -24,6 +25,7 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
   const [opening, setOpening] = useState(false);
   const [error, setError] = useState<LadingError | null>(null);
   const [filter, setFilter] = useState("");
+  const [attempt, setAttempt] = useState(0);
   const filterBox = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLDivElement>(null);
 
@@ -46,7 +48,7 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
       current = false;
       leaving.abort();
     };
-  }, [registry.id, version]);
+  }, [registry.id, version, attempt]);
 
   // "/" focuses the filter from anywhere but a text field.
   useEffect(() => {
@@ -114,7 +116,12 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
     return (
       <div className="empty-state" role="alert">
         <p className="empty-title">Cannot list repositories</p>
-        <p>{error.message}</p>
+        <div>
+          <ErrorText error={error} />
+        </div>
+        <p>
+          <button onClick={() => setAttempt((n) => n + 1)}>Try again</button>
+        </p>
       </div>
     );
   }

@@ -3,6 +3,7 @@ import { api, type BlobProgress, type LadingError } from "../ipc";
 import { formatBytes } from "../format";
 import { invalidTag, parseTags, totals } from "../push";
 import { nextToRun, queueReducer, queueSummary, type Finished, type Job, type JobSpec } from "../queue";
+import { ErrorText } from "./ErrorText";
 
 const STATE_LABEL: Record<string, string> = {
   checking: "checking",
@@ -259,15 +260,15 @@ function JobView({
         </p>
       )}
       {job.error && (
-        <p className="form-error" role="alert">
-          {job.error.message}
+        <div className="form-error" role="alert">
+          <ErrorText error={job.error} />
           {unfinished.length > 0 && (
             <span className="hint unfinished-blobs">
               {" "}
               Unfinished: {unfinished.map((b) => `${label(b.blob)} (${STATE_LABEL[b.state] ?? b.state})`).join(", ")}.
             </span>
           )}
-        </p>
+        </div>
       )}
     </li>
   );

@@ -1,8 +1,13 @@
 // Generated from src-tauri/crates/lading-core/src/view by `./dev bindings`. Do not edit by hand.
 
-export type ErrorCode = "invalid_registry" | "invalid_reference" | "invalid_auth" | "invalid_ca" | "invalid_compression" | "invalid_format" | "invalid_kind" | "invalid_path" | "invalid_platform" | "invalid_policy" | "invalid_profile" | "invalid_source" | "invalid_tags" | "invalid_input" | "missing_username" | "missing_password" | "unknown_registry" | "unknown_account" | "unknown_source" | "unknown_image" | "unknown_transfer" | "declined" | "dry_run_needed" | "auth_required" | "unauthorized" | "denied" | "not_found" | "registry_error" | "unreachable" | "not_a_registry" | "protocol_error" | "invalid_manifest" | "digest_mismatch" | "untag_unsupported" | "not_an_image" | "not_supported" | "refused" | "rate_limited" | "no_space" | "repository_not_found" | "repository_exists" | "repository_not_empty" | "access_denied" | "image_not_found" | "aws_credentials" | "ecr_error" | "aws_cli_missing" | "sso_login_failed" | "sso_login_timeout" | "not_signed_in" | "duplicate_registry" | "settings_too_new" | "settings_write_failed" | "secret_not_found" | "keychain_unavailable" | "keychain_error" | "io_error" | "cancelled" | "listing_superseded" | "transfer_failed" | "dialog_failed" | "unexpected";
+export type ErrorCode = "invalid_registry" | "invalid_reference" | "invalid_auth" | "invalid_ca" | "invalid_compression" | "invalid_format" | "invalid_kind" | "invalid_path" | "invalid_platform" | "invalid_policy" | "invalid_profile" | "invalid_source" | "invalid_tags" | "invalid_input" | "missing_username" | "missing_password" | "unknown_registry" | "unknown_account" | "unknown_source" | "unknown_image" | "unknown_transfer" | "declined" | "dry_run_needed" | "auth_required" | "unauthorized" | "denied" | "not_found" | "registry_error" | "unreachable" | "plain_http" | "certificate" | "not_a_registry" | "protocol_error" | "invalid_manifest" | "digest_mismatch" | "untag_unsupported" | "not_an_image" | "not_supported" | "refused" | "rate_limited" | "no_space" | "repository_not_found" | "repository_exists" | "repository_not_empty" | "access_denied" | "image_not_found" | "aws_credentials" | "ecr_error" | "aws_cli_missing" | "sso_login_failed" | "sso_login_timeout" | "not_signed_in" | "duplicate_registry" | "settings_too_new" | "settings_write_failed" | "secret_not_found" | "keychain_unavailable" | "keychain_error" | "io_error" | "cancelled" | "listing_superseded" | "transfer_failed" | "dialog_failed" | "unexpected";
 
-export type IpcError = { code: ErrorCode, message: string, };
+export type IpcError = { code: ErrorCode, message: string, 
+/**
+ * What the libraries said, for whoever wants it (shown one click away): the message is
+ * the plain-words version.
+ */
+detail: string | null, };
 
 export type AppInfo = { name: string, version: string, os: string, arch: string, };
 

@@ -39,10 +39,13 @@ export type * from "./bindings";
 /** An error from the backend, with the stable `code` the Rust side chose. */
 export class LadingError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** What the libraries said, behind the plain-words message (shown one click away). */
+  readonly detail: string | null;
+  constructor(code: string, message: string, detail: string | null = null) {
     super(message);
     this.name = "LadingError";
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -58,7 +61,7 @@ function isIpcError(value: unknown): value is IpcError {
 /** Normalises whatever a rejected `invoke` gave us into a LadingError. */
 export function toLadingError(error: unknown): LadingError {
   if (error instanceof LadingError) return error;
-  if (isIpcError(error)) return new LadingError(error.code, error.message);
+  if (isIpcError(error)) return new LadingError(error.code, error.message, error.detail ?? null);
   if (error instanceof Error) return new LadingError("ipc_failed", error.message);
   return new LadingError("ipc_failed", String(error));
 }

@@ -128,6 +128,44 @@ describe("Add registry", () => {
     expect(await screen.findByText("alice")).toBeTruthy();
   });
 
+  it("says in plain words that a registry answers plain HTTP, keeps the library's words a click away, and offers the fix", async () => {
+    const requests: Array<{ insecure: boolean }> = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
+      if (cmd === "aws_profiles") return [];
+      if (cmd === "list_registries") return { registries: requests.length > 1 ? [registry({})] : [], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null };
+      if (cmd === "add_oci_registry") {
+        const request = (args as { request: { insecure: boolean } }).request;
+        requests.push(request);
+        if (!request.insecure)
+          throw {
+            code: "plain_http",
+            message: "registry.example.com answers in plain HTTP, not HTTPS. If it has no TLS, tick Plain HTTP for it",
+            detail: "error sending request: client error (Connect): received corrupt message of type InvalidContentType",
+          };
+        return registry({});
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "+ Add" }));
+    const dialog = await screen.findByRole("dialog", { name: "Add registry" });
+    fireEvent.change(screen.getByLabelText("Address"), { target: { value: "registry.example.com" } });
+    fireEvent.submit(dialog.querySelector("form")!);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("answers in plain HTTP, not HTTPS");
+    // The library chain is there, folded away.
+    const detail = alert.querySelector("details")!;
+    expect(detail.open).toBe(false);
+    expect(detail.querySelector("summary")!.textContent).toBe("Technical detail");
+    expect(detail.textContent).toContain("InvalidContentType");
+    fireEvent.click(screen.getByRole("button", { name: "Use plain HTTP and try again" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(requests.map((r) => r.insecure)).toEqual([false, true]);
+  });
+
   it("says nothing changed when the native question to update a listed registry is answered no", async () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return info;

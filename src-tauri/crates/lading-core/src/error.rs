@@ -58,6 +58,10 @@ codes! {
     NotFound = "not_found",
     RegistryError = "registry_error",
     Unreachable = "unreachable",
+    /// HTTPS asked, plain HTTP answered: the registry wants Plain HTTP ticked.
+    PlainHttp = "plain_http",
+    /// The registry's certificate is not trusted (unknown issuer, expired, another name).
+    Certificate = "certificate",
     NotARegistry = "not_a_registry",
     ProtocolError = "protocol_error",
     InvalidManifest = "invalid_manifest",
@@ -113,6 +117,9 @@ impl PartialEq<&str> for Code {
 pub struct Error {
     pub code: Code,
     pub message: String,
+    /// What the libraries said, for whoever wants it (shown one click away): the message is
+    /// the plain-words version.
+    pub detail: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -122,7 +129,13 @@ impl Error {
         Self {
             code,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    pub fn with_detail(mut self, detail: Option<String>) -> Self {
+        self.detail = detail;
+        self
     }
 }
 
@@ -138,6 +151,8 @@ impl From<&lading_oci::OciError> for Code {
             E::NotFound { .. } => Code::NotFound,
             E::Registry { .. } => Code::RegistryError,
             E::Unreachable { .. } => Code::Unreachable,
+            E::PlainHttp { .. } => Code::PlainHttp,
+            E::Certificate { .. } => Code::Certificate,
             E::NotARegistry { .. } => Code::NotARegistry,
             E::Protocol { .. } => Code::ProtocolError,
             E::InvalidManifest(_) => Code::InvalidManifest,
@@ -205,8 +220,13 @@ macro_rules! from_engine {
         }
     )*};
 }
+impl From<lading_oci::OciError> for Error {
+    fn from(e: lading_oci::OciError) -> Self {
+        Self::new(Code::from(&e), e.to_string()).with_detail(e.detail().map(str::to_owned))
+    }
+}
+
 from_engine!(
-    lading_oci::OciError,
     lading_ecr::EcrError,
     lading_config::ConfigError,
     lading_secrets::SecretsError

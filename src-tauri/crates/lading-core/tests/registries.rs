@@ -168,7 +168,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     let refused = registries::add_oci(&app, tls_request(None))
         .await
         .unwrap_err();
-    assert_eq!(refused.code, "unreachable", "{}", refused.message);
+    assert_eq!(refused.code, "certificate", "{}", refused.message);
     let ca_file = dir.path().join("company-ca.pem");
     std::fs::write(&ca_file, tls.ca_pem().unwrap()).unwrap();
     let added = registries::add_oci(&app, tls_request(Some(ca_file.display().to_string())))

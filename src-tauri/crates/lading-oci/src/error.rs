@@ -29,8 +29,22 @@ pub enum OciError {
         status: u16,
         details: Vec<RegistryErrorDetail>,
     },
+    /// `reason` in plain words; `detail` the HTTP stack's own chain (may be empty).
     #[error("cannot reach {registry}: {}", printable(.reason))]
-    Unreachable { registry: String, reason: String },
+    Unreachable {
+        registry: String,
+        reason: String,
+        detail: String,
+    },
+    /// HTTPS was asked, the registry answered in plain HTTP.
+    #[error("{registry} answers in plain HTTP, not HTTPS. If it has no TLS, tick Plain HTTP for it (the CLI: --insecure or an http:// address)")]
+    PlainHttp { registry: String, detail: String },
+    #[error("the certificate of {registry} is not trusted: {reason}. If you trust it, give its CA certificate in the registry's settings (the CLI: --ca-file)")]
+    Certificate {
+        registry: String,
+        reason: String,
+        detail: String,
+    },
     #[error("{registry} is not an OCI registry: {reason}")]
     NotARegistry { registry: String, reason: String },
     #[error("unexpected answer from {registry}: {}", printable(.reason))]
@@ -101,6 +115,17 @@ fn summary(details: &[RegistryErrorDetail]) -> String {
 }
 
 impl OciError {
+    /// The technical detail behind a plain-words message (the HTTP stack's chain), if any.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            OciError::Unreachable { detail, .. }
+            | OciError::PlainHttp { detail, .. }
+            | OciError::Certificate { detail, .. } => Some(detail).filter(|d| !d.is_empty()),
+            _ => None,
+        }
+        .map(String::as_str)
+    }
+
     /// Stable machine-readable code for the UI and `--json` output.
     pub fn code(&self) -> &'static str {
         match self {
@@ -112,6 +137,8 @@ impl OciError {
             OciError::NotFound { .. } => "not_found",
             OciError::Registry { .. } => "registry_error",
             OciError::Unreachable { .. } => "unreachable",
+            OciError::PlainHttp { .. } => "plain_http",
+            OciError::Certificate { .. } => "certificate",
             OciError::NotARegistry { .. } => "not_a_registry",
             OciError::Protocol { .. } => "protocol_error",
             OciError::InvalidManifest(_) => "invalid_manifest",

@@ -41,7 +41,7 @@ async fn a_registry_that_never_answers_fails_within_the_small_request_deadline()
     assert_eq!(err.code(), "unreachable", "{err}");
     let message = err.to_string();
     assert!(
-        message.contains(&server.host()) && message.contains("no answer within 2 s"),
+        message.contains(&server.host()) && message.contains("did not answer within 2 s"),
         "{message}"
     );
     assert!(

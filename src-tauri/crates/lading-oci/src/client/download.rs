@@ -130,6 +130,7 @@ impl BlobDownload {
             } else {
                 format!("download of {} broke off: {}", self.what, e.without_url())
             },
+            detail: String::new(),
         }
     }
 

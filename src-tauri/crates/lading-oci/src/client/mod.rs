@@ -5,6 +5,7 @@ mod blobs;
 mod download;
 mod listing;
 mod manifests;
+mod plain_words;
 mod rate_limit;
 mod referrers;
 mod signin;

@@ -144,11 +144,12 @@ impl RegistryClient {
                         Some(d) if e.is_timeout() && !e.is_connect() => OciError::Unreachable {
                             registry: self.registry.clone(),
                             reason: format!(
-                                "no answer within {} s ({} {})",
+                                "it did not answer within {} s ({} {})",
                                 d.as_secs(),
                                 method,
                                 redact(url)
                             ),
+                            detail: String::new(),
                         },
                         _ => self.transport(e),
                     })
@@ -188,21 +189,20 @@ impl RegistryClient {
                     "it stalled: no data for {} s",
                     self.options.timeouts.idle.as_secs()
                 ),
+                detail: String::new(),
             };
         }
+        let connect_timeout = error.is_connect() && error.is_timeout();
         // reqwest's Display names the URL; strip any userinfo and query a caller may have put there.
         let error = error.without_url();
-        let mut reason = error.to_string();
+        let mut chain = error.to_string();
         let mut source = std::error::Error::source(&error);
         while let Some(s) = source {
-            reason.push_str(": ");
-            reason.push_str(&s.to_string());
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
             source = s.source();
         }
-        OciError::Unreachable {
-            registry: self.registry.clone(),
-            reason,
-        }
+        super::plain_words::transport_error(&self.registry, chain, connect_timeout)
     }
 
     pub(super) fn protocol(&self, reason: &str) -> OciError {
