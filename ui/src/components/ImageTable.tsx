@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api, declined, type DeleteResult, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { focusFirst, moveFocus } from "../keyboard";
+import { focusFirst } from "../keyboard";
 import { formatBytes, tagMatcher } from "../format";
 import { columnsFor, compareRows, descendingFirst, RowCells, type SortKey } from "./ImageRowCells";
 import { useAskRowDetails, useRowDetails } from "../rowDetails";
@@ -11,6 +11,9 @@ import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { ReadAllNotice, useReadInView } from "./ReadInView";
 import { DeleteAttached } from "./Attached";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, tagRanks, type Listing } from "../listing";
+import { describeDeletion, describeUntag, keyTarget, rangeOf, scrollToShow, visibleSelection } from "../selection";
+
+export { describeUntag } from "../selection";
 import { ErrorText } from "./ErrorText";
 
 export function ImageTable({
@@ -34,6 +37,8 @@ export function ImageTable({
   const [open, setOpen] = useState<ImageRow | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
+  // The row the keyboard moved to: focused once it is rendered (the list is virtualised).
+  const [focusAt, setFocusAt] = useState<number | null>(null);
   const [confirming, setConfirming] = useState<"delete" | "untag" | null>(null);
   const [deleteAttached, setDeleteAttached] = useState(true);
   const [attachedCount, setAttachedCount] = useState(0);
@@ -139,6 +144,9 @@ export function ImageTable({
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort, sortDetails]);
 
+  // Actions take the selected rows the filter leaves in view, never hidden ones.
+  const { visible: selected, hidden: hiddenSelected } = useMemo(() => visibleSelection(shown, picked), [shown, picked]);
+
   // Once the revealed image is listed: select it, open it, scroll to it (a filter hiding it goes).
   useEffect(() => {
     const wanted = revealing.current;
@@ -160,11 +168,11 @@ export function ImageTable({
   const tagsToRemove = useMemo(() => {
     const matches = tagMatcher(filter);
     return (rows ?? [])
-      .filter((r) => picked.has(r.digest))
+      .filter((r) => selected.has(r.digest))
       .flatMap((r) => r.tags)
       .filter((t) => !filter.trim() || matches(t))
       .sort(tagOrder.compare);
-  }, [rows, picked, filter]);
+  }, [rows, selected, filter]);
 
   const report = (result: DeleteResult, verb: string, noun: (n: number) => string) => {
     const failed = result.failures.map((f) => `${f.reference.replace("sha256:", "").slice(0, 12)}: ${f.reason}`);
@@ -199,6 +207,52 @@ export function ImageTable({
     }
   }, [screenRead, listing]);
 
+  // Focus follows the keyboard into rows rendered only once scrolled to.
+  useEffect(() => {
+    if (focusAt === null) return;
+    viewport.current?.querySelector<HTMLElement>(`tr[data-index="${focusAt}"]`)?.focus();
+  }, [focusAt, slice.start, slice.end]);
+
+  /** Arrows, PgUp/PgDn, Home/End move and select (Shift extends, Ctrl only moves); Space toggles. */
+  function onRowKey(e: KeyboardEvent<HTMLTableRowElement>, index: number, row: ImageRow) {
+    const page = Math.max(1, Math.floor((scroll.height || 800) / IMAGE_ROW_HEIGHT) - 1);
+    const to = keyTarget(e.key, index, shown.length, page);
+    if (to !== null) {
+      e.preventDefault();
+      const target = shown[to]!;
+      if (e.shiftKey) setPicked(rangeOf(shown, anchor ?? index, to));
+      else if (!e.ctrlKey && !e.metaKey && !isWaiting(target)) {
+        setPicked(new Set([target.digest]));
+        setAnchor(to);
+        // An open detail follows the selection.
+        if (open) setOpen(target);
+      }
+      const element = viewport.current;
+      if (element) {
+        const header = element.querySelector("thead")?.getBoundingClientRect().height ?? 0;
+        element.scrollTop = scrollToShow(to, IMAGE_ROW_HEIGHT, element.scrollTop, element.clientHeight, header);
+        setScroll({ top: element.scrollTop, height: element.clientHeight });
+      }
+      setFocusAt(to);
+    } else if (e.key === " " && !isWaiting(row)) {
+      e.preventDefault();
+      setPicked((p) => {
+        const next = new Set(p);
+        if (next.has(row.digest)) next.delete(row.digest);
+        else next.add(row.digest);
+        return next;
+      });
+      setAnchor(index);
+    } else if (e.key === "Enter" && !isWaiting(row)) {
+      setPicked(new Set([row.digest]));
+      setOpen(row);
+    } else if (e.key === "Delete" && selected.size > 0) {
+      setConfirming("delete");
+    } else if (e.key === "ArrowLeft") {
+      if (focusFirst(".repository.selected")) e.preventDefault();
+    }
+  }
+
   if (error)
     return (
       <div className="form-error" role="alert">
@@ -212,7 +266,7 @@ export function ImageTable({
   const untagged = rows.filter((r) => r.tags.length === 0).length;
   const images = rows.length - listing.waiting;
   const totalSize = rows.reduce((sum, r) => sum + (r.size ?? 0), 0);
-  const pickedRow = picked.size === 1 ? rows.find((r) => picked.has(r.digest)) : undefined;
+  const pickedRow = selected.size === 1 ? rows.find((r) => selected.has(r.digest)) : undefined;
   // ECR says how each image's scan went; other registries have no scans.
   const hasScan = rows.some((r) => r.scan_status !== null);
   const columns = columnsFor(ecr, hasScan);
@@ -250,15 +304,18 @@ export function ImageTable({
           {refreshing ? "Refreshing…" : "Refresh"}
         </button>
       </div>
-      {picked.size > 0 && (
+      {selected.size > 0 && (
         <div className="selection-bar" role="toolbar" aria-label="Selection">
           <span>
-            {picked.size} selected{" "}
-            <span className="hint" title="Ctrl-click adds an image, Shift-click a range; the Delete key deletes">
+            {selected.size} selected
+            {hiddenSelected > 0 && (
+              <span title="Actions take only the selected images in view">, {hiddenSelected.toLocaleString()} more hidden by the filter</span>
+            )}{" "}
+            <span className="hint" title="Ctrl-click adds an image, Shift-click a range. Keys: arrows move, Shift+arrows extend, Space adds or drops the row, Home/End/PgUp/PgDn jump, Enter opens, Delete deletes">
               (Ctrl/Shift-click for more)
             </span>
           </span>
-          {picked.size === 1 && (
+          {selected.size === 1 && (
             <>
               <button onClick={() => setTransferring("export")} title="Save this image to a docker archive or an OCI layout folder">
                 Export…
@@ -353,20 +410,8 @@ export function ImageTable({
                   setOpen(row);
                 }
               }}
-              onKeyDown={(e) => {
-                const table = e.currentTarget.closest("tbody");
-                if (e.key === "Enter" && !isWaiting(row)) {
-                  setPicked(new Set([row.digest]));
-                  setOpen(row);
-                } else if (e.key === "Delete" && picked.size > 0) {
-                  setConfirming("delete");
-                } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && table) {
-                  moveFocus(table, "tr.image-row", e.key === "ArrowDown" ? 1 : -1);
-                  e.preventDefault();
-                } else if (e.key === "ArrowLeft") {
-                  if (focusFirst(".repository.selected")) e.preventDefault();
-                }
-              }}
+              onKeyDown={(e) => onRowKey(e, slice.start + offset, row)}
+              data-index={slice.start + offset}
               tabIndex={0}
               aria-selected={picked.has(row.digest)}
             >
@@ -392,12 +437,12 @@ export function ImageTable({
       )}
       {confirming === "delete" && (
         <ConfirmDialog
-          title={`Delete ${picked.size} ${picked.size === 1 ? "image" : "images"} from ${repository}?`}
-          body={describeDeletion(rows, picked)}
+          title={`Delete ${selected.size} ${selected.size === 1 ? "image" : "images"} from ${repository}?`}
+          body={describeDeletion(rows, selected)}
           confirmLabel="Delete"
           onClose={() => setConfirming(null)}
           onConfirm={() => {
-            const digests = [...picked];
+            const digests = [...selected];
             setConfirming(null);
             // The backend asks the final yes in a native dialog; "no" changes nothing.
             api.deleteImages(registry.id, repository, digests, deleteAttached && attachedCount > 0).then(
@@ -412,7 +457,7 @@ export function ImageTable({
           <DeleteAttached
             registryId={registry.id}
             repository={repository}
-            digests={[...picked]}
+            digests={[...selected]}
             checked={deleteAttached}
             onChange={setDeleteAttached}
             onCount={setAttachedCount}
@@ -422,7 +467,7 @@ export function ImageTable({
       {confirming === "untag" && (
         <ConfirmDialog
           title={`Remove ${tagsToRemove.length} ${tagsToRemove.length === 1 ? "tag" : "tags"} from ${repository}?`}
-          body={describeUntag(rows, picked, tagsToRemove, registry.kind === "ecr")}
+          body={describeUntag(rows, selected, tagsToRemove, registry.kind === "ecr")}
           confirmLabel="Untag"
           onClose={() => setConfirming(null)}
           onConfirm={() => {
@@ -450,31 +495,4 @@ function Spacer({ height, columns }: { height: number; columns: number }) {
       <td colSpan={columns} style={{ height }} />
     </tr>
   );
-}
-
-/**
- * Exactly which tags go. The images stay — except in ECR, which deletes an image with its last tag
- * (BatchDeleteImage): those are named.
- */
-export function describeUntag(rows: ImageRow[], picked: Set<string>, tags: string[], ecr: boolean): string {
-  const going = new Set(tags);
-  const emptied = rows.filter((r) => picked.has(r.digest) && r.tags.length > 0 && r.tags.every((t) => going.has(t)));
-  const kept = `These tags go: ${tags.join(", ")}. The images stay in the repository`;
-  if (!emptied.length) return `${kept}.`;
-  const named = emptied.map((r) => `${r.digest.replace("sha256:", "").slice(0, 12)} (${r.tags.join(", ")})`).join(", ");
-  return ecr
-    ? `${kept}, except: ECR deletes an image when its last tag goes, so these images are deleted too: ${named}.`
-    : `${kept}; these are left untagged: ${named}. A registry that cannot remove a tag on its own says so and keeps it.`;
-}
-
-/** Exactly what goes, and which indexes break because one of their images goes. */
-export function describeDeletion(rows: ImageRow[], picked: Set<string>): string {
-  const lines = rows
-    .filter((r) => picked.has(r.digest))
-    .map((r) => `${r.digest.replace("sha256:", "").slice(0, 12)} (${r.tags.length ? r.tags.join(", ") : "untagged"})`);
-  const broken = rows
-    .filter((r) => r.kind === "index" && !picked.has(r.digest) && r.children.some((c) => picked.has(c)))
-    .map((r) => r.tags.join(", ") || r.digest.slice(7, 19));
-  const warning = broken.length ? ` Warning: part of the index ${broken.join("; ")}, which will break.` : "";
-  return `These go, with every tag on them: ${lines.join(", ")}.${warning}`;
 }
