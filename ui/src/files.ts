@@ -1,6 +1,7 @@
 // The Files tab's logic (kept pure for unit tests): a layer's tar entries as an indented tree,
 // each marked where a later layer hides it.
 import type { FileView, WastedView } from "./ipc";
+import { tagOrder } from "./listing";
 
 export interface FileRow {
   path: string;
@@ -41,8 +42,7 @@ export function fileRows(files: FileView[], layer: number, wasted: WastedView[] 
       }
     }
   }
-  return [...files, ...implied]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return inTreeOrder([...files, ...implied])
     .map((f) => {
       const parts = f.path.split("/");
       const by = hidden.get(f.path);
@@ -63,4 +63,21 @@ export function fileRows(files: FileView[], layer: number, wasted: WastedView[] 
         wasted: by !== undefined,
       };
     });
+}
+
+/**
+ * Folder by folder, names in natural order (file2 before file10): a folder's entries follow it,
+ * before a sibling whose name only starts the same (etc/ before etc-old).
+ */
+export function inTreeOrder(files: FileView[]): FileView[] {
+  const keyed = files.map((f) => ({ f, parts: f.path.split("/") }));
+  keyed.sort((a, b) => {
+    const common = Math.min(a.parts.length, b.parts.length);
+    for (let i = 0; i < common; i++) {
+      const c = tagOrder.compare(a.parts[i]!, b.parts[i]!);
+      if (c !== 0) return c;
+    }
+    return a.parts.length - b.parts.length;
+  });
+  return keyed.map((k) => k.f);
 }

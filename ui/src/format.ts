@@ -41,11 +41,12 @@ export function relativeTime(seconds: number | null | undefined, now = Date.now(
   return relative.format(-value, "year");
 }
 
-/** Tag filter: a substring, or a glob when it contains `*`. Case-insensitive. */
+/** Tag filter: a substring, or a glob when it holds `*` (any run) or `?` (one character). Case-insensitive. */
 export function tagMatcher(filter: string): (tag: string) => boolean {
   const f = filter.trim().toLowerCase();
   if (!f) return () => true;
-  if (!f.includes("*")) return (tag) => tag.toLowerCase().includes(f);
-  const pattern = new RegExp(`^${f.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  if (!f.includes("*") && !f.includes("?")) return (tag) => tag.toLowerCase().includes(f);
+  const literal = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^${[...f].map((c) => (c === "*" ? ".*" : c === "?" ? "." : literal(c))).join("")}$`);
   return (tag) => pattern.test(tag.toLowerCase());
 }

@@ -182,7 +182,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
                 {profiles.length === 0 && <option value="">default credentials</option>}
                 {profiles.map((p) => (
                   <option key={p.name} value={p.name}>
-                    {p.name} ({p.kind})
+                    {profileLabel(p)}
                   </option>
                 ))}
               </select>
@@ -237,4 +237,9 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
       </form>
     </Modal>
   );
+}
+
+/** "dev (sso)"; the environment's keys are no profile: "AWS_ACCESS_KEY_ID from the environment". */
+export function profileLabel(profile: AwsProfile): string {
+  return profile.kind === "env" ? "AWS_ACCESS_KEY_ID from the environment" : `${profile.name} (${profile.kind})`;
 }

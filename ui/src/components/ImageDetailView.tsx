@@ -196,7 +196,9 @@ export function ImageDetailView({ source, digest, tags, subject }: Props) {
               <dt>Created</dt>
               <dd>{detail.created ?? "—"}</dd>
               <dt>Size</dt>
-              <dd>{formatBytes(total)} in {detail.layers.length} layers</dd>
+              <dd>
+                {formatBytes(total)} in {detail.layers.length} {detail.layers.length === 1 ? "layer" : "layers"}
+              </dd>
               <dt>Entrypoint</dt>
               <dd>
                 <code>{detail.entrypoint.join(" ") || "—"}</code>

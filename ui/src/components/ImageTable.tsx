@@ -65,6 +65,8 @@ export function ImageTable({
     const key = `${registry.id}\n${repository}`;
     if (listed.current !== key) {
       setListing(null);
+      // A filter is about one repository's tags: the next one opens unfiltered.
+      setFilter("");
       // What was done in another repository is no news here.
       setOutcome(null);
     }
@@ -276,7 +278,7 @@ export function ImageTable({
         <input
           className="filter"
           type="search"
-          placeholder="Filter tags (release-* works)"
+          placeholder="Filter tags (release-* and v1.?.0 work)"
           aria-label="Filter tags"
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
@@ -419,6 +421,14 @@ export function ImageTable({
             </tr>
           ))}
           <Spacer height={slice.padBottom} columns={columns.length + 1} />
+          {shown.length === 0 && rows.length > 0 && (
+            <tr className="no-match">
+              <td colSpan={columns.length + 1}>
+                No tag matches “{filter.trim()}”.{" "}
+                <button onClick={() => setFilter("")}>Clear the filter</button>
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       </div>

@@ -112,4 +112,25 @@ describe("Selecting in the table", () => {
     await waitFor(() => expect(focusedTag()).toBe("build-2"));
     expect(selectedTags()).toEqual(["build-1"]);
   });
+
+  it("says when the filter matches nothing, and a new repository opens unfiltered", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === "stream_images") return streamRows(args, [row(1, ["v1.2.0"]), row(2, ["v1.22.0"])]);
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const { rerender } = render(<ImageTable registry={registry} repository="team/app" />);
+    await screen.findByText("v1.2.0");
+    const filter = screen.getByLabelText("Filter tags") as HTMLInputElement;
+    fireEvent.change(filter, { target: { value: "v1.?.0" } });
+    expect(screen.queryByText("v1.22.0")).toBeNull();
+    expect(screen.getByText("v1.2.0")).toBeTruthy();
+    fireEvent.change(filter, { target: { value: "nightly" } });
+    expect(screen.getByText(/No tag matches “nightly”/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Clear the filter" }));
+    expect(screen.getByText("v1.22.0")).toBeTruthy();
+    fireEvent.change(filter, { target: { value: "v1.22" } });
+    rerender(<ImageTable registry={registry} repository="team/other" />);
+    await screen.findByText("v1.2.0");
+    expect((screen.getByLabelText("Filter tags") as HTMLInputElement).value).toBe("");
+  });
 });

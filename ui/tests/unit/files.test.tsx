@@ -46,6 +46,11 @@ describe("a layer's files", () => {
     expect(rows.filter((r) => r.wasted).map((r) => r.name)).toEqual(["server", "cache.bin"]);
   });
 
+  it("sorts names naturally, folder by folder", () => {
+    const rows = fileRows([f("data/file102"), f("data/file0"), f("data/file9"), f("data-old"), f("data/file10")], 0, null);
+    expect(rows.map((r) => r.path)).toEqual(["data", "data/file0", "data/file9", "data/file10", "data/file102", "data-old"]);
+  });
+
   it("says what whiteout and opaque markers do", () => {
     const rows = fileRows([f("tmp/cache.bin", "whiteout", 0), f("var/lib", "opaque", 0)], 2, null);
     expect(rows.filter((r) => r.kind !== "dir").map((r) => r.note)).toEqual([

@@ -34,5 +34,10 @@ describe("format", () => {
     expect(tagMatcher("release-*")("pre-release-1")).toBe(false);
     expect(tagMatcher("v1.*.0")("v1.22.0")).toBe(true);
     expect(tagMatcher("v1.*.0")("v1x22x0")).toBe(false);
+    // ? is one character, as in a shell.
+    expect(tagMatcher("v1.?.0")("v1.2.0")).toBe(true);
+    expect(tagMatcher("v1.?.0")("v1.22.0")).toBe(false);
+    expect(tagMatcher("build-??")("build-42")).toBe(true);
+    expect(tagMatcher("a+b?")("a+bc")).toBe(true);
   });
 });
