@@ -274,7 +274,8 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
                 </p>
               ))}
           </section>
-          <section className="lifecycle-dry-run" aria-label="Dry run">
+          {/* Focusable so the keyboard can scroll a long dry run. */}
+          <section className="lifecycle-dry-run" aria-label="Dry run" tabIndex={0}>
             <div className="dry-run-head">
               <h3>Dry run on the {result ? result.verdicts.length : "…"} images in {repository} now</h3>
               <button className="link-button" onClick={() => setRefresh((n) => n + 1)} disabled={running} title="Read the repository's images from ECR again">
@@ -484,11 +485,13 @@ function DryRunTable({ result, server }: { result: LifecycleDryRun; server: Serv
         {result.transitioning > 0 && `, ${result.transitioning} archived`}; {result.kept} kept
       </p>
       {result.warnings.length > 0 && (
-        <ul className="dry-run-warnings" role="alert" aria-label="Warnings">
-          {result.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
+        <div role="alert" aria-label="Warnings">
+          <ul className="dry-run-warnings">
+            {result.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
       )}
       <div className="dry-run-table">
         <table>

@@ -61,7 +61,7 @@ export function LocalImages({
         }}
       >
         {local.images.map((image) => (
-          <li key={image.index}>
+          <li key={image.index} role="none">
             <button
               role="option"
               aria-selected={selected === image.index}

@@ -215,7 +215,8 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
               <JsonPane text={text} error={jsonError} onChange={changeText} />
             )}
           </section>
-          <section className="lifecycle-dry-run" aria-label="Check and changes">
+          {/* Focusable so the keyboard can scroll a long check. */}
+          <section className="lifecycle-dry-run" aria-label="Check and changes" tabIndex={0}>
             <h3>Before saving</h3>
             {error && (
               <p className="form-error" role="alert">
@@ -247,7 +248,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
             )}
             <h3>Changes against the stored policy</h3>
             {changed ? (
-              <pre className="policy-diff" aria-label="Changes">
+              <pre className="policy-diff" aria-label="Changes" tabIndex={0}>
                 {diffLines(before, text).map((line, i) => (
                   <div key={i} className={`diff-line ${line.op === "+" ? "added" : line.op === "-" ? "removed" : ""}`}>
                     {line.op} {line.text}

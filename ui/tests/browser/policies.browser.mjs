@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { appCsp, serveDist } from "../support/static-server.mjs";
 import { CHROMIUM_FLAGS, openShell, repoRoot, shots, uiDir } from "../support/browser.mjs";
+import { violations } from "../support/a11y.mjs";
 
 // A fixed image set; the mock "evaluates" only what the test needs: keep the N newest release-*.
 const mock = `{
@@ -97,6 +98,7 @@ test("lifecycle editor: sentences, a rule added visually, JSON pasted, the dry r
       await editor.getByRole("button", { name: "Compare with ECR's own preview" }).click();
       await editor.getByText(/^ECR's own preview is not available here/).waitFor();
       await page.screenshot({ path: join(shots, `lifecycle-rules-${scheme}.png`) });
+      assert.deepEqual(await violations(page), [], "lifecycle-rules ${scheme}");
       // Dragging rule 2 above rule 1 swaps their priorities.
       await editor.locator(".rule-card").nth(1).locator(".drag-handle").dragTo(editor.locator(".rule-card").nth(0));
       await editor.getByRole("listitem", { name: "Rule 1: Expire untagged images pushed more than 14 days ago" }).waitFor();
@@ -114,6 +116,7 @@ test("lifecycle editor: sentences, a rule added visually, JSON pasted, the dry r
       ] }, null, 2));
       await editor.getByTestId("dry-run-totals").filter({ hasText: "2 of 9 images expire" }).waitFor();
       await page.screenshot({ path: join(shots, `lifecycle-json-${scheme}.png`) });
+      assert.deepEqual(await violations(page), [], "lifecycle-json ${scheme}");
       await editor.getByRole("tab", { name: "Rules" }).click();
       await editor.getByRole("listitem", { name: "Rule 1: Keep the 5 newest images tagged release-*; expire the rest" }).waitFor();
       assert.equal(await editor.getByRole("listitem").filter({ hasText: /^⠿/ }).count(), 1);
@@ -159,6 +162,7 @@ test("repository policy editor: template, chips, JSON both ways, risks and the d
       const diff = await editor.getByLabel("Changes", { exact: true }).innerText();
       assert.match(diff, /\+\s+"Sid": "AllowPushPullForCI"/);
       await page.screenshot({ path: join(shots, `policy-visual-${scheme}.png`) });
+      assert.deepEqual(await violations(page), [], "policy-visual ${scheme}");
 
       await editor.getByRole("tab", { name: "JSON" }).click();
       const json = JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue());
@@ -175,6 +179,7 @@ test("repository policy editor: template, chips, JSON both ways, risks and the d
       await editor.getByRole("listitem", { name: "Admins" }).getByText(/Also Resource/).waitFor();
       await editor.getByRole("list", { name: "Risks" }).getByText(/allows ecr:\*/).waitFor();
       await page.screenshot({ path: join(shots, `policy-pasted-${scheme}.png`) });
+      assert.deepEqual(await violations(page), [], "policy-pasted ${scheme}");
       await editor.getByRole("tab", { name: "JSON" }).click();
       assert.equal(JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue()).Id, "team-a");
       assert.deepEqual(problems, []);

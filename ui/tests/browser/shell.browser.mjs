@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { appCsp, serveDist } from "../support/static-server.mjs";
 import { CHROMIUM_FLAGS, openShell, repoRoot, shots, uiDir } from "../support/browser.mjs";
+import { REGISTRIES_MOCK } from "../support/mock-registries.mjs";
 
 
 test("the shell renders in Chromium with the app's CSP and mocked IPC", { timeout: 60_000 }, async () => {
@@ -72,93 +73,7 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
   const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   try {
-    const mock = `{
-      list_local: () => [{ id: "local:0", path: "/home/me/images/web-2.1.0.tar", name: "web-2.1.0.tar", kind: "docker-archive", opened: true, compressed: false,
-        images: [{ index: 0, names: ["team-a/web:2.1.0"], kind: "image", platform: "linux/amd64", layers: 3, size: 271_000_000, digest: "sha256:" + "9".repeat(64), target_repository: "team-a/web", target_tags: ["2.1.0"] }] }],
-      repository_settings: ({ name }) => ({ name, uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + name, created_at: 1_700_000_000,
-        tag_mutability: "IMMUTABLE_WITH_EXCLUSION", mutability_exclusions: ["latest", "dev-*"], scan_on_push: true, encryption: "KMS",
-        kms_key: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd" }),
-      app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
-      aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],
-      list_registries: () => ({
-        registries: [
-          { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr", address: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-            auth: "aws", username: null, insecure: false, profile: "dev", region: "eu-west-1", account: "123456789012" },
-          { id: "oci:registry.example.com", name: "registry.example.com", kind: "oci", address: "registry.example.com",
-            auth: "keychain", username: "alice", insecure: false, profile: null, region: null, account: null },
-          { id: "oci:localhost:5000", name: "localhost:5000", kind: "oci", address: "localhost:5000",
-            auth: "anonymous", username: null, insecure: false, profile: null, region: null, account: null },
-        ],
-        docker_logins: ["ghcr.example.com"],
-        notice: null,
-      }),
-      list_repositories: () => ({ repositories: ["team-a/api", "team-a/web", "team-b/worker", "tools"].map((name) => ({ name, uri: null })), catalog_unreadable: null }),
-      stream_images: ({ onEvent }) => {
-        const rows = [
-        { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
-          size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE" },
-        { digest: "sha256:" + "2".repeat(64), tags: ["1.1.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-          size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null, subject: null, config: "sha256:" + "c2".repeat(32) },
-        { digest: "sha256:" + "3".repeat(64), tags: ["1.0.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-          size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null, subject: null, config: "sha256:" + "c3".repeat(32) },
-        { digest: "sha256:" + "4".repeat(64), tags: [], kind: "artifact", media_type: "application/vnd.oci.image.manifest.v1+json",
-          size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null, subject: null, config: null },
-        ];
-        onEvent.onmessage({ event: "rows", rows });
-        onEvent.onmessage({ event: "done", images: rows.length, failed: 0, cached: false, elapsed_ms: 3 });
-        return null;
-      },
-      // Created a day per image apart; the index's platforms 98 and 97 MB.
-      row_details: ({ rows }) => rows.map((r, i) => ({
-        digest: r.digest, created: Math.floor(Date.now() / 1000) - 86400 * (3 + 37 * i),
-        platform_sizes: r.config ? [] : [{ platform: "linux/amd64", size: 98_000_000 }, { platform: "linux/arm64", size: 97_000_000 }],
-      })),
-      local_image_detail: ({ digest }) => ({ ...window.__LADING_MOCK__.image_detail({ digest }), manifest_json: "",
-        media_type: "docker save archive: the registry manifest is made on push" }),
-      image_detail: ({ digest }) => ({
-        digest, media_type: "application/vnd.docker.distribution.manifest.v2+json", kind: "image", platforms: [],
-        layers: [
-          { digest: "sha256:" + "a1".repeat(32), size: 29_000_000, media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
-          { digest: "sha256:" + "b2".repeat(32), size: 180_000_000, media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
-          { digest: "sha256:" + "c3".repeat(32), size: 62_000_000, media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
-        ],
-        history: [{ created_by: "ADD file:debian.tar /", created: null, empty_layer: false }],
-        os: "linux", architecture: "amd64", created: "2026-11-20T09:14:02Z", entrypoint: ["/usr/local/bin/web"],
-        cmd: ["--port", "8080"], env: ["PATH=/usr/local/bin:/usr/bin", "LANG=C.UTF-8"],
-        labels: [["org.opencontainers.image.source", "https://git.example.com/team-a/web"]], working_dir: "/srv",
-        user: "web", exposed_ports: ["8080/tcp"], manifest_json: "{}", config_json: "{}",
-      }),
-      image_referrers: () => [
-        { digest: "sha256:" + "5e".repeat(32), media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "application/spdx+json",
-          size: 48_213, annotations: { "org.opencontainers.image.created": "2026-11-20T09:20:00Z" }, found: "referrers API" },
-        { digest: "sha256:" + "6f".repeat(32), media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "cosign signature",
-          size: 712, annotations: {}, found: "tag sha256-" + "d4".repeat(32) + ".sig" },
-      ],
-      image_files: ({ onEvent }) => {
-        const file = (path, size, kind = "file", mode = 0o644) => ({ path, size, mode, kind, target: null });
-        onEvent.onmessage({ event: "started", layers: 3 });
-        onEvent.onmessage({ event: "layer", index: 0, digest: "sha256:" + "a1".repeat(32), files: [
-          file("etc", 0, "dir", 0o755), file("etc/os-release", 267), file("usr", 0, "dir", 0o755), file("usr/bin", 0, "dir", 0o755),
-          file("usr/bin/bash", 1_265_648, "file", 0o755), { path: "usr/bin/sh", size: 0, mode: 0o777, kind: "symlink", target: "bash" },
-          file("var/lib/apt/lists", 0, "dir", 0o755), file("var/lib/apt/lists/deb.debian.org_main_Packages", 9_175_040),
-        ] });
-        onEvent.onmessage({ event: "layer", index: 1, digest: "sha256:" + "b2".repeat(32), files: [
-          file("srv", 0, "dir", 0o755), file("srv/web", 48_000_000, "file", 0o755), file("tmp/build-cache.tar", 120_000_000),
-        ] });
-        onEvent.onmessage({ event: "layer", index: 2, digest: "sha256:" + "c3".repeat(32), files: [
-          file("tmp/build-cache.tar", 0, "whiteout"), file("var/lib/apt/lists", 0, "opaque"), file("srv/web", 31_000_000, "file", 0o755),
-        ] });
-        onEvent.onmessage({ event: "done", wasted_bytes: 208_175_040, wasted: [
-          { path: "tmp/build-cache.tar", size: 120_000_000, layer: 1, hidden_by: 2, deleted: true },
-          { path: "srv/web", size: 48_000_000, layer: 1, hidden_by: 2, deleted: false },
-          { path: "var/lib/apt/lists/deb.debian.org_main_Packages", size: 9_175_040, layer: 0, hidden_by: 2, deleted: true },
-        ] });
-        return null;
-      },
-      check_registry: ({ id }) => id.startsWith("ecr") ? { state: "connected", reason: null }
-        : id.includes("localhost") ? { state: "unreachable", reason: "cannot reach localhost:5000: connection refused" }
-        : { state: "auth_needed", reason: "registry.example.com rejected the credentials for alice" },
-    }`;
+    const mock = REGISTRIES_MOCK;
     const { context, page, problems } = await openShell(browser, server, "light", mock);
     await page.getByText("Amazon ECR").waitFor();
     await page.getByRole("img", { name: "Unreachable" }).waitFor();

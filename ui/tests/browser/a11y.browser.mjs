@@ -1,0 +1,55 @@
+// Accessibility of the main views, checked by axe-core (npm) in Debian's Chromium with mocked IPC:
+// no serious or critical violation, in light and dark. axe is evaluated through DevTools, which the
+// page's CSP does not govern (the app's own scripts stay under it).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { appCsp, serveDist } from "../support/static-server.mjs";
+import { CHROMIUM_FLAGS, openShell, repoRoot, uiDir } from "../support/browser.mjs";
+import { REGISTRIES_MOCK } from "../support/mock-registries.mjs";
+import { violations } from "../support/a11y.mjs";
+
+test("the main views have no serious or critical accessibility violations, light and dark", { timeout: 120_000 }, async () => {
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    for (const scheme of ["light", "dark"]) {
+      const { context, page, problems } = await openShell(browser, server, scheme, REGISTRIES_MOCK);
+      const found = {};
+      const check = async (view) => {
+        found[view] = await violations(page);
+      };
+      await page.getByRole("button", { name: "registry.example.com" }).waitFor();
+      await check("registries");
+      await page.getByRole("button", { name: /dev · eu-west-1/ }).first().click();
+      await page.getByRole("treeitem", { name: "web" }).click();
+      await page.getByTestId("image-count").waitFor();
+      await check("images");
+      await page.getByText("1.1.0").click();
+      await page.getByText("/usr/local/bin/web").waitFor();
+      await check("image detail");
+      await page.getByRole("tab", { name: "Files" }).click();
+      await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
+      await check("files");
+      await page.getByRole("button", { name: "Settings…" }).click();
+      await page.getByRole("dialog", { name: "Repository settings" }).getByText("encryption KMS").waitFor();
+      await check("repository settings");
+      await page.getByRole("dialog", { name: "Repository settings" }).getByRole("button", { name: "Close" }).click();
+      await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
+      await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
+      await page.getByText("/usr/local/bin/web").waitFor();
+      await check("local archive");
+      await page.getByRole("button", { name: "+ Add" }).click();
+      await page.getByRole("dialog", { name: "Add registry" }).waitFor();
+      await check("add registry");
+      const failing = Object.entries(found).filter(([, v]) => v.length > 0);
+      assert.deepEqual(failing, [], `${scheme}: ${JSON.stringify(failing, null, 1)}`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
