@@ -22,6 +22,8 @@ export interface JobSpec {
   target?: Target;
   /** Where in the app it was started (a sidebar selection): its result is shown if the user is still there. */
   origin?: string;
+  /** An export's destination, which a retry may change: the same transfer to another path. */
+  destination?: { path: string; retarget: (path: string) => JobSpec };
 }
 
 export interface Job {
@@ -45,7 +47,8 @@ export type QueueAction =
   | { type: "failed"; id: number; at: number; error: LadingError }
   /** Drops a job that has not started; a running one is cancelled through the backend. */
   | { type: "unqueue"; id: number }
-  | { type: "retry"; id: number }
+  /** Queued again; with a spec, as that (an export to another destination). */
+  | { type: "retry"; id: number; spec?: JobSpec }
   | { type: "remove"; id: number }
   | { type: "clear" };
 
@@ -96,7 +99,9 @@ export function queueReducer(jobs: Job[], action: QueueAction): Job[] {
     case "unqueue":
       return update(action.id, (job) => (job.state === "queued" ? { state: "cancelled", finishedAt: null } : {}));
     case "retry":
-      return update(action.id, (job) => (isFinal(job.state) ? { state: "queued", error: null, result: null } : {}));
+      return update(action.id, (job) =>
+        isFinal(job.state) ? { state: "queued", error: null, result: null, blobs: {}, ...(action.spec ? { spec: action.spec } : {}) } : {},
+      );
     case "remove":
       return jobs.filter((job) => job.id !== action.id || !isFinal(job.state));
     case "clear":

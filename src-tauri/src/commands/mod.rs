@@ -52,6 +52,7 @@ macro_rules! app_commands {
             local::local_image_files,
             transfers::push_local,
             transfers::export_image,
+            transfers::check_destination,
             transfers::copy_image,
             transfers::cancel_transfer,
             policies::lifecycle_policy,

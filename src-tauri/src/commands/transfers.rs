@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use lading_core::local::LocalSources;
 use lading_core::transfers::Transfers;
-use lading_core::view::{CopyRequest, ExportRequest, PushRequest, TransferEvent};
+use lading_core::view::{CopyRequest, DestinationView, ExportRequest, PushRequest, TransferEvent};
 use lading_core::{AppState, Result};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -52,4 +52,10 @@ pub async fn copy_image(
 #[tauri::command]
 pub fn cancel_transfer(transfers: State<'_, Transfers>, transfer_id: String) -> Result<()> {
     transfers.cancel(&transfer_id)
+}
+
+/// Where an export to `path` would write, and what stops it, before it is queued.
+#[tauri::command]
+pub fn check_destination(path: String, format: String) -> Result<DestinationView> {
+    lading_core::destination::check(&path, &format)
 }

@@ -103,7 +103,13 @@ export function useTransferQueue(onSucceeded?: (job: Job, finished: Finished | n
     jobs,
     enqueue,
     cancel,
-    retry: (job: Job) => dispatch({ type: "retry", id: job.id }),
+    /** Again as it was, or (an export) to another destination. */
+    retry: (job: Job, path?: string) =>
+      dispatch({
+        type: "retry",
+        id: job.id,
+        spec: path !== undefined && job.spec.destination ? job.spec.destination.retarget(path) : undefined,
+      }),
     remove: (job: Job) => dispatch({ type: "remove", id: job.id }),
     clear: () => dispatch({ type: "clear" }),
   };
@@ -218,7 +224,9 @@ function JobView({
               Cancel
             </button>
           )}
-          {(job.state === "failed" || job.state === "cancelled") && <button onClick={() => queue.retry(job)}>Retry</button>}
+          {(job.state === "failed" || job.state === "cancelled") && !job.spec.destination && (
+            <button onClick={() => queue.retry(job)}>Retry</button>
+          )}
           {job.state === "done" && job.spec.target && <button onClick={() => onShow(job)}>Show</button>}
           {job.state !== "running" && job.state !== "queued" && (
             <button className="link-button" onClick={() => queue.remove(job)} aria-label={`Remove ${job.spec.title} from the list`}>
@@ -227,6 +235,9 @@ function JobView({
           )}
         </span>
       </div>
+      {(job.state === "failed" || job.state === "cancelled") && job.spec.destination && (
+        <RetryTo key={job.spec.destination.path} path={job.spec.destination.path} onRetry={(path) => queue.retry(job, path)} />
+      )}
       {(job.state === "running" || open) && (
         <>
           <progress className="push-total" max={sum.total || 1} value={sum.done} aria-label={`${job.spec.title}: total progress`} />
@@ -289,5 +300,27 @@ export function TagsField({ label, value, onChange }: { label: string; value: st
         </p>
       )}
     </>
+  );
+}
+
+/** A failed export's destination, editable: Retry goes to what the field says. */
+function RetryTo({ path, onRetry }: { path: string; onRetry: (path: string) => void }) {
+  const [to, setTo] = useState(path);
+  return (
+    <form
+      className="retry-to"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onRetry(to.trim());
+      }}
+    >
+      <label>
+        <span className="hint">Retry to</span>
+        <input value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} aria-label="Retry to" />
+      </label>
+      <button type="submit" disabled={!to.trim()}>
+        Retry
+      </button>
+    </form>
   );
 }

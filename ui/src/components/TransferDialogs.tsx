@@ -4,6 +4,8 @@ import { formatBytes } from "../format";
 import { invalidTag, parseTags } from "../push";
 import { Modal } from "./Modal";
 import { TagsField, useEnqueue } from "./Transfer";
+import { useDestinationCheck } from "../destination";
+import type { JobSpec } from "../queue";
 
 function Sheet({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
   return (
@@ -56,34 +58,40 @@ export function ExportDialog({
       setChooseError((err as LadingError).message);
     }
   }
+  const destination = useDestinationCheck(path, format);
+  // A check that could not run blocks nothing: the backend checks again when the export starts.
+  const problem = destination.view?.problem ?? null;
+  /** The export to `target`; a failed one is retried to another path with the same settings. */
+  const exportTo = (target: string): JobSpec => ({
+    kind: "export",
+    title: `Export ${repository}:${shortReference(row)} to ${target}`,
+    blobLabel: label,
+    run: (onEvent) =>
+      api.exportImage(
+        {
+          registry_id: registry.id,
+          repository,
+          reference: reference(row),
+          format,
+          path: target,
+          platform: isIndex && (format === "docker-archive" || platform) ? platform || null : null,
+          preserve_digests: format === "oci-layout" && preserveDigests,
+          referrers: format === "oci-layout" && withReferrers,
+        },
+        onEvent,
+      ),
+    describe: (done) =>
+      `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)` +
+      (done.referrers ? `, with ${attachedWords(done.referrers)}` : "") +
+      (done.registry_digest
+        ? `; given OCI media types, so its digest is not the registry's ${done.registry_digest.slice(0, 19)}…`
+        : ""),
+    destination: { path: target, retarget: exportTo },
+  });
   function run(e: FormEvent) {
     e.preventDefault();
-    const target = path.trim();
-    enqueue({
-      kind: "export",
-      title: `Export ${repository}:${shortReference(row)} to ${target}`,
-      blobLabel: label,
-      run: (onEvent) =>
-        api.exportImage(
-          {
-            registry_id: registry.id,
-            repository,
-            reference: reference(row),
-            format,
-            path: target,
-            platform: isIndex && (format === "docker-archive" || platform) ? platform || null : null,
-            preserve_digests: format === "oci-layout" && preserveDigests,
-            referrers: format === "oci-layout" && withReferrers,
-          },
-          onEvent,
-        ),
-      describe: (done) =>
-        `Exported ${done.manifest_digest.slice(0, 19)}… to ${target} (${formatBytes(done.bytes)} downloaded)` +
-        (done.referrers ? `, with ${attachedWords(done.referrers)}` : "") +
-        (done.registry_digest
-          ? `; given OCI media types, so its digest is not the registry's ${done.registry_digest.slice(0, 19)}…`
-          : ""),
-    });
+    // The full path (a relative one is under the home folder), as the queue will show it.
+    enqueue(exportTo(destination.view?.path ?? path.trim()));
     onClose();
   }
   return (
@@ -104,11 +112,24 @@ export function ExportDialog({
           <input
             value={path}
             onChange={(e) => setPath(e.target.value)}
-            placeholder={format === "docker-archive" ? "/home/me/app.tar" : "/home/me/app-layout"}
+            placeholder={format === "docker-archive" ? "app.tar (in your home folder) or a full path" : "app-layout (in your home folder) or a full path"}
             spellCheck={false}
             required
           />
         </label>
+        {problem ? (
+          <p className="form-error field-issue" role="alert">
+            {problem}
+          </p>
+        ) : (
+          destination.view && (
+            <p className="hint" data-testid="destination">
+              {destination.view.replaces ? "Replaces " : "Writes "}
+              {destination.view.path}
+              {destination.view.replaces && " (you will be asked first)"}
+            </p>
+          )
+        )}
         <div className="path-choosers">
           <button type="button" onClick={() => void choose()}>
             Choose…
@@ -154,7 +175,7 @@ export function ExportDialog({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={!path.trim()}>
+          <button type="submit" className="primary" disabled={!path.trim() || problem !== null}>
             Export
           </button>
         </div>

@@ -223,6 +223,20 @@ preserve_digests: boolean,
  */
 referrers: boolean, };
 
+export type DestinationView = { 
+/**
+ * The full path it would write (a relative one is under the home folder).
+ */
+path: string, 
+/**
+ * A file is there, and would be replaced (after the native yes).
+ */
+replaces: boolean, 
+/**
+ * Why it cannot go there, in words for the field.
+ */
+problem: string | null, };
+
 export type CopyRequest = { registry_id: string, repository: string, reference: string, target_registry_id: string, target_repository: string, tags: Array<string>, 
 /**
  * ECR target: create the repository first if it does not exist.

@@ -7,6 +7,7 @@ import type {
   ReferrerView,
   RowDetail,
   RowDetailRequest,
+  DestinationView,
   AddEcrRegistry,
   AddOciRegistry,
   AppInfo,
@@ -260,6 +261,8 @@ export const api = {
    * A native file dialog; resolves to the chosen paths (none if cancelled). `archives` picks one
    * or more image archives, `folder` a folder, `save_archive` where to write a docker archive.
    */
+  /** Where an export would go (a relative path under the home folder), and what stops it. */
+  checkDestination: (path: string, format: string): Promise<DestinationView> => call<DestinationView>("check_destination", { path, format }),
   pickPath: (kind: "archives" | "folder" | "save_archive", title: string, suggestedName: string | null = null): Promise<string[]> =>
     call<string[]>("pick_path", { kind, title, suggestedName }),
   deleteRepository: (id: string, name: string, force: boolean): Promise<void> =>

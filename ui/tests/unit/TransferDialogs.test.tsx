@@ -64,6 +64,47 @@ describe("Export", () => {
     expect(picks).toEqual([{ kind: "save_archive", title: "Export to a docker archive", suggestedName: "web-2.0.tar" }]);
   });
 
+  it("says where an export would write before queueing it, refuses a missing folder at the field, and retries to another path", async () => {
+    const exports: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "check_destination") {
+        const { path } = args as { path: string };
+        if (path.startsWith("gone/"))
+          return { path: `/home/me/${path}`, replaces: false, problem: "the folder /home/me/gone does not exist" };
+        return { path: path.startsWith("/") ? path : `/home/me/${path}`, replaces: path.endsWith("old.tar"), problem: null };
+      }
+      if (cmd === "export_image") {
+        const { request } = args as Args;
+        exports.push(request.path as string);
+        if (exports.length === 1) throw { code: "io_error", message: "No space left on device" };
+        return null;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(
+      <WithQueue>
+        <ExportDialog registry={registry} repository="team/web" row={{ ...index, kind: "image", platforms: [] }} onClose={() => {}} />
+      </WithQueue>,
+    );
+    const file = screen.getByRole("textbox", { name: "File" });
+    fireEvent.change(file, { target: { value: "gone/web.tar" } });
+    expect((await screen.findByRole("alert")).textContent).toBe("the folder /home/me/gone does not exist");
+    expect((screen.getByRole("button", { name: "Export" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(file, { target: { value: "old.tar" } });
+    await waitFor(() => expect(screen.getByTestId("destination").textContent).toBe("Replaces /home/me/old.tar (you will be asked first)"));
+    fireEvent.change(file, { target: { value: "web.tar" } });
+    await waitFor(() => expect(screen.getByTestId("destination").textContent).toBe("Writes /home/me/web.tar"));
+    fireEvent.click(screen.getByRole("button", { name: "Export" }));
+    // Queued with the full path; it fails, and Retry goes where the field then says.
+    await waitFor(() => expect(exports).toEqual(["/home/me/web.tar"]));
+    const retryTo = await screen.findByRole("textbox", { name: "Retry to" });
+    expect((retryTo as HTMLInputElement).value).toBe("/home/me/web.tar");
+    fireEvent.change(retryTo, { target: { value: "/mnt/big/web.tar" } });
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(exports).toEqual(["/home/me/web.tar", "/mnt/big/web.tar"]));
+    expect(await screen.findByText(/Export team\/web:.* to \/mnt\/big\/web\.tar/)).toBeTruthy();
+  });
+
   it("offers every platform for an OCI layout", () => {
     render(
       <WithQueue>

@@ -7,6 +7,7 @@
 pub mod attached;
 pub mod confirm;
 pub mod deletes;
+pub mod destination;
 pub mod detail;
 pub mod endpoints;
 pub mod error;

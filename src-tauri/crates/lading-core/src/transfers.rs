@@ -182,41 +182,18 @@ impl Transfers {
     /// export does not complete.
     pub async fn export(&self, state: &AppState, request: ExportRequest, emit: Emit) -> Result<()> {
         let _active = self.hold();
-        let path = PathBuf::from(request.path.trim());
-        if request.path.trim().is_empty() {
-            return Err(Error::new(
-                Code::InvalidPath,
-                "give a file or folder to export to",
-            ));
-        }
         let platform = match &request.platform {
             Some(p) => Some(p.parse::<lading_oci::PlatformSpec>()?),
             None => None,
         };
-        let docker = match request.format.as_str() {
-            "docker-archive" => true,
-            "oci-layout" => false,
-            other => {
-                return Err(Error::new(
-                    Code::InvalidFormat,
-                    format!("format {other:?} is not docker-archive or oci-layout"),
-                ))
-            }
-        };
-        // The page sends this path: only absolute ones (a relative one would land wherever the
-        // app happens to run).
-        if !path.is_absolute() {
-            return Err(Error::new(
-                Code::InvalidPath,
-                format!("{} is not a full path", path.display()),
-            ));
+        // The page sends this path as typed: a relative one goes under the home folder (never
+        // where the app happens to run), and what is wrong with it is said now, not in the queue.
+        let destination = crate::destination::check(&request.path, &request.format)?;
+        if let Some(problem) = destination.problem {
+            return Err(Error::new(Code::InvalidPath, problem));
         }
-        if docker && path.is_dir() {
-            return Err(Error::new(
-                Code::InvalidPath,
-                format!("{} is a folder; a docker archive is a file", path.display()),
-            ));
-        }
+        let path = PathBuf::from(&destination.path);
+        let docker = request.format == "docker-archive";
         if docker && path.exists() {
             // Replacing a file of the user's is irreversible: the native yes first.
             state

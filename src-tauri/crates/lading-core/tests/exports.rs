@@ -129,15 +129,31 @@ async fn exports_over_existing_files_keep_them_until_complete() {
     assert_eq!(asked[0].title, "Replace old.tar?");
     assert!(asked[0].detail.contains(&old_archive.display().to_string()));
     assert_eq!(snapshot(&old_archive), archive_before);
-    let relative = transfers
+    // A relative path is under the home folder, never where the app runs; a folder that is not
+    // there is said before anything is read.
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    // This file's only test: nothing else reads HOME meanwhile.
+    std::env::set_var("HOME", &home);
+    transfers
         .export(
             &app,
             export_request(&target, "docker-archive", std::path::Path::new("out.tar")),
             Arc::new(|_| {}),
         )
         .await
+        .unwrap();
+    assert!(home.join("out.tar").is_file());
+    let missing = transfers
+        .export(
+            &app,
+            export_request(&target, "docker-archive", &dir.path().join("gone/out.tar")),
+            Arc::new(|_| {}),
+        )
+        .await
         .unwrap_err();
-    assert_eq!(relative.code, "invalid_path", "{}", relative.message);
+    assert_eq!(missing.code, "invalid_path", "{}", missing.message);
+    assert!(missing.message.contains("does not exist"), "{}", missing.message);
 
     // Cancelled once bytes move: both exactly as they were, nothing beside them.
     for (format, path) in [

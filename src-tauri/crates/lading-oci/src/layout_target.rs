@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::OciError;
 
 /// Refuses a folder that is neither absent, empty, nor an OCI layout.
-pub(crate) fn check(dir: &Path) -> Result<(), OciError> {
+pub fn check(dir: &Path) -> Result<(), OciError> {
     let refuse = |reason: &str| OciError::InvalidSource {
         path: dir.display().to_string(),
         reason: reason.to_owned(),

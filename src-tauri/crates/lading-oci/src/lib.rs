@@ -14,6 +14,8 @@ pub mod error;
 pub mod gzip;
 pub mod layer_files;
 mod layout_target;
+/// Whether a folder can take an OCI layout (absent, empty, or a layout already).
+pub use layout_target::check as check_layout_folder;
 pub mod manifest;
 pub mod paths;
 mod produce;

@@ -42,6 +42,7 @@ pub fn typescript_bindings() -> String {
         BlobProgress::decl(&cfg),
         TransferEvent::decl(&cfg),
         ExportRequest::decl(&cfg),
+        DestinationView::decl(&cfg),
         CopyRequest::decl(&cfg),
         ImageRow::decl(&cfg),
         RowDetailRequest::decl(&cfg),

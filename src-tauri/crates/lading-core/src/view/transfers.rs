@@ -97,6 +97,17 @@ pub struct ExportRequest {
     pub referrers: bool,
 }
 
+/// Where an export would go (`check_destination`), for the sheet to show before it is queued.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, TS)]
+pub struct DestinationView {
+    /// The full path it would write (a relative one is under the home folder).
+    pub path: String,
+    /// A file is there, and would be replaced (after the native yes).
+    pub replaces: bool,
+    /// Why it cannot go there, in words for the field.
+    pub problem: Option<String>,
+}
+
 /// Copy an image to another repository, registry, region or account.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 pub struct CopyRequest {
