@@ -17,7 +17,7 @@ import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ImageTable } from "./components/ImageTable";
-import { lastRepository } from "./keyboard";
+import { lastRepository, lastSelection } from "./keyboard";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 import { LifecycleEditor } from "./components/LifecycleEditor";
@@ -177,9 +177,16 @@ export function App() {
     );
   }, []);
 
+  const restored = useRef(false);
   const refresh = useCallback(() => {
     api.listRegistries().then((l) => {
       setList(l);
+      // The first list reopens the registry last looked at, if it is still there.
+      if (!restored.current) {
+        restored.current = true;
+        const last = lastSelection.get();
+        if (last && l.registries.some((r) => r.id === last)) setSelectedId((now) => now ?? last);
+      }
       if (l.notice) setNotice(l.notice);
       l.registries.forEach(check);
     }, setError);
@@ -237,7 +244,10 @@ export function App() {
   const status = selected ? statuses[selected.id] : undefined;
   const [repository, setRepositoryState] = useState<string | null>(null);
   // Each registry reopens on the repository last looked at.
-  useEffect(() => setRepositoryState(selectedId ? lastRepository.get(selectedId) : null), [selectedId]);
+  useEffect(() => {
+    setRepositoryState(selectedId ? lastRepository.get(selectedId) : null);
+    lastSelection.set(selectedId);
+  }, [selectedId]);
   const setRepository = (name: string) => {
     setRepositoryState(name);
     if (selectedId) lastRepository.set(selectedId, name);

@@ -37,3 +37,21 @@ export const lastRepository = {
     }
   },
 };
+
+/** The registry or local source last selected, reopened on launch (UI state only). */
+export const lastSelection = {
+  get(): string | null {
+    try {
+      return localStorage.getItem("lading.lastSelection");
+    } catch {
+      return null;
+    }
+  },
+  set(id: string | null) {
+    try {
+      if (id) localStorage.setItem("lading.lastSelection", id);
+    } catch {
+      // Storage may be unavailable; remembering is a convenience.
+    }
+  },
+};

@@ -7,6 +7,8 @@ import { streamRows } from "./stream";
 afterEach(() => {
   cleanup();
   clearMocks();
+  // What the window remembers (the last registry and repository) stays within a test.
+  localStorage.clear();
 });
 
 const info = { name: "lading-app", version: "1.2.3", os: "linux", arch: "x86_64" };
@@ -380,6 +382,11 @@ describe("Keyboard and memory", () => {
     fireEvent.click((await screen.findAllByRole("button", { name: /other\.example\.com/ }))[0]!);
     await screen.findByText("Select a repository to see its images.");
     fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    expect(await screen.findByText("beta-1")).toBeTruthy();
+
+    // Launched again: the registry last looked at opens, on its repository.
+    cleanup();
+    render(<App />);
     expect(await screen.findByText("beta-1")).toBeTruthy();
   });
 });
