@@ -4,6 +4,7 @@ import {
   declined,
   listenForCloseRequests,
   listenForDrops,
+  watchRegistryHealth,
   type AppInfo,
   type ConnectionStatus,
   type LadingError,
@@ -177,6 +178,25 @@ export function App() {
     );
   }, []);
 
+  // A registry that stops answering turns red with the reason, whatever view found out; one that
+  // answers again is checked afresh (a kept listing proves nothing).
+  const statusesNow = useRef(statuses);
+  statusesNow.current = statuses;
+  useEffect(
+    () =>
+      watchRegistryHealth((id, failure) => {
+        const known = statusesNow.current[id]?.state;
+        if (failure) {
+          const state = failure.code === "unreachable" ? "unreachable" : "error";
+          setStatuses((s) => ({ ...s, [id]: { state, reason: failure.message, action: null } }));
+        } else if (known === "unreachable" || known === "error") {
+          const registry = list?.registries.find((r) => r.id === id);
+          if (registry) check(registry);
+        }
+      }),
+    [list, check],
+  );
+
   const restored = useRef(false);
   const refresh = useCallback(() => {
     api.listRegistries().then((l) => {
@@ -287,6 +307,10 @@ export function App() {
         onSelect={setSelectedId}
         onAdd={(address) => setAdding({ address })}
         onRemove={setRemoving}
+        onRetry={(r) => {
+          check(r);
+          if (r.id === selectedId) setRepositoriesVersion((v) => v + 1);
+        }}
       />
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">

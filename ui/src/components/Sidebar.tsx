@@ -12,6 +12,8 @@ interface SidebarProps {
   onSelect: (id: string) => void;
   onAdd: (address?: string) => void;
   onRemove: (registry: RegistryView) => void;
+  /** Checks a registry that failed again (its pane's lists retry themselves). */
+  onRetry?: (registry: RegistryView) => void;
   locals: LocalView[];
   onOpenLocal: () => void;
   /** Push image… : choose archives in the native dialog, then the push sheet. */
@@ -46,7 +48,7 @@ function Group({ title, children, action }: { title: string; children: React.Rea
 }
 
 export function Sidebar(props: SidebarProps) {
-  const { info, backendError, registries, dockerLogins, statuses, selectedId, onSelect, onAdd, onRemove } = props;
+  const { info, backendError, registries, dockerLogins, statuses, selectedId, onSelect, onAdd, onRemove, onRetry } = props;
   const { locals, onOpenLocal, onPushFiles, onCloseLocal } = props;
   const ecr = registries.filter((r) => r.kind === "ecr");
   const oci = registries.filter((r) => r.kind === "oci");
@@ -64,6 +66,11 @@ export function Sidebar(props: SidebarProps) {
         {r.kind === "ecr" && r.account && <span className="registry-meta">{r.account}</span>}
         {r.kind === "oci" && r.username && <span className="registry-meta">{r.username}</span>}
       </button>
+      {(statuses[r.id]?.state === "unreachable" || statuses[r.id]?.state === "error") && onRetry && (
+        <button className="link-button retry" onClick={() => onRetry(r)} title={statuses[r.id]?.reason ?? undefined}>
+          Try again
+        </button>
+      )}
       <button className="icon-button" onClick={() => onRemove(r)} aria-label={`Remove ${r.name}`} title="Remove…">
         ×
       </button>

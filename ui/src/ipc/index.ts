@@ -79,14 +79,37 @@ function record(entry: unknown) {
   if (Array.isArray(log)) log.push(entry);
 }
 
+/** Told of each answer about a registry: the failure when it could not be reached, else null. */
+type HealthWatcher = (registryId: string, failure: LadingError | null) => void;
+const healthWatchers = new Set<HealthWatcher>();
+/** Errors that say the registry itself cannot be reached (not that a request was refused). */
+const CONNECTION_FAILURES = new Set(["unreachable", "plain_http", "certificate"]);
+
+/** Follows whether registries answer, from every call about one (its `id`); returns the unsubscribe. */
+export function watchRegistryHealth(watch: HealthWatcher): () => void {
+  healthWatchers.add(watch);
+  return () => healthWatchers.delete(watch);
+}
+
+function tellHealth(args: Record<string, unknown> | undefined, failure: LadingError | null) {
+  const id = args?.id;
+  if (typeof id !== "string" || healthWatchers.size === 0) return;
+  if (failure && !CONNECTION_FAILURES.has(failure.code)) return;
+  for (const watch of healthWatchers) watch(id, failure);
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     const response = await invoke<T>(command, args);
     record({ cmd: command, response });
+    // Status checks say for themselves how the registry is.
+    if (command !== "check_registry") tellHealth(args, null);
     return response;
   } catch (error) {
     record({ cmd: command, error });
-    throw toLadingError(error);
+    const failure = toLadingError(error);
+    if (command !== "check_registry") tellHealth(args, failure);
+    throw failure;
   }
 }
 

@@ -338,6 +338,46 @@ describe("Browsing repositories", () => {
   });
 });
 
+describe("Live registry status", () => {
+  it("turns a registry red when a view finds it unreachable, and Try again checks it and lists again", async () => {
+    let up = false;
+    const checks: number[] = [];
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
+      if (cmd === "list_registries") return { registries: [registry({ auth: "anonymous", username: null })], docker_logins: [], notice: null };
+      if (cmd === "check_registry") {
+        checks.push(Date.now());
+        return { state: "connected", reason: null, action: null };
+      }
+      if (cmd === "list_repositories") {
+        if (!up)
+          throw {
+            code: "unreachable",
+            message: "cannot reach registry.example.com: nothing answers there (connection refused). Is the registry running, and is the port right?",
+            detail: "tcp connect error: Connection refused (os error 111)",
+          };
+        return { repositories: [{ name: "alpha", uri: null }], catalog_unreadable: null };
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    // The pane says so with the reason (the failed list is replaced by the registry's state).
+    await screen.findByText("Unreachable", { selector: ".empty-title" });
+    expect(screen.getAllByText(/nothing answers there/).length).toBeGreaterThan(0);
+    const dot = await screen.findByRole("img", { name: "Unreachable" });
+    expect(dot.getAttribute("title")).toContain("nothing answers there (connection refused)");
+    const retry = screen.getByRole("button", { name: "Try again", description: /connection refused/ });
+    up = true;
+    const before = checks.length;
+    fireEvent.click(retry);
+    expect(await screen.findByRole("treeitem", { name: "alpha" })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole("img", { name: "Connected" })).toBeTruthy());
+    expect(checks.length).toBeGreaterThan(before);
+  });
+});
+
 describe("Keyboard and memory", () => {
   it("walks registries → repositories → images with the arrows, and remembers the repository per registry", async () => {
     localStorage.clear();
