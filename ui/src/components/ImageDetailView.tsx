@@ -12,6 +12,7 @@ import {
 import { formatBytes } from "../format";
 import { LayerFiles } from "./LayerFiles";
 import { Attached } from "./Attached";
+import { TagChips } from "./TagChips";
 
 /** Where an image's detail and layer files come from: a registry's repository, or a local file. */
 export interface DetailSource {
@@ -123,11 +124,7 @@ export function ImageDetailView({ source, digest, tags, subject }: Props) {
         <code title={shown}>{shown.replace("sha256:", "").slice(0, 16)}</code>
         {shown === digest && tags.length > 0 && (
           <span className="chips detail-tags" data-testid="detail-tags">
-            {tags.map((t) => (
-              <span key={t} className="chip">
-                {t}
-              </span>
-            ))}
+            <TagChips tags={tags} limit={12} expandable />
           </span>
         )}
         {shown !== digest && (

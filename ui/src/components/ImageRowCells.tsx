@@ -4,6 +4,7 @@ import type { ImageRow } from "../ipc";
 import { formatBytes, relativeTime } from "../format";
 import { isWaiting, tagOrder } from "../listing";
 import { platformSizeRange, type Details } from "../rowDetails";
+import { TagChips } from "./TagChips";
 
 export type SortKey = "tags" | "kind" | "size" | "created" | "pushed_at" | "last_pulled_at" | "scan_status";
 
@@ -88,11 +89,7 @@ export function RowCells({ row, details, ecr, hasScan }: { row: ImageRow; detail
       <td title={row.tags.join(", ") || undefined}>
         <div className="chips">
           {row.tags.length ? (
-            row.tags.map((t) => (
-              <span key={t} className="chip">
-                {t}
-              </span>
-            ))
+            <TagChips tags={row.tags} limit={3} />
           ) : (
             <span className="hint">untagged</span>
           )}
