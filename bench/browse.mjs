@@ -124,7 +124,10 @@ async function oneRun() {
     const coldStart = origin + painted - startedAt(pid);
 
     await waitFor("the demo registry", () => session.find(".registry .status-connected"), 30_000);
+    // What the window costs doing nothing, to set against what reading costs it.
+    const idleBefore = cpuByName([pid]);
     await sleep(3000);
+    const idle = cpuSpent(idleBefore, cpuByName([pid]));
     const rssAtStart = processTree(pid);
     await session.run("[...document.querySelectorAll('.registry-button')].find((b) => b.textContent.includes('Demo registry')).click()");
     const open = async (name, scrollToMiddle = false) => {
@@ -173,7 +176,7 @@ async function oneRun() {
     const kept = await open("demo/many-tags");
     await sleep(3000);
     const rssBrowsed = processTree(pid);
-    return { coldStart, cold, kept, rssAtStart, rssBrowsed };
+    return { coldStart, cold, kept, rssAtStart, rssBrowsed, idle };
   } finally {
     if (session) await session.close();
     driver.kill();
@@ -246,5 +249,5 @@ memoryLine(`idle after listing ${tags.toLocaleString("en-US")} tags`, (r) => r.r
 for (const r of results) console.log("memory per process (MiB):", JSON.stringify({ start: r.rssAtStart.each, browsed: r.rssBrowsed.each }, (k, v) => (typeof v === "number" ? Math.round(v) : v)));
 console.log(`| skopeo list-tags (tags only, reference) | ${ms(median(skopeoTimes))} | — |`);
 console.log(`final count: ${results[0].cold.count}`);
-for (const r of results) console.log("CPU s while every manifest was read:", JSON.stringify(r.cold.cpu));
+for (const r of results) console.log("CPU s while every manifest was read:", JSON.stringify(r.cold.cpu), "· idle 3 s before:", JSON.stringify(r.idle));
 process.exit(0);

@@ -68,26 +68,40 @@ export function applyListingEvent(listing: Listing, event: ImageListEvent): List
     case "rows": {
       // Rows of one digest (one per tag) arrive separately: fold them into one.
       const incoming = new Map<string, ImageRow>();
+      const digestOfTag = new Map<string, string>();
       for (const row of event.rows) {
         const known = incoming.get(row.digest);
         incoming.set(row.digest, known ? { ...known, tags: mergeTags(known.tags, row.tags) } : row);
+        for (const tag of row.tags) digestOfTag.set(tag, row.digest);
       }
-      const covered = new Set(event.rows.flatMap((r) => r.tags));
+      const listed = new Set<string>();
+      for (const row of listing.rows) if (!isWaiting(row)) listed.add(row.digest);
+      // A read row takes the place of its first waiting tag, so the list stays in tag order
+      // (the table then need not sort 10,000 rows per batch); its other waiting tags go.
       let waiting = listing.waiting;
       const rows: ImageRow[] = [];
+      const placed = new Set<string>();
       for (const row of listing.rows) {
         if (isWaiting(row)) {
-          if (covered.has(row.tags[0] ?? "")) waiting--;
-          else rows.push(row);
+          const digest = digestOfTag.get(row.tags[0] ?? "");
+          if (digest === undefined) {
+            rows.push(row);
+            continue;
+          }
+          waiting--;
+          if (!listed.has(digest) && !placed.has(digest)) {
+            rows.push(incoming.get(digest)!);
+            placed.add(digest);
+          }
           continue;
         }
         const update = incoming.get(row.digest);
         if (update) {
           rows.push({ ...update, tags: mergeTags(row.tags, update.tags) });
-          incoming.delete(row.digest);
+          placed.add(row.digest);
         } else rows.push(row);
       }
-      rows.push(...incoming.values());
+      for (const [digest, row] of incoming) if (!placed.has(digest)) rows.push(row);
       return { ...listing, rows, waiting, paused: null };
     }
     case "tag_failed":

@@ -142,7 +142,9 @@ export function ImageTable({
     const matches = tagMatcher(filter);
     const kept = (rows ?? []).filter((r) => !filter.trim() || r.tags.some(matches));
     const rank = listing?.tags ? tagRanks(listing.tags) : null;
-    const sorted = [...kept].sort((a, b) => compareRows(a, b, sort.key, rank, details));
+    const order = (a: ImageRow, b: ImageRow) => compareRows(a, b, sort.key, rank, details);
+    // A listing keeps its rows in tag order: checking that is a tenth of sorting them again.
+    const sorted = inOrder(kept, order) ? [...kept] : [...kept].sort(order);
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort, sortDetails]);
 
@@ -505,4 +507,9 @@ function Spacer({ height, columns }: { height: number; columns: number }) {
       <td colSpan={columns} style={{ height }} />
     </tr>
   );
+}
+
+function inOrder<T>(items: T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return false;
+  return true;
 }

@@ -44,6 +44,20 @@ describe("a streamed listing", () => {
     expect(applyListingEvent(second, done(2)).done?.images).toBe(2);
   });
 
+  it("puts each image where its first waiting tag was, so the list stays in tag order", () => {
+    const tags = ["b-1", "b-2", "b-3", "b-4", "b-5"];
+    const listing = apply([
+      { event: "tags", tags },
+      // Read out of order, as 16 workers finish: b-4 first, then b-2 with b-5 (one image).
+      { event: "rows", rows: [row(d("4"), ["b-4"])] },
+      { event: "rows", rows: [row(d("2"), ["b-5"]), row(d("2"), ["b-2"])] },
+    ]);
+    expect(listing.rows.map((r) => [r.kind, r.tags])).toEqual([
+      ["waiting", ["b-1"]], ["image", ["b-2", "b-5"]], ["waiting", ["b-3"]], ["image", ["b-4"]],
+    ]);
+    expect(listing.waiting).toBe(2);
+  });
+
   it("folds tags of one digest within a batch, and drops a tag that could not be read", () => {
     const listing = apply([
       { event: "tags", tags: ["a", "b", "gone"] },
