@@ -85,9 +85,26 @@ export function App() {
 
   const show = useCallback((target: Omit<Landed, "nonce">) => {
     lastRepository.set(target.registryId, target.repository);
+    setRepositoriesVersion((v) => v + 1);
     setSelectedId(target.registryId);
     setRepositoryState(target.repository);
     setLanded({ ...target, nonce: Date.now() });
+  }, []);
+
+  // F5 and Ctrl+R (⌘R) refresh the pane the keyboard is in (images, else repositories) instead of
+  // reloading the page, which would lose what is open.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.key === "F5" || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "r"))) return;
+      e.preventDefault();
+      const at = document.activeElement;
+      const images = document.querySelector<HTMLButtonElement>(".image-table button.refresh");
+      const repositories = document.querySelector<HTMLButtonElement>(".repository-pane button.refresh");
+      const inRepositories = repositories && at?.closest(".repository-pane");
+      (inRepositories ? repositories : images ?? repositories)?.click();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
   }, []);
 
   // Ctrl+K (⌘K): go to a pasted reference.
@@ -107,6 +124,9 @@ export function App() {
   const queue = useTransferQueue((job: Job, finished: Finished | null) => {
     const target = job.spec.target;
     if (!target || !finished) return;
+    // A push or copy may have made a repository: the registry's list is read again (kept on
+    // screen meanwhile), so the new one is there without switching away and back.
+    if (where.current.selectedId === target.registryId) setRepositoriesVersion((v) => v + 1);
     const landing = { ...target, digest: finished.manifest_digest, message: job.spec.describe(finished) };
     const here = where.current;
     const viewing = here.browsed?.registryId === target.registryId && here.browsed.repository === target.repository;
@@ -441,7 +461,7 @@ export function App() {
             <p>Select an image to see its config, layers and files.</p>
           </div>
         ) : selected && repository ? (
-          <div className="detail-body">
+          <div className="detail-body browse">
             <ImageTable
               registry={selected}
               repository={repository}

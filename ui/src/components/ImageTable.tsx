@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
+import { Splitter, useSplit } from "./Splitter";
 import { api, declined, type DeleteResult, type ImageRow, type LadingError, type RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { focusFirst } from "../keyboard";
@@ -35,6 +36,7 @@ export function ImageTable({
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "tags", descending: false });
   const [open, setOpen] = useState<ImageRow | null>(null);
+  const [split, setSplit] = useSplit();
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
   // The row the keyboard moved to: focused once it is rendered (the list is virtualised).
@@ -275,7 +277,10 @@ export function ImageTable({
   const hasScan = rows.some((r) => r.scan_status !== null);
   const columns = columnsFor(ecr, hasScan);
   return (
-    <div className={hasScan ? "image-table with-scan" : "image-table"}>
+    <div
+      className={`image-table${hasScan ? " with-scan" : ""}${open ? " split" : ""}`}
+      style={open ? ({ "--list-share": `${split}%` } as CSSProperties) : undefined}
+    >
       <div className="filter-row">
         <input
           className="filter"
@@ -434,7 +439,14 @@ export function ImageTable({
         </tbody>
       </table>
       </div>
-      {open && <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} subject={open.subject} />}
+      {open && (
+        <>
+          <Splitter share={split} onChange={setSplit} />
+          <div className="detail-split">
+            <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} subject={open.subject} />
+          </div>
+        </>
+      )}
       {transferring === "export" && pickedRow && (
         <ExportDialog registry={registry} repository={repository} row={pickedRow} onClose={() => setTransferring(null)} />
       )}

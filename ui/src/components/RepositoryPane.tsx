@@ -29,11 +29,16 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
   const filterBox = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLDivElement>(null);
 
+  const listedFor = useRef<string | null>(null);
   useEffect(() => {
-    setRepositories(null);
-    setCatalogUnreadable(null);
+    // Another registry starts afresh; the same one read again keeps its list until the new one.
+    if (listedFor.current !== registry.id) {
+      setRepositories(null);
+      setCatalogUnreadable(null);
+      setFilter("");
+    }
+    listedFor.current = registry.id;
     setError(null);
-    setFilter("");
     let current = true;
     const leaving = new AbortController();
     api.listRepositories(registry.id, leaving.signal).then(
@@ -154,6 +159,14 @@ export function RepositoryPane({ registry, selected, onSelect, version = 0, onCr
             Open…
           </button>
         )}
+        <button
+          className="refresh compact"
+          onClick={() => setAttempt((n) => n + 1)}
+          aria-label="Refresh repositories"
+          title="List this registry's repositories again (F5 or Ctrl+R)"
+        >
+          ↻
+        </button>
         <span className="count" data-testid="repository-count">
           {filter ? `${shown} of ${repositories.length}` : repositories.length}{" "}
           {repositories.length === 1 ? "repository" : "repositories"}

@@ -378,6 +378,39 @@ describe("Live registry status", () => {
   });
 });
 
+describe("Refresh", () => {
+  it("F5 reads the focused pane's list again, keeping the old one on screen meanwhile", async () => {
+    let listings = 0;
+    let release: () => void = () => {};
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
+      if (cmd === "list_registries") return { registries: [registry({ auth: "anonymous", username: null })], docker_logins: [], notice: null };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories") {
+        listings += 1;
+        const names = listings === 1 ? ["alpha"] : ["alpha", "made-by-a-copy"];
+        const answer = { repositories: names.map((name) => ({ name, uri: null })), catalog_unreadable: null };
+        if (listings === 1) return answer;
+        return new Promise((resolve) => (release = () => resolve(answer)));
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click((await screen.findAllByRole("button", { name: /registry\.example\.com/ }))[0]!);
+    const alpha = await screen.findByRole("treeitem", { name: "alpha" });
+    alpha.focus();
+    fireEvent.keyDown(alpha, { key: "F5" });
+    await waitFor(() => expect(listings).toBe(2));
+    // Still listed while the registry answers.
+    expect(screen.getByRole("treeitem", { name: "alpha" })).toBeTruthy();
+    release();
+    expect(await screen.findByRole("treeitem", { name: "made-by-a-copy" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Refresh repositories" }));
+    await waitFor(() => expect(listings).toBe(3));
+  });
+});
+
 describe("Keyboard and memory", () => {
   it("walks registries → repositories → images with the arrows, and remembers the repository per registry", async () => {
     localStorage.clear();

@@ -133,4 +133,29 @@ describe("Selecting in the table", () => {
     await screen.findByText("v1.2.0");
     expect((screen.getByLabelText("Filter tags") as HTMLInputElement).value).toBe("");
   });
+
+  it("opens the detail under a splitter the keyboard moves, remembered for next time", async () => {
+    localStorage.removeItem("lading.detailSplit");
+    mockIPC((cmd, args) => {
+      if (cmd === "stream_images") return streamRows(args, [row(1, ["1.0"]), row(2, ["2.0"])]);
+      if (cmd === "image_detail") return new Promise(() => {});
+      if (cmd === "image_referrers") return [];
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const { unmount } = render(<ImageTable registry={registry} repository="team/app" />);
+    fireEvent.click(await screen.findByText("1.0"));
+    const splitter = screen.getByRole("separator", { name: "Resize the list and the detail" });
+    expect(splitter.getAttribute("aria-valuenow")).toBe("45");
+    const table = document.querySelector(".image-table") as HTMLElement;
+    expect(table.style.getPropertyValue("--list-share")).toBe("45%");
+    fireEvent.keyDown(splitter, { key: "ArrowDown" });
+    fireEvent.keyDown(splitter, { key: "ArrowDown" });
+    expect(splitter.getAttribute("aria-valuenow")).toBe("55");
+    fireEvent.keyDown(splitter, { key: "End" });
+    expect(splitter.getAttribute("aria-valuenow")).toBe("85");
+    unmount();
+    render(<ImageTable registry={registry} repository="team/app" />);
+    fireEvent.click(await screen.findByText("2.0"));
+    expect(screen.getByRole("separator").getAttribute("aria-valuenow")).toBe("85");
+  });
 });
