@@ -217,6 +217,12 @@ export function App() {
     [list, check],
   );
 
+  /** Checks a registry again and, if it is the one shown, reads its lists again. */
+  const retry = (registry: RegistryView) => {
+    check(registry);
+    if (registry.id === selectedId) setRepositoriesVersion((v) => v + 1);
+  };
+
   const restored = useRef(false);
   const refresh = useCallback(() => {
     api.listRegistries().then((l) => {
@@ -327,10 +333,7 @@ export function App() {
         onSelect={setSelectedId}
         onAdd={(address) => setAdding({ address })}
         onRemove={setRemoving}
-        onRetry={(r) => {
-          check(r);
-          if (r.id === selectedId) setRepositoriesVersion((v) => v + 1);
-        }}
+        onRetry={retry}
       />
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">
@@ -396,7 +399,7 @@ export function App() {
               </button>
             )}
             {status && status.state !== "connected" && (
-              <button className="link-button" onClick={() => check(selected)}>
+              <button className="link-button" onClick={() => retry(selected)}>
                 Try again
               </button>
             )}
@@ -466,6 +469,7 @@ export function App() {
               registry={selected}
               repository={repository}
               targets={connected}
+              version={repositoriesVersion}
               reveal={landed && landed.nonce !== 0 && landed.registryId === selected.id && landed.repository === repository ? landed : null}
             />
           </div>

@@ -22,11 +22,14 @@ export function ImageTable({
   repository,
   targets = [],
   reveal = null,
+  version = 0,
 }: {
   registry: RegistryView;
   repository: string;
   /** Where "Copy to…" can copy (the connected registries). */
   targets?: RegistryView[];
+  /** Bumped when the registry's lists are read again (Try again, Refresh): a failed listing retries. */
+  version?: number;
   /** An image just pushed or copied here: listed afresh, then selected and scrolled to. */
   reveal?: { digest: string; tag?: string; nonce: number } | null;
 }) {
@@ -92,6 +95,11 @@ export function ImageTable({
         fresh,
         (event) => {
           if (!current) return;
+          // For the browse bench: when the first read rows reached the page (before it drew them).
+          if (event.event === "rows" && !marked.current.has("images:first-batch")) {
+            marked.current.add("images:first-batch");
+            performance.mark("images:first-batch");
+          }
           const from = first;
           first = false;
           setListing((previous) => applyListingEvent(from || !previous ? EMPTY_LISTING : previous, event));
@@ -113,6 +121,10 @@ export function ImageTable({
       leaving.abort();
     };
   }, [registry.id, repository, reload]);
+
+  useEffect(() => {
+    if (error) refresh();
+  }, [version]);
 
   useEffect(() => {
     if (!reveal || revealing.current?.nonce === reveal.nonce) return;
