@@ -43,6 +43,8 @@ export interface Landed {
   digest: string;
   tag?: string;
   message: string;
+  /** Where the transfer was started (a source or registry): the notice shows there too. */
+  origin?: string;
   /** Tells a second landing of the same image from the first. */
   nonce: number;
 }
@@ -131,7 +133,7 @@ export function App() {
     const here = where.current;
     const viewing = here.browsed?.registryId === target.registryId && here.browsed.repository === target.repository;
     if ((job.spec.origin !== undefined && here.selectedId === job.spec.origin) || viewing) show(landing);
-    else setLanded({ ...landing, nonce: 0 });
+    else setLanded({ ...landing, origin: job.spec.origin ?? job.spec.startedIn, nonce: 0 });
   });
 
   // Dropped archives and layout folders are opened (read from disk) and their images offered for push.
@@ -442,7 +444,8 @@ export function App() {
             </span>
           )}
         </div>
-        {landed && landed.message && (
+        {/* About the registry it went to, or where it was started: elsewhere it would be no news. */}
+        {landed && landed.message && (selectedId === landed.registryId || selectedId === landed.origin) && (
           <div className="notice landed" role="status">
             {landed.message}
             {landed.nonce === 0 && (

@@ -22,6 +22,8 @@ export interface JobSpec {
   target?: Target;
   /** Where in the app it was started (a sidebar selection): its result is shown if the user is still there. */
   origin?: string;
+  /** The registry a copy was started from: its notice shows there (without moving the user). */
+  startedIn?: string;
   /** An export's destination, which a retry may change: the same transfer to another path. */
   destination?: { path: string; retarget: (path: string) => JobSpec };
 }

@@ -222,6 +222,7 @@ export function CopyDialog({
         : `Copy ${repository}@${short} to ${to}${sent.length ? `:${sent.join(", :")}` : ""} on ${target?.name ?? targetId}`,
       blobLabel: label,
       target: { registryId: targetId, repository: to },
+      startedIn: registry.id,
       run: (onEvent) =>
         api.copyImage(
           {

@@ -411,6 +411,52 @@ describe("Refresh", () => {
   });
 });
 
+describe("Copy notices", () => {
+  it("says a copy landed where it was started and where it went, and not in a third registry", async () => {
+    const digest = "sha256:" + "c".repeat(64);
+    mockIPC((cmd, args) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "list_local") return [];
+      if (cmd === "list_registries")
+        return {
+          registries: ["a", "b", "c"].map((n) =>
+            registry({ id: `oci:${n}.example.com`, name: `${n}.example.com`, address: `${n}.example.com`, auth: "anonymous", username: null }),
+          ),
+          docker_logins: [],
+          notice: null,
+        };
+      if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
+      if (cmd === "list_repositories") return { repositories: [{ name: "app", uri: null }], catalog_unreadable: null };
+      if (cmd === "stream_images")
+        return streamRows(args, [{ digest, tags: ["1.0"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, subject: null, config: null }]);
+      if (cmd === "image_detail") return new Promise(() => {});
+      if (cmd === "image_referrers") return [];
+      if (cmd === "copy_image") {
+        (args as { onEvent: { onmessage: (e: unknown) => void } }).onEvent.onmessage({
+          event: "finished", manifest_digest: digest, tags: ["1.0"], bytes: 0, registry_digest: null, referrers: 0,
+        });
+        return null;
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    const open = async (name: string) => fireEvent.click((await screen.findAllByRole("button", { name: new RegExp(name) }))[0]!);
+    await open("a\\.example\\.com");
+    fireEvent.click(await screen.findByRole("treeitem", { name: "app" }));
+    fireEvent.click(await screen.findByText("1.0", { selector: ".chip" }));
+    fireEvent.click(screen.getByRole("button", { name: "Copy to…" }));
+    fireEvent.change(await screen.findByRole("combobox", { name: "To registry" }), { target: { value: "oci:b.example.com" } });
+    fireEvent.click(screen.getByRole("button", { name: "Copy" }));
+    const notice = () => document.querySelector(".notice.landed")?.textContent ?? null;
+    await waitFor(() => expect(notice()).toMatch(/^Copied to app:1\.0 on b\.example\.com/));
+    await open("c\\.example\\.com");
+    await screen.findByRole("treeitem", { name: "app" });
+    expect(notice()).toBeNull();
+    await open("b\\.example\\.com");
+    await waitFor(() => expect(notice()).toMatch(/^Copied to app:1\.0/));
+  });
+});
+
 describe("Keyboard and memory", () => {
   it("walks registries → repositories → images with the arrows, and remembers the repository per registry", async () => {
     localStorage.clear();
