@@ -410,7 +410,10 @@ export function App() {
       </main>
       <section className="pane detail-pane" aria-label="Details">
         <div className="pane-header">
-          <h2>{local ? (image ? image.names[0] ?? `image ${image.index + 1}` : "Details") : repository ?? "Details"}</h2>
+          {(() => {
+            const title = local ? (image ? image.names[0] ?? `image ${image.index + 1}` : "Details") : repository ?? "Details";
+            return <h2 title={title}>{title}</h2>;
+          })()}
           {local && image && (
             <span className="header-actions">
               <button
