@@ -153,7 +153,11 @@ async fn exports_over_existing_files_keep_them_until_complete() {
         .await
         .unwrap_err();
     assert_eq!(missing.code, "invalid_path", "{}", missing.message);
-    assert!(missing.message.contains("does not exist"), "{}", missing.message);
+    assert!(
+        missing.message.contains("does not exist"),
+        "{}",
+        missing.message
+    );
 
     // Cancelled once bytes move: both exactly as they were, nothing beside them.
     for (format, path) in [
