@@ -49,7 +49,7 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await session.click('[role="tab"]:nth-child(2)');
     await waitFor("the layers", () => session.find("table.layers td.digest"), 10_000);
     const shown = await session.run(
-      "return [...document.querySelectorAll('table.layers tbody tr')].map((tr) => [tr.querySelector('td.digest').getAttribute('title'), tr.querySelector('td.number').getAttribute('title').replace(/\\D/g, '')])",
+      "return [...document.querySelectorAll('table.layers tbody tr')].map((tr) => [tr.querySelector('td.digest').getAttribute('title'), tr.querySelector('td.size').getAttribute('title').replace(/\\D/g, '')])",
     );
     const inspected = lading("inspect", `${served.registry}/team-a/web-app:1.0.0`);
     assert.deepEqual(shown, inspected.layers.map((l) => [l.digest, String(l.size)]));

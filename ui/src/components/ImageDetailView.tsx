@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import {
   api,
   type ImageDetail,
@@ -13,6 +13,7 @@ import { formatBytes } from "../format";
 import { LayerFiles } from "./LayerFiles";
 import { Attached } from "./Attached";
 import { TagChips } from "./TagChips";
+import { historyWithLayers, layerCommands, readableCommand } from "../layers";
 
 /** Where an image's detail and layer files come from: a registry's repository, or a local file. */
 export interface DetailSource {
@@ -117,6 +118,8 @@ export function ImageDetailView({ source, digest, tags, subject }: Props) {
 
   const base = source.base;
   const total = detail?.layers.reduce((n, l) => n + l.size, 0) ?? 0;
+  const steps = useMemo(() => (detail ? historyWithLayers(detail.history, detail.layers) : []), [detail]);
+  const commands = useMemo(() => (detail ? layerCommands(detail.history, detail.layers) : []), [detail]);
 
   return (
     <section className="image-detail" aria-label="Image">
@@ -252,33 +255,49 @@ export function ImageDetailView({ source, digest, tags, subject }: Props) {
           )}
           {tab === "layers" && (
             <table className="layers">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Digest</th>
+                  <th className="number">Size</th>
+                  <th>Share</th>
+                  <th>Made by</th>
+                </tr>
+              </thead>
               <tbody>
                 {detail.layers.map((l, i) => (
                   <tr key={`${l.digest}-${i}`}>
+                    <td className="number" title={l.media_type}>
+                      {i + 1}
+                    </td>
                     <td className="digest" title={l.digest}>
                       {l.digest.replace("sha256:", "").slice(0, 12)}
                     </td>
-                    <td className="number" title={`${l.size.toLocaleString()} bytes`}>
+                    <td className="number size" title={`${l.size.toLocaleString()} bytes`}>
                       {formatBytes(l.size)}
                     </td>
                     <td className="share">
-                      <progress max={total || 1} value={l.size} aria-label={`share of the image`} />
+                      <progress max={total || 1} value={l.size} aria-label={`layer ${i + 1}: share of the image`} />
                     </td>
-                    <td className="hint">{l.media_type.split(".").slice(-2).join(".")}</td>
+                    <td className="command" title={commands[i] || undefined}>
+                      {commands[i] ? <code>{readableCommand(commands[i]!)}</code> : <span className="hint">not recorded</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
           {tab === "files" && (
-            <LayerFiles source={source} digest={shown} layers={detail.layers} />
+            <LayerFiles source={source} digest={shown} layers={detail.layers} commands={commands} />
           )}
           {tab === "history" && (
             <ol className="history">
-              {detail.history.map((h, i) => (
-                <li key={i} className={h.empty_layer ? "empty-layer" : undefined}>
-                  <code>{h.created_by || "(no command recorded)"}</code>
-                  {h.empty_layer && <span className="hint"> · no layer</span>}
+              {steps.map((h, i) => (
+                <li key={i} className={h.layer === null ? "empty-layer" : undefined}>
+                  <code title={h.command || undefined}>{readableCommand(h.command) || "(no command recorded)"}</code>
+                  <span className="hint">
+                    {h.layer === null ? " · no layer" : ` · layer ${h.layer + 1}, ${formatBytes(h.size)}`}
+                  </span>
                 </li>
               ))}
             </ol>

@@ -5,6 +5,7 @@ import { formatBytes } from "../format";
 import { fileRows } from "../files";
 import { rowWindow } from "../virtual";
 import { ErrorText } from "./ErrorText";
+import { readableCommand } from "../layers";
 
 const FILE_ROW_HEIGHT = 24;
 
@@ -12,10 +13,12 @@ interface Props {
   source: DetailSource;
   digest: string;
   layers: LayerEntry[];
+  /** Each layer's command, from the history ("" where it does not say). */
+  commands?: string[];
 }
 
 /** Each layer's files, read from the registry layer by layer, and the bytes later layers hide. */
-export function LayerFiles({ source, digest, layers }: Props) {
+export function LayerFiles({ source, digest, layers, commands = [] }: Props) {
   const [read, setRead] = useState<Array<FileView[] | undefined>>([]);
   const [wasted, setWasted] = useState<{ bytes: number; files: WastedView[] } | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
@@ -75,7 +78,20 @@ export function LayerFiles({ source, digest, layers }: Props) {
           ))}
         </ol>
       )}
-      <div className="layer-picker" role="tablist" aria-label="Layers">
+      {/* A compact list (scrolling within a few rows) rather than a wall of buttons: 40 layers fit. */}
+      <div
+        className="layer-picker"
+        role="tablist"
+        aria-label="Layers"
+        aria-orientation="vertical"
+        onKeyDown={(e) => {
+          if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+          e.preventDefault();
+          const next = Math.min(layers.length - 1, Math.max(0, selected + (e.key === "ArrowDown" ? 1 : -1)));
+          setSelected(next);
+          e.currentTarget.querySelectorAll<HTMLElement>("[role=tab]")[next]?.focus();
+        }}
+      >
         {layers.map((l, i) => {
           const waste = wastedIn(i).reduce((n, w) => n + w.size, 0);
           return (
@@ -87,11 +103,14 @@ export function LayerFiles({ source, digest, layers }: Props) {
                 setSelected(i);
                 setScroll((s) => ({ ...s, top: 0 }));
               }}
-              title={l.digest}
+              title={[l.digest, commands[i]].filter(Boolean).join("\n")}
             >
-              Layer {i + 1} · {formatBytes(l.size)}
-              {read[i] ? ` · ${read[i]!.length.toLocaleString()} ${read[i]!.length === 1 ? "entry" : "entries"}` : " · reading…"}
-              {waste > 0 && <span className="waste"> · {formatBytes(waste)} wasted</span>}
+              <span className="layer-label">
+                Layer {i + 1} · {formatBytes(l.size)}
+                {read[i] ? ` · ${read[i]!.length.toLocaleString()} ${read[i]!.length === 1 ? "entry" : "entries"}` : " · reading…"}
+                {waste > 0 && <span className="waste"> · {formatBytes(waste)} wasted</span>}
+              </span>
+              {commands[i] && <code className="layer-command">{readableCommand(commands[i]!)}</code>}
             </button>
           );
         })}

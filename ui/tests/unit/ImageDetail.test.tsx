@@ -94,11 +94,15 @@ describe("Image detail", () => {
     expect(screen.getByTitle(`docker pull registry.example.com/team/app@${digest}`)).toBeTruthy();
 
     fireEvent.click(screen.getByRole("tab", { name: "Layers (2)" }));
-    const bars = screen.getAllByLabelText("share of the image") as HTMLProgressElement[];
+    const bars = screen.getAllByLabelText(/^layer \d: share of the image$/) as HTMLProgressElement[];
     expect(bars.map((b) => b.value / b.max)).toEqual([0.75, 0.25]);
+    expect(screen.getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["#", "Digest", "Size", "Share", "Made by"]);
 
+    // History steps name the layer they made and its size; the others made none.
     fireEvent.click(screen.getByRole("tab", { name: "History" }));
-    expect(screen.getAllByText("· no layer")).toHaveLength(1);
+    const steps = [...document.querySelectorAll("ol.history li")].map((li) => li.querySelector(".hint")!.textContent);
+    expect(steps.filter((t) => t === " · no layer")).toHaveLength(1);
+    expect(steps.filter((t) => /^ · layer \d, /.test(t ?? ""))).toHaveLength(2);
 
     fireEvent.click(screen.getByRole("tab", { name: "JSON" }));
     expect(screen.getByText("Manifest")).toBeTruthy();
