@@ -19,6 +19,7 @@ import {
 import { ConfirmDialog } from "./ConfirmDialog";
 import { JsonPane, useJsonModel } from "./JsonPane";
 import { Modal } from "./Modal";
+import { ErrorText } from "./ErrorText";
 
 const COUNT_LABEL: Record<CountType, string> = {
   imageCountMoreThan: "keep the newest",
@@ -72,7 +73,12 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
   const askedRefresh = useRef(0);
   // The dry run follows every change (after a pause in typing).
   useEffect(() => {
-    if (stored === undefined || jsonError) return;
+    // Nothing to evaluate yet (no policy stored, no rule added): no error, just the hint below.
+    if (stored === undefined || jsonError || rules.length === 0) {
+      setRun(null);
+      setError(null);
+      return;
+    }
     let current = true;
     const timer = setTimeout(() => {
       setRunning(true);
@@ -91,7 +97,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
       current = false;
       clearTimeout(timer);
     };
-  }, [registry.id, repository, text, protectedTags, stored, jsonError, refresh]);
+  }, [registry.id, repository, text, protectedTags, stored, jsonError, refresh, rules.length]);
 
   // Closing with edits that are not in ECR asks first.
   const unsaved = stored !== undefined && text !== (stored ?? policyText([]));
@@ -277,7 +283,11 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
           {/* Focusable so the keyboard can scroll a long dry run. */}
           <section className="lifecycle-dry-run" aria-label="Dry run" tabIndex={0}>
             <div className="dry-run-head">
-              <h3>Dry run on the {result ? result.verdicts.length : "…"} images in {repository} now</h3>
+              <h3>
+                {result && issues.length === 0
+                  ? `Dry run on the ${result.verdicts.length.toLocaleString()} ${result.verdicts.length === 1 ? "image" : "images"} in ${repository} now`
+                  : `Dry run on the images in ${repository}`}
+              </h3>
               <button className="link-button" onClick={() => setRefresh((n) => n + 1)} disabled={running} title="Read the repository's images from ECR again">
                 {running ? "Evaluating…" : "Read images again"}
               </button>
@@ -287,9 +297,12 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
               <input value={protectedText} onChange={(e) => setProtectedText(e.target.value)} spellCheck={false} />
             </label>
             {error && (
-              <p className="form-error" role="alert">
-                {error.message}
-              </p>
+              <div className="form-error" role="alert">
+                <ErrorText error={error} />
+              </div>
+            )}
+            {rules.length === 0 && !jsonError && (
+              <p className="hint">No rules yet: add one on the left to see which images it would expire or archive.</p>
             )}
             {result && issues.length === 0 && <DryRunTable result={result} server={serverResult} />}
             {result && issues.length > 0 && <p className="hint">Fix the {issues.length === 1 ? "problem" : `${issues.length} problems`} on the left to see what the rules would do.</p>}

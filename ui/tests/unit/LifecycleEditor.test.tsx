@@ -51,6 +51,29 @@ function backend() {
 }
 
 describe("the lifecycle editor", () => {
+  it("opens on no policy with a hint, not an error, and dry-runs once a rule is added", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd, raw) => {
+      calls.push(cmd);
+      if (cmd === "lifecycle_policy") return null;
+      if (cmd === "lifecycle_dry_run") {
+        const args = raw as { text: string };
+        expect(JSON.parse(args.text).rules.length).toBeGreaterThan(0);
+        return { issues: [], verdicts: [verdict("1", [], "expire", 1)], expiring: 1, transitioning: 0, kept: 0, bytes_reclaimed: 1000, warnings: [], images_read_at: now, now };
+      }
+      if (cmd === "lifecycle_server_preview") return { available: false, message: "ECR's own preview is not available here: unsupported", acting: [], disagreements: [] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
+    expect(await screen.findByText(/No rules yet: add one on the left/)).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(calls).not.toContain("lifecycle_dry_run");
+    expect(screen.getByRole("heading", { name: "Dry run on the images in team/web" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Expire untagged images" }));
+    expect(await screen.findByRole("heading", { name: "Dry run on the 1 image in team/web now" })).toBeTruthy();
+  });
+
   it("shows the stored rules as sentences and the dry run; edits follow into the JSON and the dry run", async () => {
     const calls = backend();
     render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
