@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, declined, type LadingError, type RegistryView, type RepositorySettings } from "../ipc";
 import { Modal } from "./Modal";
+import { ConfirmDialog } from "./ConfirmDialog";
 
 
 export function CreateRepositoryDialog({
@@ -162,6 +163,14 @@ export function RepositorySettingsDialog({
     api.repositorySettings(registry.id, name).then(show, setError);
   }, [registry.id, name]);
   const withExclusions = mutability.endsWith("_WITH_EXCLUSION");
+  const [leaving, setLeaving] = useState(false);
+  // Closing with choices ECR does not have yet asks first.
+  const unsaved =
+    !!settings &&
+    (mutability !== settings.tag_mutability ||
+      scanOnPush !== settings.scan_on_push ||
+      (withExclusions && exclusions.split(/[\s,]+/).filter(Boolean).join("\n") !== settings.mutability_exclusions.join("\n")));
+  const close = () => (unsaved ? setLeaving(true) : onClose());
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -179,7 +188,8 @@ export function RepositorySettingsDialog({
     }
   }
   return (
-    <Modal label="Repository settings" clickOutside onClose={onClose}>
+    <>
+    <Modal label="Repository settings" clickOutside escape={!leaving} onClose={close}>
       <form onSubmit={submit}>
         <h2>Settings of {name}</h2>
         {!settings && !error && <p className="hint">Reading the settings from ECR…</p>}
@@ -223,7 +233,7 @@ export function RepositorySettingsDialog({
           </p>
         )}
         <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={close}>
             Close
           </button>
           <button type="submit" className="primary" disabled={busy || !settings}>
@@ -232,5 +242,16 @@ export function RepositorySettingsDialog({
         </div>
       </form>
     </Modal>
+    {leaving && (
+      <ConfirmDialog
+        title="Discard your changes?"
+        body="These settings are not saved in ECR; closing loses your changes."
+        confirmLabel="Discard"
+        cancelLabel="Keep editing"
+        onClose={() => setLeaving(false)}
+        onConfirm={onClose}
+      />
+    )}
+    </>
   );
 }

@@ -49,6 +49,26 @@ describe("Repository settings", () => {
     expect((screen.getByRole("checkbox", { name: "Scan images on push" }) as HTMLInputElement).checked).toBe(true);
   });
 
+  it("asks before closing with changes not saved, and closes at once without", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "repository_settings") return stored;
+      throw new Error(`unexpected ${cmd}`);
+    });
+    let closed = 0;
+    render(<RepositorySettingsDialog registry={registry} name="platform/base" onClose={() => (closed += 1)} />);
+    await screen.findByTestId("repository-facts");
+    fireEvent.click(screen.getByRole("checkbox", { name: "Scan images on push" }));
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    expect(screen.getByRole("alertdialog", { name: "Discard your changes?" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Keep editing" }));
+    expect(closed).toBe(0);
+    expect((screen.getByRole("checkbox", { name: "Scan images on push" }) as HTMLInputElement).checked).toBe(true);
+    // Undone: nothing to lose, so Close closes.
+    fireEvent.click(screen.getByRole("checkbox", { name: "Scan images on push" }));
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    expect(closed).toBe(1);
+  });
+
   it("says why when ECR refuses", async () => {
     mockIPC((cmd) => {
       if (cmd === "repository_settings") return stored;
