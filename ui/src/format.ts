@@ -50,3 +50,15 @@ export function tagMatcher(filter: string): (tag: string) => boolean {
   const pattern = new RegExp(`^${[...f].map((c) => (c === "*" ? ".*" : c === "?" ? "." : literal(c))).join("")}$`);
   return (tag) => pattern.test(tag.toLowerCase());
 }
+
+/**
+ * A JSON path as people count and read it, for messages: `Statement[0].Action[1]` → "Statement 1 ›
+ * Action 2", `rules[0].selection` → "Rule 1 › selection" (the editors locate fields by the raw path).
+ */
+export function readablePath(path: string): string {
+  return path
+    .replace(/\[(\d+)\]/g, (_, n: string) => ` ${Number(n) + 1}`)
+    .replace(/^rules (\d)/, "Rule $1")
+    .split(".")
+    .join(" › ");
+}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { api, declined, type LadingError, type LifecycleDryRun, type LifecycleVerdict, type RegistryView, type ServerPreview } from "../ipc";
-import { formatBytes, relativeTime } from "../format";
+import { formatBytes, readablePath, relativeTime } from "../format";
 import {
   issueTarget,
   newRule,
@@ -266,8 +266,8 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
               <>
                 <JsonPane text={text} error={jsonError} onChange={changeText} />
                 {issues.map((issue) => (
-                  <p key={issue.path + issue.message} className="form-error">
-                    {issue.path}: {issue.message}
+                  <p key={issue.path + issue.message} className="form-error" title={issue.path}>
+                    {readablePath(issue.path)}: {issue.message}
                   </p>
                 ))}
               </>
@@ -275,7 +275,7 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
             {view === "rules" &&
               general.map((issue) => (
                 <p key={issue.path + issue.message} className="form-error">
-                  {issue.path === "rules" ? "" : `${issue.path}: `}
+                  {issue.path === "rules" ? "" : `${readablePath(issue.path)}: `}
                   {issue.message}
                 </p>
               ))}

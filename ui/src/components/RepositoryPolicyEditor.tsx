@@ -23,6 +23,7 @@ import {
 import { ConfirmDialog } from "./ConfirmDialog";
 import { JsonPane, useJsonModel } from "./JsonPane";
 import { Modal } from "./Modal";
+import { readablePath } from "../format";
 
 const CHIP_TITLE: Record<string, string> = {
   public: "Everyone: any AWS account, any principal",
@@ -226,8 +227,8 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
             {result && result.issues.length > 0 && (
               <ul className="policy-issues" aria-label="ECR would refuse">
                 {result.issues.map((x) => (
-                  <li key={x.path + x.message} className="form-error">
-                    {x.path}: {x.message}
+                  <li key={x.path + x.message} className="form-error" title={x.path}>
+                    {readablePath(x.path)}: {x.message}
                   </li>
                 ))}
               </ul>

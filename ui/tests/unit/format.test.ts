@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, relativeTime, tagMatcher } from "../../src/format";
+import { formatBytes, formatDuration, readablePath, relativeTime, tagMatcher } from "../../src/format";
 
 describe("format", () => {
   it("windows of time in their largest whole unit", () => {
@@ -39,5 +39,11 @@ describe("format", () => {
     expect(tagMatcher("v1.?.0")("v1.22.0")).toBe(false);
     expect(tagMatcher("build-??")("build-42")).toBe(true);
     expect(tagMatcher("a+b?")("a+bc")).toBe(true);
+  });
+
+  it("says JSON paths as people count", () => {
+    expect(readablePath("Statement[0].Action[1]")).toBe("Statement 1 › Action 2");
+    expect(readablePath("rules[2].selection.countNumber")).toBe("Rule 3 › selection › countNumber");
+    expect(readablePath("Version")).toBe("Version");
   });
 });
