@@ -48,7 +48,7 @@ export function ImageTable({
   const [deleteAttached, setDeleteAttached] = useState(true);
   const [attachedCount, setAttachedCount] = useState(0);
   const [transferring, setTransferring] = useState<"export" | "copy" | null>(null);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ text: string; failed: boolean } | null>(null);
   const [reload, setReload] = useState(0);
   // Refresh asks the registry again; opening a repository uses the backend's last listing.
   const askRegistry = useRef(false);
@@ -194,10 +194,14 @@ export function ImageTable({
 
   const report = (result: DeleteResult, verb: string, noun: (n: number) => string) => {
     const failed = result.failures.map((f) => `${f.reference.replace("sha256:", "").slice(0, 12)}: ${f.reason}`);
-    setOutcome(
-      `${verb} ${result.deleted.length} ${noun(result.deleted.length)}` +
+    setOutcome({
+      text:
+        `${verb} ${result.deleted.length} ${noun(result.deleted.length)}` +
         (failed.length ? `; not ${verb.toLowerCase()}: ${failed.join("; ")}` : "."),
-    );
+      failed: failed.length > 0,
+    });
+    // Said once by the registry: Untag is not offered again there (this run of the app).
+    if (result.failures.some((f) => f.code === "untag_unsupported")) cannotUntag.add(registry.id);
   };
 
   useEffect(() => {
@@ -348,11 +352,13 @@ export function ImageTable({
           )}
           <button
             onClick={() => setConfirming("untag")}
-            disabled={tagsToRemove.length === 0}
+            disabled={tagsToRemove.length === 0 || cannotUntag.has(registry.id)}
             title={
-              filter.trim()
-                ? "Remove the selected images' tags that match the filter; the images stay"
-                : "Remove every tag of the selected images; the images stay"
+              cannotUntag.has(registry.id)
+                ? "This registry cannot remove a tag on its own (it said so when asked): delete the image instead, which removes every tag on it"
+                : filter.trim()
+                  ? "Remove the selected images' tags that match the filter; the images stay"
+                  : "Remove every tag of the selected images; the images stay"
             }
           >
             Untag…
@@ -363,8 +369,8 @@ export function ImageTable({
         </div>
       )}
       {outcome && (
-        <p className="notice" role="status">
-          {outcome}
+        <p className={outcome.failed ? "form-error" : "notice"} role={outcome.failed ? "alert" : "status"}>
+          {outcome.text}
         </p>
       )}
       <ReadAllNotice registryId={registry.id} repository={repository} listing={listing} />
@@ -537,3 +543,6 @@ function inOrder<T>(items: T[], compare: (a: T, b: T) => number): boolean {
   for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return false;
   return true;
 }
+
+/** Registries that said they cannot remove a tag on its own (CNCF distribution 2.x), by id. */
+const cannotUntag = new Set<string>();

@@ -377,7 +377,12 @@ export type DeleteFailure = {
 /**
  * The digest or tag that stayed.
  */
-reference: string, reason: string, };
+reference: string, reason: string, 
+/**
+ * Why, as an error code (`untag_unsupported`: the registry cannot remove a tag on its own;
+ * `ecr_error` for what ECR refused).
+ */
+code: ErrorCode, };
 
 export type DeleteResult = { 
 /**

@@ -135,7 +135,8 @@ describe("Untagging images", () => {
       "Remove 2 tags from team/app?These tags go: latest, stable. The images stay in the repository.CancelUntag",
     );
     fireEvent.click(screen.getByRole("button", { name: "Untag" }));
-    expect(await screen.findByText("Removed 1 tag; not removed: stable: ImageNotFound: gone")).toBeTruthy();
+    // A failure is said as one, not as a grey note.
+    expect((await screen.findByText("Removed 1 tag; not removed: stable: ImageNotFound: gone")).getAttribute("role")).toBe("alert");
     expect(calls.find((c) => c.cmd === "untag_images")!.args).toEqual({
       id: "oci:r.example.com", repository: "team/app", tags: ["latest", "stable"],
     });
@@ -156,5 +157,29 @@ describe("the untag confirmation", () => {
   it("names the images other registries leave untagged", () => {
     expect(describeUntag(rows, picked, ["dev"], false)).toContain("these are left untagged: aaaaaaaaaaaa (dev)");
     expect(describeUntag(rows, picked, ["latest"], false)).toBe("These tags go: latest. The images stay in the repository.");
+  });
+
+  it("stops offering Untag on a registry that said it cannot remove a tag on its own", async () => {
+    const unsupported = { ...registry, id: "oci:old-distribution.example.com" };
+    mockIPC((cmd, args) => {
+      if (cmd === "stream_images") return streamRows(args, [row(d("a"), ["1.0", "latest"])]);
+      if (cmd === "untag_images")
+        return { deleted: [], failures: [{ reference: "latest", code: "untag_unsupported", reason: "old-distribution.example.com cannot remove a tag on its own (it answered 405); delete the image instead, which removes every tag on it" }] };
+      if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
+      if (cmd === "image_referrers") return [];
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<ImageTable registry={unsupported} repository="team/app" />);
+    fireEvent.change(await screen.findByRole("searchbox", { name: "Filter tags" }), { target: { value: "latest" } });
+    fireEvent.click(screen.getByText("latest"));
+    fireEvent.click(screen.getByRole("button", { name: "Untag…" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Untag" }));
+    expect((await screen.findByText(/^Removed 0 tags; not removed: latest: .*cannot remove a tag on its own/)).getAttribute("role")).toBe("alert");
+    // Listed again after the attempt: select the image anew.
+    await waitFor(() => expect(screen.queryByRole("toolbar", { name: "Selection" })).toBeNull());
+    fireEvent.click(await screen.findByText("1.0"));
+    const untag = (await screen.findByRole("button", { name: "Untag…" })) as HTMLButtonElement;
+    expect(untag.disabled).toBe(true);
+    expect(untag.title).toMatch(/^This registry cannot remove a tag on its own/);
   });
 });

@@ -458,6 +458,7 @@ impl Registry {
                     Err(e) => result.failures.push(DeleteFailure {
                         reference: reference.clone(),
                         reason: e.to_string(),
+                        code: Code::from(&e),
                     }),
                 }
             }
@@ -483,6 +484,7 @@ impl Registry {
             .map(|f| DeleteFailure {
                 reference: asked(&f.image),
                 reason: format!("{}: {}", f.code, f.reason),
+                code: Code::EcrError,
             })
             .collect();
         Ok(result)

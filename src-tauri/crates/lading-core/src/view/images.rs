@@ -308,6 +308,9 @@ pub struct DeleteFailure {
     /// The digest or tag that stayed.
     pub reference: String,
     pub reason: String,
+    /// Why, as an error code (`untag_unsupported`: the registry cannot remove a tag on its own;
+    /// `ecr_error` for what ECR refused).
+    pub code: crate::error::Code,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
