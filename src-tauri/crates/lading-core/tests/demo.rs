@@ -210,6 +210,8 @@ async fn demo_content_streams_tags_first_then_rows_and_is_kept_until_refresh() {
         .unwrap();
     assert!(untag.deleted.is_empty());
     assert_eq!(untag.failures[0].reference, "dev");
+    // The window stops offering Untag on this code.
+    assert_eq!(untag.failures[0].code, "untag_unsupported");
     assert!(
         untag.failures[0]
             .reason
