@@ -250,7 +250,8 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
             <h3>Changes against the stored policy</h3>
             {changed ? (
               <pre className="policy-diff" aria-label="Changes" tabIndex={0}>
-                {diffLines(before, text).map((line, i) => (
+                {/* Both sides as the editor writes them: a policy pasted on one line differs only where it does. */}
+                {diffLines(before, normalised(text)).map((line, i) => (
                   <div key={i} className={`diff-line ${line.op === "+" ? "added" : line.op === "-" ? "removed" : ""}`}>
                     {line.op} {line.text}
                   </div>

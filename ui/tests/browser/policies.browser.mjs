@@ -182,6 +182,16 @@ test("repository policy editor: template, chips, JSON both ways, risks and the d
       assert.deepEqual(await violations(page), [], "policy-pasted ${scheme}");
       await editor.getByRole("tab", { name: "JSON" }).click();
       assert.equal(JSON.parse(await editor.getByRole("textbox", { name: "Policy JSON" }).inputValue()).Id, "team-a");
+      // The stored policy pasted back on one line, one account changed: the diff is that line only.
+      await editor.getByRole("textbox", { name: "Policy JSON" }).fill(JSON.stringify({ Version: "2012-10-17", Statement: [
+        { Sid: "PullFromProduction", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" },
+          Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"] },
+      ] }));
+      await page.waitForFunction(() => document.querySelector(".policy-diff")?.textContent.includes("444455556666"));
+      const changedLines = await page.evaluate(() =>
+        [...document.querySelectorAll(".policy-diff .diff-line.added, .policy-diff .diff-line.removed")].map((l) => l.textContent.replace(/\s+/g, " ").trim()),
+      );
+      assert.deepEqual(changedLines, ['- "AWS": "arn:aws:iam::111122223333:root"', '+ "AWS": "arn:aws:iam::444455556666:root"']);
       assert.deepEqual(problems, []);
       await context.close();
     }

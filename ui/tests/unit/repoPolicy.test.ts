@@ -88,4 +88,11 @@ describe("repository policy cards ⇄ JSON", () => {
     expect(normalised(stored)).toBe(documentText(doc()));
     expect(normalised(null)).toBe("");
   });
+
+  it("diffs a policy pasted on one line only where it differs from the stored one", () => {
+    const stored = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "111122223333" }, Action: ["ecr:BatchGetImage"] }] }, null, 4);
+    const pasted = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: ["ecr:BatchGetImage"] }] });
+    const changed = diffLines(normalised(stored), normalised(pasted)).filter((l) => l.op !== " ");
+    expect(changed.map((l) => l.op + l.text.trim())).toEqual(['-"AWS": "111122223333"', '+"AWS": "444455556666"']);
+  });
 });
