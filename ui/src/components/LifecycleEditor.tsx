@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api, declined, type LadingError, type LifecycleDryRun, type LifecycleVerdict, type RegistryView, type ServerPreview } from "../ipc";
-import { formatBytes, readablePath, relativeTime } from "../format";
+import { api, declined, type LadingError, type LifecycleDryRun, type RegistryView, type ServerPreview } from "../ipc";
+import { readablePath } from "../format";
 import {
   issueTarget,
   newRule,
@@ -20,6 +20,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { JsonPane, useJsonModel } from "./JsonPane";
 import { Modal } from "./Modal";
 import { ErrorText } from "./ErrorText";
+import { DryRunTable } from "./DryRunTable";
 
 const COUNT_LABEL: Record<CountType, string> = {
   imageCountMoreThan: "keep the newest",
@@ -483,62 +484,5 @@ function TagsInput({ value, invalid, onChange }: { value: string; invalid: boole
       onBlur={() => draft !== value && onChange(draft)}
       onKeyDown={(e) => e.key === "Enter" && draft !== value && onChange(draft)}
     />
-  );
-}
-
-function DryRunTable({ result, server }: { result: LifecycleDryRun; server: ServerPreview | null }) {
-  const order = (v: LifecycleVerdict) => (v.action === "expire" ? 0 : v.action === "transition" ? 1 : 2);
-  const rows = [...result.verdicts].sort((a, b) => order(a) - order(b) || (b.pushed_at ?? 0) - (a.pushed_at ?? 0));
-  const disagree = new Set(server?.disagreements ?? []);
-  return (
-    <>
-      <p className="dry-run-totals" data-testid="dry-run-totals">
-        <strong>{result.expiring}</strong> of {result.verdicts.length} {result.verdicts.length === 1 ? "image expires" : "images expire"}
-        {result.bytes_reclaimed > 0 && ` (${formatBytes(result.bytes_reclaimed)} reclaimed)`}
-        {result.transitioning > 0 && `, ${result.transitioning} archived`}; {result.kept} kept
-      </p>
-      {result.warnings.length > 0 && (
-        <div role="alert" aria-label="Warnings">
-          <ul className="dry-run-warnings">
-            {result.warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <div className="dry-run-table">
-        <table>
-          <thead>
-            <tr>
-              <th>Tags</th>
-              <th>Pushed</th>
-              <th>Last pull</th>
-              <th>Size</th>
-              <th>Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((v) => (
-              <tr key={v.digest} className={`verdict ${v.action}${disagree.has(v.digest) ? " disagreement" : ""}`} title={v.digest}>
-                <td>{v.tags.length ? v.tags.join(", ") : <span className="hint">untagged {v.digest.slice(7, 19)}</span>}</td>
-                <td>{relativeTime(v.pushed_at)}</td>
-                <td>{relativeTime(v.last_pulled_at)}</td>
-                <td className="number">{formatBytes(v.size)}</td>
-                <td>
-                  {v.action === "expire"
-                    ? `expires — rule ${v.rule_priority}`
-                    : v.action === "transition"
-                      ? `archived — rule ${v.rule_priority}`
-                      : v.rule_priority !== null
-                        ? `kept by rule ${v.rule_priority}`
-                        : "kept — no rule selects it"}
-                  {disagree.has(v.digest) && " · ECR disagrees"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </>
   );
 }
