@@ -4,7 +4,6 @@ import {
   declined,
   listenForCloseRequests,
   listenForDrops,
-  watchRegistryHealth,
   type AppInfo,
   type ConnectionStatus,
   type LadingError,
@@ -18,7 +17,8 @@ import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ImageTable } from "./components/ImageTable";
-import { lastRepository, lastSelection } from "./keyboard";
+import { lastRepository, lastSelection, useAppShortcuts } from "./keyboard";
+import { useRegistryHealth } from "./registryHealth";
 import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
 import { LifecycleEditor } from "./components/LifecycleEditor";
@@ -93,33 +93,7 @@ export function App() {
     setLanded({ ...target, nonce: Date.now() });
   }, []);
 
-  // F5 and Ctrl+R (⌘R) refresh the pane the keyboard is in (images, else repositories) instead of
-  // reloading the page, which would lose what is open.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!(e.key === "F5" || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "r"))) return;
-      e.preventDefault();
-      const at = document.activeElement;
-      const images = document.querySelector<HTMLButtonElement>(".image-table button.refresh");
-      const repositories = document.querySelector<HTMLButtonElement>(".repository-pane button.refresh");
-      const inRepositories = repositories && at?.closest(".repository-pane");
-      (inRepositories ? repositories : images ?? repositories)?.click();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
-
-  // Ctrl+K (⌘K): go to a pasted reference.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
-        e.preventDefault();
-        setGoingTo(true);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useAppShortcuts(() => setGoingTo(true));
 
   // A finished push or copy is announced; if the user is still where it was started, or looking at
   // the repository it went to, the list shows it selected.
@@ -200,24 +174,7 @@ export function App() {
     );
   }, []);
 
-  // A registry that stops answering turns red with the reason, whatever view found out; one that
-  // answers again is checked afresh (a kept listing proves nothing).
-  const statusesNow = useRef(statuses);
-  statusesNow.current = statuses;
-  useEffect(
-    () =>
-      watchRegistryHealth((id, failure) => {
-        const known = statusesNow.current[id]?.state;
-        if (failure) {
-          const state = failure.code === "unreachable" ? "unreachable" : "error";
-          setStatuses((s) => ({ ...s, [id]: { state, reason: failure.message, action: null } }));
-        } else if (known === "unreachable" || known === "error") {
-          const registry = list?.registries.find((r) => r.id === id);
-          if (registry) check(registry);
-        }
-      }),
-    [list, check],
-  );
+  useRegistryHealth(statuses, setStatuses, list?.registries ?? null, check);
 
   /** Checks a registry again and, if it is the one shown, reads its lists again. */
   const retry = (registry: RegistryView) => {

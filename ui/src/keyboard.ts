@@ -1,3 +1,5 @@
+import { useEffect } from "react";
+
 /** Moves focus to the next/previous element matching `selector` (within `root`), from the focused one. */
 export function moveFocus(root: ParentNode, selector: string, step: 1 | -1): boolean {
   const items = [...root.querySelectorAll<HTMLElement>(selector)];
@@ -55,3 +57,28 @@ export const lastSelection = {
     }
   },
 };
+
+/**
+ * The window's own shortcuts: Ctrl+K (⌘K) opens Go to; F5 and Ctrl+R (⌘R) refresh the pane the
+ * keyboard is in (images, else repositories) instead of reloading the page, which would lose what
+ * is open.
+ */
+export function useAppShortcuts(onGoTo: () => void) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const command = e.ctrlKey || e.metaKey;
+      if (command && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        onGoTo();
+      } else if (e.key === "F5" || (command && e.key.toLowerCase() === "r")) {
+        e.preventDefault();
+        const images = document.querySelector<HTMLButtonElement>(".image-table button.refresh");
+        const repositories = document.querySelector<HTMLButtonElement>(".repository-pane button.refresh");
+        const inRepositories = repositories && document.activeElement?.closest(".repository-pane");
+        (inRepositories ? repositories : images ?? repositories)?.click();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+}

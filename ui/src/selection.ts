@@ -35,6 +35,14 @@ export function rangeOf(shown: ImageRow[], from: number, to: number): Set<string
   return new Set(shown.slice(low, high + 1).filter((r) => !isWaiting(r)).map((r) => r.digest));
 }
 
+/** `picked` with `digest` added, or dropped if it was there (Ctrl-click, Space). */
+export function toggled(picked: ReadonlySet<string>, digest: string): Set<string> {
+  const next = new Set(picked);
+  if (next.has(digest)) next.delete(digest);
+  else next.add(digest);
+  return next;
+}
+
 /** The scroll position that brings row `index` fully into a viewport, or `scrollTop` if it is. */
 export function scrollToShow(index: number, rowHeight: number, scrollTop: number, height: number, header = 0): number {
   const top = index * rowHeight;

@@ -12,7 +12,7 @@ import { IMAGE_ROW_HEIGHT, rowWindow } from "../virtual";
 import { ReadAllNotice, useReadInView } from "./ReadInView";
 import { DeleteAttached } from "./Attached";
 import { applyListingEvent, EMPTY_LISTING, isWaiting, rowKey, tagOrder, tagRanks, type Listing } from "../listing";
-import { describeDeletion, describeUntag, keyTarget, rangeOf, scrollToShow, visibleSelection } from "../selection";
+import { describeDeletion, describeUntag, keyTarget, rangeOf, scrollToShow, toggled, visibleSelection } from "../selection";
 
 export { describeUntag } from "../selection";
 import { ErrorText } from "./ErrorText";
@@ -158,7 +158,7 @@ export function ImageTable({
     const rank = listing?.tags ? tagRanks(listing.tags) : null;
     const order = (a: ImageRow, b: ImageRow) => compareRows(a, b, sort.key, rank, details);
     // A listing keeps its rows in tag order: checking that is a tenth of sorting them again.
-    const sorted = inOrder(kept, order) ? [...kept] : [...kept].sort(order);
+    const sorted = inOrder(kept, order) ? kept : kept.sort(order);
     return sort.descending ? sorted.reverse() : sorted;
   }, [rows, filter, sort, sortDetails]);
 
@@ -258,12 +258,7 @@ export function ImageTable({
       setFocusAt(to);
     } else if (e.key === " " && !isWaiting(row)) {
       e.preventDefault();
-      setPicked((p) => {
-        const next = new Set(p);
-        if (next.has(row.digest)) next.delete(row.digest);
-        else next.add(row.digest);
-        return next;
-      });
+      setPicked((p) => toggled(p, row.digest));
       setAnchor(index);
     } else if (e.key === "Enter" && !isWaiting(row)) {
       setPicked(new Set([row.digest]));
@@ -421,15 +416,9 @@ export function ImageTable({
                 if (isWaiting(row)) return;
                 const index = slice.start + offset;
                 if (e.shiftKey && anchor !== null) {
-                  const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)];
-                  setPicked(new Set(shown.slice(from, to + 1).filter((r) => !isWaiting(r)).map((r) => r.digest)));
+                  setPicked(rangeOf(shown, anchor, index));
                 } else if (e.ctrlKey || e.metaKey) {
-                  setPicked((p) => {
-                    const next = new Set(p);
-                    if (next.has(row.digest)) next.delete(row.digest);
-                    else next.add(row.digest);
-                    return next;
-                  });
+                  setPicked((p) => toggled(p, row.digest));
                   setAnchor(index);
                 } else {
                   setPicked(new Set([row.digest]));

@@ -11,6 +11,34 @@ import { CHROMIUM_FLAGS, openShell, repoRoot, shots, uiDir } from "../support/br
 import { REGISTRIES_MOCK } from "../support/mock-registries.mjs";
 import { violations } from "../support/a11y.mjs";
 
+/** The main views, each handed to `check` once on screen: registries, images, an image's detail and
+ * files, repository settings, a local archive, the add dialog. */
+async function walkMainViews(page, check) {
+  await page.getByRole("button", { name: "registry.example.com" }).waitFor();
+  await check("registries");
+  await page.getByRole("button", { name: /dev · eu-west-1/ }).first().click();
+  await page.getByRole("treeitem", { name: "web" }).click();
+  await page.getByTestId("image-count").waitFor();
+  await check("images");
+  await page.getByText("1.1.0").click();
+  await page.getByText("/usr/local/bin/web").waitFor();
+  await check("image detail");
+  await page.getByRole("tab", { name: "Files" }).click();
+  await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
+  await check("files");
+  await page.getByRole("button", { name: "Settings…" }).click();
+  await page.getByRole("dialog", { name: "Repository settings" }).getByText("encryption KMS").waitFor();
+  await check("repository settings");
+  await page.getByRole("dialog", { name: "Repository settings" }).getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
+  await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
+  await page.getByText("/usr/local/bin/web").waitFor();
+  await check("local archive");
+  await page.getByRole("button", { name: "+ Add" }).click();
+  await page.getByRole("dialog", { name: "Add registry" }).waitFor();
+  await check("add registry");
+}
+
 test("the main views have no serious or critical accessibility violations, light and dark", { timeout: 120_000 }, async () => {
   const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
@@ -21,29 +49,7 @@ test("the main views have no serious or critical accessibility violations, light
       const check = async (view) => {
         found[view] = await violations(page);
       };
-      await page.getByRole("button", { name: "registry.example.com" }).waitFor();
-      await check("registries");
-      await page.getByRole("button", { name: /dev · eu-west-1/ }).first().click();
-      await page.getByRole("treeitem", { name: "web" }).click();
-      await page.getByTestId("image-count").waitFor();
-      await check("images");
-      await page.getByText("1.1.0").click();
-      await page.getByText("/usr/local/bin/web").waitFor();
-      await check("image detail");
-      await page.getByRole("tab", { name: "Files" }).click();
-      await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
-      await check("files");
-      await page.getByRole("button", { name: "Settings…" }).click();
-      await page.getByRole("dialog", { name: "Repository settings" }).getByText("encryption KMS").waitFor();
-      await check("repository settings");
-      await page.getByRole("dialog", { name: "Repository settings" }).getByRole("button", { name: "Close" }).click();
-      await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
-      await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
-      await page.getByText("/usr/local/bin/web").waitFor();
-      await check("local archive");
-      await page.getByRole("button", { name: "+ Add" }).click();
-      await page.getByRole("dialog", { name: "Add registry" }).waitFor();
-      await check("add registry");
+      await walkMainViews(page, check);
       const failing = Object.entries(found).filter(([, v]) => v.length > 0);
       assert.deepEqual(failing, [], `${scheme}: ${JSON.stringify(failing, null, 1)}`);
       assert.deepEqual(problems, []);
@@ -90,24 +96,7 @@ test("nothing runs off its pane at 900×560 or 1280×800", { timeout: 120_000 },
         found[view] = await overflowing(page);
         await page.screenshot({ path: join(shots, `layout-${view.replace(/ /g, "-")}-${width}x${height}.png`) });
       };
-      await page.getByRole("button", { name: "registry.example.com" }).waitFor();
-      await check("registries");
-      await page.getByRole("button", { name: /dev · eu-west-1/ }).first().click();
-      await page.getByRole("treeitem", { name: "web" }).click();
-      await page.getByTestId("image-count").waitFor();
-      await page.getByText("1.1.0").click();
-      await page.getByText("/usr/local/bin/web").waitFor();
-      await check("image detail");
-      await page.getByRole("tab", { name: "Files" }).click();
-      await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
-      await check("files");
-      await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
-      await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
-      await page.getByText("/usr/local/bin/web").waitFor();
-      await check("local archive");
-      await page.getByRole("button", { name: "+ Add" }).click();
-      await page.getByRole("dialog", { name: "Add registry" }).waitFor();
-      await check("add registry");
+      await walkMainViews(page, check);
       const failing = Object.entries(found).filter(([, v]) => v.length > 0);
       assert.deepEqual(failing, [], `${width}×${height}: ${JSON.stringify(failing, null, 1)}`);
       assert.deepEqual(problems, []);

@@ -77,7 +77,16 @@ describe("the Files tab", () => {
       { digest: "sha256:" + "1".repeat(64), size: 2048, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" },
       { digest: "sha256:" + "2".repeat(64), size: 1024, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" },
     ];
-    render(<LayerFiles source={registrySource(registry, "team/app")} digest={"sha256:" + "a".repeat(64)} layers={layers} />);
+    render(
+      <LayerFiles
+        source={registrySource(registry, "team/app")}
+        digest={"sha256:" + "a".repeat(64)}
+        layers={layers}
+        commands={["ADD rootfs.tar /", "/bin/sh -c #(nop)  RUN rm /tmp/big"]}
+      />,
+    );
+    // Each layer's line names the command that made it, as written.
+    expect(screen.getByRole("tab", { name: /Layer 2/ }).textContent).toContain("RUN rm /tmp/big");
     expect(screen.getByTestId("wasted-summary").textContent).toBe("Reading layers from the registry… 0 of 2");
     send({ event: "started", layers: 2 });
     send({ event: "layer", index: 0, digest: layers[0]!.digest, files: [f("tmp", "dir", 0, 0o755), f("tmp/big", "file", 300 * 1024)] });
@@ -93,6 +102,13 @@ describe("the Files tab", () => {
     );
     expect(screen.getByText("deleted in layer 2").closest("tr")!.className).toContain("wasted");
     expect(screen.getByRole("tab", { name: /Layer 1/ }).textContent).toContain("300.0 KiB wasted");
+    // The arrow keys move through the layers, focus following.
+    fireEvent.keyDown(screen.getByRole("tab", { name: /Layer 1/ }), { key: "ArrowDown" });
+    expect(screen.getByRole("tab", { name: /Layer 2/ }).getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe(screen.getByRole("tab", { name: /Layer 2/ }));
+    expect(screen.getByText("deletes this path from the layers below")).toBeTruthy();
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowUp" });
+    expect(screen.getByRole("tab", { name: /Layer 1/ }).getAttribute("aria-selected")).toBe("true");
     fireEvent.click(screen.getByRole("tab", { name: /Layer 2/ }));
     expect(screen.getByText("deletes this path from the layers below")).toBeTruthy();
   });

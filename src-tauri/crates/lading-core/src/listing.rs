@@ -328,3 +328,63 @@ pub async fn images(state: &AppState, id: &str, repository: &str) -> Result<Vec<
     let rows = stream_images(state, id, repository, true, &|_| {}).await?;
     Ok(rows.as_ref().clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: usize) -> ImageRow {
+        ImageRow {
+            digest: format!("sha256:{n:064}"),
+            tags: vec![format!("t{n}")],
+            kind: "image".into(),
+            media_type: String::new(),
+            size: None,
+            platforms: Vec::new(),
+            children: Vec::new(),
+            pushed_at: None,
+            last_pulled_at: None,
+            scan_status: None,
+            subject: None,
+            config: None,
+        }
+    }
+
+    #[test]
+    fn the_rows_on_screen_go_in_small_batches_then_the_rest_in_big_ones() {
+        let sizes = std::sync::Mutex::new(Vec::new());
+        let emit = |event: ImageListEvent| {
+            if let ImageListEvent::Rows { rows } = event {
+                sizes.lock().unwrap().push(rows.len());
+            }
+        };
+        let cache = ListingCache::default();
+        let mut batcher = RowBatcher {
+            emit: &emit,
+            pending: Vec::new(),
+            since: Instant::now(),
+            merged: Vec::new(),
+            by_digest: HashMap::new(),
+            cache: &cache,
+            generation: 0,
+            sent: 0,
+        };
+        for n in 0..1200 {
+            batcher.row(row(n));
+        }
+        assert_eq!(batcher.finish().len(), 1200);
+        // At most 40 at a time until 200 are out (the screen waits on none of them), then up to
+        // 500 at a time. (A batch that ages first goes smaller: only upper bounds are certain.)
+        let sizes = sizes.lock().unwrap().clone();
+        assert_eq!(sizes.iter().sum::<usize>(), 1200);
+        let mut sent = 0;
+        for &size in &sizes {
+            assert!(size <= if sent < 200 { 40 } else { 500 }, "{sizes:?}");
+            sent += size;
+        }
+        assert!(
+            sizes.iter().any(|&s| s > 40),
+            "later rows in big batches: {sizes:?}"
+        );
+    }
+}
