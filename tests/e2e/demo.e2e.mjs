@@ -95,6 +95,8 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await session.type('[aria-label="Copy image"] input', "copied/web-app");
     await session.click('[aria-label="Copy image"] button[type="submit"]');
     await transferResult("the copy", /^Copied to copied\/web-app:1\.0\.0/);
+    // The new repository joins the list without leaving the registry (the copy re-reads it).
+    await waitFor("copied/web-app in the repository list", () => session.find('[role="treeitem"][title="copied/web-app"]'), 20_000);
     await session.screenshot("demo-copied.png");
     assert.deepEqual(lading("tags", `${served.registry}/copied/web-app`), ["1.0.0"]);
 

@@ -98,6 +98,7 @@ pub(crate) async fn rm(json: bool, reference: String, conn: Connection) -> Resul
                 .ok_or_else(|| lading_oci::OciError::NotFound {
                     registry: reference.registry.clone(),
                     what: format!("{}:{tag}", reference.repository),
+                    hint: String::new(),
                 })?
                 .digest
         }

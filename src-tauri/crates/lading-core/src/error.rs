@@ -181,7 +181,7 @@ impl From<&lading_ecr::EcrError> for Code {
             E::AccessDenied(_) => Code::AccessDenied,
             E::ImageNotFound(_) => Code::ImageNotFound,
             E::Credentials(_) => Code::AwsCredentials,
-            E::Unreachable(_) => Code::Unreachable,
+            E::Unreachable { .. } => Code::Unreachable,
             E::Service { .. } => Code::EcrError,
             E::Unexpected(_) => Code::Unexpected,
         }
@@ -226,11 +226,13 @@ impl From<lading_oci::OciError> for Error {
     }
 }
 
-from_engine!(
-    lading_ecr::EcrError,
-    lading_config::ConfigError,
-    lading_secrets::SecretsError
-);
+impl From<lading_ecr::EcrError> for Error {
+    fn from(e: lading_ecr::EcrError) -> Self {
+        Self::new(Code::from(&e), e.to_string()).with_detail(e.detail().map(str::to_owned))
+    }
+}
+
+from_engine!(lading_config::ConfigError, lading_secrets::SecretsError);
 
 #[cfg(test)]
 mod tests {
@@ -243,6 +245,7 @@ mod tests {
             lading_oci::OciError::NotFound {
                 registry: "r".into(),
                 what: "w".into(),
+                hint: String::new(),
             },
             lading_oci::OciError::TagDeletionUnsupported {
                 registry: "r".into(),

@@ -18,8 +18,9 @@ pub enum EcrError {
     AccessDenied(String),
     #[error("AWS credentials are missing or invalid: {0}")]
     Credentials(String),
-    #[error("cannot reach the ECR endpoint: {0}")]
-    Unreachable(String),
+    /// `reason` in plain words; `detail` the SDK's own chain.
+    #[error("cannot reach the ECR API: {reason}")]
+    Unreachable { reason: String, detail: String },
     #[error("ECR error {code}: {message}")]
     Service { code: String, message: String },
     #[error("unexpected ECR response: {0}")]
@@ -27,6 +28,14 @@ pub enum EcrError {
 }
 
 impl EcrError {
+    /// What the SDK said, where the message is the plain-words version.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            EcrError::Unreachable { detail, .. } if !detail.is_empty() => Some(detail),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             EcrError::InvalidInput(_) => "invalid_input",
@@ -37,7 +46,7 @@ impl EcrError {
             EcrError::AccessDenied(_) => "access_denied",
             EcrError::ImageNotFound(_) => "image_not_found",
             EcrError::Credentials(_) => "aws_credentials",
-            EcrError::Unreachable(_) => "unreachable",
+            EcrError::Unreachable { .. } => "unreachable",
             EcrError::Service { .. } => "ecr_error",
             EcrError::Unexpected(_) => "unexpected",
         }
@@ -77,9 +86,17 @@ impl EcrError {
             {
                 EcrError::Credentials(error_chain(&err))
             }
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-                EcrError::Unreachable(error_chain(&err))
+            SdkError::DispatchFailure(d) => {
+                let detail = error_chain(&err);
+                EcrError::Unreachable {
+                    reason: lading_oci::client::connection_failure_reason(&detail, d.is_timeout()),
+                    detail,
+                }
             }
+            SdkError::TimeoutError(_) => EcrError::Unreachable {
+                reason: "it did not answer in time. The network may be slow, or a firewall may be dropping the traffic; trying again may work".to_owned(),
+                detail: error_chain(&err),
+            },
             SdkError::ConstructionFailure(_) => EcrError::Credentials(error_chain(&err)),
             _ => EcrError::Unexpected(error_chain(&err)),
         }

@@ -107,12 +107,7 @@ impl LifecyclePolicy {
                 message: format!("the policy is longer than {MAX_POLICY_CHARS} characters"),
             }]);
         }
-        let policy: LifecyclePolicy = serde_json::from_str(text).map_err(|e| {
-            vec![PolicyIssue {
-                path: format!("line {} column {}", e.line(), e.column()),
-                message: e.to_string(),
-            }]
-        })?;
+        let policy: LifecyclePolicy = parse_json(text).map_err(|issue| vec![issue])?;
         let issues = policy.validate();
         if issues.is_empty() {
             Ok(policy)
@@ -455,3 +450,49 @@ pub use preview::{server_disagreements, ServerPreviewResult};
 
 #[cfg(test)]
 mod tests;
+
+/// The policy's JSON, a problem with a field named by its path (`rules[0].selection.countNumber`)
+/// so an editor can mark the field; bad JSON by its line and column.
+fn parse_json(text: &str) -> Result<LifecyclePolicy, PolicyIssue> {
+    let at_line = |e: &serde_json::Error| PolicyIssue {
+        path: format!("line {} column {}", e.line(), e.column()),
+        message: e.to_string(),
+    };
+    let mut json = serde_json::Deserializer::from_str(text);
+    let policy = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() && path != "." {
+            PolicyIssue {
+                path,
+                message: field_message(&inner),
+            }
+        } else {
+            at_line(&inner)
+        }
+    })?;
+    json.end().map_err(|e| at_line(&e))?;
+    Ok(policy)
+}
+
+/// serde's words for a wrong value ("invalid type: null, expected i64 at line 12 column 27") as
+/// a sentence about the field; the location is the issue's path.
+fn field_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(message, _)| message);
+    match text.strip_prefix("invalid type: ") {
+        Some(rest) if rest.ends_with("expected i64") => {
+            let given = rest.trim_end_matches("expected i64").trim_end_matches(", ");
+            format!("needs a whole number, not {given}")
+        }
+        Some(rest) if rest.ends_with("expected a string") => {
+            let given = rest
+                .trim_end_matches("expected a string")
+                .trim_end_matches(", ");
+            format!("needs text in quotes, not {given}")
+        }
+        _ => text.to_owned(),
+    }
+}

@@ -14,14 +14,19 @@ pub enum OciError {
     InvalidReference { input: String, reason: &'static str },
     #[error("invalid registry address {input:?}: {reason}")]
     InvalidRegistry { input: String, reason: String },
-    #[error("{registry} needs credentials (it answered 401 Unauthorized)")]
+    #[error("{registry} needs credentials (it answered 401 Unauthorized). Give a username and a password or access token for it (the CLI: lading login); some registries also answer this for a repository that does not exist")]
     AuthRequired { registry: String },
-    #[error("{registry} rejected the credentials for {username:?}")]
+    #[error("{registry} rejected the credentials for {username:?}. Check the username and the password or token: a token may have expired, been revoked, or lack the scope for this")]
     Unauthorized { registry: String, username: String },
-    #[error("{registry} denied access to {what}")]
+    #[error("{registry} denied access to {what} (403 Forbidden). The account signed in may lack the right for it (pull, push or delete), or the registry only allows it from some networks")]
     Denied { registry: String, what: String },
-    #[error("{what} was not found on {registry}")]
-    NotFound { registry: String, what: String },
+    /// `hint` says what the registry's error code adds (no such repository, or no such tag).
+    #[error("{what} was not found on {registry}{hint}")]
+    NotFound {
+        registry: String,
+        what: String,
+        hint: String,
+    },
     #[error("{registry} answered {status} for {url}: {}", summary(.details))]
     Registry {
         registry: String,

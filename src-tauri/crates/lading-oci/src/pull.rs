@@ -90,6 +90,7 @@ pub(crate) async fn resolve(
                 "platform {spec} in {repository}:{reference} (it has: {})",
                 available.join(", ")
             ),
+            hint: String::new(),
         }),
         (Some(_), Some((child, _))) => Ok(Resolved {
             root: child.clone(),

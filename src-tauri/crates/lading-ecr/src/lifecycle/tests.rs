@@ -335,6 +335,39 @@ fn wildcards_match_like_ecr() {
 }
 
 #[test]
+fn a_wrong_value_is_named_at_its_field() {
+    // What an editor sends when a number box is emptied: the field, in words, not serde's.
+    let emptied = policy(&[rule(
+        1,
+        r#"{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":null}"#,
+    )]);
+    assert_eq!(
+        issues(&emptied),
+        ["rules[0].selection.countNumber: needs a whole number, not null"]
+    );
+    let typo = policy(&[rule(
+        1,
+        r#"{"tagStatus":"untaged","countType":"imageCountMoreThan","countNumber":1}"#,
+    )]);
+    let said = issues(&typo);
+    assert!(
+        said[0].starts_with("rules[0].selection.tagStatus: unknown variant `untaged`"),
+        "{said:?}"
+    );
+    // Broken JSON has no field: its place is the line and column.
+    assert!(
+        issues("{\"rules\": [")[0].starts_with("line 1 column 11: "),
+        "{:?}",
+        issues("{\"rules\": [")
+    );
+    let trailing = issues("{\"rules\": []} x");
+    assert!(
+        trailing[0].starts_with("line 1 column 15: trailing characters"),
+        "{trailing:?}"
+    );
+}
+
+#[test]
 fn round_trips_through_json() {
     let text = policy(&[rule(
         1,

@@ -254,6 +254,11 @@ impl RegistryClient {
         what: impl Fn() -> String,
     ) -> OciError {
         let registry = self.registry.clone();
+        let details = || {
+            serde_json::from_slice::<ErrorBody>(body)
+                .map(|b| b.errors)
+                .unwrap_or_default()
+        };
         match status {
             StatusCode::TOO_MANY_REQUESTS => OciError::RateLimited {
                 registry,
@@ -262,6 +267,7 @@ impl RegistryClient {
             StatusCode::NOT_FOUND => OciError::NotFound {
                 registry,
                 what: what(),
+                hint: not_found_hint(&details()).to_owned(),
             },
             StatusCode::FORBIDDEN => OciError::Denied {
                 registry,
@@ -271,10 +277,21 @@ impl RegistryClient {
                 registry,
                 url: redact(url),
                 status: status.as_u16(),
-                details: serde_json::from_slice::<ErrorBody>(body)
-                    .map(|b| b.errors)
-                    .unwrap_or_default(),
+                details: details(),
             },
         }
+    }
+}
+
+/// What a 404's error code adds to "X was not found": the spec's codes tell a missing repository
+/// from a missing tag, and the first is usually a misspelt name.
+fn not_found_hint(details: &[RegistryErrorDetail]) -> &'static str {
+    let has = |code: &str| details.iter().any(|d| d.code == code);
+    if has("NAME_UNKNOWN") {
+        ". There is no repository of that name: check its spelling (names are lower case; Docker Hub's official images are under library/, as in library/nginx)"
+    } else if has("MANIFEST_UNKNOWN") {
+        ". The repository has no such tag or digest"
+    } else {
+        ""
     }
 }

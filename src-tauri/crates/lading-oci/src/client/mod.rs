@@ -16,6 +16,7 @@ pub(crate) use transport::backoff;
 pub use blobs::{MountOutcome, UploadMode};
 pub use download::BlobDownload;
 pub use manifests::{manifest_from_bytes, ManifestHead};
+pub use plain_words::connection_failure_reason;
 pub use rate_limit::RateLimit;
 
 use std::sync::Mutex;

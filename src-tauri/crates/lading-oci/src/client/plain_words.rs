@@ -78,11 +78,6 @@ pub(crate) fn classify(chain: &str, connect_timeout: bool) -> Failure {
 /// The error for a request to `registry` that failed as `chain` says.
 pub(crate) fn transport_error(registry: &str, chain: String, connect_timeout: bool) -> OciError {
     let host = registry.rsplit_once(':').map_or(registry, |(host, _)| host);
-    let unreachable = |reason: String| OciError::Unreachable {
-        registry: registry.to_owned(),
-        reason,
-        detail: chain.clone(),
-    };
     match classify(&chain, connect_timeout) {
         Failure::PlainHttp => OciError::PlainHttp {
             registry: registry.to_owned(),
@@ -90,30 +85,54 @@ pub(crate) fn transport_error(registry: &str, chain: String, connect_timeout: bo
         },
         Failure::Certificate(problem) => OciError::Certificate {
             registry: registry.to_owned(),
-            reason: match problem {
-                CertificateProblem::UnknownIssuer => "it is signed by an authority this computer does not trust (a private CA, or self-signed)".to_owned(),
-                CertificateProblem::Expired => "it has expired, or is not valid yet (check this computer's clock too)".to_owned(),
-                CertificateProblem::WrongName => format!("it is not issued for {host}"),
-                CertificateProblem::Other => "it cannot be verified".to_owned(),
-            },
+            reason: certificate_reason(problem, Some(host)),
             detail: chain,
         },
-        Failure::Refused => unreachable(
-            "nothing answers there (connection refused). Is the registry running, and is the port right?".to_owned(),
+        failure => OciError::Unreachable {
+            registry: registry.to_owned(),
+            reason: unreachable_reason(failure, Some(host)),
+            detail: chain,
+        },
+    }
+}
+
+/// Why a connection to a service other than a registry (the ECR API) failed, in the same words:
+/// whoever calls it names the service.
+pub fn connection_failure_reason(chain: &str, connect_timeout: bool) -> String {
+    match classify(chain, connect_timeout) {
+        Failure::PlainHttp => {
+            "it answers in plain HTTP, not HTTPS: check the endpoint's address (http:// or https://)".to_owned()
+        }
+        Failure::Certificate(problem) => {
+            format!("its certificate is not trusted: {}", certificate_reason(problem, None))
+        }
+        failure => unreachable_reason(failure, None),
+    }
+}
+
+fn certificate_reason(problem: CertificateProblem, host: Option<&str>) -> String {
+    match problem {
+        CertificateProblem::UnknownIssuer => "it is signed by an authority this computer does not trust (a private CA, or self-signed)".to_owned(),
+        CertificateProblem::Expired => "it has expired, or is not valid yet (check this computer's clock too)".to_owned(),
+        CertificateProblem::WrongName => match host {
+            Some(host) => format!("it is not issued for {host}"),
+            None => "it is issued for another name".to_owned(),
+        },
+        CertificateProblem::Other => "it cannot be verified".to_owned(),
+    }
+}
+
+fn unreachable_reason(failure: Failure, host: Option<&str>) -> String {
+    match failure {
+        Failure::Refused => "nothing answers there (connection refused). Is the registry running, and is the port right?".to_owned(),
+        Failure::NameNotFound => format!(
+            "the name {} cannot be found (DNS). Check the address, and the network or VPN it is on",
+            host.unwrap_or("of its host")
         ),
-        Failure::NameNotFound => unreachable(format!(
-            "the name {host} cannot be found (DNS). Check the address, and the network or VPN it is on"
-        )),
-        Failure::NoRoute => unreachable(
-            "there is no route to it (network unreachable). Check the network, VPN or firewall".to_owned(),
-        ),
-        Failure::Reset => unreachable(
-            "the connection was cut before an answer came (reset). A proxy or firewall may be in the way; trying again may work".to_owned(),
-        ),
-        Failure::ConnectTimeout => unreachable(
-            "it did not answer the connection in time. The host may be down, or a firewall may be dropping the traffic".to_owned(),
-        ),
-        Failure::Other => unreachable("the connection failed".to_owned()),
+        Failure::NoRoute => "there is no route to it (network unreachable). Check the network, VPN or firewall".to_owned(),
+        Failure::Reset => "the connection was cut before an answer came (reset). A proxy or firewall may be in the way; trying again may work".to_owned(),
+        Failure::ConnectTimeout => "it did not answer the connection in time. The host may be down, or a firewall may be dropping the traffic".to_owned(),
+        Failure::PlainHttp | Failure::Certificate(_) | Failure::Other => "the connection failed".to_owned(),
     }
 }
 
@@ -142,5 +161,20 @@ mod tests {
             classify("client error (Connect): operation timed out", true),
             Failure::ConnectTimeout
         );
+    }
+
+    #[test]
+    fn another_service_is_worded_without_a_host() {
+        // The AWS SDK's chain for a DNS failure does not name the host; the caller names the service.
+        let dns = "dispatch failure: io error: client error (Connect): dns error: failed to lookup address information: Name or service not known";
+        assert_eq!(
+            connection_failure_reason(dns, false),
+            "the name of its host cannot be found (DNS). Check the address, and the network or VPN it is on"
+        );
+        assert!(connection_failure_reason(
+            "received corrupt message of type InvalidContentType",
+            false
+        )
+        .starts_with("it answers in plain HTTP"));
     }
 }
