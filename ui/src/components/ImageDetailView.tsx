@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
   api,
   type ImageDetail,
@@ -53,9 +53,24 @@ interface Props {
   tags: string[];
   /** An artifact's image (its `subject`). */
   subject?: string | null;
+  /** Closes the detail (its × and Escape); none where the detail is the whole pane. */
+  onClose?: () => void;
 }
 
 type Tab = "overview" | "layers" | "files" | "history" | "json";
+const TABS: Tab[] = ["overview", "layers", "files", "history", "json"];
+
+/** The tab an arrow key (or Home/End) moves to, as WAI-ARIA tabs do; null for other keys. */
+export function tabAfterKey(key: string, current: Tab): Tab | null {
+  const at = TABS.indexOf(current);
+  const to =
+    key === "ArrowRight" ? (at + 1) % TABS.length
+    : key === "ArrowLeft" ? (at + TABS.length - 1) % TABS.length
+    : key === "Home" ? 0
+    : key === "End" ? TABS.length - 1
+    : null;
+  return to === null ? null : TABS[to]!;
+}
 
 function CopyButton({ label, text }: { label: string; text: string }) {
   const [done, setDone] = useState(false);
@@ -86,11 +101,22 @@ export function summariseFindings(findings: Array<{ severity: string }>): string
   return `${findings.length} ${findings.length === 1 ? "finding" : "findings"}: ${parts.join(", ")}`;
 }
 
-export function ImageDetailView({ source, digest, tags, subject }: Props) {
+export function ImageDetailView({ source, digest, tags, subject, onClose }: Props) {
   const [shown, setShown] = useState(digest);
   const [detail, setDetail] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
-  const [tab, setTab] = useState<Tab>("overview");
+  const [tab, setTabState] = useState<Tab>("overview");
+  const tabList = useRef<HTMLDivElement>(null);
+  // A chosen tab's content starts under the tabs: in a short split the tabs go to its top, so
+  // what was asked for is on screen rather than below the fold.
+  const setTab = (to: Tab) => {
+    setTabState(to);
+    requestAnimationFrame(() => {
+      const list = tabList.current;
+      const scroller = list?.closest(".detail-split");
+      if (list && scroller) scroller.scrollTop += list.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    });
+  };
 
   // What "back" returns to: the index a platform was opened from, the image of an attached
   // manifest, the artifact whose image was opened.
@@ -122,8 +148,23 @@ export function ImageDetailView({ source, digest, tags, subject }: Props) {
   const commands = useMemo(() => (detail ? layerCommands(detail.history, detail.layers) : []), [detail]);
 
   return (
-    <section className="image-detail" aria-label="Image">
+    <section
+      className="image-detail"
+      aria-label="Image"
+      onKeyDown={(e) => {
+        // Escape leaves the detail, unless a field or a dialog inside it takes Escape first.
+        if (e.key === "Escape" && onClose && !e.defaultPrevented && !(e.target as HTMLElement).closest("input, textarea, [role=dialog]")) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <div className="detail-title">
+        {onClose && (
+          <button className="detail-close" onClick={onClose} aria-label="Close the image detail" title="Close (Esc)">
+            ×
+          </button>
+        )}
         <code title={shown}>{shown.replace("sha256:", "").slice(0, 16)}</code>
         {shown === digest && tags.length > 0 && (
           <span className="chips detail-tags" data-testid="detail-tags">
@@ -176,9 +217,21 @@ export function ImageDetailView({ source, digest, tags, subject }: Props) {
       )}
       {detail && detail.kind !== "index" && (
         <>
-          <div className="tabs" role="tablist">
-            {(["overview", "layers", "files", "history", "json"] as Tab[]).map((t) => (
-              <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+          <div
+            className="tabs"
+            role="tablist"
+            ref={tabList}
+            aria-label="Image views"
+            onKeyDown={(e) => {
+              const to = tabAfterKey(e.key, tab);
+              if (!to) return;
+              e.preventDefault();
+              setTab(to);
+              e.currentTarget.querySelector<HTMLElement>(`[data-tab="${to}"]`)?.focus();
+            }}
+          >
+            {TABS.map((t) => (
+              <button key={t} role="tab" data-tab={t} aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
                 {t === "json" ? "JSON" : t[0]!.toUpperCase() + t.slice(1)}
                 {t === "layers" ? ` (${detail.layers.length})` : ""}
               </button>

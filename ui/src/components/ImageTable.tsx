@@ -235,6 +235,13 @@ export function ImageTable({
     viewport.current?.querySelector<HTMLElement>(`tr[data-index="${focusAt}"]`)?.focus();
   }, [focusAt, slice.start, slice.end]);
 
+  /** Back to the list, on the row the detail was of. */
+  function closeDetail() {
+    const index = open ? shown.findIndex((r) => r.digest === open.digest) : -1;
+    setOpen(null);
+    if (index >= 0) requestAnimationFrame(() => viewport.current?.querySelector<HTMLElement>(`tr[data-index="${index}"]`)?.focus());
+  }
+
   /** Arrows, PgUp/PgDn, Home/End move and select (Shift extends, Ctrl only moves); Space toggles. */
   function onRowKey(e: KeyboardEvent<HTMLTableRowElement>, index: number, row: ImageRow) {
     const page = Math.max(1, Math.floor((scroll.height || 800) / IMAGE_ROW_HEIGHT) - 1);
@@ -450,7 +457,7 @@ export function ImageTable({
         <>
           <Splitter share={split} onChange={setSplit} />
           <div className="detail-split">
-            <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} subject={open.subject} />
+            <ImageDetailView source={registrySource(registry, repository)} digest={open.digest} tags={open.tags} subject={open.subject} onClose={closeDetail} />
           </div>
         </>
       )}

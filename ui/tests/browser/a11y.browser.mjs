@@ -26,6 +26,13 @@ async function walkMainViews(page, check) {
   await page.getByRole("tab", { name: "Files" }).click();
   await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
   await check("files");
+  for (const [action, sheet] of [["Export…", "Export image"], ["Copy to…", "Copy image"]]) {
+    await page.locator(".selection-bar").getByRole("button", { name: action }).click();
+    await page.getByRole("dialog", { name: sheet }).waitFor();
+    await check(sheet.toLowerCase());
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog", { name: sheet }).waitFor({ state: "detached" });
+  }
   await page.getByRole("button", { name: "Settings…" }).click();
   await page.getByRole("dialog", { name: "Repository settings" }).getByText("encryption KMS").waitFor();
   await check("repository settings");

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { appCsp, serveDist } from "../support/static-server.mjs";
 import { CHROMIUM_FLAGS, openShell, repoRoot, shots, uiDir } from "../support/browser.mjs";
+import { violations } from "../support/a11y.mjs";
 
 // Each push_local call waits for the test: window.__PUSHES__[n] has its channel and settlers.
 const mock = `{
@@ -82,6 +83,9 @@ test("push by drop: overlay, multi-image sheet, queued progress, cancel, error a
     assert.ok(await sheet.getByRole("button", { name: "Push 2 images" }).isDisabled());
     await sheet.getByRole("textbox", { name: /^Tags/ }).first().fill("2.1.0 latest");
     await page.screenshot({ path: join(shots, "push-sheet.png") });
+    // axe over the sheet and, below, the transfer panel in each state: nothing serious or critical.
+    const found = {};
+    found["push sheet"] = await violations(page);
     await sheet.getByRole("button", { name: "Push 2 images" }).click();
     await sheet.waitFor({ state: "detached" });
 
@@ -101,6 +105,7 @@ test("push by drop: overlay, multi-image sheet, queued progress, cancel, error a
     assert.match(await first.getByTestId("transfer-total").innerText(), /^113\.5 MiB of 258\.5 MiB/);
     assert.equal(await first.getByText("Config").count(), 1);
     await page.screenshot({ path: join(shots, "push-progress.png") });
+    found["transfer progress"] = await violations(page);
 
     // Cancel the running push: the next one starts.
     await first.getByRole("button", { name: "Cancel" }).click();
@@ -113,6 +118,8 @@ test("push by drop: overlay, multi-image sheet, queued progress, cancel, error a
     const second = panel.getByRole("listitem", { name: "Push team/worker:2.1.0 to localhost:5000" });
     await second.getByRole("alert").filter({ hasText: "connection refused" }).waitFor();
     await page.screenshot({ path: join(shots, "push-failed.png") });
+    found["transfer failed"] = await violations(page);
+    assert.deepEqual(Object.entries(found).filter(([, v]) => v.length > 0), []);
     await second.getByRole("button", { name: "Retry" }).click();
     await page.waitForFunction(() => window.__PUSHES__.length === 3);
     await script(2, `
