@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { FileView, LadingError, LayerEntry, WastedView } from "../ipc";
 import type { DetailSource } from "./ImageDetailView";
 import { formatBytes } from "../format";
-import { fileRows } from "../files";
+import { fileRows, filterRows, mergedRows, type FileRow, type MergedRow } from "../files";
 import { rowWindow } from "../virtual";
 import { ErrorText } from "./ErrorText";
 import { readableCommand } from "../layers";
@@ -24,6 +24,10 @@ export function LayerFiles({ source, digest, layers, commands = [] }: Props) {
   const [error, setError] = useState<LadingError | null>(null);
   const [selected, setSelected] = useState(0);
   const [scroll, setScroll] = useState({ top: 0, height: 0 });
+  // "layer": what the chosen layer's tar holds; "merged": the filesystem with it and every layer
+  // below applied (dive's aggregated view).
+  const [view, setView] = useState<"layer" | "merged">("layer");
+  const [query, setQuery] = useState("");
 
   useEffect(() => {
     setRead([]);
@@ -51,8 +55,13 @@ export function LayerFiles({ source, digest, layers, commands = [] }: Props) {
 
   const wastedIn = (layer: number) => (wasted?.files ?? []).filter((w) => w.layer === layer);
   const files = read[selected];
-  const rows = useMemo(() => (files ? fileRows(files, selected, wasted?.files ?? null) : []), [files, selected, wasted]);
+  const all: Array<FileRow | MergedRow> | null = useMemo(
+    () => (view === "merged" ? mergedRows(read, selected) : files ? fileRows(files, selected, wasted?.files ?? null) : null),
+    [view, read, files, selected, wasted],
+  );
+  const rows = useMemo(() => (all ? filterRows(all, query) : []), [all, query]);
   const slice = rowWindow(scroll.top, scroll.height || 400, FILE_ROW_HEIGHT, rows.length);
+  const toTop = () => setScroll((s) => ({ ...s, top: 0 }));
 
   return (
     <div className="layer-files">
@@ -115,7 +124,35 @@ export function LayerFiles({ source, digest, layers, commands = [] }: Props) {
           );
         })}
       </div>
-      {files ? (
+      <div className="files-toolbar">
+        <span role="radiogroup" aria-label="Show" className="choices">
+          <label className="choice">
+            <input type="radio" name="files-view" checked={view === "layer"} onChange={() => { setView("layer"); toTop(); }} />
+            Layer {selected + 1}'s entries
+          </label>
+          <label className="choice">
+            <input type="radio" name="files-view" checked={view === "merged"} onChange={() => { setView("merged"); toTop(); }} />
+            Filesystem up to layer {selected + 1}
+          </label>
+        </span>
+        <input
+          type="search"
+          className="filter"
+          aria-label="Filter paths"
+          placeholder="Filter paths (bin/, *.so)"
+          value={query}
+          onChange={(e) => { setQuery(e.target.value); toTop(); }}
+        />
+        {all && (
+          <span className="hint" data-testid="files-count">
+            {query.trim() ? `${rows.length.toLocaleString()} of ${all.length.toLocaleString()}` : all.length.toLocaleString()}{" "}
+            {all.length === 1 ? "entry" : "entries"}
+          </span>
+        )}
+      </div>
+      {all && rows.length === 0 ? (
+        <p className="hint">{query.trim() ? `No path matches “${query.trim()}”.` : "This layer has no entries."}</p>
+      ) : all ? (
         <div
           className="files-viewport"
           onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
@@ -124,7 +161,10 @@ export function LayerFiles({ source, digest, layers, commands = [] }: Props) {
             <tbody>
               <Pad height={slice.padTop} />
               {rows.slice(slice.start, slice.end).map((f) => (
-                <tr key={f.path + f.kind} className={`file ${f.kind}${f.wasted ? " wasted" : ""}`}>
+                <tr
+                  key={f.path + f.kind}
+                  className={`file ${f.kind}${f.wasted ? " wasted" : ""}${"change" in f && f.change ? ` change-${f.change}` : ""}`}
+                >
                   <td className="mode">{f.mode}</td>
                   <td className="name" style={{ paddingLeft: 6 + f.depth * 14 }} title={f.path}>
                     {f.name}
@@ -140,7 +180,11 @@ export function LayerFiles({ source, digest, layers, commands = [] }: Props) {
           </table>
         </div>
       ) : (
-        <p className="hint">Reading layer {selected + 1}…</p>
+        <p className="hint">
+          {view === "merged"
+            ? `Reading layers… ${read.slice(0, selected + 1).filter(Boolean).length} of ${selected + 1}`
+            : `Reading layer ${selected + 1}…`}
+        </p>
       )}
     </div>
   );

@@ -103,6 +103,17 @@ test("registries, their status and the add dialog", { timeout: 60_000 }, async (
     await page.getByRole("tab", { name: /^Layer 2/ }).click();
     await page.locator("table.files td.note", { hasText: "deleted in layer 3" }).first().waitFor();
     await page.screenshot({ path: join(shots, "image-files.png") });
+    // The merged filesystem up to layer 3: what layer 3 deleted and rewrote, the rest from below.
+    await page.getByRole("tab", { name: /^Layer 3/ }).click();
+    await page.getByRole("radio", { name: "Filesystem up to layer 3" }).check();
+    const merged = page.locator("table.files");
+    await merged.locator("tr.change-deleted", { hasText: "build-cache.tar" }).getByText("deleted in layer 3").waitFor();
+    assert.equal(await merged.locator("tr.change-modified", { hasText: "web" }).locator("td.note").innerText(), "modified in layer 3");
+    assert.equal(await merged.locator("tr:has(td.name[title=\"usr/bin/bash\"]) td.note").innerText(), "from layer 1");
+    await page.screenshot({ path: join(shots, "image-files-merged.png") });
+    await page.getByRole("searchbox", { name: "Filter paths" }).fill("*Packages");
+    await page.getByTestId("files-count").getByText(/^5 of \d+ entries$/).waitFor();
+    assert.match(await merged.innerText(), /deb\.debian\.org_main_Packages[\s\S]*deleted in layer 3/);
 
     // Repository settings (ECR): what ECR has, editable.
     await page.getByRole("button", { name: "Settings…" }).click();

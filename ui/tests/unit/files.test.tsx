@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { fileRows, formatMode } from "../../src/files";
+import { fileRows, filterRows, formatMode, mergedRows } from "../../src/files";
 import type { FileView, ImageFilesEvent, RegistryView } from "../../src/ipc";
 import { LayerFiles } from "../../src/components/LayerFiles";
 import { registrySource } from "../../src/components/ImageDetailView";
@@ -12,6 +12,68 @@ afterEach(() => {
 });
 
 const f = (path: string, kind = "file", size = 10, mode = 0o644): FileView => ({ path, size, mode, kind, target: null });
+
+describe("the merged filesystem, as dive shows it", () => {
+  // Three layers: a base, a build that leaves a cache, a clean-up that deletes it and
+  // replaces the app folder's contents (opaque), and rewrites the config.
+  const layers = [
+    [f("etc", "dir", 0, 0o755), f("etc/app.conf"), f("app", "dir", 0, 0o755), f("app/old.js"), f("usr/bin/sh")],
+    [f("etc", "dir", 0, 0o755), f("tmp/cache", "dir", 0, 0o755), f("tmp/cache/a.bin", "file", 900), f("app/new.js")],
+    [f("tmp/cache", "whiteout"), f("app", "opaque"), f("app/main.js"), f("etc/app.conf", "file", 20), f("bin", "symlink")],
+  ];
+  const view = (upTo: number) => mergedRows(layers, upTo)!.map((r) => `${r.path} ${r.note ?? ""}`.trim());
+
+  it("applies whiteouts, opaque folders and overwrites, marking what the chosen layer did", () => {
+    expect(view(2)).toEqual([
+      "app from layer 1",
+      "app/main.js added in layer 3",
+      "app/new.js deleted in layer 3",
+      "app/old.js deleted in layer 3",
+      "bin added in layer 3",
+      "etc from layer 1",
+      "etc/app.conf modified in layer 3",
+      "tmp",
+      "tmp/cache deleted in layer 3",
+      "usr",
+      "usr/bin",
+      "usr/bin/sh from layer 1",
+    ]);
+  });
+
+  it("stops at the layer chosen: below it, nothing is deleted yet", () => {
+    expect(view(1)).toEqual([
+      "app from layer 1",
+      "app/new.js added in layer 2",
+      "app/old.js from layer 1",
+      "etc from layer 1",
+      "etc/app.conf from layer 1",
+      "tmp",
+      "tmp/cache added in layer 2",
+      "tmp/cache/a.bin added in layer 2",
+      "usr",
+      "usr/bin",
+      "usr/bin/sh from layer 1",
+    ]);
+    expect(mergedRows([layers[0], undefined, layers[2]], 2)).toBeNull();
+  });
+
+  it("a file written over a folder takes its contents away", () => {
+    const rows = mergedRows([[f("opt", "dir", 0, 0o755), f("opt/x")], [f("opt", "symlink")]], 1)!;
+    expect(rows.map((r) => [r.path, r.change])).toEqual([
+      ["opt", "modified"],
+      ["opt/x", "deleted"],
+    ]);
+  });
+
+  it("filters by part of the path or a wildcard, keeping the folders above", () => {
+    const rows = mergedRows(layers, 1)!;
+    expect(filterRows(rows, "A.BIN").map((r) => r.path)).toEqual(["tmp", "tmp/cache", "tmp/cache/a.bin"]);
+    expect(filterRows(rows, "*.js").map((r) => r.path)).toEqual(["app", "app/new.js", "app/old.js"]);
+    expect(filterRows(rows, "etc/app.?onf").map((r) => r.path)).toEqual(["etc", "etc/app.conf"]);
+    expect(filterRows(rows, "nothing-here")).toEqual([]);
+    expect(filterRows(rows, "  ")).toBe(rows);
+  });
+});
 
 describe("a layer's files", () => {
   it("formats modes like ls -l", () => {
