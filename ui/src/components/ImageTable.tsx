@@ -16,6 +16,7 @@ import { describeDeletion, describeUntag, keyTarget, rangeOf, scrollToShow, togg
 
 export { describeUntag } from "../selection";
 import { ErrorText } from "./ErrorText";
+import { cannotUntag } from "../registryMemory";
 
 export function ImageTable({
   registry,
@@ -200,8 +201,8 @@ export function ImageTable({
         (failed.length ? `; not ${verb.toLowerCase()}: ${failed.join("; ")}` : "."),
       failed: failed.length > 0,
     });
-    // Said once by the registry: Untag is not offered again there (this run of the app).
-    if (result.failures.some((f) => f.code === "untag_unsupported")) cannotUntag.add(registry.id);
+    // Said once by the registry: Untag is not offered again there, in this run or the next.
+    if (result.failures.some((f) => f.code === "untag_unsupported")) cannotUntag.add(registry);
   };
 
   useEffect(() => {
@@ -354,9 +355,9 @@ export function ImageTable({
           )}
           <button
             onClick={() => setConfirming("untag")}
-            disabled={tagsToRemove.length === 0 || cannotUntag.has(registry.id)}
+            disabled={tagsToRemove.length === 0 || cannotUntag.has(registry)}
             title={
-              cannotUntag.has(registry.id)
+              cannotUntag.has(registry)
                 ? "This registry cannot remove a tag on its own (it said so when asked): delete the image instead, which removes every tag on it"
                 : filter.trim()
                   ? "Remove the selected images' tags that match the filter; the images stay"
@@ -539,6 +540,3 @@ function inOrder<T>(items: T[], compare: (a: T, b: T) => number): boolean {
   for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return false;
   return true;
 }
-
-/** Registries that said they cannot remove a tag on its own (CNCF distribution 2.x), by id. */
-const cannotUntag = new Set<string>();

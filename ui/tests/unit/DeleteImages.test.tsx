@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { describeUntag, ImageTable } from "../../src/components/ImageTable";
@@ -181,5 +181,18 @@ describe("the untag confirmation", () => {
     const untag = (await screen.findByRole("button", { name: "Untag…" })) as HTMLButtonElement;
     expect(untag.disabled).toBe(true);
     expect(untag.title).toMatch(/^This registry cannot remove a tag on its own/);
+
+    // Remembered across launches (modules loaded afresh read it back), but only for that address.
+    cleanup();
+    vi.resetModules();
+    const relaunched = await import("../../src/components/ImageTable");
+    render(<relaunched.ImageTable registry={unsupported} repository="team/app" />);
+    fireEvent.click(await screen.findByText("1.0"));
+    expect(((await screen.findByRole("button", { name: "Untag…" })) as HTMLButtonElement).disabled).toBe(true);
+    cleanup();
+    render(<ImageTable registry={{ ...unsupported, address: "new-distribution.example.com" }} repository="team/app" />);
+    fireEvent.click(await screen.findByText("1.0"));
+    expect(((await screen.findByRole("button", { name: "Untag…" })) as HTMLButtonElement).disabled).toBe(false);
+    localStorage.clear();
   });
 });
