@@ -30,7 +30,7 @@ export function waitingRow(tag: string): ImageRow {
     children: [],
     pushed_at: null,
     last_pulled_at: null,
-    scan_status: null, subject: null, config: null,
+    scan_status: null, scan_counts: {}, subject: null, config: null,
   };
 }
 

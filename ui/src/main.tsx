@@ -6,6 +6,7 @@ import "./styles/base.css";
 import "./styles/dialogs.css";
 import "./styles/browse.css";
 import "./styles/files.css";
+import "./styles/scan.css";
 import "./styles/transfers.css";
 import "./styles/lifecycle.css";
 import "./styles/policy.css";

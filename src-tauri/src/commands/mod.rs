@@ -7,6 +7,7 @@ pub mod images;
 pub mod local;
 pub mod policies;
 pub mod registries;
+pub mod scanning;
 pub mod transfers;
 pub mod window;
 
@@ -64,6 +65,10 @@ macro_rules! app_commands {
             policies::check_repository_policy,
             policies::save_repository_policy,
             policies::delete_repository_policy,
+            scanning::image_scan,
+            scanning::start_scan,
+            scanning::scanning_configuration,
+            scanning::set_scanning_configuration,
         ]
     };
 }

@@ -8,11 +8,14 @@ import {
   type LocalView,
   type ReferrerView,
   type RegistryView,
+  type ScanView,
 } from "../ipc";
 import { formatBytes } from "../format";
 import { LayerFiles } from "./LayerFiles";
 import { Attached } from "./Attached";
 import { TagChips } from "./TagChips";
+import { ScanFindings } from "./ScanFindings";
+import { countsInWords, statusWords } from "../scan";
 import { historyWithLayers, layerCommands, readableCommand } from "../layers";
 
 /** Where an image's detail and layer files come from: a registry's repository, or a local file. */
@@ -26,6 +29,8 @@ export interface DetailSource {
   files: (digest: string, onEvent: (event: ImageFilesEvent) => void, signal: AbortSignal) => Promise<void>;
   /** What is attached to an image; a local file has no referrers. */
   referrers?: (digest: string, signal: AbortSignal) => Promise<ReferrerView[]>;
+  /** ECR: the image's scan read again, and Scan now. */
+  scan?: { reload: (digest: string) => Promise<ScanView>; scanNow: (digest: string) => Promise<ScanView> };
 }
 
 export function registrySource(registry: RegistryView, repository: string): DetailSource {
@@ -35,6 +40,13 @@ export function registrySource(registry: RegistryView, repository: string): Deta
     detail: (digest, signal) => api.imageDetail(registry.id, repository, digest, signal),
     files: (digest, onEvent, signal) => api.imageFiles(registry.id, repository, digest, onEvent, signal),
     referrers: (digest, signal) => api.imageReferrers(registry.id, repository, digest, signal),
+    scan:
+      registry.kind === "ecr"
+        ? {
+            reload: (digest) => api.imageScan(registry.id, repository, digest),
+            scanNow: (digest) => api.startScan(registry.id, repository, digest),
+          }
+        : undefined,
   };
 }
 
@@ -57,19 +69,21 @@ interface Props {
   onClose?: () => void;
 }
 
-type Tab = "overview" | "layers" | "files" | "history" | "json";
+type Tab = "overview" | "layers" | "files" | "history" | "scan" | "json";
 const TABS: Tab[] = ["overview", "layers", "files", "history", "json"];
+/** ECR images also have their scan. */
+const TABS_WITH_SCAN: Tab[] = ["overview", "layers", "files", "history", "scan", "json"];
 
 /** The tab an arrow key (or Home/End) moves to, as WAI-ARIA tabs do; null for other keys. */
-export function tabAfterKey(key: string, current: Tab): Tab | null {
-  const at = TABS.indexOf(current);
+export function tabAfterKey(key: string, current: Tab, tabs: Tab[] = TABS): Tab | null {
+  const at = tabs.indexOf(current);
   const to =
-    key === "ArrowRight" ? (at + 1) % TABS.length
-    : key === "ArrowLeft" ? (at + TABS.length - 1) % TABS.length
+    key === "ArrowRight" ? (at + 1) % tabs.length
+    : key === "ArrowLeft" ? (at + tabs.length - 1) % tabs.length
     : key === "Home" ? 0
-    : key === "End" ? TABS.length - 1
+    : key === "End" ? tabs.length - 1
     : null;
-  return to === null ? null : TABS[to]!;
+  return to === null ? null : tabs[to]!;
 }
 
 function CopyButton({ label, text }: { label: string; text: string }) {
@@ -90,17 +104,6 @@ function CopyButton({ label, text }: { label: string; text: string }) {
   );
 }
 
-const SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"];
-
-/** "2 findings: 1 CRITICAL, 1 HIGH", most severe first. */
-export function summariseFindings(findings: Array<{ severity: string }>): string {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  const rank = (s: string) => (SEVERITY_ORDER.indexOf(s) + 1 || SEVERITY_ORDER.length + 1);
-  const parts = [...counts.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([s, n]) => `${n} ${s}`);
-  return `${findings.length} ${findings.length === 1 ? "finding" : "findings"}: ${parts.join(", ")}`;
-}
-
 export function ImageDetailView({ source, digest, tags, subject, onClose }: Props) {
   const [shown, setShown] = useState(digest);
   const [detail, setDetail] = useState<ImageDetail | null>(null);
@@ -117,6 +120,9 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
       if (list && scroller) scroller.scrollTop += list.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
     });
   };
+
+  const tabs = detail?.scan ? TABS_WITH_SCAN : TABS;
+  const showing: Tab = tabs.includes(tab) ? tab : "overview";
 
   // What "back" returns to: the index a platform was opened from, the image of an attached
   // manifest, the artifact whose image was opened.
@@ -223,26 +229,27 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
             ref={tabList}
             aria-label="Image views"
             onKeyDown={(e) => {
-              const to = tabAfterKey(e.key, tab);
+              const to = tabAfterKey(e.key, showing, tabs);
               if (!to) return;
               e.preventDefault();
               setTab(to);
               e.currentTarget.querySelector<HTMLElement>(`[data-tab="${to}"]`)?.focus();
             }}
           >
-            {TABS.map((t) => (
-              <button key={t} role="tab" data-tab={t} aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
+            {tabs.map((t) => (
+              <button key={t} role="tab" data-tab={t} aria-selected={showing === t} tabIndex={showing === t ? 0 : -1} onClick={() => setTab(t)}>
                 {t === "json" ? "JSON" : t[0]!.toUpperCase() + t.slice(1)}
                 {t === "layers" ? ` (${detail.layers.length})` : ""}
+                {t === "scan" && detail.scan && detail.scan.findings.length > 0 ? ` (${detail.scan.findings.length})` : ""}
               </button>
             ))}
           </div>
-          {tab === "overview" && detail.config_error && (
+          {showing === "overview" && detail.config_error && (
             <p className="notice" role="status">
               The image config could not be read ({detail.config_error}); the layers and the manifest are shown.
             </p>
           )}
-          {tab === "overview" && (
+          {showing === "overview" && (
             <dl className="facts">
               <dt>Platform</dt>
               <dd>{[detail.os, detail.architecture].filter(Boolean).join("/") || "—"}</dd>
@@ -276,21 +283,18 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
                   <dd data-testid="scan">
                     {detail.scan.error ? (
                       <span className="hint">{detail.scan.error}</span>
-                    ) : detail.scan.findings.length === 0 ? (
-                      "No findings"
+                    ) : detail.scan.status === null ? (
+                      "Not scanned yet"
                     ) : (
-                      <>
-                        {summariseFindings(detail.scan.findings)}
-                        {detail.scan.findings.slice(0, 20).map((f) => (
-                          <code key={f.name} className={`line severity-${f.severity.toLowerCase()}`}>
-                            {f.severity} {f.name}
-                          </code>
-                        ))}
-                        {detail.scan.findings.length > 20 && (
-                          <span className="hint">and {detail.scan.findings.length - 20} more</span>
-                        )}
-                      </>
-                    )}
+                      `${statusWords(detail.scan.status)}${
+                        detail.scan.findings.length === 0
+                          ? ", nothing found"
+                          : `: ${countsInWords(detail.scan.counts) || `${detail.scan.findings.length} findings`}`
+                      }`
+                    )}{" "}
+                    <button className="link-button" onClick={() => setTab("scan")}>
+                      {detail.scan.findings.length ? "Show the findings" : "Open the scan"}
+                    </button>
                   </dd>
                 </>
               )}
@@ -306,7 +310,7 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
               </dd>
             </dl>
           )}
-          {tab === "layers" && (
+          {showing === "layers" && (
             <table className="layers">
               <thead>
                 <tr>
@@ -340,10 +344,10 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
               </tbody>
             </table>
           )}
-          {tab === "files" && (
+          {showing === "files" && (
             <LayerFiles source={source} digest={shown} layers={detail.layers} commands={commands} />
           )}
-          {tab === "history" && (
+          {showing === "history" && (
             <ol className="history">
               {steps.map((h, i) => (
                 <li key={i} className={h.layer === null ? "empty-layer" : undefined}>
@@ -355,7 +359,14 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
               ))}
             </ol>
           )}
-          {tab === "json" && (
+          {showing === "scan" && detail.scan && (
+            <ScanFindings
+              initial={detail.scan}
+              reload={() => source.scan?.reload(shown) ?? Promise.resolve(detail.scan!)}
+              scanNow={source.scan ? () => source.scan!.scanNow(shown) : undefined}
+            />
+          )}
+          {showing === "json" && (
             <>
               <h3>Manifest</h3>
               <pre className="json">{detail.manifest_json}</pre>

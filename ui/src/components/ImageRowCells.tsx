@@ -5,6 +5,27 @@ import { formatBytes, relativeTime } from "../format";
 import { isWaiting, tagOrder } from "../listing";
 import { platformSizeRange, type Details } from "../rowDetails";
 import { TagChips } from "./TagChips";
+import { countsInWords, orderedCounts, SEVERITY_ORDER, statusWords } from "../scan";
+
+/** Worse scans weigh more: counts compared most severe first; then a failed scan (nothing is
+ * known) over a clean one, and any scan over none. */
+function scanCompare(a: ImageRow, b: ImageRow): number {
+  for (const severity of SEVERITY_ORDER) {
+    const d = (a.scan_counts?.[severity] ?? 0) - (b.scan_counts?.[severity] ?? 0);
+    if (d) return d;
+  }
+  const weight = (status: string | null) => (status === "FAILED" ? 2 : status ? 1 : 0);
+  return weight(a.scan_status) - weight(b.scan_status);
+}
+
+/** "2 critical, 1 high"; "nothing found"; the status while there are no counts. */
+export function scanCell(row: ImageRow): { text: string; worst: string | null } {
+  const counts = row.scan_counts ?? {};
+  const worst = orderedCounts(counts)[0]?.[0] ?? null;
+  if (worst) return { text: countsInWords(counts), worst };
+  if (!row.scan_status) return { text: "—", worst: null };
+  return { text: row.scan_status === "COMPLETE" ? "nothing found" : statusWords(row.scan_status), worst: null };
+}
 
 export type SortKey = "tags" | "kind" | "size" | "created" | "pushed_at" | "last_pulled_at" | "scan_status";
 
@@ -21,7 +42,7 @@ export function columnsFor(ecr: boolean, hasScan: boolean): Array<[SortKey, stri
 }
 
 /** Sorting by these starts with the largest or newest. */
-export const descendingFirst = (key: SortKey) => key !== "tags" && key !== "kind" && key !== "scan_status";
+export const descendingFirst = (key: SortKey) => key !== "tags" && key !== "kind";
 
 /** An index sorts by its largest platform, once that is known. */
 function sizeOf(row: ImageRow, details: Details): number {
@@ -44,7 +65,7 @@ export function compareRows(
     case "kind":
       return a.kind.localeCompare(b.kind);
     case "scan_status":
-      return (a.scan_status ?? "").localeCompare(b.scan_status ?? "");
+      return scanCompare(a, b);
     case "size":
       return sizeOf(a, details) - sizeOf(b, details);
     case "created":
@@ -83,6 +104,18 @@ function CreatedCell({ row, details }: { row: ImageRow; details: Details }) {
   return <td title={`${iso(created)}, as the image's config records it`}>{relativeTime(created)}</td>;
 }
 
+function ScanCell({ row }: { row: ImageRow }) {
+  const { text, worst } = scanCell(row);
+  return (
+    <td
+      className={`scan${worst ? ` severity-${worst.toLowerCase()}` : ""}`}
+      title={row.scan_status ? `scan ${statusWords(row.scan_status)}: ${text}` : undefined}
+    >
+      {text}
+    </td>
+  );
+}
+
 export function RowCells({ row, details, ecr, hasScan }: { row: ImageRow; details: Details; ecr: boolean; hasScan: boolean }) {
   return (
     <>
@@ -115,9 +148,7 @@ export function RowCells({ row, details, ecr, hasScan }: { row: ImageRow; detail
         <CreatedCell row={row} details={details} />
       )}
       {hasScan && (
-        <td className="scan" title={row.scan_status ?? undefined}>
-          {row.scan_status ? row.scan_status.toLowerCase().replace(/_/g, " ") : "—"}
-        </td>
+        <ScanCell row={row} />
       )}
       <td className="digest" title={row.config ? `${row.digest}\nimage ID (config): ${row.config}` : row.digest || undefined}>
         {row.digest.replace("sha256:", "").slice(0, 12)}

@@ -269,6 +269,10 @@ children: Array<string>,
  */
 pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, 
 /**
+ * ECR: findings per severity from the last scan (empty elsewhere, or none found).
+ */
+scan_counts: { [key in string]: number }, 
+/**
  * An artifact attached to an image (a signature, an SBOM…): the image's digest.
  */
 subject: string | null, 
@@ -341,15 +345,67 @@ empty_layer: boolean, };
 
 export type ScanView = { 
 /**
- * Most severe first, as ECR lists them.
+ * ECR's status (`COMPLETE`, `IN_PROGRESS`, `ACTIVE`, `FAILED`, …); `None`: never scanned.
+ */
+status: string | null, 
+/**
+ * ECR's words on the status (why it failed, what is unsupported).
+ */
+status_description: string | null, 
+/**
+ * Unix seconds.
+ */
+completed_at: number | null, enhanced: boolean, 
+/**
+ * Severity → count, as ECR counts them.
+ */
+counts: { [key in string]: number }, 
+/**
+ * Every finding (all pages), in ECR's order.
  */
 findings: Array<FindingView>, 
 /**
- * No scan yet, or it failed: ECR's reason.
+ * The findings could not be read: why.
  */
 error: string | null, };
 
-export type FindingView = { name: string, severity: string, };
+export type FindingView = { 
+/**
+ * The CVE or advisory id.
+ */
+id: string, title: string | null, description: string | null, severity: string, 
+/**
+ * CVSS base score.
+ */
+score: number | null, package: string | null, installed_version: string | null, 
+/**
+ * `NotAvailable` when Inspector knows of no fix yet.
+ */
+fixed_in: string | null, 
+/**
+ * Enhanced scanning: `ACTIVE`, `SUPPRESSED`, `CLOSED`.
+ */
+status: string | null, 
+/**
+ * The advisory.
+ */
+url: string | null, };
+
+export type ScanningConfigView = { 
+/**
+ * `BASIC` or `ENHANCED`.
+ */
+scan_type: string, rules: Array<ScanningRuleView>, };
+
+export type ScanningRuleView = { 
+/**
+ * `SCAN_ON_PUSH` or (enhanced) `CONTINUOUS_SCAN`.
+ */
+frequency: string, 
+/**
+ * Repository name filters; `*` is a wildcard.
+ */
+filters: Array<string>, };
 
 export type ImageDetail = { digest: string, media_type: string, 
 /**

@@ -33,6 +33,8 @@ import type {
   LifecycleDryRun,
   ServerPreview,
   PolicyCheck,
+  ScanView,
+  ScanningConfigView,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -293,6 +295,17 @@ export const api = {
   /** With `withAttached`, what is attached to them goes too (the native question lists it). */
   deleteImages: (id: string, repository: string, digests: string[], withAttached = false): Promise<DeleteResult> =>
     call<DeleteResult>("delete_images", { id, repository, digests, withAttached }),
+  /** ECR: the image's last scan, read again (polled while a scan runs). */
+  imageScan: (id: string, repository: string, digest: string): Promise<ScanView> =>
+    call<ScanView>("image_scan", { id, repository, digest }),
+  /** ECR basic scanning: Scan now (one a day per image). */
+  startScan: (id: string, repository: string, digest: string): Promise<ScanView> =>
+    call<ScanView>("start_scan", { id, repository, digest }),
+  scanningConfiguration: (id: string): Promise<ScanningConfigView> =>
+    call<ScanningConfigView>("scanning_configuration", { id }),
+  /** The backend asks the user natively before it changes anything. */
+  setScanningConfiguration: (id: string, config: ScanningConfigView): Promise<ScanningConfigView> =>
+    call<ScanningConfigView>("set_scanning_configuration", { id, config }),
   /** Removes tags; the images they name stay. */
   untagImages: (id: string, repository: string, tags: string[]): Promise<DeleteResult> =>
     call<DeleteResult>("untag_images", { id, repository, tags }),

@@ -215,7 +215,7 @@ test("100,000 images scroll without jank, with only the rows in view in the DOM"
             const i = sent + k;
             return { digest: "sha256:" + i.toString(16).padStart(64, "0"), tags: ["build-" + i], kind: "image",
               media_type: "application/vnd.oci.image.manifest.v1+json", size: 1000 + i, platforms: [],
-              pushed_at: 1_700_000_000 + i, last_pulled_at: null, scan_status: null, subject: null, config: null, children: [] };
+              pushed_at: 1_700_000_000 + i, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null, children: [] };
           });
           sent += rows.length;
           onEvent.onmessage({ event: "rows", rows });

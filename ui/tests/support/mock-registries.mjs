@@ -27,11 +27,11 @@ export const REGISTRIES_MOCK = `{
       { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
         size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE" },
       { digest: "sha256:" + "2".repeat(64), tags: ["1.1.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-        size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null, subject: null, config: "sha256:" + "c2".repeat(32) },
+        size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: "sha256:" + "c2".repeat(32) },
       { digest: "sha256:" + "3".repeat(64), tags: ["1.0.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-        size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null, subject: null, config: "sha256:" + "c3".repeat(32) },
+        size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: "sha256:" + "c3".repeat(32) },
       { digest: "sha256:" + "4".repeat(64), tags: [], kind: "artifact", media_type: "application/vnd.oci.image.manifest.v1+json",
-        size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null, subject: null, config: null },
+        size: 1200, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 2, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
       ];
       onEvent.onmessage({ event: "rows", rows });
       onEvent.onmessage({ event: "done", images: rows.length, failed: 0, cached: false, elapsed_ms: 3 });

@@ -15,7 +15,7 @@ const registry = {
 };
 const row = (c: string, tags: string[]) => ({
   digest: "sha256:" + c.repeat(64), tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
-  pushed_at: null, last_pulled_at: null, scan_status: null, subject: null, config: null,
+  pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 });
 
 describe("Refreshing a repository's images", () => {

@@ -18,7 +18,7 @@ const ecr = { ...oci, id: "ecr:default:eu-west-1", kind: "ecr", profile: "defaul
 const digest = (n: number) => "sha256:" + String(n).padStart(64, "0");
 const base = {
   media_type: "m", platforms: [] as string[], children: [] as string[], pushed_at: null, last_pulled_at: null,
-  scan_status: null, subject: null,
+  scan_status: null, scan_counts: {}, subject: null,
 };
 const rows: ImageRow[] = [
   { ...base, digest: digest(1), tags: ["old"], kind: "image", size: 100, config: digest(11) },

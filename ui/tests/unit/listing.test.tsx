@@ -14,7 +14,7 @@ afterEach(() => {
 const d = (c: string) => "sha256:" + c.repeat(64);
 const row = (digest: string, tags: string[]): ImageRow => ({
   digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
-  pushed_at: null, last_pulled_at: null, scan_status: null, subject: null, config: null,
+  pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 });
 const done = (images: number): ImageListEvent => ({ event: "done", images, failed: 0, cached: false, elapsed_ms: 5 });
 const apply = (events: ImageListEvent[]): Listing => events.reduce(applyListingEvent, EMPTY_LISTING);
@@ -107,18 +107,29 @@ describe("the image table while a listing streams", () => {
 });
 
 describe("the scan column", () => {
-  it("appears only when the registry reports scans (ECR), sortable", async () => {
+  it("appears only when the registry reports scans (ECR), with counts, worst first when sorted", async () => {
     mockIPC((cmd, args) => {
       if (cmd !== "stream_images") throw new Error(`unexpected ${cmd}`);
       return sendEvents(args, [
-        { event: "rows", rows: [{ ...row(d("a"), ["1"]), scan_status: "FAILED" }, { ...row(d("b"), ["2"]), scan_status: "COMPLETE" }] },
-        done(2),
+        {
+          event: "rows",
+          rows: [
+            { ...row(d("a"), ["1"]), scan_status: "FAILED" },
+            { ...row(d("b"), ["2"]), scan_status: "COMPLETE", scan_counts: { HIGH: 2, LOW: 4 } },
+            { ...row(d("c"), ["3"]), scan_status: "COMPLETE", scan_counts: { CRITICAL: 1 } },
+            { ...row(d("e"), ["4"]), scan_status: "COMPLETE" },
+          ],
+        },
+        done(4),
       ]);
     });
     render(<ImageTable registry={registry} repository="team/app" />);
     fireEvent.click(await screen.findByRole("button", { name: "Scan" }));
-    const cells = [...document.querySelectorAll("td.scan")].map((c) => c.textContent);
-    expect(cells).toEqual(["complete", "failed"]);
+    const cells = () => [...document.querySelectorAll("td.scan")].map((c) => c.textContent);
+    expect(cells()).toEqual(["1 critical", "2 high, 4 low", "failed", "nothing found"]);
+    expect(document.querySelector("td.scan")!.className).toBe("scan severity-critical");
+    fireEvent.click(screen.getByRole("button", { name: /^Scan/ }));
+    expect(cells()).toEqual(["nothing found", "failed", "2 high, 4 low", "1 critical"]);
     cleanup();
     mockIPC((_cmd, args) => sendEvents(args, [{ event: "rows", rows: [row(d("a"), ["1"])] }, done(1)]));
     render(<ImageTable registry={registry} repository="team/app" />);

@@ -298,3 +298,79 @@ fn an_sso_profile_without_a_session_says_what_to_run() {
         "{err}"
     );
 }
+
+#[test]
+fn scan_findings_and_the_scanning_configuration() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    ok(lading(&moto, &["create-repo", "team/api"]));
+    let archive = dir.path().join("api.tar");
+    lading_testkit::images::write_docker_archive(
+        &archive,
+        &[lading_testkit::images::DockerArchiveImage {
+            repo_tags: vec!["api:1.0".into()],
+            layers: vec![lading_testkit::images::layer_tar(&[
+                lading_testkit::images::TestFile {
+                    path: "a",
+                    content: b"scan me",
+                },
+            ])],
+            architecture: "amd64".into(),
+        }],
+    );
+    ok(lading(
+        &moto,
+        &["push", archive.to_str().unwrap(), "team/api"],
+    ));
+
+    assert_eq!(
+        ok(lading(&moto, &["findings", "team/api:1.0"])).trim(),
+        "team/api:1.0 has not been scanned (lading ecr scan team/api:1.0)"
+    );
+    assert_eq!(
+        ok(lading(&moto, &["scan", "team/api:1.0"])).trim(),
+        "scan of team/api:1.0: in progress"
+    );
+    let table = ok(lading(&moto, &["findings", "team/api:1.0"]));
+    let mut lines = table.lines();
+    assert_eq!(
+        lines.next(),
+        Some("basic scan: complete (The scan was completed successfully.): 1 high")
+    );
+    let row = lines.next().unwrap();
+    for part in ["HIGH", "CVE-9999-9999", "7.5", "moto_fake 9.9.9"] {
+        assert!(row.contains(part), "{part} in {row}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "findings", "team/api:1.0"]))).unwrap();
+    assert_eq!(json["findings"][0]["package"], "moto_fake");
+    let again = lading(&moto, &["scan", "team/api:1.0"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("one manual scan of an image a day"));
+    let bad = lading(&moto, &["scan", "team/api"]);
+    assert!(String::from_utf8_lossy(&bad.stderr)
+        .contains("expected REPOSITORY:TAG or REPOSITORY@DIGEST"));
+
+    // The configuration: get as JSON, change the file, set, get again; a bad one is refused.
+    let config = dir.path().join("scanning.json");
+    let mut current: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "scanning-config", "get"]))).unwrap();
+    assert_eq!(current["scan_type"], "BASIC");
+    current["rules"] = serde_json::json!([{"frequency": "SCAN_ON_PUSH", "filters": ["team/*"]}]);
+    std::fs::write(&config, current.to_string()).unwrap();
+    ok(lading(
+        &moto,
+        &["scanning-config", "set", config.to_str().unwrap()],
+    ));
+    assert_eq!(
+        ok(lading(&moto, &["scanning-config", "get"])),
+        "basic scanning\n  SCAN_ON_PUSH     team/*\n"
+    );
+    current["scan_type"] = "BASIC".into();
+    current["rules"] = serde_json::json!([{"frequency": "CONTINUOUS_SCAN", "filters": ["*"]}]);
+    std::fs::write(&config, current.to_string()).unwrap();
+    let refused = lading(&moto, &["scanning-config", "set", config.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("continuous scanning needs enhanced scanning"));
+}

@@ -74,7 +74,7 @@ pub async fn image_detail(
     let manifest = registry.manifest(repository, digest).await?;
     let known = registry.trusts_asked_digest().then_some(digest);
     let (mut detail, config_digest) = detail_from_manifest(&manifest, known)?;
-    detail.scan = registry.scan(repository, digest).await?;
+    detail.scan = crate::scanning::scan_of(&registry, repository, digest).await?;
     if detail.kind == "index" {
         platform_sizes(&registry, repository, &mut detail.platforms).await;
     }

@@ -24,6 +24,7 @@ mod registry_update;
 pub mod repo_policy;
 pub mod row_details;
 mod rows;
+pub mod scanning;
 pub mod settings;
 mod state;
 pub mod transfers;

@@ -345,6 +345,7 @@ mod tests {
             pushed_at: None,
             last_pulled_at: None,
             scan_status: None,
+            scan_counts: Default::default(),
             subject: None,
             config: None,
         }

@@ -14,10 +14,7 @@ use tokio::sync::OnceCell;
 use crate::error::{Code, Error, Result};
 use crate::manifest_reads::{read_tagged, ImageSink, TagQueue};
 use crate::rows::ecr_row;
-use crate::view::{
-    ConnectionStatus, DeleteFailure, DeleteResult, FindingView, RegistryView, RepositoryView,
-    ScanView,
-};
+use crate::view::{ConnectionStatus, DeleteFailure, DeleteResult, RegistryView, RepositoryView};
 
 pub struct Registry {
     entry: RegistryEntry,
@@ -402,31 +399,6 @@ impl Registry {
     /// ECR: the digest ECR knows the image by is the one asked for (moto invents its own).
     pub(crate) fn trusts_asked_digest(&self) -> bool {
         self.ecr.is_some()
-    }
-
-    /// ECR: the findings of the image's last scan; other registries have none.
-    pub(crate) async fn scan(&self, repository: &str, digest: &str) -> Result<Option<ScanView>> {
-        let Some(api) = self.ecr().await? else {
-            return Ok(None);
-        };
-        Ok(Some(
-            match api
-                .scan_findings(repository, &lading_ecr::ImageRef::parse(digest))
-                .await
-            {
-                Ok(findings) => ScanView {
-                    findings: findings
-                        .into_iter()
-                        .map(|(name, severity)| FindingView { name, severity })
-                        .collect(),
-                    error: None,
-                },
-                Err(e) => ScanView {
-                    findings: Vec::new(),
-                    error: Some(e.to_string()),
-                },
-            },
-        ))
     }
 
     /// Whether a blob the registry cannot serve is worth reporting instead of failing: ECR serves

@@ -19,6 +19,7 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
         pushed_at: None,
         last_pulled_at: None,
         scan_status: None,
+        scan_counts: Default::default(),
         subject: subject_of(&manifest.bytes),
         config: None,
     };
@@ -70,6 +71,7 @@ pub(crate) fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
         pushed_at: d.pushed_at,
         last_pulled_at: d.last_pulled_at,
         scan_status: d.scan_status,
+        scan_counts: d.findings,
         subject: None,
         config: None,
     }

@@ -31,7 +31,7 @@ impl ImageRef {
         }
     }
 
-    fn to_sdk(&self) -> ImageIdentifier {
+    pub(crate) fn to_sdk(&self) -> ImageIdentifier {
         ImageIdentifier::builder()
             .set_image_digest(self.digest.clone())
             .set_image_tag(self.tag.clone())
@@ -327,57 +327,5 @@ impl EcrClient {
             image.media_type.as_deref(),
         )
         .await
-    }
-
-    pub async fn start_image_scan(
-        &self,
-        repository: &str,
-        image: &ImageRef,
-    ) -> Result<String, EcrError> {
-        let out = self
-            .sdk
-            .start_image_scan()
-            .repository_name(repository)
-            .image_id(image.to_sdk())
-            .send()
-            .await
-            .map_err(EcrError::from_sdk)?;
-        Ok(out
-            .image_scan_status
-            .and_then(|s| s.status)
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default())
-    }
-
-    /// Findings of the last scan: severity → count, and each finding's name and severity.
-    pub async fn scan_findings(
-        &self,
-        repository: &str,
-        image: &ImageRef,
-    ) -> Result<Vec<(String, String)>, EcrError> {
-        let mut pages = self
-            .sdk
-            .describe_image_scan_findings()
-            .repository_name(repository)
-            .image_id(image.to_sdk())
-            .into_paginator()
-            .send();
-        let mut findings = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(EcrError::from_sdk)?;
-            for f in page
-                .image_scan_findings
-                .and_then(|s| s.findings)
-                .unwrap_or_default()
-            {
-                findings.push((
-                    f.name.unwrap_or_default(),
-                    f.severity
-                        .map(|s| s.as_str().to_owned())
-                        .unwrap_or_default(),
-                ));
-            }
-        }
-        Ok(findings)
     }
 }

@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod policy;
 pub mod profiles;
 mod repos;
+mod scanning;
 mod token;
 mod wildcard;
 
@@ -16,6 +17,7 @@ pub use api_push::EcrApiSink;
 pub use error::EcrError;
 pub use images::{DeleteReport, FetchedManifest, ImageDetail, ImageFailure, ImageRef};
 pub use repos::{Encryption, NewRepository, Repository, TagMutability};
+pub use scanning::{Finding, ScanFindings, ScanningConfiguration, ScanningRule};
 pub use token::{parse_ecr_host, AuthorizationToken, EcrCredentialProvider};
 
 use aws_config::{BehaviorVersion, Region};

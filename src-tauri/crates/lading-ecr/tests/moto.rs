@@ -1,22 +1,9 @@
 //! The ECR control plane against moto's ECR server, through aws-config's endpoint override.
 
-use lading_ecr::{EcrClient, EcrTarget};
-use lading_testkit::Moto;
+mod common;
 
-/// A client for moto's ECR with static test credentials: never a developer's real AWS identity.
-async fn connect(moto: &Moto, region: &str) -> EcrClient {
-    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-    std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    EcrClient::connect(&EcrTarget {
-        profile: None,
-        region: Some(region.to_owned()),
-        endpoint_url: Some(moto.endpoint_url()),
-    })
-    .await
-    .unwrap()
-}
+use common::{connect, manifest};
+use lading_testkit::Moto;
 
 #[tokio::test]
 async fn creates_and_lists_repositories_on_the_emulator() {
@@ -83,18 +70,6 @@ async fn authorization_tokens_become_registry_credentials_for_ecr_hosts() {
             .is_none(),
         "other hosts are not ECR's business"
     );
-}
-
-/// A small image manifest whose config and layer digests are distinct per `n`.
-fn manifest(n: u32) -> String {
-    let hex = |c: u32| format!("{:064x}", c);
-    serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100 + n, "digest": format!("sha256:{}", hex(n))},
-        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 * n, "digest": format!("sha256:{}", hex(1000 + n))}]
-    })
-    .to_string()
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::process::{find_binary, free_port, http_get_status, ServerProcess};
+use crate::process::{find_binary, free_port, http_get_status, http_post_json, ServerProcess};
 
 const INSTALL_HINT: &str =
     "create the moto venv with `./dev setup` (it runs `python3 -m venv .venv-moto && \
@@ -81,6 +81,19 @@ impl Moto {
                 Some(target.rsplit('.').next().unwrap_or(&target).to_owned())
             })
             .collect()
+    }
+
+    /// Sets moto's exact DescribeImageScanFindings answers (its documented control endpoint):
+    /// each `result` is a whole response, matched by repository and the exact `imageId` asked
+    /// for (tag or digest).
+    pub fn set_scan_findings(&self, region: &str, results: &[serde_json::Value]) {
+        let body = serde_json::json!({ "results": results, "region": region }).to_string();
+        let status = http_post_json(
+            self.port,
+            "/moto-api/static/ecr/scan-finding-results",
+            &body,
+        );
+        assert_eq!(status, Some(201), "moto did not take the scan findings");
     }
 
     pub fn log(&self) -> String {

@@ -10,6 +10,7 @@ use crate::Failure;
 mod policies;
 mod push;
 mod repos;
+mod scanning;
 
 #[derive(Args)]
 pub struct EcrArgs {
@@ -85,11 +86,29 @@ enum EcrCommand {
         #[arg(long, default_value_t = lading_oci::push::default_jobs())]
         jobs: usize,
     },
+    /// Start a basic scan of REPOSITORY:TAG or REPOSITORY@DIGEST (ECR allows one a day).
+    Scan { image: String },
+    /// Every finding of the image's last scan, basic or enhanced, most severe first.
+    Findings { image: String },
+    /// The registry's scanning configuration (basic/enhanced, scan on push, continuous rules).
+    ScanningConfig {
+        #[command(subcommand)]
+        command: ScanningConfigCommand,
+    },
     /// Print the `docker login` line for this registry (the password only with --password).
     LoginCommand {
         /// Print the password itself (to pipe into `docker login --password-stdin`).
         #[arg(long)]
         password: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScanningConfigCommand {
+    Get,
+    /// Replace it with FILE: the JSON `scanning-config get --json` prints, checked first.
+    Set {
+        file: PathBuf,
     },
 }
 
@@ -252,6 +271,14 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
             image,
             jobs,
         } => push::push(&client, source, &dest, image.as_deref(), jobs, json).await?,
+        EcrCommand::Scan { image } => scanning::scan(&client, &image, json).await?,
+        EcrCommand::Findings { image } => scanning::findings(&client, &image, json).await?,
+        EcrCommand::ScanningConfig { command } => match command {
+            ScanningConfigCommand::Get => scanning::config_get(&client, json).await?,
+            ScanningConfigCommand::Set { file } => {
+                scanning::config_set(&client, &file, json).await?
+            }
+        },
         EcrCommand::LoginCommand { password } => {
             repos::login_command(&client, password, json).await?
         }

@@ -24,6 +24,8 @@ pub struct ImageRow {
     #[ts(type = "number | null")]
     pub last_pulled_at: Option<i64>,
     pub scan_status: Option<String>,
+    /// ECR: findings per severity from the last scan (empty elsewhere, or none found).
+    pub scan_counts: std::collections::BTreeMap<String, i32>,
     /// An artifact attached to an image (a signature, an SBOM…): the image's digest.
     pub subject: Option<String>,
     /// An image's config digest (what `docker images` calls the image ID); for reading its
@@ -232,7 +234,7 @@ pub struct HistoryEntry {
 }
 
 /// What the detail pane shows for one manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ImageDetail {
     pub digest: String,
     pub media_type: String,
@@ -258,7 +260,7 @@ pub struct ImageDetail {
     /// Why the config could not be read (ECR's registry endpoint unreachable); the rest stands.
     pub config_error: Option<String>,
     /// ECR: the findings of the image's last scan.
-    pub scan: Option<ScanView>,
+    pub scan: Option<super::ScanView>,
 }
 
 impl ImageDetail {
@@ -287,20 +289,6 @@ impl ImageDetail {
             scan: None,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ScanView {
-    /// Most severe first, as ECR lists them.
-    pub findings: Vec<FindingView>,
-    /// No scan yet, or it failed: ECR's reason.
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct FindingView {
-    pub name: String,
-    pub severity: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -5,12 +5,14 @@ mod images;
 mod local;
 mod policies;
 mod registries;
+mod scanning;
 mod transfers;
 
 pub use images::*;
 pub use local::*;
 pub use policies::*;
 pub use registries::*;
+pub use scanning::*;
 pub use transfers::*;
 
 use ts_rs::TS;
@@ -58,6 +60,8 @@ pub fn typescript_bindings() -> String {
         HistoryEntry::decl(&cfg),
         ScanView::decl(&cfg),
         FindingView::decl(&cfg),
+        ScanningConfigView::decl(&cfg),
+        ScanningRuleView::decl(&cfg),
         ImageDetail::decl(&cfg),
         DeleteFailure::decl(&cfg),
         DeleteResult::decl(&cfg),
