@@ -26,6 +26,13 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
   const chips = () => session.run("return [...document.querySelectorAll('.image-table .chip')].map((c) => c.textContent)");
   const openRegistry = (name) =>
     session.run(`[...document.querySelectorAll('.registry-button')].find((b) => b.textContent.includes(${JSON.stringify(name)})).click()`);
+  // An ECR repository's tree item is titled with its URI; until the ECR list replaced the previous
+  // registry's, there is none to click.
+  const openEcrRepository = async (name) => {
+    const item = `[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith(${JSON.stringify("/" + name)}))`;
+    await waitFor(`ECR repository ${name}`, () => session.run(`return Boolean(${item})`), 30_000);
+    await session.run(`${item}.click()`);
+  };
   let session;
   try {
     await waitFor("X display", () => existsSync(`/tmp/.X11-unix/X${display}`), 15_000);
@@ -122,10 +129,31 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     // ECR (moto): the same repositories through ECR's API, with push times.
     await openRegistry("Demo ECR");
     await waitFor("ECR repositories", () => session.find('[role="treeitem"]'), 30_000);
-    await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/team-a/web-app')).click()");
+    await openEcrRepository("team-a/web-app");
     await waitFor("ECR images", async () => /^3 images( ·|$)/.test((await count()) ?? ""), 30_000);
     assert.deepEqual((await chips()).sort(), ["1.0.0", "1.1.0", "dev", "latest"]);
     await session.screenshot("demo-ecr.png");
+
+    // Amazon Inspector's findings of 1.0.0 (the demo seeds them in moto): every one, most severe
+    // first, with package, fixed-in version and score; the overview names the counts.
+    await session.run("[...document.querySelectorAll('.image-table .chip')].find((c) => c.textContent === '1.0.0').click()");
+    const scanLine = await waitFor("the scan line", () => session.run("return document.querySelector('[data-testid=scan]')?.textContent ?? null"), 30_000);
+    assert.equal(scanLine, "active: 1 critical, 1 high, 1 medium, 1 untriaged Show the findings");
+    await session.run("[...document.querySelectorAll('[role=tab]')].find((t) => t.textContent.startsWith('Scan')).click()");
+    await waitFor("the findings", () => session.find('table[aria-label="Findings"] tbody tr'), 10_000);
+    const findings = await session.run(
+      "return [...document.querySelectorAll('table[aria-label=Findings] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))",
+    );
+    assert.deepEqual(findings.map((f) => f[0]), ["critical", "high", "medium", "untriaged"]);
+    assert.match(findings[0][1], /^CVE-2026-0101/);
+    assert.deepEqual(findings[0].slice(2, 5), ["9.8", "openssl3.0.15-1~deb12u1", "3.0.16-1~deb12u1"]);
+    assert.equal(findings[2][4], "no fix yet");
+    assert.equal(
+      await session.run("return document.querySelector('[data-testid=scan-summary]').textContent"),
+      "Enhanced scan (Amazon Inspector) · active · 1 critical, 1 high, 1 medium, 1 untriaged Continuous scan is selected for image.",
+    );
+    await session.screenshot("demo-ecr-findings.png");
+    await session.run("document.querySelector('.detail-close').click()");
 
     // The lifecycle editor on moto: its dry run agrees with the CLI's `lifecycle preview` on the
     // same images, and a rule changed in the window is saved and read back by the CLI.
@@ -135,7 +163,7 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
       writeFileSync(file, policy);
       return JSON.parse(ecrCli("--json", "lifecycle", "preview", "demo/many-tags", "--policy", file)).expiring.length;
     };
-    await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/demo/many-tags')).click()");
+    await openEcrRepository("demo/many-tags");
     await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Lifecycle…').click()");
     const totals = () => session.run("return document.querySelector('[data-testid=dry-run-totals]')?.textContent ?? null");
     const firstTotals = await waitFor("the dry run", totals, 30_000);
@@ -162,7 +190,7 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
 
     // The repository policy of team-a/web-app: a Lambda pull statement added from the template
     // is saved, and the CLI reads back the stored one with it (the demo's statement kept).
-    await session.run("[...document.querySelectorAll('[role=treeitem]')].find((e) => e.getAttribute('title').endsWith('/team-a/web-app')).click()");
+    await openEcrRepository("team-a/web-app");
     await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Permissions…').click()");
     await waitFor("the stored statement", () => session.find('.policy-editor [aria-label="PullFromProduction"]'), 20_000);
     await session.run("[...document.querySelectorAll('.policy-editor button')].find((b) => b.textContent === 'Pull for Lambda').click()");

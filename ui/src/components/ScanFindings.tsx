@@ -151,7 +151,8 @@ export function ScanFindings({ initial, reload, scanNow }: Props) {
                       <td className={`severity-${f.severity.toLowerCase()}`}>{f.severity.toLowerCase()}</td>
                       <td className="finding-id" title={f.description ?? undefined}>
                         <code>{f.id}</code>
-                        {f.title && f.title !== f.id && <div className="hint">{f.title}</div>}
+                        {/* Inspector's titles are "CVE - package": only a title that says more is shown. */}
+                        {f.title && !f.title.startsWith(f.id) && <div className="hint">{f.title}</div>}
                         {f.url && (
                           <div>
                             <button

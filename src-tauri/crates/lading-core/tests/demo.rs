@@ -329,7 +329,10 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
     assert!(detail.config_error.is_some());
     // No scan of this one: said as "not scanned", not as an error.
     let scan = detail.scan.unwrap();
-    assert_eq!((scan.status, scan.error, scan.findings.len()), (None, None, 0));
+    assert_eq!(
+        (scan.status, scan.error, scan.findings.len()),
+        (None, None, 0)
+    );
     let scanned = &rows
         .iter()
         .find(|r| r.tags.contains(&"1.1.0".to_owned()))

@@ -4,6 +4,8 @@
 //! Images are built here as real blobs (gzip layers of tar files, image configs with history) and
 //! pushed through a [`BlobSink`], so the same code fills a distribution registry and ECR's API.
 
+pub mod findings;
+
 use std::io::Write;
 
 use bytes::Bytes;

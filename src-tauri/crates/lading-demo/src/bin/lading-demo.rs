@@ -104,6 +104,13 @@ async fn run(args: Args) -> Result<(), lading_demo::DemoError> {
     })
     .await?;
     lading_demo::seed_ecr(&ecr, args.ecr_tags).await?;
+    // Inspector's findings for one image (moto answers what it is given; the scan makes them due).
+    moto.set_scan_findings(REGION, &[lading_demo::findings::enhanced_scan_answer()]);
+    ecr.start_image_scan(
+        lading_demo::findings::ENHANCED_REPOSITORY,
+        &lading_ecr::ImageRef::parse(lading_demo::findings::ENHANCED_TAG),
+    )
+    .await?;
     let hub_like = match args.without_catalog {
         true => Some(catalogless_registry().await?),
         false => None,
