@@ -16,6 +16,7 @@ import { AddRegistryDialog } from "./components/AddRegistryDialog";
 import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
+import { ScanningButton } from "./components/ScanningDialog";
 import { ImageTable } from "./components/ImageTable";
 import { lastRepository, lastSelection, useAppShortcuts } from "./keyboard";
 import { useRegistryHealth } from "./registryHealth";
@@ -297,6 +298,7 @@ export function App() {
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">
           <h2>{selected ? selected.name : local ? local.name : "Repositories"}</h2>
+          {selected && !local && <ScanningButton registry={selected} />}
           {selected?.auth === "keychain" && (
             <button className="header-action" onClick={() => signOut(selected)}>
               Sign out of {selected.username}

@@ -26,6 +26,9 @@ async function walkMainViews(page, check) {
   await page.getByRole("tab", { name: "Files" }).click();
   await page.getByTestId("wasted-summary").getByText(/^Wasted:/).waitFor();
   await check("files");
+  await page.getByRole("tab", { name: /^Scan/ }).click();
+  await page.getByRole("table", { name: "Findings" }).waitFor();
+  await check("scan findings");
   for (const [action, sheet] of [["Export…", "Export image"], ["Copy to…", "Copy image"]]) {
     await page.locator(".selection-bar").getByRole("button", { name: action }).click();
     await page.getByRole("dialog", { name: sheet }).waitFor();
@@ -37,6 +40,10 @@ async function walkMainViews(page, check) {
   await page.getByRole("dialog", { name: "Repository settings" }).getByText("encryption KMS").waitFor();
   await check("repository settings");
   await page.getByRole("dialog", { name: "Repository settings" }).getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Scanning…" }).click();
+  await page.getByRole("dialog", { name: "Scanning" }).getByRole("textbox", { name: "Repositories scanned continuously" }).waitFor();
+  await check("registry scanning");
+  await page.getByRole("dialog", { name: "Scanning" }).getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
   await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
   await page.getByText("/usr/local/bin/web").waitFor();

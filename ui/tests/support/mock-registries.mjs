@@ -25,9 +25,10 @@ export const REGISTRIES_MOCK = `{
     stream_images: ({ onEvent }) => {
       const rows = [
       { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
-        size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE" },
+        size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE",
+        scan_counts: { CRITICAL: 1, HIGH: 2 } },
       { digest: "sha256:" + "2".repeat(64), tags: ["1.1.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
-        size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: "sha256:" + "c2".repeat(32) },
+        size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: "COMPLETE", scan_counts: {}, subject: null, config: "sha256:" + "c2".repeat(32) },
       { digest: "sha256:" + "3".repeat(64), tags: ["1.0.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
         size: 268000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 40, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: "sha256:" + "c3".repeat(32) },
       { digest: "sha256:" + "4".repeat(64), tags: [], kind: "artifact", media_type: "application/vnd.oci.image.manifest.v1+json",
@@ -42,7 +43,7 @@ export const REGISTRIES_MOCK = `{
       digest: r.digest, created: Math.floor(Date.now() / 1000) - 86400 * (3 + 37 * i),
       platform_sizes: r.config ? [] : [{ platform: "linux/amd64", size: 98_000_000 }, { platform: "linux/arm64", size: 97_000_000 }],
     })),
-    local_image_detail: ({ digest }) => ({ ...window.__LADING_MOCK__.image_detail({ digest }), manifest_json: "",
+    local_image_detail: ({ digest }) => ({ ...window.__LADING_MOCK__.image_detail({ digest }), manifest_json: "", scan: null,
       media_type: "docker save archive: the registry manifest is made on push" }),
     image_detail: ({ digest }) => ({
       digest, media_type: "application/vnd.docker.distribution.manifest.v2+json", kind: "image", platforms: [],
@@ -56,7 +57,19 @@ export const REGISTRIES_MOCK = `{
       cmd: ["--port", "8080"], env: ["PATH=/usr/local/bin:/usr/bin", "LANG=C.UTF-8"],
       labels: [["org.opencontainers.image.source", "https://git.example.com/team-a/web"]], working_dir: "/srv",
       user: "web", exposed_ports: ["8080/tcp"], manifest_json: "{}", config_json: "{}",
+      scan: { status: "ACTIVE", status_description: null, completed_at: 1_764_230_000, enhanced: true,
+        counts: { CRITICAL: 1, HIGH: 1, MEDIUM: 1 }, error: null, findings: [
+          { id: "CVE-2026-0101", title: "CVE-2026-0101 - openssl", description: "A heap overflow in the TLS handshake.", severity: "CRITICAL",
+            score: 9.8, package: "openssl", installed_version: "3.0.15-1~deb12u1", fixed_in: "3.0.16-1~deb12u1", status: "ACTIVE",
+            url: "https://security-tracker.debian.org/tracker/CVE-2026-0101" },
+          { id: "CVE-2026-0102", title: null, description: null, severity: "HIGH", score: 7.5, package: "zlib", installed_version: "1.2.13",
+            fixed_in: "1.3.1", status: "ACTIVE", url: null },
+          { id: "GHSA-xxxx-yyyy-zzzz", title: "Prototype pollution in a JavaScript dependency", description: null, severity: "MEDIUM",
+            score: 5.3, package: "lodash", installed_version: "4.17.20", fixed_in: "NotAvailable", status: "SUPPRESSED", url: null },
+        ] },
     }),
+    scanning_configuration: () => ({ scan_type: "ENHANCED", rules: [
+      { frequency: "CONTINUOUS_SCAN", filters: ["team-a/*", "prod-*"] }, { frequency: "SCAN_ON_PUSH", filters: ["*"] }] }),
     image_referrers: () => [
       { digest: "sha256:" + "5e".repeat(32), media_type: "application/vnd.oci.image.manifest.v1+json", artifact_type: "application/spdx+json",
         size: 48_213, annotations: { "org.opencontainers.image.created": "2026-11-20T09:20:00Z" }, found: "referrers API" },
