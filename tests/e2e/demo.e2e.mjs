@@ -155,6 +155,15 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     await session.screenshot("demo-ecr-findings.png");
     await session.run("document.querySelector('.detail-close').click()");
 
+    // An index in ECR: its images (DescribeImages lists them as untagged manifests) sit under it,
+    // named by platform, and are not counted as untagged.
+    await openEcrRepository("platform/base");
+    await waitFor("the index and its images", async () => /^3 images( ·|$)/.test((await count()) ?? ""), 30_000);
+    const baseRows = await session.run("return [...document.querySelectorAll('.image-table tbody tr.image-row td:first-child')].map((td) => td.textContent)");
+    assert.deepEqual(baseRows, ["bookwormlatest", "↳ linux/amd64 of bookworm", "↳ linux/arm64 of bookworm"]);
+    assert.doesNotMatch(await count(), /untagged/);
+    await session.screenshot("demo-ecr-index.png");
+
     // The lifecycle editor on moto: its dry run agrees with the CLI's `lifecycle preview` on the
     // same images, and a rule changed in the window is saved and read back by the CLI.
     const ecrCli = (...args) => execFileSync(join(repoRoot, "target", "debug", "lading"), ["ecr", "--region", "us-east-1", ...args], { env }).toString();

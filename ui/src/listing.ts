@@ -27,7 +27,7 @@ export function waitingRow(tag: string): ImageRow {
     media_type: "",
     size: null,
     platforms: [],
-    children: [],
+    children: [], child_labels: [],
     pushed_at: null,
     last_pulled_at: null,
     scan_status: null, scan_counts: {}, subject: null, config: null,

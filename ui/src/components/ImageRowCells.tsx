@@ -5,6 +5,7 @@ import { formatBytes, relativeTime } from "../format";
 import { isWaiting, tagOrder } from "../listing";
 import { platformSizeRange, type Details } from "../rowDetails";
 import { TagChips } from "./TagChips";
+import type { Parent } from "../indexChildren";
 import { countsInWords, orderedCounts, SEVERITY_ORDER, statusWords } from "../scan";
 
 /** Worse scans weigh more: counts compared most severe first; then a failed scan (nothing is
@@ -116,13 +117,28 @@ function ScanCell({ row }: { row: ImageRow }) {
   );
 }
 
-export function RowCells({ row, details, ecr, hasScan }: { row: ImageRow; details: Details; ecr: boolean; hasScan: boolean }) {
+interface CellsProps {
+  row: ImageRow;
+  details: Details;
+  ecr: boolean;
+  hasScan: boolean;
+  /** The index that lists this image (ECR lists them as rows of their own). */
+  parent?: Parent;
+}
+
+const indexName = (index: ImageRow) => index.tags[0] ?? index.digest.replace("sha256:", "").slice(0, 12);
+
+export function RowCells({ row, details, ecr, hasScan, parent }: CellsProps) {
   return (
     <>
-      <td title={row.tags.join(", ") || undefined}>
+      <td title={row.tags.join(", ") || (parent ? `${parent.label} of the index ${indexName(parent.index)}` : undefined)}>
         <div className="chips">
           {row.tags.length ? (
             <TagChips tags={row.tags} limit={3} />
+          ) : parent ? (
+            <span className="index-child-label">
+              ↳ {parent.label || "image"} <span className="hint">of {indexName(parent.index)}</span>
+            </span>
           ) : (
             <span className="hint">untagged</span>
           )}

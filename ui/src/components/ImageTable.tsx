@@ -17,6 +17,7 @@ import { describeDeletion, describeUntag, keyTarget, rangeOf, scrollToShow, togg
 export { describeUntag } from "../selection";
 import { ErrorText } from "./ErrorText";
 import { cannotUntag } from "../registryMemory";
+import { childrenUnderParents, parentsOf } from "../indexChildren";
 
 export function ImageTable({
   registry,
@@ -153,15 +154,20 @@ export function ImageTable({
   const details = detailStore.details;
   // Details change the order only when sorting by what they hold.
   const sortDetails = sort.key === "created" || sort.key === "size" ? details : null;
+  // ECR lists an index's images as rows: they go under their index, and are not "untagged".
+  const parents = useMemo(() => parentsOf(rows ?? []), [rows]);
   const shown = useMemo(() => {
     const matches = tagMatcher(filter);
-    const kept = (rows ?? []).filter((r) => !filter.trim() || r.tags.some(matches));
+    // An index the filter keeps keeps its images too.
+    const kept = (rows ?? []).filter(
+      (r) => !filter.trim() || r.tags.some(matches) || !!parents.get(r.digest)?.index.tags.some(matches),
+    );
     const rank = listing?.tags ? tagRanks(listing.tags) : null;
     const order = (a: ImageRow, b: ImageRow) => compareRows(a, b, sort.key, rank, details);
     // A listing keeps its rows in tag order: checking that is a tenth of sorting them again.
     const sorted = inOrder(kept, order) ? kept : kept.sort(order);
-    return sort.descending ? sorted.reverse() : sorted;
-  }, [rows, filter, sort, sortDetails]);
+    return childrenUnderParents(sort.descending ? sorted.reverse() : sorted, parents);
+  }, [rows, filter, sort, sortDetails, parents]);
 
   // Actions take the selected rows the filter leaves in view, never hidden ones.
   const { visible: selected, hidden: hiddenSelected } = useMemo(() => visibleSelection(shown, picked), [shown, picked]);
@@ -288,7 +294,7 @@ export function ImageTable({
       </div>
     );
   if (!rows || !listing) return <p className="hint">Loading images…</p>;
-  const untagged = rows.filter((r) => r.tags.length === 0).length;
+  const untagged = rows.filter((r) => r.tags.length === 0 && !parents.has(r.digest)).length;
   const images = rows.length - listing.waiting;
   const totalSize = rows.reduce((sum, r) => sum + (r.size ?? 0), 0);
   const pickedRow = selected.size === 1 ? rows.find((r) => selected.has(r.digest)) : undefined;
@@ -419,7 +425,10 @@ export function ImageTable({
           {shown.slice(slice.start, slice.end).map((row, offset) => (
             <tr
               key={rowKey(row)}
-              className={isWaiting(row) ? "image-row waiting" : picked.has(row.digest) ? "image-row selected" : "image-row"}
+              className={
+                (isWaiting(row) ? "image-row waiting" : picked.has(row.digest) ? "image-row selected" : "image-row") +
+                (parents.has(row.digest) ? " index-child" : "")
+              }
               onClick={(e) => {
                 if (isWaiting(row)) return;
                 const index = slice.start + offset;
@@ -439,7 +448,7 @@ export function ImageTable({
               tabIndex={0}
               aria-selected={picked.has(row.digest)}
             >
-              <RowCells row={row} details={details} ecr={ecr} hasScan={hasScan} />
+              <RowCells row={row} details={details} ecr={ecr} hasScan={hasScan} parent={parents.get(row.digest)} />
             </tr>
           ))}
           <Spacer height={slice.padBottom} columns={columns.length + 1} />

@@ -265,6 +265,10 @@ platforms: Array<string>,
  */
 children: Array<string>, 
 /**
+ * Each child's platform ("linux/arm64/v8", "attestation of linux/amd64"), in `children`'s order.
+ */
+child_labels: Array<string>, 
+/**
  * Seconds since the epoch, where the registry says (ECR).
  */
 pushed_at: number | null, last_pulled_at: number | null, scan_status: string | null, 

@@ -26,9 +26,9 @@ const mock = `{
   stream_images: ({ repository, onEvent }) => {
     const pushed = (window.__PUSHED__ || []).filter((p) => p.repository === repository);
     const rows = [{ digest: "sha256:" + "1".repeat(64), tags: ["2.0"], kind: "image", media_type: "m", size: 200_000_000,
-      platforms: [], children: [], pushed_at: Date.now() / 1000 - 86400, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
+      platforms: [], children: [], child_labels: [], pushed_at: Date.now() / 1000 - 86400, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
       ...pushed.map((p) => ({ digest: p.digest, tags: p.tags, kind: "image", media_type: "m", size: 271_000_000, platforms: [],
-        children: [], pushed_at: Date.now() / 1000, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null }))];
+        children: [], child_labels: [], pushed_at: Date.now() / 1000, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null }))];
     onEvent.onmessage({ event: "rows", rows });
     onEvent.onmessage({ event: "done", images: rows.length, failed: 0, cached: false, elapsed_ms: 1 });
     return null;

@@ -280,9 +280,9 @@ describe("Browsing repositories", () => {
       if (cmd === "stream_images")
         return streamRows(args, (args as { repository: string }).repository === "team-a/web"
           ? [
-              { digest: "sha256:" + "a".repeat(64), tags: ["1.0"], kind: "image", media_type: "m", size: 2048, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
-              { digest: "sha256:" + "b".repeat(64), tags: ["2.0", "latest"], kind: "index", media_type: "m", size: null, platforms: ["linux/amd64", "linux/arm64"], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
-              { digest: "sha256:" + "c".repeat(64), tags: [], kind: "image", media_type: "m", size: 10, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
+              { digest: "sha256:" + "a".repeat(64), tags: ["1.0"], kind: "image", media_type: "m", size: 2048, platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
+              { digest: "sha256:" + "b".repeat(64), tags: ["2.0", "latest"], kind: "index", media_type: "m", size: null, platforms: ["linux/amd64", "linux/arm64"], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
+              { digest: "sha256:" + "c".repeat(64), tags: [], kind: "image", media_type: "m", size: 10, platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null },
             ]
           : []);
       throw new Error(`unexpected command ${cmd}`);
@@ -428,7 +428,7 @@ describe("Copy notices", () => {
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories") return { repositories: [{ name: "app", uri: null }], catalog_unreadable: null };
       if (cmd === "stream_images")
-        return streamRows(args, [{ digest, tags: ["1.0"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null }]);
+        return streamRows(args, [{ digest, tags: ["1.0"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null }]);
       if (cmd === "image_detail") return new Promise(() => {});
       if (cmd === "image_referrers") return [];
       if (cmd === "copy_image") {
@@ -475,7 +475,7 @@ describe("Keyboard and memory", () => {
       if (cmd === "check_registry") return { state: "connected", reason: null, action: null };
       if (cmd === "list_repositories") return { repositories: ["alpha", "beta"].map((name) => ({ name, uri: null })), catalog_unreadable: null };
       if (cmd === "stream_images")
-        return streamRows(args, [{ digest: "sha256:" + "f".repeat(64), tags: [(args as { repository: string }).repository + "-1"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null }]);
+        return streamRows(args, [{ digest: "sha256:" + "f".repeat(64), tags: [(args as { repository: string }).repository + "-1"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null }]);
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);

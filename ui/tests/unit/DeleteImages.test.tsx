@@ -15,7 +15,7 @@ const registry = {
 };
 const d = (c: string) => "sha256:" + c.repeat(64);
 const row = (digest: string, tags: string[], extra = {}) => ({
-  digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [], child_labels: [],
   pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null, ...extra,
 });
 

@@ -167,7 +167,7 @@ describe("Dropping archives on the window", () => {
         if (cmd === "image_detail") throw { code: "x", message: "not needed here" };
         if (cmd === "list_repositories") return { repositories: [{ name: "team/app", uri: null }], catalog_unreadable: null };
         if (cmd === "stream_images") {
-          const old = { digest: "sha256:" + "1".repeat(64), tags: ["0.9"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null };
+          const old = { digest: "sha256:" + "1".repeat(64), tags: ["0.9"], kind: "image", media_type: "m", size: 1, platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null };
           return streamRows(args, landed ? [old, { ...old, digest: pushed, tags: ["1.0"] }] : [old]);
         }
         if (cmd === "push_local") {

@@ -17,7 +17,7 @@ const registry = {
 const tags = Array.from({ length: 200 }, (_, i) => `build-${i}`);
 const row = (tag: string) => ({
   digest: "sha256:" + tag.replace(/\D/g, "").padStart(64, "0"), tags: [tag], kind: "image", media_type: "m", size: 10,
-  platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
+  platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 });
 
 describe("Rows in view first", () => {

@@ -14,7 +14,7 @@ const registry = {
   auth: "anonymous", username: null, insecure: false, custom_ca: false, profile: null, region: null, account: null,
 };
 const row = (c: string, tags: string[]) => ({
-  digest: "sha256:" + c.repeat(64), tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  digest: "sha256:" + c.repeat(64), tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [], child_labels: [],
   pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 });
 

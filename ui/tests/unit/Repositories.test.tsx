@@ -116,7 +116,7 @@ describe("Go to (Ctrl+K)", () => {
   };
   const row = (digest: string, tags: string[]) => ({
     digest, tags, kind: "image", media_type: "application/vnd.oci.image.manifest.v1+json", size: 10,
-    platforms: [], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
+    platforms: [], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
   });
 
   function mock(registries: RegistryView[]) {

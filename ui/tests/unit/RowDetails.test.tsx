@@ -17,7 +17,7 @@ const oci = {
 const ecr = { ...oci, id: "ecr:default:eu-west-1", kind: "ecr", profile: "default", region: "eu-west-1" };
 const digest = (n: number) => "sha256:" + String(n).padStart(64, "0");
 const base = {
-  media_type: "m", platforms: [] as string[], children: [] as string[], pushed_at: null, last_pulled_at: null,
+  media_type: "m", platforms: [] as string[], children: [] as string[], child_labels: [] as string[], pushed_at: null, last_pulled_at: null,
   scan_status: null, scan_counts: {}, subject: null,
 };
 const rows: ImageRow[] = [

@@ -17,7 +17,7 @@ const registry = {
 };
 const d = (n: number) => "sha256:" + String(n).padStart(64, "0");
 const row = (n: number, tags: string[]) => ({
-  digest: d(n), tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  digest: d(n), tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [], child_labels: [],
   pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 });
 

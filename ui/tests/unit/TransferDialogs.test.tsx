@@ -14,7 +14,7 @@ const registry = { id: "oci:localhost:5000", name: "localhost:5000", kind: "oci"
 const ecr = { id: "ecr:dev@eu-west-1", name: "dev · eu-west-1", kind: "ecr" } as unknown as RegistryView;
 const index: ImageRow = {
   digest: "sha256:" + "a".repeat(64), tags: ["2.0"], kind: "index", media_type: "m", size: null,
-  platforms: ["linux/amd64", "linux/arm64"], children: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
+  platforms: ["linux/amd64", "linux/arm64"], children: [], child_labels: [], pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 };
 type Args = { request: Record<string, unknown>; onEvent: { onmessage: (e: TransferEvent) => void } };
 

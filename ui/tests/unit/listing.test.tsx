@@ -13,7 +13,7 @@ afterEach(() => {
 
 const d = (c: string) => "sha256:" + c.repeat(64);
 const row = (digest: string, tags: string[]): ImageRow => ({
-  digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [],
+  digest, tags, kind: "image", media_type: "m", size: 100, platforms: [], children: [], child_labels: [],
   pushed_at: null, last_pulled_at: null, scan_status: null, scan_counts: {}, subject: null, config: null,
 });
 const done = (images: number): ImageListEvent => ({ event: "done", images, failed: 0, cached: false, elapsed_ms: 5 });

@@ -100,6 +100,13 @@ impl ImageSink for RowBatcher<'_> {
 
     fn row(&mut self, row: ImageRow) {
         match self.by_digest.get(&row.digest) {
+            // An ECR index's row again, now with its images (read from the index manifest).
+            Some(&at) if !row.children.is_empty() && self.merged[at].children.is_empty() => {
+                let known = &mut self.merged[at];
+                known.platforms = row.platforms.clone();
+                known.children = row.children.clone();
+                known.child_labels = row.child_labels.clone();
+            }
             Some(&at) => self.merged[at].tags.extend(row.tags.iter().cloned()),
             None => {
                 self.by_digest.insert(row.digest.clone(), self.merged.len());
@@ -342,6 +349,7 @@ mod tests {
             size: None,
             platforms: Vec::new(),
             children: Vec::new(),
+            child_labels: Vec::new(),
             pushed_at: None,
             last_pulled_at: None,
             scan_status: None,

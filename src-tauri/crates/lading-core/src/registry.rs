@@ -351,13 +351,19 @@ impl Registry {
         sink: &mut dyn ImageSink,
     ) -> Result<u32> {
         if let Some(api) = self.ecr().await? {
+            let mut indexes = Vec::new();
             api.describe_images_paged(repository, |page| {
                 for d in page {
-                    sink.row(ecr_row(d));
+                    let row = ecr_row(d);
+                    if row.kind == "index" {
+                        indexes.push(row.clone());
+                    }
+                    sink.row(row);
                 }
                 sink.flush();
             })
             .await?;
+            crate::rows::fill_ecr_indexes(api, repository, indexes, sink).await;
             return Ok(0);
         }
         read_tagged(&*self.client().await?, repository, queue, sink).await

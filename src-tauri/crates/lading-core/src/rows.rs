@@ -16,6 +16,7 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
         size: None,
         platforms: Vec::new(),
         children: Vec::new(),
+        child_labels: Vec::new(),
         pushed_at: None,
         last_pulled_at: None,
         scan_status: None,
@@ -25,12 +26,14 @@ pub(crate) fn image_row(manifest: &RawManifest) -> Result<ImageRow, OciError> {
     };
     match parsed {
         Manifest::Index(index) => {
+            let entries = index_entries(&index, &manifest.bytes);
             // Attestations describe a platform; they are not one.
-            row.platforms = index_entries(&index, &manifest.bytes)
-                .into_iter()
+            row.platforms = entries
+                .iter()
                 .filter(|entry| !entry.attestation)
-                .map(|entry| entry.label)
+                .map(|entry| entry.label.clone())
                 .collect();
+            row.child_labels = entries.into_iter().map(|entry| entry.label).collect();
             row.children = index
                 .manifests()
                 .iter()
@@ -68,11 +71,56 @@ pub(crate) fn ecr_row(d: lading_ecr::ImageDetail) -> ImageRow {
         size: d.size_bytes.map(|s| s as u64),
         platforms: Vec::new(),
         children: Vec::new(),
+        child_labels: Vec::new(),
         pushed_at: d.pushed_at,
         last_pulled_at: d.last_pulled_at,
         scan_status: d.scan_status,
         scan_counts: d.findings,
         subject: None,
         config: None,
+    }
+}
+
+/// ECR describes an index without its images: their digests and platforms come from the index
+/// manifest itself, read through BatchGetImage (up to 100 a call) once the listing is out.
+/// Updated rows replace the first ones by digest; an index that cannot be read keeps its row.
+pub(crate) async fn fill_ecr_indexes(
+    api: &lading_ecr::EcrClient,
+    repository: &str,
+    indexes: Vec<ImageRow>,
+    sink: &mut dyn crate::manifest_reads::ImageSink,
+) {
+    for chunk in indexes.chunks(100) {
+        if sink.superseded() {
+            return;
+        }
+        let refs: Vec<_> = chunk
+            .iter()
+            .map(|r| lading_ecr::ImageRef::parse(&r.digest))
+            .collect();
+        let Ok((found, _failures)) = api.get_manifests(repository, &refs).await else {
+            continue;
+        };
+        for fetched in found {
+            let Some(listed) = chunk.iter().find(|r| r.digest == fetched.digest) else {
+                continue;
+            };
+            let Ok(raw) = RawManifest::new(
+                fetched.manifest.into_bytes().into(),
+                fetched.media_type.as_deref(),
+            ) else {
+                continue;
+            };
+            let Ok(read) = image_row(&raw) else {
+                continue;
+            };
+            sink.row(ImageRow {
+                platforms: read.platforms,
+                children: read.children,
+                child_labels: read.child_labels,
+                ..listed.clone()
+            });
+        }
+        sink.flush();
     }
 }

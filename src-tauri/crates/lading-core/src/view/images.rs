@@ -18,6 +18,8 @@ pub struct ImageRow {
     pub platforms: Vec<String>,
     /// For an index: the digests of its images (deleting one of them breaks the index).
     pub children: Vec<String>,
+    /// Each child's platform ("linux/arm64/v8", "attestation of linux/amd64"), in `children`'s order.
+    pub child_labels: Vec<String>,
     /// Seconds since the epoch, where the registry says (ECR).
     #[ts(type = "number | null")]
     pub pushed_at: Option<i64>,
