@@ -8,13 +8,15 @@ export interface Parent {
   label: string;
 }
 
-/** Child digest → the index that lists it (the first, if several do). */
+/** Untagged child digest → the index that lists it (the first, if several do). A tagged image
+ * that is also in an index is an image in its own right and keeps its place. */
 export function parentsOf(rows: ImageRow[]): Map<string, Parent> {
+  const untagged = new Set(rows.filter((r) => r.tags.length === 0).map((r) => r.digest));
   const parents = new Map<string, Parent>();
   for (const row of rows) {
     if (row.kind !== "index") continue;
     row.children.forEach((child, i) => {
-      if (!parents.has(child)) parents.set(child, { index: row, label: row.child_labels?.[i] ?? "" });
+      if (untagged.has(child) && !parents.has(child)) parents.set(child, { index: row, label: row.child_labels?.[i] ?? "" });
     });
   }
   return parents;

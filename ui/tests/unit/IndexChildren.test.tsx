@@ -64,5 +64,8 @@ describe("an ECR index's images", () => {
     const withoutIndex = listed.filter((r) => r.kind !== "index");
     expect(childrenUnderParents(withoutIndex, parents).map((r) => r.digest)).toEqual(withoutIndex.map((r) => r.digest));
     expect(parents.get(d("a"))?.label).toBe("linux/arm64/v8");
+    // A tagged image that is also in the index is an image in its own right.
+    const tagged = listed.map((r) => (r.digest === d("b") ? { ...r, tags: ["amd64-only"] } : r));
+    expect(parentsOf(tagged).has(d("b"))).toBe(false);
   });
 });
