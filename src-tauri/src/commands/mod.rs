@@ -35,6 +35,8 @@ macro_rules! app_commands {
             registries::delete_repository,
             registries::repository_settings,
             registries::update_repository_settings,
+            registries::repository_tags,
+            registries::set_repository_tags,
             images::list_tags,
             images::stream_images,
             images::prioritize_images,

@@ -1,10 +1,10 @@
 //! The registry list and repositories.
 
 use lading_core::view::{
-    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, Located, RegistryList,
-    RegistryView, RepositoryList, RepositorySettings, RepositoryView,
+    AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, Located, NewRepositoryRequest,
+    RegistryList, RegistryView, RepositoryList, RepositorySettings, RepositoryView, ResourceTag,
 };
-use lading_core::{registries, settings, AppState, Result};
+use lading_core::{registries, repo_tags, settings, AppState, Result};
 use tauri::State;
 
 #[tauri::command]
@@ -87,11 +87,29 @@ pub async fn open_repository(
 pub async fn create_repository(
     state: State<'_, AppState>,
     id: String,
-    name: String,
-    mutability: String,
-    scan_on_push: bool,
+    request: NewRepositoryRequest,
 ) -> Result<RepositoryView> {
-    settings::create_repository(&state, &id, &name, &mutability, scan_on_push).await
+    settings::create_repository(&state, &id, request).await
+}
+
+#[tauri::command]
+pub async fn repository_tags(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+) -> Result<Vec<ResourceTag>> {
+    repo_tags::repository_tags(&state, &id, &name).await
+}
+
+/// Makes the repository's resource tags exactly these (checked first, never half-applied).
+#[tauri::command]
+pub async fn set_repository_tags(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    tags: Vec<ResourceTag>,
+) -> Result<Vec<ResourceTag>> {
+    repo_tags::set_repository_tags(&state, &id, &name, tags).await
 }
 
 /// Asks natively first (the core does), saying whether its images go too.

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, declined, type LadingError, type RegistryView, type RepositorySettings } from "../ipc";
+import { api, declined, type LadingError, type RegistryView, type RepositorySettings, type ResourceTag } from "../ipc";
 import { Modal } from "./Modal";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { ResourceTagsEditor, TagRows, tagsToSend, tagsValid } from "./ResourceTags";
 
 
 export function CreateRepositoryDialog({
@@ -15,15 +16,30 @@ export function CreateRepositoryDialog({
 }) {
   const [name, setName] = useState("");
   const [mutability, setMutability] = useState("MUTABLE");
+  const [exclusions, setExclusions] = useState("");
   const [scanOnPush, setScanOnPush] = useState(true);
+  const [encryption, setEncryption] = useState("AES256");
+  const [kmsKey, setKmsKey] = useState("");
+  const [tags, setTags] = useState<ResourceTag[]>([]);
   const [error, setError] = useState<LadingError | null>(null);
   const [busy, setBusy] = useState(false);
+  const withExclusions = mutability.endsWith("_WITH_EXCLUSION");
+  const filters = exclusions.split(/[\s,]+/).filter(Boolean);
+  const needsFilters = withExclusions && filters.length === 0;
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const created = await api.createRepository(registry.id, name.trim(), mutability, scanOnPush);
+      const created = await api.createRepository(registry.id, {
+        name: name.trim(),
+        mutability,
+        exclusions: withExclusions ? filters : [],
+        scan_on_push: scanOnPush,
+        encryption,
+        kms_key: encryption === "KMS" && kmsKey.trim() ? kmsKey.trim() : null,
+        tags: tagsToSend(tags),
+      });
       onCreated(created.name);
     } catch (err) {
       setError(err as LadingError);
@@ -33,7 +49,7 @@ export function CreateRepositoryDialog({
   }
   return (
     <Modal label="New repository" clickOutside onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} className="new-repository">
         <h2>New repository in {registry.name}</h2>
         <label className="field">
           <span>Name (namespaces with /, e.g. team-a/web-app)</span>
@@ -42,14 +58,41 @@ export function CreateRepositoryDialog({
         <label className="field">
           <span>Tags</span>
           <select value={mutability} onChange={(e) => setMutability(e.target.value)}>
-            <option value="MUTABLE">Mutable (a tag can move to a new image)</option>
-            <option value="IMMUTABLE">Immutable (a tag, once pushed, stays)</option>
+            {MUTABILITY.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
+        {withExclusions && (
+          <label className="field">
+            <span>Exclusion filters (latest, dev-*)</span>
+            <input value={exclusions} aria-invalid={needsFilters} onChange={(e) => setExclusions(e.target.value)} spellCheck={false} />
+            {needsFilters && <span className="form-error">Name at least one tag filter.</span>}
+          </label>
+        )}
         <label className="choice">
           <input type="checkbox" checked={scanOnPush} onChange={(e) => setScanOnPush(e.target.checked)} />
           Scan images on push
         </label>
+        <label className="field">
+          <span>Encryption (fixed once created)</span>
+          <select value={encryption} onChange={(e) => setEncryption(e.target.value)}>
+            <option value="AES256">AES-256 (ECR's own keys)</option>
+            <option value="KMS">AWS KMS</option>
+          </select>
+        </label>
+        {encryption === "KMS" && (
+          <label className="field">
+            <span>KMS key: ID, ARN or alias/NAME (empty for the AWS managed key)</span>
+            <input value={kmsKey} onChange={(e) => setKmsKey(e.target.value)} spellCheck={false} placeholder="alias/ecr-images" />
+          </label>
+        )}
+        <fieldset className="field">
+          <legend>Resource tags</legend>
+          <TagRows tags={tags} onChange={setTags} />
+        </fieldset>
         {error && (
           <p className="form-error" role="alert">
             {error.message}
@@ -59,7 +102,7 @@ export function CreateRepositoryDialog({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || needsFilters || !tagsValid(tags)}>
             Create
           </button>
         </div>
@@ -164,12 +207,15 @@ export function RepositorySettingsDialog({
   }, [registry.id, name]);
   const withExclusions = mutability.endsWith("_WITH_EXCLUSION");
   const [leaving, setLeaving] = useState(false);
+  const [view, setView] = useState<"settings" | "tags">("settings");
+  const [tagsDirty, setTagsDirty] = useState(false);
   // Closing with choices ECR does not have yet asks first.
   const unsaved =
-    !!settings &&
+    tagsDirty ||
+    (!!settings &&
     (mutability !== settings.tag_mutability ||
       scanOnPush !== settings.scan_on_push ||
-      (withExclusions && exclusions.split(/[\s,]+/).filter(Boolean).join("\n") !== settings.mutability_exclusions.join("\n")));
+      (withExclusions && exclusions.split(/[\s,]+/).filter(Boolean).join("\n") !== settings.mutability_exclusions.join("\n"))));
   const close = () => (unsaved ? setLeaving(true) : onClose());
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -190,8 +236,38 @@ export function RepositorySettingsDialog({
   return (
     <>
     <Modal label="Repository settings" clickOutside escape={!leaving} onClose={close}>
-      <form onSubmit={submit}>
-        <h2>Settings of {name}</h2>
+      <h2>Settings of {name}</h2>
+      <div className="tabs" role="tablist" aria-label="Repository settings views">
+        {(["settings", "tags"] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={view === v}
+            tabIndex={view === v ? 0 : -1}
+            onClick={() => setView(v)}
+            onKeyDown={(e) => {
+              if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+              const other = v === "settings" ? "tags" : "settings";
+              setView(other);
+              (e.currentTarget.parentElement?.querySelector(`[data-view="${other}"]`) as HTMLElement | null)?.focus();
+            }}
+            data-view={v}
+          >
+            {v === "settings" ? "Settings" : "Resource tags"}
+          </button>
+        ))}
+      </div>
+      {/* Kept mounted while hidden, so edits survive switching views. */}
+      <div hidden={view !== "tags"}>
+        <ResourceTagsEditor registry={registry} name={name} onDirty={setTagsDirty} />
+        <div className="dialog-actions">
+          <button type="button" onClick={close}>
+            Close
+          </button>
+        </div>
+      </div>
+      <form onSubmit={submit} hidden={view !== "settings"}>
         {!settings && !error && <p className="hint">Reading the settings from ECR…</p>}
         {settings && (
           <>
@@ -245,7 +321,7 @@ export function RepositorySettingsDialog({
     {leaving && (
       <ConfirmDialog
         title="Discard your changes?"
-        body="These settings are not saved in ECR; closing loses your changes."
+        body="These changes are not saved in ECR; closing loses them."
         confirmLabel="Discard"
         cancelLabel="Keep editing"
         onClose={() => setLeaving(false)}

@@ -395,6 +395,26 @@ status: string | null,
  */
 url: string | null, };
 
+export type NewRepositoryRequest = { name: string, 
+/**
+ * `MUTABLE`, `IMMUTABLE`, `MUTABLE_WITH_EXCLUSION` or `IMMUTABLE_WITH_EXCLUSION`.
+ */
+mutability: string, 
+/**
+ * For the `…_WITH_EXCLUSION` modes: tag filters that behave the other way.
+ */
+exclusions: Array<string>, scan_on_push: boolean, 
+/**
+ * `AES256` (ECR's default) or `KMS`.
+ */
+encryption: string, 
+/**
+ * With `KMS`: a key ID, ARN or alias; none for the AWS managed key.
+ */
+kms_key: string | null, tags: Array<ResourceTag>, };
+
+export type ResourceTag = { key: string, value: string, };
+
 export type ScanningConfigView = { 
 /**
  * `BASIC` or `ENHANCED`.

@@ -35,6 +35,8 @@ import type {
   PolicyCheck,
   ScanView,
   ScanningConfigView,
+  NewRepositoryRequest,
+  ResourceTag,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -213,8 +215,12 @@ export const api = {
       call<void>("image_files", { id, repository, digest, read, onEvent: onEventChannel }),
     );
   },
-  createRepository: (id: string, name: string, mutability: string, scanOnPush: boolean): Promise<RepositoryView> =>
-    call<RepositoryView>("create_repository", { id, name, mutability, scanOnPush }),
+  createRepository: (id: string, request: NewRepositoryRequest): Promise<RepositoryView> =>
+    call<RepositoryView>("create_repository", { id, request }),
+  repositoryTags: (id: string, name: string): Promise<ResourceTag[]> => call<ResourceTag[]>("repository_tags", { id, name }),
+  /** Makes the tags exactly these; the backend checks them first and never half-applies. */
+  setRepositoryTags: (id: string, name: string, tags: ResourceTag[]): Promise<ResourceTag[]> =>
+    call<ResourceTag[]>("set_repository_tags", { id, name, tags }),
   repositorySettings: (id: string, name: string): Promise<RepositorySettings> =>
     call<RepositorySettings>("repository_settings", { id, name }),
   updateRepositorySettings: (

@@ -39,7 +39,14 @@ async function walkMainViews(page, check) {
   await page.getByRole("button", { name: "Settings…" }).click();
   await page.getByRole("dialog", { name: "Repository settings" }).getByText("encryption KMS").waitFor();
   await check("repository settings");
+  await page.getByRole("dialog", { name: "Repository settings" }).getByRole("tab", { name: "Resource tags" }).click();
+  await page.getByRole("textbox", { name: "Key of tag 2" }).waitFor();
+  await check("repository tags");
   await page.getByRole("dialog", { name: "Repository settings" }).getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "+ New" }).click();
+  await page.getByRole("dialog", { name: "New repository" }).getByRole("button", { name: "+ Add a tag" }).click();
+  await check("new repository");
+  await page.getByRole("dialog", { name: "New repository" }).getByRole("button", { name: "Cancel" }).click();
   await page.getByRole("button", { name: "Scanning…" }).click();
   await page.getByRole("dialog", { name: "Scanning" }).getByRole("textbox", { name: "Repositories scanned continuously" }).waitFor();
   await check("registry scanning");

@@ -7,6 +7,7 @@ export const REGISTRIES_MOCK = `{
     repository_settings: ({ name }) => ({ name, uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + name, created_at: 1_700_000_000,
       tag_mutability: "IMMUTABLE_WITH_EXCLUSION", mutability_exclusions: ["latest", "dev-*"], scan_on_push: true, encryption: "KMS",
       kms_key: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd" }),
+    repository_tags: () => [{ key: "cost-centre", value: "4410" }, { key: "team", value: "team-a" }],
     app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
     aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],
     list_registries: () => ({
@@ -25,7 +26,7 @@ export const REGISTRIES_MOCK = `{
     stream_images: ({ onEvent }) => {
       const rows = [
       { digest: "sha256:" + "1".repeat(64), tags: ["2.0.0", "latest"], kind: "index", media_type: "application/vnd.oci.image.index.v1+json",
-        size: null, platforms: ["linux/amd64", "linux/arm64"], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE",
+        size: null, platforms: ["linux/amd64", "linux/arm64"], children: [], child_labels: [], pushed_at: Date.now() / 1000 - 3600, last_pulled_at: Date.now() / 1000 - 600, scan_status: "COMPLETE",
         scan_counts: { CRITICAL: 1, HIGH: 2 } },
       { digest: "sha256:" + "2".repeat(64), tags: ["1.1.0"], kind: "image", media_type: "application/vnd.docker.distribution.manifest.v2+json",
         size: 271000000, platforms: [], pushed_at: Date.now() / 1000 - 86400 * 3, last_pulled_at: null, scan_status: "COMPLETE", scan_counts: {}, subject: null, config: "sha256:" + "c2".repeat(32) },

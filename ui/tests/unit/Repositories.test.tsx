@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../../src/App";
 import { streamRows } from "./stream";
@@ -29,7 +29,7 @@ describe("ECR repositories from the app", () => {
       if (cmd === "list_repositories") return { repositories: names.map((name) => ({ name, uri: null })), catalog_unreadable: null };
       if (cmd === "stream_images") return streamRows(args, []);
       if (cmd === "create_repository") {
-        const { name } = args as { name: string };
+        const { name } = (args as { request: { name: string } }).request;
         names = [...names, name];
         return { name, uri: null };
       }
@@ -43,11 +43,27 @@ describe("ECR repositories from the app", () => {
     fireEvent.click((await screen.findAllByRole("button", { name: /dev · eu-west-1/ }))[0]!);
     fireEvent.click(await screen.findByRole("button", { name: "+ New" }));
     fireEvent.change(screen.getByLabelText(/^Name/), { target: { value: "team/web" } });
-    fireEvent.change(screen.getByLabelText("Tags"), { target: { value: "IMMUTABLE" } });
-    fireEvent.submit(screen.getByRole("dialog", { name: "New repository" }).querySelector("form")!);
+    const dialog = screen.getByRole("dialog", { name: "New repository" });
+    fireEvent.change(screen.getByLabelText("Tags"), { target: { value: "IMMUTABLE_WITH_EXCLUSION" } });
+    // Exclusions are needed in that mode: Create waits for them.
+    expect((within(dialog).getByRole("button", { name: "Create" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText(/^Exclusion filters/), { target: { value: "latest, dev-*" } });
+    fireEvent.change(screen.getByLabelText(/^Encryption/), { target: { value: "KMS" } });
+    fireEvent.change(screen.getByLabelText(/^KMS key/), { target: { value: " alias/ecr-images " } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "+ Add a tag" }));
+    fireEvent.change(within(dialog).getByLabelText("Key of tag 1"), { target: { value: "aws:team" } });
+    expect(within(dialog).getByText("Keys starting with aws: are reserved for AWS.")).toBeTruthy();
+    expect((within(dialog).getByRole("button", { name: "Create" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText("Key of tag 1"), { target: { value: "team" } });
+    fireEvent.change(within(dialog).getByLabelText("Value of tag 1"), { target: { value: "web" } });
+    fireEvent.submit(dialog.querySelector("form")!);
     await screen.findByRole("treeitem", { name: "web" });
     expect(calls.find((c) => c.cmd === "create_repository")!.args).toEqual({
-      id: ecr.id, name: "team/web", mutability: "IMMUTABLE", scanOnPush: true,
+      id: ecr.id,
+      request: {
+        name: "team/web", mutability: "IMMUTABLE_WITH_EXCLUSION", exclusions: ["latest", "dev-*"], scan_on_push: true,
+        encryption: "KMS", kms_key: "alias/ecr-images", tags: [{ key: "team", value: "web" }],
+      },
     });
     await waitFor(() => expect(screen.getByRole("treeitem", { name: "web" }).getAttribute("aria-selected")).toBe("true"));
 

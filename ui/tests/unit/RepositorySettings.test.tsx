@@ -79,4 +79,39 @@ describe("Repository settings", () => {
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     expect((await screen.findByRole("alert")).textContent).toBe("not allowed to PutImageTagMutability");
   });
+
+  it("edits the resource tags in their own view, saves them as a whole, and asks before losing edits", async () => {
+    const sent: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "repository_settings") return stored;
+      if (cmd === "repository_tags") return [{ key: "team", value: "platform" }];
+      if (cmd === "set_repository_tags") {
+        sent.push(args);
+        return (args as { tags: unknown }).tags;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<RepositorySettingsDialog registry={registry} name="platform/base" onClose={() => {}} />);
+    fireEvent.click(await screen.findByRole("tab", { name: "Resource tags" }));
+    const key = (await screen.findByRole("textbox", { name: "Key of tag 1" })) as HTMLInputElement;
+    expect(key.value).toBe("team");
+    const save = screen.getByRole("button", { name: "Save tags" }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    fireEvent.change(screen.getByRole("textbox", { name: "Value of tag 1" }), { target: { value: "base" } });
+    fireEvent.click(screen.getByRole("button", { name: "+ Add a tag" }));
+    fireEvent.change(screen.getByRole("textbox", { name: "Key of tag 2" }), { target: { value: "team" } });
+    expect(screen.getAllByText("This key is given twice.")).toHaveLength(2);
+    expect(save.disabled).toBe(true);
+    fireEvent.change(screen.getByRole("textbox", { name: "Key of tag 2" }), { target: { value: " owner " } });
+    fireEvent.change(screen.getByRole("textbox", { name: "Value of tag 2" }), { target: { value: "alice@example.com" } });
+    // Unsaved: Close asks.
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    expect(await screen.findByRole("alertdialog", { name: "Discard your changes?" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Keep editing" }));
+    fireEvent.click(save);
+    expect((await screen.findByText("Saved; ECR now reports these tags.")).getAttribute("role")).toBe("status");
+    expect(sent).toEqual([
+      { id: registry.id, name: "platform/base", tags: [{ key: "team", value: "base" }, { key: "owner", value: "alice@example.com" }] },
+    ]);
+  });
 });

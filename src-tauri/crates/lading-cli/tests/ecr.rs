@@ -374,3 +374,33 @@ fn scan_findings_and_the_scanning_configuration() {
     assert!(String::from_utf8_lossy(&refused.stderr)
         .contains("continuous scanning needs enhanced scanning"));
 }
+
+#[test]
+fn resource_tags_are_listed_added_and_removed() {
+    let moto = Moto::start();
+    ok(lading(
+        &moto,
+        &["create-repo", "team/tags", "--tag", "team=a"],
+    ));
+    assert_eq!(ok(lading(&moto, &["tags", "team/tags"])), "team=a\n");
+    assert_eq!(
+        ok(lading(
+            &moto,
+            &["tag", "team/tags", "team=b", "owner=alice@example.com"]
+        )),
+        "owner=alice@example.com\nteam=b\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(lading(
+        &moto,
+        &["--json", "untag", "team/tags", "owner"],
+    )))
+    .unwrap();
+    assert_eq!(json, serde_json::json!({"team": "b"}));
+    // Refused before any call, named at the tag.
+    let bad = lading(&moto, &["tag", "team/tags", "aws:owner=me"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("keys starting with aws: are reserved"));
+    let bad = lading(&moto, &["create-repo", "team/kms", "--kms", "my-key"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("KMS key \"my-key\" is not a key ID"));
+    assert_eq!(ok(lading(&moto, &["tags", "team/tags"])), "team=b\n");
+}

@@ -22,6 +22,7 @@ pub mod registries;
 pub mod registry;
 mod registry_update;
 pub mod repo_policy;
+pub mod repo_tags;
 pub mod row_details;
 mod rows;
 pub mod scanning;

@@ -3,7 +3,7 @@
 
 use crate::confirm::{check_repository, registry_place, Question};
 use crate::error::Result;
-use crate::view::{RepositorySettings, RepositoryView};
+use crate::view::{NewRepositoryRequest, RepositorySettings, RepositoryView};
 use crate::AppState;
 
 const SETTINGS_ARE_ECR: &str = "repository settings are an ECR feature; OCI registries have none";
@@ -84,22 +84,37 @@ pub async fn update_repository_settings(
     Ok(settings_view(ecr.describe_repository(name).await?))
 }
 
-/// Creates an ECR repository.
+/// Creates an ECR repository with its settings, checked first (each problem named).
 pub async fn create_repository(
     state: &AppState,
     id: &str,
-    name: &str,
-    mutability: &str,
-    scan_on_push: bool,
+    request: NewRepositoryRequest,
 ) -> Result<RepositoryView> {
     let registry = state.registry(id).await?;
     let ecr = registry
         .ecr_or("OCI registries create a repository when the first image is pushed to it")
         .await?;
+    let encryption = match request.encryption.as_str() {
+        "" | "AES256" => None,
+        "KMS" => Some(lading_ecr::Encryption::Kms {
+            key: request
+                .kms_key
+                .map(|k| k.trim().to_owned())
+                .filter(|k| !k.is_empty()),
+        }),
+        other => {
+            return Err(lading_ecr::EcrError::InvalidInput(format!(
+                "encryption \"{other}\" is not AES256 or KMS"
+            ))
+            .into())
+        }
+    };
     let spec = lading_ecr::NewRepository {
-        mutability: lading_ecr::TagMutability::parse(mutability, Vec::new())?,
-        scan_on_push,
-        ..lading_ecr::NewRepository::named(name)
+        mutability: lading_ecr::TagMutability::parse(&request.mutability, request.exclusions)?,
+        scan_on_push: request.scan_on_push,
+        encryption,
+        tags: request.tags.into_iter().map(|t| (t.key, t.value)).collect(),
+        ..lading_ecr::NewRepository::named(request.name.trim())
     };
     let created = ecr.create_repository_with(&spec).await?;
     Ok(RepositoryView {

@@ -379,7 +379,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     assert_eq!(tags, ["prod", "stable", "v7"]);
 
     // Repositories from the app: created with settings, a non-empty one refused unless forced.
-    let made = settings::create_repository(&app, &ecr.id, "team/new", "IMMUTABLE", true)
+    let made = settings::create_repository(&app, &ecr.id, new_repository("team/new", "IMMUTABLE"))
         .await
         .unwrap();
     assert!(made.uri.unwrap().ends_with("/team/new"));
@@ -423,7 +423,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         .id
         .clone();
     assert_eq!(
-        settings::create_repository(&app, &oci_id, "x/y", "MUTABLE", false)
+        settings::create_repository(&app, &oci_id, new_repository("x/y", "MUTABLE"))
             .await
             .unwrap_err()
             .code,
@@ -468,4 +468,16 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
             .code,
         "invalid_profile"
     );
+}
+
+fn new_repository(name: &str, mutability: &str) -> lading_core::view::NewRepositoryRequest {
+    lading_core::view::NewRepositoryRequest {
+        name: name.into(),
+        mutability: mutability.into(),
+        exclusions: Vec::new(),
+        scan_on_push: true,
+        encryption: "AES256".into(),
+        kms_key: None,
+        tags: Vec::new(),
+    }
 }

@@ -2,6 +2,7 @@
 //! and the tests against moto's ECR server all use it the same way.
 
 mod api_push;
+pub mod checks;
 mod error;
 mod images;
 mod issues;

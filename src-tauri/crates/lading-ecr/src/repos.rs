@@ -51,10 +51,8 @@ impl TagMutability {
         let filters = filters
             .iter()
             .map(|f| {
-                if f.is_empty() || f.len() > 128 {
-                    return Err(EcrError::InvalidInput(format!(
-                        "exclusion filter {f:?} must be 1 to 128 characters"
-                    )));
+                if let Some(problem) = crate::checks::exclusion_problem(f) {
+                    return Err(EcrError::InvalidInput(problem));
                 }
                 ImageTagMutabilityExclusionFilter::builder()
                     .filter_type(ImageTagMutabilityExclusionFilterType::Wildcard)
@@ -97,6 +95,22 @@ pub struct NewRepository {
 }
 
 impl NewRepository {
+    /// Every problem ECR would refuse the repository for, before it is asked.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Err(e) = validate_repository_name(&self.name) {
+            problems.push(e.to_string());
+        }
+        if let Err(e) = self.mutability.to_sdk() {
+            problems.push(e.to_string());
+        }
+        if let Some(Encryption::Kms { key: Some(key) }) = &self.encryption {
+            problems.extend(crate::checks::kms_key_problem(key));
+        }
+        problems.extend(crate::checks::tag_problems(&self.tags));
+        problems
+    }
+
     pub fn named(name: &str) -> Self {
         Self {
             name: name.to_owned(),
@@ -185,7 +199,10 @@ impl EcrClient {
         &self,
         spec: &NewRepository,
     ) -> Result<Repository, EcrError> {
-        validate_repository_name(&spec.name)?;
+        let problems = spec.problems();
+        if !problems.is_empty() {
+            return Err(EcrError::InvalidInput(problems.join("; ")));
+        }
         let (mutability, filters) = spec.mutability.to_sdk()?;
         let mut request = self
             .sdk
@@ -330,6 +347,10 @@ impl EcrClient {
         name: &str,
         tags: &[(String, String)],
     ) -> Result<(), EcrError> {
+        let problems = crate::checks::tag_problems(tags);
+        if !problems.is_empty() {
+            return Err(EcrError::InvalidInput(problems.join("; ")));
+        }
         let arn = self.describe_repository(name).await?.arn;
         let tags = tags
             .iter()
@@ -352,6 +373,13 @@ impl EcrClient {
     }
 
     pub async fn untag_repository(&self, name: &str, keys: &[String]) -> Result<(), EcrError> {
+        let problems: Vec<String> = keys
+            .iter()
+            .filter_map(|k| crate::checks::tag_key_problem(k))
+            .collect();
+        if !problems.is_empty() {
+            return Err(EcrError::InvalidInput(problems.join("; ")));
+        }
         let arn = self.describe_repository(name).await?.arn;
         self.sdk
             .untag_resource()

@@ -86,6 +86,20 @@ enum EcrCommand {
         #[arg(long, default_value_t = lading_oci::push::default_jobs())]
         jobs: usize,
     },
+    /// The repository's resource tags (KEY=VALUE per line).
+    Tags { repository: String },
+    /// Add or change resource tags of a repository.
+    Tag {
+        repository: String,
+        #[arg(required = true, value_parser = parse_key_value)]
+        tags: Vec<(String, String)>,
+    },
+    /// Remove resource tags of a repository, by key.
+    Untag {
+        repository: String,
+        #[arg(required = true)]
+        keys: Vec<String>,
+    },
     /// Start a basic scan of REPOSITORY:TAG or REPOSITORY@DIGEST (ECR allows one a day).
     Scan { image: String },
     /// Every finding of the image's last scan, basic or enhanced, most severe first.
@@ -271,6 +285,15 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
             image,
             jobs,
         } => push::push(&client, source, &dest, image.as_deref(), jobs, json).await?,
+        EcrCommand::Tags { repository } => repos::tags(&client, &repository, json).await?,
+        EcrCommand::Tag { repository, tags } => {
+            client.tag_repository(&repository, &tags).await?;
+            repos::tags(&client, &repository, json).await?
+        }
+        EcrCommand::Untag { repository, keys } => {
+            client.untag_repository(&repository, &keys).await?;
+            repos::tags(&client, &repository, json).await?
+        }
         EcrCommand::Scan { image } => scanning::scan(&client, &image, json).await?,
         EcrCommand::Findings { image } => scanning::findings(&client, &image, json).await?,
         EcrCommand::ScanningConfig { command } => match command {

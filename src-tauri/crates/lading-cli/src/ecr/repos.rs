@@ -1,4 +1,4 @@
-//! `lading ecr registry|repos|create-repo|images|login-command`.
+//! `lading ecr registry|repos|create-repo|images|tags|login-command`.
 
 use lading_ecr::{EcrClient, NewRepository};
 
@@ -97,6 +97,22 @@ pub(super) async fn login_command(
             "docker login --username {} --password-stdin {}",
             token.username, token.proxy_endpoint
         );
+    }
+    Ok(())
+}
+
+pub(super) async fn tags(client: &EcrClient, repository: &str, json: bool) -> Result<(), Failure> {
+    let tags = client.list_tags(repository).await?;
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> = tags
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        print_json(&map);
+    } else {
+        for (key, value) in tags {
+            println!("{key}={value}");
+        }
     }
     Ok(())
 }

@@ -60,6 +60,8 @@ pub fn typescript_bindings() -> String {
         HistoryEntry::decl(&cfg),
         ScanView::decl(&cfg),
         FindingView::decl(&cfg),
+        NewRepositoryRequest::decl(&cfg),
+        ResourceTag::decl(&cfg),
         ScanningConfigView::decl(&cfg),
         ScanningRuleView::decl(&cfg),
         ImageDetail::decl(&cfg),

@@ -1,6 +1,6 @@
 //! The registry list, connections and repositories as the window sees them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -114,6 +114,29 @@ pub struct RepositorySettings {
     /// `AES256` or `KMS` (fixed at creation).
     pub encryption: String,
     pub kms_key: Option<String>,
+}
+
+/// A new ECR repository with every setting ECR takes at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct NewRepositoryRequest {
+    pub name: String,
+    /// `MUTABLE`, `IMMUTABLE`, `MUTABLE_WITH_EXCLUSION` or `IMMUTABLE_WITH_EXCLUSION`.
+    pub mutability: String,
+    /// For the `…_WITH_EXCLUSION` modes: tag filters that behave the other way.
+    pub exclusions: Vec<String>,
+    pub scan_on_push: bool,
+    /// `AES256` (ECR's default) or `KMS`.
+    pub encryption: String,
+    /// With `KMS`: a key ID, ARN or alias; none for the AWS managed key.
+    pub kms_key: Option<String>,
+    pub tags: Vec<ResourceTag>,
+}
+
+/// A resource tag of a repository (cost allocation, ownership): key and value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ResourceTag {
+    pub key: String,
+    pub value: String,
 }
 
 /// Developer endpoints: whether `LADING_REGISTRY_MAP` is honoured, and what it would redirect.

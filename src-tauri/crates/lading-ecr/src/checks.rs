@@ -1,0 +1,200 @@
+//! ECR's documented rules for what a user types — resource tags and KMS keys — checked before
+//! any call, each problem named at its field, so nothing is sent that ECR would refuse halfway.
+
+/// TagResource takes at most this many tags on a resource.
+pub const TAGS_MAX: usize = 50;
+const KEY_MAX: usize = 128;
+const VALUE_MAX: usize = 256;
+
+/// What AWS allows in a tag key or value: letters, digits and spaces in any language, and
+/// `_ . : / = + - @`.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
+}
+
+/// The problem with one tag key, if any.
+pub fn tag_key_problem(key: &str) -> Option<String> {
+    if key.is_empty() {
+        return Some("a tag key may not be empty".into());
+    }
+    if key.chars().count() > KEY_MAX {
+        return Some(format!(
+            "tag key \"{key}\" is longer than {KEY_MAX} characters"
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Some(format!(
+            "tag key \"{key}\": keys starting with aws: are reserved for AWS"
+        ));
+    }
+    if let Some(c) = key.chars().find(|c| !tag_char(*c)) {
+        return Some(format!(
+            "tag key \"{key}\": {c:?} is not allowed (letters, digits, spaces and _ . : / = + - @)"
+        ));
+    }
+    None
+}
+
+/// Every problem with a set of tags: each key and value, duplicates, the count.
+pub fn tag_problems(tags: &[(String, String)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if tags.len() > TAGS_MAX {
+        problems.push(format!(
+            "at most {TAGS_MAX} tags on a repository, not {}",
+            tags.len()
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (key, value) in tags {
+        if let Some(problem) = tag_key_problem(key) {
+            problems.push(problem);
+        } else if !seen.insert(key.as_str()) {
+            problems.push(format!("tag key \"{key}\" is given twice"));
+        }
+        if value.chars().count() > VALUE_MAX {
+            problems.push(format!(
+                "the value of tag \"{key}\" is longer than {VALUE_MAX} characters"
+            ));
+        } else if let Some(c) = value.chars().find(|c| !tag_char(*c)) {
+            problems.push(format!(
+                "the value of tag \"{key}\": {c:?} is not allowed (letters, digits, spaces and _ . : / = + - @)"
+            ));
+        }
+    }
+    problems
+}
+
+/// A KMS key as ECR takes it: a key ID, a key ARN, an alias name or an alias ARN.
+pub fn kms_key_problem(key: &str) -> Option<String> {
+    let uuid = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.len() == 5
+            && parts
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    // Multi-Region keys: mrk- and 32 hex digits.
+    let key_id = |s: &str| {
+        uuid(s)
+            || s.strip_prefix("mrk-")
+                .is_some_and(|h| h.len() == 32 && h.chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    let alias = |s: &str| {
+        s.strip_prefix("alias/").is_some_and(|name| {
+            !name.is_empty()
+                && name.len() <= 250
+                && !name.starts_with("aws/")
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+        }) || s == "alias/aws/ecr"
+    };
+    let ok = if let Some(rest) = key.strip_prefix("arn:") {
+        // arn:PARTITION:kms:REGION:ACCOUNT:key/ID or …:alias/NAME
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        parts.len() == 5
+            && parts[0].starts_with("aws")
+            && parts[1] == "kms"
+            && !parts[2].is_empty()
+            && parts[3].len() == 12
+            && parts[3].chars().all(|c| c.is_ascii_digit())
+            && (parts[4].strip_prefix("key/").is_some_and(key_id) || alias(parts[4]))
+    } else {
+        key_id(key) || alias(key)
+    };
+    (!ok).then(|| {
+        format!(
+            "KMS key \"{key}\" is not a key ID, key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), alias/NAME or alias ARN"
+        )
+    })
+}
+
+/// ECR's pattern for a tag-mutability exclusion filter: `[0-9a-zA-Z._*-]{1,128}`.
+pub fn exclusion_problem(filter: &str) -> Option<String> {
+    if filter.is_empty() || filter.len() > 128 {
+        return Some(format!(
+            "exclusion filter \"{filter}\" must be 1 to 128 characters"
+        ));
+    }
+    filter
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._*-".contains(*c)))
+        .map(|c| {
+            format!("exclusion filter \"{filter}\": {c:?} is not allowed (letters, digits, . _ - and *)")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn tags_follow_the_documented_rules() {
+        assert!(tag_problems(&tags(&[
+            ("team", "a"),
+            ("cost-centre", ""),
+            ("Équipe", "café 1")
+        ]))
+        .is_empty());
+        assert_eq!(
+            tag_problems(&tags(&[("", "x"), ("aws:owner", "me"), ("a#b", "x"), ("team", "a"), ("team", "b"), ("v", "semi;colon")])),
+            [
+                "a tag key may not be empty",
+                "tag key \"aws:owner\": keys starting with aws: are reserved for AWS",
+                "tag key \"a#b\": '#' is not allowed (letters, digits, spaces and _ . : / = + - @)",
+                "tag key \"team\" is given twice",
+                "the value of tag \"v\": ';' is not allowed (letters, digits, spaces and _ . : / = + - @)",
+            ]
+        );
+        let long = "k".repeat(129);
+        assert_eq!(
+            tag_problems(&tags(&[(&long, "")])),
+            [format!("tag key \"{long}\" is longer than 128 characters")]
+        );
+        let many: Vec<_> = (0..51).map(|i| (format!("k{i}"), String::new())).collect();
+        assert_eq!(
+            tag_problems(&many),
+            ["at most 50 tags on a repository, not 51"]
+        );
+    }
+
+    #[test]
+    fn kms_keys_in_each_documented_form() {
+        for good in [
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "mrk-1234abcd12ab34cd56ef1234567890ab",
+            "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "alias/ecr-images",
+            "arn:aws:kms:us-east-2:111122223333:alias/ecr-images",
+        ] {
+            assert_eq!(kms_key_problem(good), None, "{good}");
+        }
+        for bad in [
+            "my-key",
+            "arn:aws:kms:us-east-2:1111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:s3:::bucket",
+            "alias/aws/other",
+            "1234abcd-12ab-34cd-56ef",
+        ] {
+            assert!(kms_key_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn exclusion_filters() {
+        assert_eq!(exclusion_problem("release-*"), None);
+        assert!(exclusion_problem("a/b")
+            .unwrap()
+            .contains("'/' is not allowed"));
+        assert!(exclusion_problem("").is_some());
+    }
+}
