@@ -260,12 +260,7 @@ export function RepositorySettingsDialog({
       </div>
       {/* Kept mounted while hidden, so edits survive switching views. */}
       <div hidden={view !== "tags"}>
-        <ResourceTagsEditor registry={registry} name={name} onDirty={setTagsDirty} />
-        <div className="dialog-actions">
-          <button type="button" onClick={close}>
-            Close
-          </button>
-        </div>
+        <ResourceTagsEditor registry={registry} name={name} onDirty={setTagsDirty} onClose={close} />
       </div>
       <form onSubmit={submit} hidden={view !== "settings"}>
         {!settings && !error && <p className="hint">Reading the settings from ECR…</p>}

@@ -71,10 +71,12 @@ export function ResourceTagsEditor({
   registry,
   name,
   onDirty,
+  onClose,
 }: {
   registry: RegistryView;
   name: string;
   onDirty: (dirty: boolean) => void;
+  onClose: () => void;
 }) {
   const [stored, setStored] = useState<ResourceTag[] | null>(null);
   const [tags, setTags] = useState<ResourceTag[]>([]);
@@ -118,6 +120,9 @@ export function ResourceTagsEditor({
         </p>
       )}
       <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
         <button type="button" className="primary" onClick={save} disabled={busy || !dirty || !tagsValid(tags)}>
           Save tags
         </button>
