@@ -17,6 +17,7 @@ import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ScanningButton } from "./components/ScanningDialog";
+import { SignInHelpButton } from "./components/SignInHelp";
 import { ImageTable } from "./components/ImageTable";
 import { lastRepository, lastSelection, useAppShortcuts } from "./keyboard";
 import { useRegistryHealth } from "./registryHealth";
@@ -171,7 +172,7 @@ export function App() {
     setStatuses((s) => ({ ...s, [registry.id]: undefined }));
     api.checkRegistry(registry.id).then(
       (status) => setStatuses((s) => ({ ...s, [registry.id]: status })),
-      (e: LadingError) => setStatuses((s) => ({ ...s, [registry.id]: { state: "error", reason: e.message, action: null } })),
+      (e: LadingError) => setStatuses((s) => ({ ...s, [registry.id]: { state: "error", reason: e.message, action: null, token_expires_at: null } })),
     );
   }, []);
 
@@ -297,12 +298,17 @@ export function App() {
       />
       <main className="pane list-pane" aria-label="Repositories and images">
         <div className="pane-header">
-          <h2>{selected ? selected.name : local ? local.name : "Repositories"}</h2>
-          {selected && !local && <ScanningButton registry={selected} />}
-          {selected?.auth === "keychain" && (
-            <button className="header-action" onClick={() => signOut(selected)}>
-              Sign out of {selected.username}
-            </button>
+          <h2 title={selected?.name ?? local?.name}>{selected ? selected.name : local ? local.name : "Repositories"}</h2>
+          {selected && !local && (
+            <div className="header-actions">
+              <ScanningButton registry={selected} />
+              <SignInHelpButton registry={selected} />
+              {selected.auth === "keychain" && (
+                <button className="header-action" onClick={() => signOut(selected)}>
+                  Sign out of {selected.username}
+                </button>
+              )}
+            </div>
           )}
         </div>
         {notice && (

@@ -19,7 +19,7 @@ export function useRegistryHealth(
         const known = now.current[id]?.state;
         if (failure) {
           const state = failure.code === "unreachable" ? "unreachable" : "error";
-          setStatuses((s) => ({ ...s, [id]: { state, reason: failure.message, action: null } }));
+          setStatuses((s) => ({ ...s, [id]: { state, reason: failure.message, action: null, token_expires_at: null } }));
         } else if (known === "unreachable" || known === "error") {
           const registry = registries?.find((r) => r.id === id);
           if (registry) check(registry);

@@ -25,6 +25,7 @@ macro_rules! app_commands {
             registries::add_ecr_registry,
             registries::remove_registry,
             registries::check_registry,
+            registries::sign_in_help,
             registries::aws_profiles,
             registries::aws_sso_login,
             registries::sign_out,

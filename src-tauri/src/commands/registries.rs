@@ -3,8 +3,9 @@
 use lading_core::view::{
     AddEcrRegistry, AddOciRegistry, AwsProfile, ConnectionStatus, Located, NewRepositoryRequest,
     RegistryList, RegistryView, RepositoryList, RepositorySettings, RepositoryView, ResourceTag,
+    SignInHelp,
 };
-use lading_core::{registries, repo_tags, settings, AppState, Result};
+use lading_core::{registries, repo_tags, settings, sign_in, AppState, Result};
 use tauri::State;
 
 #[tauri::command]
@@ -41,6 +42,12 @@ pub async fn remove_registry(
 #[tauri::command]
 pub async fn check_registry(state: State<'_, AppState>, id: String) -> Result<ConnectionStatus> {
     registries::check(&state, &id).await
+}
+
+/// The terminal command that signs docker in to the registry (never the password).
+#[tauri::command]
+pub async fn sign_in_help(state: State<'_, AppState>, id: String) -> Result<SignInHelp> {
+    sign_in::sign_in_help(&state, &id).await
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 import type { AppInfo, ConnectionStatus, LadingError, LocalView, RegistryView } from "../ipc";
 import { focusFirst, moveFocus } from "../keyboard";
 import { DeveloperEndpoints } from "./DeveloperEndpoints";
+import { untilWords } from "./SignInHelp";
 
 interface SidebarProps {
   info: AppInfo | null;
@@ -31,7 +32,8 @@ const STATE_LABEL: Record<string, string> = {
 function StatusDot({ status }: { status: ConnectionStatus | undefined }) {
   const state = status?.state ?? "checking";
   const label = STATE_LABEL[state] ?? "Checking…";
-  const title = status?.reason ? `${label}: ${status.reason}` : label;
+  const token = status?.token_expires_at ? `; its token expires ${untilWords(status.token_expires_at)}` : "";
+  const title = (status?.reason ? `${label}: ${status.reason}` : label) + token;
   return <span className={`status-dot status-${state}`} title={title} aria-label={label} role="img" />;
 }
 

@@ -53,7 +53,21 @@ state: string, reason: string | null,
 /**
  * What the UI can offer to fix it: `sso_login` (run `aws sso login` for the profile).
  */
-action: string | null, };
+action: string | null, 
+/**
+ * ECR: when the registry token Lading keeps expires (Unix seconds), once one was fetched.
+ */
+token_expires_at: number | null, };
+
+export type SignInHelp = { command: string, 
+/**
+ * What the command does, in words.
+ */
+note: string, 
+/**
+ * ECR: when the token Lading keeps expires (Unix seconds).
+ */
+token_expires_at: number | null, };
 
 export type OciAuthInput = { 
 /**

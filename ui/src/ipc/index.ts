@@ -37,6 +37,7 @@ import type {
   ScanningConfigView,
   NewRepositoryRequest,
   ResourceTag,
+  SignInHelp,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -307,6 +308,8 @@ export const api = {
   /** ECR basic scanning: Scan now (one a day per image). */
   startScan: (id: string, repository: string, digest: string): Promise<ScanView> =>
     call<ScanView>("start_scan", { id, repository, digest }),
+  /** The terminal command that signs docker in (never the password). */
+  signInHelp: (id: string): Promise<SignInHelp> => call<SignInHelp>("sign_in_help", { id }),
   scanningConfiguration: (id: string): Promise<ScanningConfigView> =>
     call<ScanningConfigView>("scanning_configuration", { id }),
   /** The backend asks the user natively before it changes anything. */

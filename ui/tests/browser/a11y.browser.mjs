@@ -51,6 +51,10 @@ async function walkMainViews(page, check) {
   await page.getByRole("dialog", { name: "Scanning" }).getByRole("textbox", { name: "Repositories scanned continuously" }).waitFor();
   await check("registry scanning");
   await page.getByRole("dialog", { name: "Scanning" }).getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Sign-in…" }).click();
+  await page.getByTestId("sign-in-command").waitFor();
+  await check("sign-in command");
+  await page.getByRole("dialog", { name: "Sign in from a terminal" }).getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: /^web-2\.1\.0\.tar/ }).click();
   await page.getByRole("option", { name: /team-a\/web:2\.1\.0/ }).click();
   await page.getByText("/usr/local/bin/web").waitFor();

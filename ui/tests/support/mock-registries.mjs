@@ -7,6 +7,8 @@ export const REGISTRIES_MOCK = `{
     repository_settings: ({ name }) => ({ name, uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + name, created_at: 1_700_000_000,
       tag_mutability: "IMMUTABLE_WITH_EXCLUSION", mutability_exclusions: ["latest", "dev-*"], scan_on_push: true, encryption: "KMS",
       kms_key: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd" }),
+    sign_in_help: () => ({ command: "aws ecr get-login-password --region eu-west-1 --profile dev | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+      note: "The AWS CLI fetches a 12-hour token with the same profile; docker keeps it until it expires.", token_expires_at: Math.floor(Date.now() / 1000) + 40_000 }),
     repository_tags: () => [{ key: "cost-centre", value: "4410" }, { key: "team", value: "team-a" }],
     app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
     aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],

@@ -27,6 +27,7 @@ pub mod row_details;
 mod rows;
 pub mod scanning;
 pub mod settings;
+pub mod sign_in;
 mod state;
 pub mod transfers;
 pub mod view;

@@ -31,6 +31,8 @@ struct EcrSession {
     region: String,
     account: Option<String>,
     api: OnceCell<lading_ecr::EcrClient>,
+    /// The registry's 12-hour authorization token, fetched when first needed and kept.
+    tokens: OnceCell<Arc<lading_ecr::EcrCredentialProvider>>,
 }
 
 /// `host[:port]` of a stored OCI address (credentials and docker logins are keyed by it).
@@ -147,6 +149,7 @@ fn connection_status(result: std::result::Result<(), OciError>) -> ConnectionSta
         state: state.into(),
         reason,
         action: None,
+        token_expires_at: None,
     }
 }
 
@@ -165,6 +168,7 @@ impl Registry {
                 profile: profile.clone(),
                 region: region.clone(),
                 account: account.clone(),
+                tokens: OnceCell::new(),
                 api: OnceCell::new(),
             }),
             RegistryKind::Oci { .. } => None,
@@ -205,6 +209,38 @@ impl Registry {
         Ok(Some(api))
     }
 
+    /// ECR: the keeper of the registry's authorization token (shared by every `/v2/` request).
+    pub(crate) async fn ecr_tokens(
+        &self,
+    ) -> Result<Option<Arc<lading_ecr::EcrCredentialProvider>>> {
+        let Some(session) = &self.ecr else {
+            return Ok(None);
+        };
+        let api = self.ecr_or("").await?.clone();
+        Ok(Some(
+            session
+                .tokens
+                .get_or_init(|| async { Arc::new(lading_ecr::EcrCredentialProvider::new(api)) })
+                .await
+                .clone(),
+        ))
+    }
+
+    /// ECR: when the kept token expires (Unix seconds); `None` before one was fetched.
+    pub(crate) fn token_expires_at(&self) -> Option<i64> {
+        let at = self.ecr.as_ref()?.tokens.get()?.expires_at()?;
+        at.duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs() as i64)
+    }
+
+    /// The ECR profile and region, for the sign-in command.
+    pub(crate) fn ecr_profile_region(&self) -> Option<(Option<&str>, &str)> {
+        self.ecr
+            .as_ref()
+            .map(|s| (s.profile.as_deref(), s.region.as_str()))
+    }
+
     /// The ECR API client, refusing other registries with `why`.
     pub async fn ecr_or(&self, why: &str) -> Result<&lading_ecr::EcrClient> {
         self.ecr()
@@ -224,13 +260,13 @@ impl Registry {
                         let account = account.as_deref().ok_or_else(|| {
                             Error::new(Code::UnknownAccount, "the ECR account is not known yet")
                         })?;
-                        let api = self.ecr_or("").await?.clone();
+                        let tokens = self.ecr_tokens().await?.ok_or_else(|| {
+                            Error::new(Code::Unexpected, "an ECR registry without a session")
+                        })?;
                         RegistryClient::new(
                             &ecr_host(account, region),
                             ClientOptions {
-                                provider: Some(Arc::new(lading_ecr::EcrCredentialProvider::new(
-                                    api,
-                                ))),
+                                provider: Some(tokens),
                                 endpoint_map: self.endpoints.clone(),
                                 ..Default::default()
                             },
@@ -273,6 +309,7 @@ impl Registry {
                     state: "error".into(),
                     reason: Some(e.message),
                     action: None,
+                    token_expires_at: None,
                 },
             };
         };
@@ -280,6 +317,7 @@ impl Registry {
             state: state.into(),
             reason,
             action: action.map(str::to_owned),
+            token_expires_at: self.token_expires_at(),
         };
         let result = match self.ecr().await {
             Ok(Some(api)) => api.registry().await.map_err(Error::from),

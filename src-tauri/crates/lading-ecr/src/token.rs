@@ -103,6 +103,11 @@ impl EcrCredentialProvider {
         self.lock().as_ref().filter(|t| is_fresh(t)).cloned()
     }
 
+    /// When the kept token expires; `None` before the first one is fetched.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.lock().as_ref().map(|t| t.expires_at)
+    }
+
     pub async fn token(&self) -> Result<AuthorizationToken, EcrError> {
         if let Some(token) = self.fresh() {
             return Ok(token);

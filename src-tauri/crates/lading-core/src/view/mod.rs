@@ -30,6 +30,7 @@ pub fn typescript_bindings() -> String {
         RegistryList::decl(&cfg),
         DeveloperEndpoints::decl(&cfg),
         ConnectionStatus::decl(&cfg),
+        SignInHelp::decl(&cfg),
         OciAuthInput::decl(&cfg),
         AddOciRegistry::decl(&cfg),
         AddEcrRegistry::decl(&cfg),

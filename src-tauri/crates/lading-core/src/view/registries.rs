@@ -47,6 +47,21 @@ pub struct ConnectionStatus {
     pub reason: Option<String>,
     /// What the UI can offer to fix it: `sso_login` (run `aws sso login` for the profile).
     pub action: Option<String>,
+    /// ECR: when the registry token Lading keeps expires (Unix seconds), once one was fetched.
+    #[ts(type = "number | null")]
+    pub token_expires_at: Option<i64>,
+}
+
+/// How to sign in to the registry from a terminal, for `docker` and other tools. Never the
+/// password: the command fetches it itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SignInHelp {
+    pub command: String,
+    /// What the command does, in words.
+    pub note: String,
+    /// ECR: when the token Lading keeps expires (Unix seconds).
+    #[ts(type = "number | null")]
+    pub token_expires_at: Option<i64>,
 }
 
 /// How to sign in to an OCI registry being added. The password travels UI → backend once and
