@@ -24,6 +24,8 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
   const [profiles, setProfiles] = useState<AwsProfile[]>([]);
   const [profile, setProfile] = useState("");
   const [region, setRegion] = useState("");
+  const [registryId, setRegistryId] = useState("");
+  const registryIdInvalid = registryId.trim() !== "" && !/^\d{12}$/.test(registryId.trim());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<LadingError | null>(null);
   const firstField = useRef<HTMLInputElement>(null);
@@ -67,7 +69,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
               insecure,
               ca_file: caFile.trim() || null,
             })
-          : await api.addEcrRegistry({ profile: profile || null, region });
+          : await api.addEcrRegistry({ profile: profile || null, region, registry_id: registryId.trim() || null });
       setPassword("");
       onAdded(added);
     } catch (err) {
@@ -197,7 +199,19 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
                 required
               />
             </label>
-            <p className="hint">Lading stores only the profile and region; AWS keys stay where they are.</p>
+            <label className="field">
+              <span>Another account's registry (optional: its 12-digit ID, e.g. a shared tools account)</span>
+              <input
+                value={registryId}
+                onChange={(e) => setRegistryId(e.target.value)}
+                placeholder="the profile's own"
+                inputMode="numeric"
+                aria-invalid={registryIdInvalid}
+                spellCheck={false}
+              />
+              {registryIdInvalid && <span className="form-error">An account ID is 12 digits.</span>}
+            </label>
+            <p className="hint">Lading stores only the profile, region and registry ID; AWS keys stay where they are.</p>
           </>
         )}
 
@@ -230,7 +244,7 @@ export function AddRegistryDialog({ initialAddress = "", initialMode = "anonymou
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || (tab === "ecr" && registryIdInvalid)}>
             {busy ? "Checking…" : "Add"}
           </button>
         </div>

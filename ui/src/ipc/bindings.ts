@@ -81,7 +81,11 @@ export type AddOciRegistry = { address: string, auth: OciAuthInput, insecure: bo
  */
 ca_file: string | null, };
 
-export type AddEcrRegistry = { profile: string | null, region: string, };
+export type AddEcrRegistry = { profile: string | null, region: string, 
+/**
+ * Another account's registry this profile may read (12 digits); `None`: the profile's own.
+ */
+registry_id: string | null, };
 
 export type AwsProfile = { name: string, kind: string, region: string | null, };
 

@@ -404,3 +404,18 @@ fn resource_tags_are_listed_added_and_removed() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("KMS key \"my-key\" is not a key ID"));
     assert_eq!(ok(lading(&moto, &["tags", "team/tags"])), "team=b\n");
 }
+
+#[test]
+fn another_accounts_registry_by_its_id() {
+    let moto = Moto::start();
+    ok(lading(&moto, &["create-repo", "tools/builder"]));
+    let registry: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "registry"]))).unwrap();
+    let account = registry["account"].as_str().unwrap().to_owned();
+    // moto has one account: its registry, named by ID, stands for the shared one.
+    let listed = ok(lading(&moto, &["--registry-id", &account, "repos"]));
+    assert!(listed.starts_with("tools/builder"), "{listed}");
+    let bad = lading(&moto, &["--registry-id", "1234", "repos"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not an AWS account ID (12 digits)"));
+}

@@ -43,6 +43,9 @@ pub enum RegistryKind {
         /// Known once connected.
         #[serde(default)]
         account: Option<String>,
+        /// Another account's registry that this profile may read (a shared "tools" account).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        registry_id: Option<String>,
     },
 }
 
@@ -55,7 +58,7 @@ pub struct RegistryEntry {
 }
 
 impl RegistryEntry {
-    /// A stable id: `oci:<host[:port]>` or `ecr:<profile>@<region>`.
+    /// A stable id: `oci:<host[:port]>` or `ecr:<profile>@<region>[/<registry id>]`.
     pub fn id_for(kind: &RegistryKind) -> String {
         match kind {
             RegistryKind::Oci { address, .. } => {
@@ -65,9 +68,16 @@ impl RegistryEntry {
                 )
             }
             RegistryKind::Ecr {
-                profile, region, ..
+                profile,
+                region,
+                registry_id,
+                ..
             } => {
-                format!("ecr:{}@{region}", profile.as_deref().unwrap_or("default"))
+                let base = format!("ecr:{}@{region}", profile.as_deref().unwrap_or("default"));
+                match registry_id {
+                    Some(other) => format!("{base}/{other}"),
+                    None => base,
+                }
             }
         }
     }
@@ -277,6 +287,7 @@ mod tests {
             profile: Some("dev".into()),
             region: "eu-west-1".into(),
             account: None,
+            registry_id: None,
         };
         store
             .upsert(

@@ -212,25 +212,33 @@ pub async fn add_ecr(state: &AppState, request: AddEcrRegistry) -> Result<Regist
     let profile = request
         .profile
         .filter(|p| !p.is_empty() && p != lading_ecr::profiles::ENVIRONMENT);
+    let registry_id = request
+        .registry_id
+        .map(|id| id.trim().to_owned())
+        .filter(|id| !id.is_empty());
     let client = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
         profile: profile.clone(),
         region: Some(request.region.clone()),
         endpoint_url: None,
     })
-    .await?;
+    .await?
+    .for_registry(registry_id.as_deref())?;
+    // For another account's registry this asks whether the profile may read it.
     let registry = client.registry().await?;
+    let via = profile.as_deref().unwrap_or("default");
+    let name = match &registry_id {
+        Some(other) => format!("{other} · {} (via {via})", request.region),
+        None => format!("{via} · {}", request.region),
+    };
     let kind = RegistryKind::Ecr {
         profile: profile.clone(),
         region: request.region.clone(),
         account: Some(registry.account.clone()),
+        registry_id,
     };
     let entry = RegistryEntry {
         id: RegistryEntry::id_for(&kind),
-        name: format!(
-            "{} · {}",
-            profile.as_deref().unwrap_or("default"),
-            request.region
-        ),
+        name,
         kind,
     };
     state.config.lock().await.upsert(entry.clone(), true)?;

@@ -30,6 +30,8 @@ struct EcrSession {
     profile: Option<String>,
     region: String,
     account: Option<String>,
+    /// Another account's registry, named in every call.
+    registry_id: Option<String>,
     api: OnceCell<lading_ecr::EcrClient>,
     /// The registry's 12-hour authorization token, fetched when first needed and kept.
     tokens: OnceCell<Arc<lading_ecr::EcrCredentialProvider>>,
@@ -82,6 +84,7 @@ pub(crate) fn view(entry: &RegistryEntry) -> RegistryView {
             profile,
             region,
             account,
+            ..
         } => RegistryView {
             kind: "ecr".into(),
             address: account.as_ref().map(|a| ecr_host(a, region)),
@@ -164,10 +167,12 @@ impl Registry {
                 profile,
                 region,
                 account,
+                registry_id,
             } => Some(EcrSession {
                 profile: profile.clone(),
                 region: region.clone(),
                 account: account.clone(),
+                registry_id: registry_id.clone(),
                 tokens: OnceCell::new(),
                 api: OnceCell::new(),
             }),
@@ -203,7 +208,8 @@ impl Registry {
                     session.profile.clone(),
                     session.region.clone(),
                 ))
-                .await
+                .await?
+                .for_registry(session.registry_id.as_deref())
             })
             .await?;
         Ok(Some(api))

@@ -294,6 +294,7 @@ async fn demo_content_in_ecr_and_untag_keeps_the_image() {
         lading_core::view::AddEcrRegistry {
             profile: None,
             region: "us-east-1".into(),
+            registry_id: None,
         },
     )
     .await

@@ -30,6 +30,7 @@ async fn an_index_row_lists_its_platforms_and_children() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "us-east-1".into(),
+            registry_id: None,
         },
     )
     .await

@@ -26,6 +26,7 @@ async fn pasted_references_find_their_registry_repository_and_tag() {
                 profile: Some("work".into()),
                 region: "eu-west-1".into(),
                 account: Some("123456789012".into()),
+                registry_id: None,
             },
         ),
     ] {

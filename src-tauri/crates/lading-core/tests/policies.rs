@@ -44,6 +44,7 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "eu-west-1".into(),
+            registry_id: None,
         },
     )
     .await

@@ -298,6 +298,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "eu-central-1".into(),
+            registry_id: None,
         },
     )
     .await
@@ -443,6 +444,7 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
         profile: Some("corp".into()),
         region: "eu-west-1".into(),
         account: None,
+        registry_id: None,
     };
     let entry = lading_config::RegistryEntry {
         id: lading_config::RegistryEntry::id_for(&kind),

@@ -27,6 +27,7 @@ async fn create_with_every_setting_then_edit_the_resource_tags() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "us-east-1".into(),
+            registry_id: None,
         },
     )
     .await

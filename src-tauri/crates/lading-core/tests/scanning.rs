@@ -41,6 +41,7 @@ async fn findings_scan_now_and_the_scanning_configuration() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "us-east-1".into(),
+            registry_id: None,
         },
     )
     .await

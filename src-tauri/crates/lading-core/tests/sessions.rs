@@ -190,6 +190,7 @@ async fn an_ecr_registry_asks_for_its_authorization_token_once() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "us-east-1".into(),
+            registry_id: None,
         },
     )
     .await

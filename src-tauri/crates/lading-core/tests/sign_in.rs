@@ -19,6 +19,7 @@ async fn the_docker_login_line_and_the_token_expiry() {
         AddEcrRegistry {
             profile: Some("dev".into()),
             region: "us-east-1".into(),
+            registry_id: None,
         },
     )
     .await

@@ -42,6 +42,7 @@ impl<'a> EcrApiSink<'a> {
             .client
             .sdk
             .initiate_layer_upload()
+            .set_registry_id(self.client.registry_id.clone())
             .repository_name(&self.repository)
             .send()
             .await
@@ -66,6 +67,7 @@ impl<'a> EcrApiSink<'a> {
         self.client
             .sdk
             .upload_layer_part()
+            .set_registry_id(self.client.registry_id.clone())
             .repository_name(&self.repository)
             .upload_id(upload_id)
             .part_first_byte(first_byte as i64)
@@ -82,6 +84,7 @@ impl<'a> EcrApiSink<'a> {
             .client
             .sdk
             .complete_layer_upload()
+            .set_registry_id(self.client.registry_id.clone())
             .repository_name(&self.repository)
             .upload_id(upload_id)
             .layer_digests(digest.as_str())
@@ -127,6 +130,7 @@ impl BlobSink for EcrApiSink<'_> {
             .client
             .sdk
             .batch_check_layer_availability()
+            .set_registry_id(self.client.registry_id.clone())
             .repository_name(&self.repository)
             .layer_digests(digest.as_str())
             .send()
@@ -211,6 +215,7 @@ impl BlobSink for EcrApiSink<'_> {
             .client
             .sdk
             .put_image()
+            .set_registry_id(self.client.registry_id.clone())
             .repository_name(&self.repository)
             .image_manifest(text)
             .image_manifest_media_type(&manifest.media_type)

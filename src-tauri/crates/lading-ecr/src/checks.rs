@@ -110,6 +110,12 @@ pub fn kms_key_problem(key: &str) -> Option<String> {
     })
 }
 
+/// An AWS account ID, as a registry ID is: 12 digits.
+pub fn registry_id_problem(id: &str) -> Option<String> {
+    (id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("registry ID \"{id}\" is not an AWS account ID (12 digits)"))
+}
+
 /// ECR's pattern for a tag-mutability exclusion filter: `[0-9a-zA-Z._*-]{1,128}`.
 pub fn exclusion_problem(filter: &str) -> Option<String> {
     if filter.is_empty() || filter.len() > 128 {
@@ -187,6 +193,13 @@ mod tests {
         ] {
             assert!(kms_key_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn registry_ids_are_account_ids() {
+        assert_eq!(registry_id_problem("111122223333"), None);
+        assert!(registry_id_problem("1111-2222-3333").is_some());
+        assert!(registry_id_problem("11112222333").is_some());
     }
 
     #[test]

@@ -135,6 +135,7 @@ impl EcrClient {
         let mut pages = self
             .sdk
             .describe_images()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .max_results(1000)
             .into_paginator()
@@ -180,6 +181,7 @@ impl EcrClient {
         let mut request = self
             .sdk
             .list_images()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .max_results(1000);
         if untagged_only {
@@ -215,6 +217,7 @@ impl EcrClient {
             let out = self
                 .sdk
                 .batch_get_image()
+                .set_registry_id(self.registry_id.clone())
                 .repository_name(repository)
                 .set_image_ids(Some(chunk.iter().map(ImageRef::to_sdk).collect()))
                 .accepted_media_types("application/vnd.oci.image.index.v1+json")
@@ -255,6 +258,7 @@ impl EcrClient {
             let out = self
                 .sdk
                 .batch_delete_image()
+                .set_registry_id(self.registry_id.clone())
                 .repository_name(repository)
                 .set_image_ids(Some(chunk.iter().map(ImageRef::to_sdk).collect()))
                 .send()
@@ -287,6 +291,7 @@ impl EcrClient {
         let out = self
             .sdk
             .put_image()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .image_manifest(manifest)
             .set_image_manifest_media_type(media_type.map(str::to_owned))

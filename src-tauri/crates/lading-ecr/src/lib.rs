@@ -45,6 +45,9 @@ pub struct RegistryInfo {
 #[derive(Debug, Clone)]
 pub struct EcrClient {
     pub(crate) sdk: aws_sdk_ecr::Client,
+    /// Another account's registry these credentials may use (a shared "tools" account); every
+    /// repository-level call names it. `None`: the caller's own registry.
+    pub(crate) registry_id: Option<String>,
 }
 
 impl EcrClient {
@@ -75,6 +78,28 @@ impl EcrClient {
 
     /// The registry these credentials and region lead to: account ID and registry URL.
     pub async fn registry(&self) -> Result<RegistryInfo, EcrError> {
+        let region = self
+            .sdk
+            .config()
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        if let Some(account) = &self.registry_id {
+            // Another account's registry: DescribeRegistry speaks only of one's own, so whether
+            // this one may be read is asked of it directly.
+            self.sdk
+                .describe_repositories()
+                .registry_id(account)
+                .max_results(1)
+                .send()
+                .await
+                .map_err(EcrError::from_sdk)?;
+            return Ok(RegistryInfo {
+                url: profiles::registry_url(account, &region),
+                account: account.clone(),
+                region,
+            });
+        }
         let out = self
             .sdk
             .describe_registry()
@@ -84,12 +109,6 @@ impl EcrClient {
         let account = out.registry_id.ok_or_else(|| {
             EcrError::Unexpected("DescribeRegistry returned no registry ID".into())
         })?;
-        let region = self
-            .sdk
-            .config()
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_default();
         Ok(RegistryInfo {
             url: profiles::registry_url(&account, &region),
             account,
@@ -100,7 +119,28 @@ impl EcrClient {
     pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Self {
         Self {
             sdk: aws_sdk_ecr::Client::new(config),
+            registry_id: None,
         }
+    }
+
+    /// The same credentials, for the registry of account `registry_id` (12 digits); `None` for
+    /// the caller's own.
+    pub fn for_registry(self, registry_id: Option<&str>) -> Result<Self, EcrError> {
+        let registry_id = registry_id.map(str::trim).filter(|id| !id.is_empty());
+        if let Some(id) = registry_id {
+            if let Some(problem) = checks::registry_id_problem(id) {
+                return Err(EcrError::InvalidInput(problem));
+            }
+        }
+        Ok(Self {
+            registry_id: registry_id.map(str::to_owned),
+            ..self
+        })
+    }
+
+    /// The other account's registry this client names, if any.
+    pub fn registry_id(&self) -> Option<&str> {
+        self.registry_id.as_deref()
     }
 }
 

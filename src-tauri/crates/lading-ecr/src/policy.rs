@@ -458,6 +458,7 @@ impl EcrClient {
         match self
             .sdk
             .get_repository_policy()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .send()
             .await
@@ -481,6 +482,7 @@ impl EcrClient {
         PolicyDocument::parse(text).map_err(EcrError::InvalidPolicy)?;
         self.sdk
             .set_repository_policy()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .policy_text(text)
             .send()
@@ -492,6 +494,7 @@ impl EcrClient {
     pub async fn delete_repository_policy(&self, repository: &str) -> Result<(), EcrError> {
         self.sdk
             .delete_repository_policy()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .send()
             .await

@@ -174,6 +174,7 @@ impl EcrClient {
         let mut pages = self
             .sdk
             .describe_repositories()
+            .set_registry_id(self.registry_id.clone())
             .max_results(1000)
             .into_paginator()
             .send();
@@ -207,6 +208,7 @@ impl EcrClient {
         let mut request = self
             .sdk
             .create_repository()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(&spec.name)
             .image_tag_mutability(mutability)
             .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
@@ -249,6 +251,7 @@ impl EcrClient {
         let out = self
             .sdk
             .describe_repositories()
+            .set_registry_id(self.registry_id.clone())
             .repository_names(name)
             .send()
             .await
@@ -270,6 +273,7 @@ impl EcrClient {
             let images = self
                 .sdk
                 .list_images()
+                .set_registry_id(self.registry_id.clone())
                 .repository_name(name)
                 .max_results(1)
                 .send()
@@ -283,6 +287,7 @@ impl EcrClient {
         }
         self.sdk
             .delete_repository()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(name)
             .force(force)
             .send()
@@ -299,6 +304,7 @@ impl EcrClient {
         let (mode, filters) = mutability.to_sdk()?;
         self.sdk
             .put_image_tag_mutability()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(name)
             .image_tag_mutability(mode)
             .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
@@ -311,6 +317,7 @@ impl EcrClient {
     pub async fn set_scan_on_push(&self, name: &str, scan_on_push: bool) -> Result<(), EcrError> {
         self.sdk
             .put_image_scanning_configuration()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(name)
             .image_scanning_configuration(
                 ImageScanningConfiguration::builder()

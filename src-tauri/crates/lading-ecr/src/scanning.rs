@@ -169,6 +169,7 @@ impl EcrClient {
         let mut pages = self
             .sdk
             .describe_image_scan_findings()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .image_id(image.to_sdk())
             .into_paginator()
@@ -234,6 +235,7 @@ impl EcrClient {
         let out = self
             .sdk
             .start_image_scan()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .image_id(image.to_sdk())
             .customize()

@@ -67,6 +67,14 @@ impl Moto {
     /// The API operations moto received since `start_recording`, in order: the `X-Amz-Target`
     /// of each request without its service prefix (`GetAuthorizationToken`, `DescribeImages`, …).
     pub fn recorded_operations(&self) -> Vec<String> {
+        self.recorded_requests()
+            .into_iter()
+            .map(|(operation, _)| operation)
+            .collect()
+    }
+
+    /// Each request since `start_recording`: its operation and its JSON body.
+    pub fn recorded_requests(&self) -> Vec<(String, serde_json::Value)> {
         let text = std::fs::read_to_string(self._dir.path().join(RECORDING)).unwrap_or_default();
         text.lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
@@ -78,7 +86,23 @@ impl Moto {
                     .1
                     .as_str()?
                     .to_owned();
-                Some(target.rsplit('.').next().unwrap_or(&target).to_owned())
+                // The recorder base64-encodes bodies (`body_encoded`).
+                let raw = entry["body"].as_str().unwrap_or_default();
+                let text = if entry["body_encoded"].as_bool() == Some(true) {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD
+                        .decode(raw)
+                        .ok()
+                        .and_then(|b| String::from_utf8(b).ok())
+                        .unwrap_or_default()
+                } else {
+                    raw.to_owned()
+                };
+                let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                Some((
+                    target.rsplit('.').next().unwrap_or(&target).to_owned(),
+                    body,
+                ))
             })
             .collect()
     }

@@ -23,6 +23,9 @@ pub struct EcrArgs {
     /// Another ECR API endpoint, e.g. an emulator (aws-config also honours AWS_ENDPOINT_URL_ECR).
     #[arg(long, global = true)]
     endpoint_url: Option<String>,
+    /// Another account's registry these credentials may use (its 12-digit ID).
+    #[arg(long, global = true)]
+    registry_id: Option<String>,
     #[command(subcommand)]
     command: EcrCommand,
 }
@@ -243,7 +246,8 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
     })
-    .await?;
+    .await?
+    .for_registry(args.registry_id.as_deref())?;
     match args.command {
         EcrCommand::Profiles => unreachable!("handled above"),
         EcrCommand::Registry => repos::registry(&client, json).await?,

@@ -87,6 +87,9 @@ pub struct AddOciRegistry {
 pub struct AddEcrRegistry {
     pub profile: Option<String>,
     pub region: String,
+    /// Another account's registry this profile may read (12 digits); `None`: the profile's own.
+    #[serde(default)]
+    pub registry_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

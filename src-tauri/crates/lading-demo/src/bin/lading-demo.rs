@@ -142,6 +142,7 @@ async fn run(args: Args) -> Result<(), lading_demo::DemoError> {
                 profile: None,
                 region: REGION.into(),
                 account: None,
+                registry_id: None,
             },
         ),
     ] {

@@ -8,6 +8,7 @@ impl EcrClient {
         match self
             .sdk
             .get_lifecycle_policy()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .send()
             .await
@@ -26,6 +27,7 @@ impl EcrClient {
         LifecyclePolicy::parse(text).map_err(EcrError::InvalidPolicy)?;
         self.sdk
             .put_lifecycle_policy()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .lifecycle_policy_text(text)
             .send()
@@ -36,6 +38,7 @@ impl EcrClient {
     pub async fn delete_lifecycle_policy(&self, repository: &str) -> Result<(), EcrError> {
         self.sdk
             .delete_lifecycle_policy()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .send()
             .await

@@ -25,6 +25,7 @@ impl EcrClient {
     ) -> Result<Vec<ServerPreviewResult>, EcrError> {
         self.sdk
             .start_lifecycle_policy_preview()
+            .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
             .lifecycle_policy_text(policy_text)
             .send()
@@ -35,6 +36,7 @@ impl EcrClient {
             let mut pages = self
                 .sdk
                 .get_lifecycle_policy_preview()
+                .set_registry_id(self.registry_id.clone())
                 .repository_name(repository)
                 .max_results(100)
                 .into_paginator()
