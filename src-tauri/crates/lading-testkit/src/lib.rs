@@ -7,6 +7,7 @@
 pub mod artifacts;
 pub mod corpus;
 mod faults;
+mod forward_proxy;
 mod hostile;
 pub mod images;
 mod moto;
@@ -16,6 +17,7 @@ mod token;
 pub mod tools;
 
 pub use faults::{Fault, FaultyProxy};
+pub use forward_proxy::ForwardProxy;
 pub use hostile::{Answer, Hostile, Seen};
 pub use moto::Moto;
 pub use registry::Registry;
