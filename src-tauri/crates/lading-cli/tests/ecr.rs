@@ -419,3 +419,68 @@ fn another_accounts_registry_by_its_id() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not an AWS account ID (12 digits)"));
 }
+
+#[test]
+fn registry_policy_and_replication() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = lading(&moto, &["registry-policy", "get"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no registry policy"));
+    let policy = dir.path().join("registry-policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReplicateFromProd","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    ok(lading(
+        &moto,
+        &["registry-policy", "set", policy.to_str().unwrap()],
+    ));
+    assert!(ok(lading(&moto, &["registry-policy", "get"])).contains("ReplicateFromProd"));
+    std::fs::write(
+        &policy,
+        r#"{"Statement":[{"Effect":"Allow","Action":"ecr:Frobnicate"}]}"#,
+    )
+    .unwrap();
+    let bad = lading(&moto, &["registry-policy", "set", policy.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(ok(lading(&moto, &["registry-policy", "get"])).contains("ReplicateFromProd"));
+    ok(lading(&moto, &["registry-policy", "delete"]));
+
+    assert_eq!(
+        ok(lading(&moto, &["replication", "get"])),
+        "no replication\n"
+    );
+    let replication = dir.path().join("replication.json");
+    std::fs::write(
+        &replication,
+        r#"{"rules":[{"destinations":[{"region":"eu-west-1","registry_id":"111122223333"}],"filters":["prod/"]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        ok(lading(
+            &moto,
+            &["replication", "set", replication.to_str().unwrap()]
+        )),
+        "rule 1: repositories starting prod/ → 111122223333 in eu-west-1\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(lading(&moto, &["--json", "replication", "get"]))).unwrap();
+    assert_eq!(json["rules"][0]["destinations"][0]["region"], "eu-west-1");
+    std::fs::write(
+        &replication,
+        r#"{"rules":[{"destinations":[{"region":"Europe","registry_id":"1"}]}]}"#,
+    )
+    .unwrap();
+    let bad = lading(
+        &moto,
+        &["replication", "set", replication.to_str().unwrap()],
+    );
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("\"Europe\" is not an AWS region") && stderr.contains("registry ID \"1\""),
+        "{stderr}"
+    );
+    assert!(ok(lading(&moto, &["replication", "get"])).contains("prod/"));
+}

@@ -9,6 +9,7 @@ use crate::Failure;
 
 mod policies;
 mod push;
+mod registry;
 mod repos;
 mod scanning;
 
@@ -103,6 +104,16 @@ enum EcrCommand {
         #[arg(required = true)]
         keys: Vec<String>,
     },
+    /// The registry policy (who may replicate into or pull through this registry).
+    RegistryPolicy {
+        #[command(subcommand)]
+        command: RegistryDocCommand,
+    },
+    /// The registry's replication configuration (destinations, repository prefix filters).
+    Replication {
+        #[command(subcommand)]
+        command: ReplicationCommand,
+    },
     /// Start a basic scan of REPOSITORY:TAG or REPOSITORY@DIGEST (ECR allows one a day).
     Scan { image: String },
     /// Every finding of the image's last scan, basic or enhanced, most severe first.
@@ -117,6 +128,25 @@ enum EcrCommand {
         /// Print the password itself (to pipe into `docker login --password-stdin`).
         #[arg(long)]
         password: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegistryDocCommand {
+    Get,
+    /// Validate FILE locally, then store it.
+    Set {
+        file: PathBuf,
+    },
+    Delete,
+}
+
+#[derive(Subcommand)]
+enum ReplicationCommand {
+    Get,
+    /// Replace it with FILE: the JSON `replication get --json` prints, checked first.
+    Set {
+        file: PathBuf,
     },
 }
 
@@ -298,6 +328,34 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
             client.untag_repository(&repository, &keys).await?;
             repos::tags(&client, &repository, json).await?
         }
+        EcrCommand::RegistryPolicy { command } => match command {
+            RegistryDocCommand::Get => match client.registry_policy().await? {
+                Some(text) => println!("{text}"),
+                None if json => println!("null"),
+                None => eprintln!("the registry has no registry policy"),
+            },
+            RegistryDocCommand::Set { file } => {
+                client.set_registry_policy(&read_file(&file)?).await?;
+                if !json {
+                    println!("stored the registry policy");
+                }
+            }
+            RegistryDocCommand::Delete => {
+                client.delete_registry_policy().await?;
+                if !json {
+                    println!("deleted the registry policy");
+                }
+            }
+        },
+        EcrCommand::Replication { command } => match command {
+            ReplicationCommand::Get => registry::replication(&client.replication().await?, json),
+            ReplicationCommand::Set { file } => {
+                let text = read_file(&file)?;
+                let wanted: lading_ecr::Replication = serde_json::from_str(&text)
+                    .map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?;
+                registry::replication(&client.set_replication(&wanted).await?, json)
+            }
+        },
         EcrCommand::Scan { image } => scanning::scan(&client, &image, json).await?,
         EcrCommand::Findings { image } => scanning::findings(&client, &image, json).await?,
         EcrCommand::ScanningConfig { command } => match command {

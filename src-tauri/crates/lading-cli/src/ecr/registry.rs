@@ -1,0 +1,26 @@
+//! `lading ecr replication`: the registry's replication rules, as a table or JSON.
+
+use super::print_json;
+
+pub(super) fn replication(config: &lading_ecr::Replication, json: bool) {
+    if json {
+        print_json(config);
+        return;
+    }
+    if config.rules.is_empty() {
+        println!("no replication");
+    }
+    for (i, rule) in config.rules.iter().enumerate() {
+        let to: Vec<String> = rule
+            .destinations
+            .iter()
+            .map(|d| format!("{} in {}", d.registry_id, d.region))
+            .collect();
+        let which = if rule.filters.is_empty() {
+            "every repository".to_owned()
+        } else {
+            format!("repositories starting {}", rule.filters.join(", "))
+        };
+        println!("rule {}: {which} → {}", i + 1, to.join("; "));
+    }
+}
