@@ -484,3 +484,21 @@ fn registry_policy_and_replication() {
     );
     assert!(ok(lading(&moto, &["replication", "get"])).contains("prod/"));
 }
+
+#[test]
+fn a_pull_through_rule_ecr_would_refuse_is_named_before_any_call() {
+    let moto = Moto::start();
+    moto.start_recording();
+    let out = lading(
+        &moto,
+        &["pull-through", "create", "hub", "registry-1.docker.io"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("docker-hub needs a Secrets Manager credential"));
+    assert!(
+        moto.recorded_operations().is_empty(),
+        "{:?}",
+        moto.recorded_operations()
+    );
+}

@@ -9,6 +9,7 @@ mod issues;
 pub mod lifecycle;
 pub mod policy;
 pub mod profiles;
+pub mod pull_through;
 mod registry_settings;
 mod repos;
 mod scanning;

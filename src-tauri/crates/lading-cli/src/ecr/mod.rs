@@ -114,6 +114,11 @@ enum EcrCommand {
         #[command(subcommand)]
         command: ReplicationCommand,
     },
+    /// Pull-through cache rules: a repository prefix here that mirrors an upstream registry.
+    PullThrough {
+        #[command(subcommand)]
+        command: PullThroughCommand,
+    },
     /// Start a basic scan of REPOSITORY:TAG or REPOSITORY@DIGEST (ECR allows one a day).
     Scan { image: String },
     /// Every finding of the image's last scan, basic or enhanced, most severe first.
@@ -147,6 +152,22 @@ enum ReplicationCommand {
     /// Replace it with FILE: the JSON `replication get --json` prints, checked first.
     Set {
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PullThroughCommand {
+    List,
+    /// PREFIX mirrors UPSTREAM (registry-1.docker.io, public.ecr.aws, quay.io, ghcr.io, …).
+    Create {
+        prefix: String,
+        upstream: String,
+        /// A Secrets Manager secret named ecr-pullthroughcache/… (Docker Hub, GHCR, GitLab, Azure).
+        #[arg(long)]
+        credential: Option<String>,
+    },
+    Delete {
+        prefix: String,
     },
 }
 
@@ -354,6 +375,33 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
                 let wanted: lading_ecr::Replication = serde_json::from_str(&text)
                     .map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?;
                 registry::replication(&client.set_replication(&wanted).await?, json)
+            }
+        },
+        EcrCommand::PullThrough { command } => match command {
+            PullThroughCommand::List => {
+                registry::pull_through(&client.pull_through_rules().await?, json)
+            }
+            PullThroughCommand::Create {
+                prefix,
+                upstream,
+                credential,
+            } => {
+                let made = client
+                    .create_pull_through_rule(&lading_ecr::pull_through::PullThroughRule {
+                        prefix,
+                        upstream_url: upstream,
+                        credential_arn: credential,
+                        upstream: None,
+                        created_at: None,
+                    })
+                    .await?;
+                registry::pull_through(&[made], json)
+            }
+            PullThroughCommand::Delete { prefix } => {
+                client.delete_pull_through_rule(&prefix).await?;
+                if !json {
+                    println!("deleted the pull-through cache rule {prefix}");
+                }
             }
         },
         EcrCommand::Scan { image } => scanning::scan(&client, &image, json).await?,

@@ -1,4 +1,4 @@
-//! `lading ecr replication`: the registry's replication rules, as a table or JSON.
+//! `lading ecr replication|pull-through`: registry-level settings, as a table or JSON.
 
 use super::print_json;
 
@@ -22,5 +22,23 @@ pub(super) fn replication(config: &lading_ecr::Replication, json: bool) {
             format!("repositories starting {}", rule.filters.join(", "))
         };
         println!("rule {}: {which} → {}", i + 1, to.join("; "));
+    }
+}
+
+pub(super) fn pull_through(rules: &[lading_ecr::pull_through::PullThroughRule], json: bool) {
+    if json {
+        print_json(&rules);
+        return;
+    }
+    if rules.is_empty() {
+        println!("no pull-through cache rules");
+    }
+    for r in rules {
+        println!(
+            "{:<24} {:<40} {}",
+            r.prefix,
+            r.upstream_url,
+            r.credential_arn.as_deref().unwrap_or("")
+        );
     }
 }

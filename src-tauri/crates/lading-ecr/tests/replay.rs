@@ -1,0 +1,141 @@
+//! Operations moto does not serve (pull-through cache rules), tested with the AWS SDK's own
+//! replay client (`aws_smithy_http_client::test_util::StaticReplayClient`): each response body is
+//! in the shape of the ECR API reference's "Response Syntax" for the operation, and each request
+//! the SDK sends is checked against the body that reference documents. No server is involved.
+
+use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+use aws_smithy_types::body::SdkBody;
+use lading_ecr::pull_through::PullThroughRule;
+use lading_ecr::EcrClient;
+
+const ENDPOINT: &str = "https://api.ecr.us-east-1.amazonaws.com/";
+
+fn event(operation: &str, request: serde_json::Value, response: serde_json::Value) -> ReplayEvent {
+    ReplayEvent::new(
+        http::Request::builder()
+            .uri(ENDPOINT)
+            .header(
+                "x-amz-target",
+                format!("AmazonEC2ContainerRegistry_V20150921.{operation}"),
+            )
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(SdkBody::from(request.to_string()))
+            .unwrap(),
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(SdkBody::from(response.to_string()))
+            .unwrap(),
+    )
+}
+
+fn client(replay: &StaticReplayClient) -> EcrClient {
+    let config = aws_config::SdkConfig::builder()
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    "AKIDEXAMPLE",
+                    "secret",
+                    None,
+                    None,
+                    "replay",
+                ),
+            ),
+        )
+        .http_client(replay.clone())
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build();
+    EcrClient::from_sdk_config(&config)
+}
+
+#[tokio::test]
+async fn pull_through_cache_rules_are_created_listed_and_deleted() {
+    let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:ecr-pullthroughcache/docker-hub-AbCdEf";
+    let replay = StaticReplayClient::new(vec![
+        event(
+            "CreatePullThroughCacheRule",
+            serde_json::json!({"ecrRepositoryPrefix": "docker-hub", "upstreamRegistryUrl": "registry-1.docker.io", "credentialArn": secret}),
+            serde_json::json!({
+                "createdAt": 1_764_000_000, "credentialArn": secret, "ecrRepositoryPrefix": "docker-hub",
+                "registryId": "111122223333", "upstreamRegistry": "docker-hub", "upstreamRegistryUrl": "registry-1.docker.io"
+            }),
+        ),
+        event(
+            "DescribePullThroughCacheRules",
+            serde_json::json!({}),
+            serde_json::json!({"pullThroughCacheRules": [
+                {"createdAt": 1_764_000_000, "credentialArn": secret, "ecrRepositoryPrefix": "docker-hub", "registryId": "111122223333",
+                 "upstreamRegistry": "docker-hub", "upstreamRegistryUrl": "registry-1.docker.io"},
+                {"createdAt": 1_763_000_000, "ecrRepositoryPrefix": "ecr-public", "registryId": "111122223333",
+                 "upstreamRegistry": "ecr-public", "upstreamRegistryUrl": "public.ecr.aws"}
+            ]}),
+        ),
+        event(
+            "DeletePullThroughCacheRule",
+            serde_json::json!({"ecrRepositoryPrefix": "ecr-public"}),
+            serde_json::json!({"ecrRepositoryPrefix": "ecr-public", "registryId": "111122223333", "upstreamRegistryUrl": "public.ecr.aws"}),
+        ),
+    ]);
+    let ecr = client(&replay);
+    let made = ecr
+        .create_pull_through_rule(&PullThroughRule {
+            prefix: "docker-hub".into(),
+            upstream_url: "https://registry-1.docker.io/".into(),
+            credential_arn: Some(secret.into()),
+            upstream: None,
+            created_at: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (made.upstream.as_deref(), made.created_at),
+        (Some("docker-hub"), Some(1_764_000_000))
+    );
+    let rules = ecr.pull_through_rules().await.unwrap();
+    assert_eq!(
+        rules
+            .iter()
+            .map(|r| (r.prefix.as_str(), r.upstream_url.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("docker-hub", "registry-1.docker.io"),
+            ("ecr-public", "public.ecr.aws")
+        ]
+    );
+    assert_eq!(rules[1].credential_arn, None);
+    ecr.delete_pull_through_rule("ecr-public").await.unwrap();
+    // The SDK sent exactly the documented requests (the URL given with https:// and a slash was
+    // sent as the bare host ECR documents).
+    replay.assert_requests_match(&[
+        "authorization",
+        "x-amz-date",
+        "x-amz-user-agent",
+        "user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "content-length",
+    ]);
+}
+
+#[tokio::test]
+async fn a_rule_ecr_would_refuse_is_never_sent() {
+    let replay = StaticReplayClient::new(vec![]);
+    let err = client(&replay)
+        .create_pull_through_rule(&PullThroughRule {
+            prefix: "hub".into(),
+            upstream_url: "registry-1.docker.io".into(),
+            credential_arn: None,
+            upstream: None,
+            created_at: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(
+        err.to_string()
+            .contains("needs a Secrets Manager credential"),
+        "{err}"
+    );
+    assert_eq!(replay.actual_requests().count(), 0);
+}
