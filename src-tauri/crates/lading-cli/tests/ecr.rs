@@ -502,3 +502,21 @@ fn a_pull_through_rule_ecr_would_refuse_is_named_before_any_call() {
         moto.recorded_operations()
     );
 }
+
+#[test]
+fn a_creation_template_ecr_would_refuse_is_named_before_any_call() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("template.json");
+    std::fs::write(&file, r#"{"prefix":"Team A","applied_for":["ON_PULL"]}"#).unwrap();
+    moto.start_recording();
+    let out = lading(&moto, &["templates", "create", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("prefix \"Team A\"")
+            && stderr.contains("\"ON_PULL\" is not CREATE_ON_PUSH"),
+        "{stderr}"
+    );
+    assert!(moto.recorded_operations().is_empty());
+}

@@ -13,6 +13,7 @@ pub mod pull_through;
 mod registry_settings;
 mod repos;
 mod scanning;
+pub mod templates;
 mod token;
 mod wildcard;
 

@@ -1,4 +1,4 @@
-//! Operations moto does not serve (pull-through cache rules), tested with the AWS SDK's own
+//! Operations moto does not serve (pull-through cache rules, repository creation templates), tested with the AWS SDK's own
 //! replay client (`aws_smithy_http_client::test_util::StaticReplayClient`): each response body is
 //! in the shape of the ECR API reference's "Response Syntax" for the operation, and each request
 //! the SDK sends is checked against the body that reference documents. No server is involved.
@@ -138,4 +138,59 @@ async fn a_rule_ecr_would_refuse_is_never_sent() {
         "{err}"
     );
     assert_eq!(replay.actual_requests().count(), 0);
+}
+
+#[tokio::test]
+async fn repository_creation_templates_are_created_listed_and_deleted() {
+    use lading_ecr::templates::CreationTemplate;
+    let lifecycle = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let replay = StaticReplayClient::new(vec![
+        event(
+            "CreateRepositoryCreationTemplate",
+            serde_json::json!({
+                "prefix": "team-a/", "description": "Team A's pushes", "appliedFor": ["CREATE_ON_PUSH", "PULL_THROUGH_CACHE"],
+                "imageTagMutability": "IMMUTABLE", "resourceTags": [{"Key": "team", "Value": "a"}], "lifecyclePolicy": lifecycle
+            }),
+            serde_json::json!({"registryId": "111122223333", "repositoryCreationTemplate": {
+                "prefix": "team-a/", "description": "Team A's pushes", "appliedFor": ["CREATE_ON_PUSH", "PULL_THROUGH_CACHE"],
+                "imageTagMutability": "IMMUTABLE", "resourceTags": [{"Key": "team", "Value": "a"}], "lifecyclePolicy": lifecycle,
+                "createdAt": 1_764_000_000, "updatedAt": 1_764_000_000
+            }}),
+        ),
+        event(
+            "DescribeRepositoryCreationTemplates",
+            serde_json::json!({}),
+            serde_json::json!({"registryId": "111122223333", "repositoryCreationTemplates": [{
+                "prefix": "team-a/", "description": "Team A's pushes", "appliedFor": ["CREATE_ON_PUSH", "PULL_THROUGH_CACHE"],
+                "imageTagMutability": "IMMUTABLE", "resourceTags": [{"Key": "team", "Value": "a"}], "lifecyclePolicy": lifecycle
+            }]}),
+        ),
+        event(
+            "DeleteRepositoryCreationTemplate",
+            serde_json::json!({"prefix": "team-a/"}),
+            serde_json::json!({"registryId": "111122223333", "repositoryCreationTemplate": {"prefix": "team-a/", "appliedFor": ["CREATE_ON_PUSH"]}}),
+        ),
+    ]);
+    let ecr = client(&replay);
+    let template = CreationTemplate {
+        prefix: "team-a/".into(),
+        description: Some("Team A's pushes".into()),
+        applied_for: vec!["CREATE_ON_PUSH".into(), "PULL_THROUGH_CACHE".into()],
+        mutability: Some("IMMUTABLE".into()),
+        tags: vec![("team".into(), "a".into())],
+        lifecycle_policy: Some(lifecycle.into()),
+        repository_policy: None,
+    };
+    ecr.create_creation_template(&template).await.unwrap();
+    assert_eq!(ecr.creation_templates().await.unwrap(), [template]);
+    ecr.delete_creation_template("team-a/").await.unwrap();
+    replay.assert_requests_match(&[
+        "authorization",
+        "x-amz-date",
+        "x-amz-user-agent",
+        "user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "content-length",
+    ]);
 }

@@ -119,6 +119,11 @@ enum EcrCommand {
         #[command(subcommand)]
         command: PullThroughCommand,
     },
+    /// Repository creation templates: what ECR gives the repositories it creates under a prefix.
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
     /// Start a basic scan of REPOSITORY:TAG or REPOSITORY@DIGEST (ECR allows one a day).
     Scan { image: String },
     /// Every finding of the image's last scan, basic or enhanced, most severe first.
@@ -165,6 +170,18 @@ enum PullThroughCommand {
         /// A Secrets Manager secret named ecr-pullthroughcache/… (Docker Hub, GHCR, GitLab, Azure).
         #[arg(long)]
         credential: Option<String>,
+    },
+    Delete {
+        prefix: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TemplatesCommand {
+    List,
+    /// Create one from FILE: the JSON of one entry `templates list --json` prints, checked first.
+    Create {
+        file: PathBuf,
     },
     Delete {
         prefix: String,
@@ -401,6 +418,26 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
                 client.delete_pull_through_rule(&prefix).await?;
                 if !json {
                     println!("deleted the pull-through cache rule {prefix}");
+                }
+            }
+        },
+        EcrCommand::Templates { command } => match command {
+            TemplatesCommand::List => {
+                registry::templates(&client.creation_templates().await?, json)
+            }
+            TemplatesCommand::Create { file } => {
+                let text = read_file(&file)?;
+                let template: lading_ecr::templates::CreationTemplate = serde_json::from_str(&text)
+                    .map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?;
+                client.create_creation_template(&template).await?;
+                if !json {
+                    println!("created the template for {}", template.prefix);
+                }
+            }
+            TemplatesCommand::Delete { prefix } => {
+                client.delete_creation_template(&prefix).await?;
+                if !json {
+                    println!("deleted the template for {prefix}");
                 }
             }
         },

@@ -1,4 +1,4 @@
-//! `lading ecr replication|pull-through`: registry-level settings, as a table or JSON.
+//! `lading ecr replication|pull-through|templates`: registry-level settings, as a table or JSON.
 
 use super::print_json;
 
@@ -39,6 +39,24 @@ pub(super) fn pull_through(rules: &[lading_ecr::pull_through::PullThroughRule], 
             r.prefix,
             r.upstream_url,
             r.credential_arn.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub(super) fn templates(templates: &[lading_ecr::templates::CreationTemplate], json: bool) {
+    if json {
+        print_json(&templates);
+        return;
+    }
+    if templates.is_empty() {
+        println!("no repository creation templates");
+    }
+    for t in templates {
+        println!(
+            "{:<24} {:<40} {}",
+            t.prefix,
+            t.applied_for.join(", "),
+            t.description.as_deref().unwrap_or("")
         );
     }
 }
