@@ -72,7 +72,8 @@ impl LifecycleSessions {
         }
         let registry = state.registry(id).await?;
         let ecr = registry.ecr_or(NOT_ECR).await?;
-        let details = ecr.describe_images(repository).await?;
+        // Archived images too: archive rules select them, and ECR lists them only when asked.
+        let details = ecr.describe_all_images(repository).await?;
         let indexes: Vec<ImageRef> = details
             .iter()
             .filter(|d| {

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ecr::types::{ImageIdentifier, TagStatus};
+use aws_sdk_ecr::types::{
+    DescribeImagesFilter, ImageIdentifier, ImageStatusFilter, TagStatus, TargetStorageClass,
+};
 use serde::Serialize;
 
 use crate::{EcrClient, EcrError};
@@ -69,6 +71,11 @@ pub struct ImageDetail {
     pub scan_status: Option<String>,
     /// Findings per severity from the last scan.
     pub findings: BTreeMap<String, i32>,
+    /// `ACTIVE`, `ARCHIVED` or `ACTIVATING` (being restored); `None` where ECR does not say.
+    pub image_status: Option<String>,
+    /// Unix seconds: when it was last archived, last restored.
+    pub archived_at: Option<i64>,
+    pub activated_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,11 +132,33 @@ impl EcrClient {
         Ok(images)
     }
 
-    /// Every image of `repository`, handed to `on_page` one page (up to 1,000) at a time as it
-    /// arrives, so a long listing can be shown while it is still being read.
+    /// Every image of `repository`, archived ones too (ECR leaves them out unless asked).
+    pub async fn describe_all_images(
+        &self,
+        repository: &str,
+    ) -> Result<Vec<ImageDetail>, EcrError> {
+        let mut images = Vec::new();
+        self.describe_images_where(repository, Some(ImageStatusFilter::Any), |page| {
+            images.extend(page)
+        })
+        .await?;
+        Ok(images)
+    }
+
+    /// Every active image of `repository`, handed to `on_page` one page (up to 1,000) at a time
+    /// as it arrives, so a long listing can be shown while it is still being read.
     pub async fn describe_images_paged(
         &self,
         repository: &str,
+        on_page: impl FnMut(Vec<ImageDetail>),
+    ) -> Result<(), EcrError> {
+        self.describe_images_where(repository, None, on_page).await
+    }
+
+    async fn describe_images_where(
+        &self,
+        repository: &str,
+        status: Option<ImageStatusFilter>,
         mut on_page: impl FnMut(Vec<ImageDetail>),
     ) -> Result<(), EcrError> {
         let mut pages = self
@@ -137,6 +166,7 @@ impl EcrClient {
             .describe_images()
             .set_registry_id(self.registry_id.clone())
             .repository_name(repository)
+            .set_filter(status.map(|s| DescribeImagesFilter::builder().image_status(s).build()))
             .max_results(1000)
             .into_paginator()
             .send();
@@ -165,11 +195,42 @@ impl EcrClient {
                             .into_iter()
                             .map(|(k, v)| (k.as_str().to_owned(), v))
                             .collect(),
+                        image_status: d.image_status.map(|s| s.as_str().to_owned()),
+                        archived_at: d.last_archived_at.map(|t| t.secs()),
+                        activated_at: d.last_activated_at.map(|t| t.secs()),
                     })
                     .collect(),
             );
         }
         Ok(())
+    }
+
+    /// Moves an image to the archive storage class (`archive`) or back to standard; answers
+    /// ECR's new status (`ARCHIVED`, or `ACTIVATING` while a restore runs).
+    pub async fn set_image_storage_class(
+        &self,
+        repository: &str,
+        image: &ImageRef,
+        archive: bool,
+    ) -> Result<String, EcrError> {
+        let out = self
+            .sdk
+            .update_image_storage_class()
+            .set_registry_id(self.registry_id.clone())
+            .repository_name(repository)
+            .image_id(image.to_sdk())
+            .target_storage_class(if archive {
+                TargetStorageClass::Archive
+            } else {
+                TargetStorageClass::Standard
+            })
+            .send()
+            .await
+            .map_err(EcrError::from_sdk)?;
+        Ok(out
+            .image_status
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default())
     }
 
     /// Image ids of `repository`; only untagged ones when `untagged_only`.

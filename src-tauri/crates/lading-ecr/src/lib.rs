@@ -148,6 +148,13 @@ impl EcrClient {
     }
 }
 
+/// Unix seconds as RFC 3339 (UTC), for tables.
+pub fn rfc3339(seconds: i64) -> String {
+    aws_sdk_ecr::primitives::DateTime::from_secs(seconds)
+        .fmt(aws_sdk_ecr::primitives::DateTimeFormat::DateTime)
+        .unwrap_or_else(|_| seconds.to_string())
+}
+
 /// ECR's documented rule: 2–256 characters, lowercase, `[a-z0-9]+(?:[._-][a-z0-9]+)*` per
 /// `/`-separated component.
 pub fn validate_repository_name(name: &str) -> Result<(), EcrError> {

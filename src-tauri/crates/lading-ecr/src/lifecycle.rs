@@ -434,8 +434,12 @@ impl From<&crate::ImageDetail> for EvalImage {
             tags: d.tags.clone(),
             pushed_at: d.pushed_at.unwrap_or(i64::MAX / 2),
             last_pulled_at: d.last_pulled_at,
-            transitioned_at: None,
-            storage_class: StorageClass::Standard,
+            // Archived images carry the time they moved; sinceImageTransitioned counts from it.
+            transitioned_at: d.archived_at,
+            storage_class: match d.image_status.as_deref() {
+                Some("ARCHIVED") => StorageClass::Archive,
+                _ => StorageClass::Standard,
+            },
             size: d.size_bytes,
         }
     }

@@ -194,3 +194,91 @@ async fn repository_creation_templates_are_created_listed_and_deleted() {
         "content-length",
     ]);
 }
+
+/// The archive storage class (2025): DescribeImages lists archived images only when asked
+/// (`filter.imageStatus`), UpdateImageStorageClass moves one. moto has neither.
+#[tokio::test]
+async fn archived_images_are_listed_when_asked_archived_and_restored_and_the_evaluator_sees_them() {
+    use lading_ecr::lifecycle::{EvalImage, LifecyclePolicy, Outcome};
+    let digest = |c: char| format!("sha256:{}", c.to_string().repeat(64));
+    let day = 86_400;
+    let now = 1_770_000_000;
+    let replay = StaticReplayClient::new(vec![
+        event(
+            "DescribeImages",
+            serde_json::json!({"repositoryName": "team/app", "filter": {"imageStatus": "ANY"}, "maxResults": 1000}),
+            serde_json::json!({"imageDetails": [
+                {"imageDigest": digest('a'), "imageTags": ["1.0"], "imagePushedAt": now - 400 * day, "imageSizeInBytes": 100,
+                 "imageStatus": "ARCHIVED", "lastArchivedAt": now - 200 * day, "repositoryName": "team/app", "registryId": "111122223333"},
+                {"imageDigest": digest('b'), "imageTags": ["2.0"], "imagePushedAt": now - 300 * day, "imageSizeInBytes": 100,
+                 "imageStatus": "ACTIVE", "lastRecordedPullTime": now - 100 * day, "repositoryName": "team/app", "registryId": "111122223333"},
+                {"imageDigest": digest('c'), "imageTags": ["3.0"], "imagePushedAt": now - day, "imageSizeInBytes": 100,
+                 "imageStatus": "ACTIVE", "repositoryName": "team/app", "registryId": "111122223333"}
+            ]}),
+        ),
+        event(
+            "UpdateImageStorageClass",
+            serde_json::json!({"repositoryName": "team/app", "imageId": {"imageTag": "2.0"}, "targetStorageClass": "ARCHIVE"}),
+            serde_json::json!({"registryId": "111122223333", "repositoryName": "team/app", "imageId": {"imageDigest": digest('b'), "imageTag": "2.0"}, "imageStatus": "ARCHIVED"}),
+        ),
+        event(
+            "UpdateImageStorageClass",
+            serde_json::json!({"repositoryName": "team/app", "imageId": {"imageDigest": digest('a')}, "targetStorageClass": "STANDARD"}),
+            serde_json::json!({"registryId": "111122223333", "repositoryName": "team/app", "imageId": {"imageDigest": digest('a')}, "imageStatus": "ACTIVATING"}),
+        ),
+    ]);
+    let ecr = client(&replay);
+    let images = ecr.describe_all_images("team/app").await.unwrap();
+    assert_eq!(images[0].image_status.as_deref(), Some("ARCHIVED"));
+    assert_eq!(images[0].archived_at, Some(now - 200 * day));
+
+    // The user guide's pattern: archive what was not pulled for 90 days, expire what has been in
+    // the archive for 180. Image a (archived 200 days ago) expires, b (pulled 100 days ago)
+    // moves to the archive, c stays.
+    let policy = LifecyclePolicy::parse(r#"{"rules":[
+        {"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["*"],"storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":180},"action":{"type":"expire"}},
+        {"rulePriority":2,"selection":{"tagStatus":"any","countType":"sinceImagePulled","countUnit":"days","countNumber":90},"action":{"type":"transition","targetStorageClass":"archive"}}
+    ]}"#)
+    .unwrap();
+    let eval: Vec<EvalImage> = images.iter().map(EvalImage::from).collect();
+    let outcomes: Vec<Outcome> = policy
+        .evaluate(&eval, now)
+        .into_iter()
+        .map(|v| v.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Expired { rule_priority: 1 },
+            Outcome::Transitioned { rule_priority: 2 },
+            // Selected by rule 2 but pulled too recently: kept by it.
+            Outcome::Kept {
+                protected_by: Some(2)
+            },
+        ]
+    );
+
+    let to_archive = ecr
+        .set_image_storage_class("team/app", &lading_ecr::ImageRef::parse("2.0"), true)
+        .await
+        .unwrap();
+    assert_eq!(to_archive, "ARCHIVED");
+    let restored = ecr
+        .set_image_storage_class(
+            "team/app",
+            &lading_ecr::ImageRef::parse(&digest('a')),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(restored, "ACTIVATING");
+    replay.assert_requests_match(&[
+        "authorization",
+        "x-amz-date",
+        "x-amz-user-agent",
+        "user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "content-length",
+    ]);
+}

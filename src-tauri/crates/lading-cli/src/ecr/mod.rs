@@ -68,7 +68,14 @@ enum EcrCommand {
         repository: String,
         #[arg(long)]
         untagged: bool,
+        /// The archived images (and those being restored), which ECR lists only when asked.
+        #[arg(long)]
+        archived: bool,
     },
+    /// Move an image to the archive storage class (REPOSITORY:TAG or REPOSITORY@DIGEST).
+    Archive { image: String },
+    /// Restore an archived image to the standard storage class.
+    Restore { image: String },
     /// Repository policy.
     Policy {
         #[command(subcommand)]
@@ -348,7 +355,14 @@ async fn run_command(args: EcrArgs, json: bool) -> Result<(), Failure> {
         EcrCommand::Images {
             repository,
             untagged,
-        } => repos::images(&client, &repository, untagged, json).await?,
+            archived,
+        } => repos::images(&client, &repository, untagged, archived, json).await?,
+        EcrCommand::Archive { image } => {
+            scanning::storage_class(&client, &image, true, json).await?
+        }
+        EcrCommand::Restore { image } => {
+            scanning::storage_class(&client, &image, false, json).await?
+        }
         EcrCommand::Policy { command } => policies::repository_policy(&client, command).await?,
         EcrCommand::Lifecycle { command } => policies::lifecycle(&client, command, json).await?,
         EcrCommand::Push {

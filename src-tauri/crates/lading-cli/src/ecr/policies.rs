@@ -99,7 +99,7 @@ pub(super) async fn preview(
         (Some(file), _, _) => lading_ecr::lifecycle::images_from_describe_json(&read_file(&file)?)
             .map_err(|e| Failure::usage(format!("--images: {e}")))?,
         (None, Some(repository), Some(client)) => client
-            .describe_images(&repository)
+            .describe_all_images(&repository)
             .await?
             .iter()
             .map(EvalImage::from)

@@ -48,9 +48,16 @@ pub(super) async fn images(
     client: &EcrClient,
     repository: &str,
     untagged: bool,
+    archived: bool,
     json: bool,
 ) -> Result<(), Failure> {
-    let mut images = client.describe_images(repository).await?;
+    let mut images = if archived {
+        let mut all = client.describe_all_images(repository).await?;
+        all.retain(|i| i.image_status.as_deref() != Some("ACTIVE"));
+        all
+    } else {
+        client.describe_images(repository).await?
+    };
     if untagged {
         images.retain(|i| i.tags.is_empty());
     }
@@ -68,11 +75,12 @@ pub(super) async fn images(
                 .size_bytes
                 .map(|s| humansize::format_size(s as u64, humansize::BINARY))
                 .unwrap_or_default();
-            println!(
-                "{}  {tags:<30} {size:>10}  {}",
-                i.digest,
-                i.scan_status.unwrap_or_default()
-            );
+            let status = match (i.image_status.as_deref(), i.archived_at) {
+                (Some("ARCHIVED"), Some(at)) => format!("archived {}", lading_ecr::rfc3339(at)),
+                (Some(s @ ("ARCHIVED" | "ACTIVATING")), _) => s.to_lowercase(),
+                _ => i.scan_status.unwrap_or_default(),
+            };
+            println!("{}  {tags:<30} {size:>10}  {status}", i.digest);
         }
     }
     Ok(())

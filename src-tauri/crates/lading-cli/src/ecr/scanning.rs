@@ -1,4 +1,4 @@
-//! `lading ecr scan|findings|scanning-config`.
+//! `lading ecr scan|findings|scanning-config|archive|restore`: per-image actions.
 
 use std::path::PathBuf;
 
@@ -147,6 +147,25 @@ pub(super) async fn config_set(
             stored.scan_type.to_lowercase(),
             stored.rules.len()
         );
+    }
+    Ok(())
+}
+
+/// `archive` / `restore`: moves the image between storage classes.
+pub(super) async fn storage_class(
+    client: &EcrClient,
+    image: &str,
+    archive: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let (repository, reference) = split_image(image)?;
+    let status = client
+        .set_image_storage_class(repository, &reference, archive)
+        .await?;
+    if json {
+        print_json(&serde_json::json!({ "status": status }));
+    } else {
+        println!("{image}: {}", status.to_lowercase());
     }
     Ok(())
 }
