@@ -4,6 +4,7 @@
 //! capability granting them name exactly these.
 
 pub mod images;
+pub mod links;
 pub mod local;
 pub mod policies;
 pub mod registries;
@@ -20,6 +21,7 @@ macro_rules! app_commands {
             window::developer_endpoints,
             window::set_developer_endpoints,
             window::pick_path,
+            links::open_link,
             registries::list_registries,
             registries::add_oci_registry,
             registries::add_ecr_registry,

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { FindingView, LadingError, ScanView } from "../ipc";
+import { api, type FindingView, type LadingError, type ScanView } from "../ipc";
 import { countsInWords, filterFindings, scanRunning, sortFindings, statusWords, type FindingKey } from "../scan";
 import { ErrorText } from "./ErrorText";
 
@@ -157,10 +157,10 @@ export function ScanFindings({ initial, reload, scanNow }: Props) {
                           <div>
                             <button
                               className="link-button"
-                              title={`Copy the advisory's address: ${f.url}`}
-                              onClick={() => navigator.clipboard?.writeText(f.url!)}
+                              title={`Open the advisory in your browser: ${f.url}`}
+                              onClick={() => api.openLink(f.url!).catch((e: LadingError) => setError(e))}
                             >
-                              Copy advisory link
+                              Advisory ↗
                             </button>
                           </div>
                         )}

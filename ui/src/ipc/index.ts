@@ -308,6 +308,8 @@ export const api = {
   /** ECR basic scanning: Scan now (one a day per image). */
   startScan: (id: string, repository: string, digest: string): Promise<ScanView> =>
     call<ScanView>("start_scan", { id, repository, digest }),
+  /** Opens an https address (an advisory) in the user's browser; the backend refuses anything else. */
+  openLink: (url: string): Promise<void> => call<void>("open_link", { url }),
   /** The terminal command that signs docker in (never the password). */
   signInHelp: (id: string): Promise<SignInHelp> => call<SignInHelp>("sign_in_help", { id }),
   scanningConfiguration: (id: string): Promise<ScanningConfigView> =>

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { ImageDetailView, registrySource } from "../../src/components/ImageDetailView";
 import type { FindingView, RegistryView, ScanView } from "../../src/ipc";
@@ -52,8 +52,10 @@ const columnOf = (table: HTMLElement, index: number) =>
 describe("Scan findings", () => {
   it("shows enhanced findings in full, most severe first, sortable and filterable, from the overview's link", async () => {
     const digest = "sha256:" + "a".repeat(64);
-    mockIPC((cmd) => {
+    const opened: string[] = [];
+    mockIPC((cmd, args) => {
       if (cmd === "image_detail") return detail(digest, enhanced);
+      if (cmd === "open_link") return void opened.push((args as { url: string }).url);
       throw new Error(`unexpected ${cmd}`);
     });
     render(<ImageDetailView source={registrySource(ecr, "team/app")} digest={digest} tags={["1.0"]} />);
@@ -66,10 +68,14 @@ describe("Scan findings", () => {
     expect(columnOf(table, 0)).toEqual(["critical", "high", "medium"]);
     const first = within(table).getAllByRole("row")[1]!;
     // Inspector's "CVE - package" title repeats the row; the id says it.
-    expect(first.querySelector("td.finding-id")!.textContent).toBe("CVE-2026-0001Copy advisory link");
+    expect(first.querySelector("td.finding-id")!.textContent).toBe("CVE-2026-0001Advisory ↗");
     expect(first.textContent).toContain("openssl3.0.15-1~deb12u1");
     expect(first.textContent).toContain("3.0.16-1~deb12u1");
     expect(within(table).getAllByRole("row")[3]!.textContent).toContain("no fix yet");
+
+    // The advisory opens in the browser, through the backend.
+    fireEvent.click(within(first).getByRole("button", { name: "Advisory ↗" }));
+    await waitFor(() => expect(opened).toEqual(["https://security-tracker.debian.org/tracker/CVE-2026-0001"]));
 
     fireEvent.click(within(table).getByRole("button", { name: "CVSS" }));
     expect(columnOf(table, 2)).toEqual(["9.8", "7.1", "—"]);
