@@ -90,16 +90,15 @@ pub fn kms_key_problem(key: &str) -> Option<String> {
                     .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
         }) || s == "alias/aws/ecr"
     };
-    let ok = if let Some(rest) = key.strip_prefix("arn:") {
+    let ok = if key.starts_with("arn:") {
         // arn:PARTITION:kms:REGION:ACCOUNT:key/ID or …:alias/NAME
-        let parts: Vec<&str> = rest.splitn(5, ':').collect();
-        parts.len() == 5
-            && parts[0].starts_with("aws")
-            && parts[1] == "kms"
-            && !parts[2].is_empty()
-            && parts[3].len() == 12
-            && parts[3].chars().all(|c| c.is_ascii_digit())
-            && (parts[4].strip_prefix("key/").is_some_and(key_id) || alias(parts[4]))
+        parse_arn(key).is_some_and(|arn| {
+            arn.partition.starts_with("aws")
+                && arn.service == "kms"
+                && !arn.region.is_empty()
+                && is_account_id(arn.account)
+                && (arn.resource.strip_prefix("key/").is_some_and(key_id) || alias(arn.resource))
+        })
     } else {
         key_id(key) || alias(key)
     };
@@ -110,9 +109,38 @@ pub fn kms_key_problem(key: &str) -> Option<String> {
     })
 }
 
-/// An AWS account ID, as a registry ID is: 12 digits.
+/// An AWS account ID (a registry ID is one): 12 digits.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The fields of `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`; the resource keeps any
+/// further colons. Callers check the fields their service needs.
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+pub fn parse_arn(s: &str) -> Option<Arn<'_>> {
+    let parts: Vec<&str> = s.strip_prefix("arn:")?.splitn(5, ':').collect();
+    let [partition, service, region, account, resource] = parts[..] else {
+        return None;
+    };
+    Some(Arn {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    })
+}
+
+/// A registry ID must be an account ID.
 pub fn registry_id_problem(id: &str) -> Option<String> {
-    (id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()))
+    (!is_account_id(id))
         .then(|| format!("registry ID \"{id}\" is not an AWS account ID (12 digits)"))
 }
 

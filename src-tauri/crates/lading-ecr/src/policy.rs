@@ -428,16 +428,15 @@ fn check_aws_principal(p: &str) -> Option<String> {
     if p == "*" {
         return None;
     }
-    if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+    if crate::checks::is_account_id(p) {
         return None;
     }
-    if let Some(rest) = p.strip_prefix("arn:") {
-        let parts: Vec<&str> = rest.splitn(5, ':').collect();
-        let ok = parts.len() == 5
-            && parts[1] == "iam"
-            && parts[3].len() == 12
-            && parts[3].bytes().all(|b| b.is_ascii_digit())
-            && !parts[4].is_empty();
+    if p.starts_with("arn:") {
+        let ok = crate::checks::parse_arn(p).is_some_and(|arn| {
+            arn.service == "iam"
+                && crate::checks::is_account_id(arn.account)
+                && !arn.resource.is_empty()
+        });
         return (!ok).then(|| {
             format!("{p:?} is not an IAM ARN (arn:aws:iam::<12-digit account>:root|user/…|role/…)")
         });

@@ -97,18 +97,15 @@ impl PullThroughRule {
 
 /// `arn:aws:secretsmanager:REGION:ACCOUNT:secret:ecr-pullthroughcache/NAME`.
 fn secret_arn_problem(arn: &str) -> Option<String> {
-    let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    let ok = parts.len() == 7
-        && parts[0] == "arn"
-        && parts[1].starts_with("aws")
-        && parts[2] == "secretsmanager"
-        && !parts[3].is_empty()
-        && parts[4].len() == 12
-        && parts[4].chars().all(|c| c.is_ascii_digit())
-        && parts[5] == "secret"
-        && parts[6]
-            .strip_prefix("ecr-pullthroughcache/")
-            .is_some_and(|name| !name.is_empty());
+    let ok = crate::checks::parse_arn(arn).is_some_and(|a| {
+        a.partition.starts_with("aws")
+            && a.service == "secretsmanager"
+            && !a.region.is_empty()
+            && crate::checks::is_account_id(a.account)
+            && a.resource
+                .strip_prefix("secret:ecr-pullthroughcache/")
+                .is_some_and(|name| !name.is_empty())
+    });
     (!ok).then(|| {
         format!(
             "credential \"{arn}\" is not a Secrets Manager secret ARN named ecr-pullthroughcache/… (arn:aws:secretsmanager:REGION:ACCOUNT:secret:ecr-pullthroughcache/NAME)"

@@ -162,8 +162,7 @@ pub fn parse_ecr_host(host: &str) -> Option<(String, String)> {
     let region = parts.next()?;
     let rest: Vec<&str> = parts.collect();
     let valid_suffix = rest == ["amazonaws", "com"] || rest == ["amazonaws", "com", "cn"];
-    (account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
+    (crate::checks::is_account_id(account)
         && dkr == "dkr"
         && (ecr == "ecr" || ecr == "ecr-fips")
         && !region.is_empty()
