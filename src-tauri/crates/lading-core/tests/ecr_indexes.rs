@@ -4,8 +4,7 @@
 mod common;
 
 use lading_config::ConfigStore;
-use lading_core::view::AddEcrRegistry;
-use lading_core::{listing, registries, AppState};
+use lading_core::{listing, AppState};
 use lading_testkit::Moto;
 
 fn image_manifest(n: u32) -> String {
@@ -25,24 +24,8 @@ async fn an_index_row_lists_its_platforms_and_children() {
     let dir = tempfile::tempdir().unwrap();
     common::use_moto_profile(dir.path(), &moto);
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let id = registries::add_ecr(
-        &app,
-        AddEcrRegistry {
-            profile: Some("dev".into()),
-            region: "us-east-1".into(),
-            registry_id: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
-        profile: Some("dev".into()),
-        region: Some("us-east-1".into()),
-        endpoint_url: None,
-    })
-    .await
-    .unwrap();
+    let id = common::add_moto_ecr(&app, "us-east-1").await;
+    let ecr = common::moto_client("us-east-1").await;
     ecr.create_repository("team/multi").await.unwrap();
     let (amd64, arm64) = (image_manifest(1), image_manifest(2));
     let amd64_digest = ecr

@@ -15,13 +15,7 @@ async fn every_call_names_the_other_registry() {
     let dir = tempfile::tempdir().unwrap();
     common::use_moto_profile(dir.path(), &moto);
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
-        profile: Some("dev".into()),
-        region: Some("us-east-1".into()),
-        endpoint_url: None,
-    })
-    .await
-    .unwrap();
+    let ecr = common::moto_client("us-east-1").await;
     // moto has one account; its registry stands for the shared one here.
     let shared = ecr.registry().await.unwrap().account;
     ecr.create_repository("tools/builder").await.unwrap();

@@ -8,22 +8,9 @@ mod common;
 use lading_config::ConfigStore;
 use lading_core::lifecycle::{self, LifecycleSessions};
 use lading_core::repo_policy;
-use lading_core::view::AddEcrRegistry;
 use lading_core::{registries, AppState};
 use lading_ecr::lifecycle::{EvalImage, LifecyclePolicy, Outcome};
 use lading_testkit::Moto;
-
-/// A small image manifest whose config and layer digests are distinct per `n`.
-fn manifest(n: u32) -> String {
-    let hex = |c: u32| format!("{c:064x}");
-    serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100 + n, "digest": format!("sha256:{}", hex(n))},
-        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 * n, "digest": format!("sha256:{}", hex(1000 + n))}]
-    })
-    .to_string()
-}
 
 const KEEP_TWO_RELEASES: &str = r#"{"rules":[
   {"rulePriority":1,"description":"keep two releases","selection":{"tagStatus":"tagged","tagPatternList":["release-*"],"countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}},
@@ -39,30 +26,19 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None),
         true,
     );
-    let id = registries::add_ecr(
-        &app,
-        AddEcrRegistry {
-            profile: Some("dev".into()),
-            region: "eu-west-1".into(),
-            registry_id: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
-        profile: Some("dev".into()),
-        region: Some("eu-west-1".into()),
-        endpoint_url: None,
-    })
-    .await
-    .unwrap();
+    let id = common::add_moto_ecr(&app, "eu-west-1").await;
+    let ecr = common::moto_client("eu-west-1").await;
     let repo = "team/web";
     ecr.create_repository(repo).await.unwrap();
     let mut releases = Vec::new();
     for n in 1..=5 {
         let digest = ecr
-            .put_manifest(repo, Some(&format!("release-{n}")), &manifest(n), None)
+            .put_manifest(
+                repo,
+                Some(&format!("release-{n}")),
+                &common::docker_manifest(n),
+                None,
+            )
             .await
             .unwrap();
         releases.push(digest);
@@ -73,7 +49,7 @@ async fn the_policy_editors_check_dry_run_save_and_delete_on_the_emulator() {
         "mediaType": "application/vnd.oci.image.index.v1+json",
         "manifests": releases.iter().enumerate().map(|(n, d)| serde_json::json!({
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "size": manifest(n as u32 + 1).len(), "digest": d,
+            "size": common::docker_manifest(n as u32 + 1).len(), "digest": d,
             "platform": {"architecture": "amd64", "os": "linux"}
         })).collect::<Vec<_>>()
     })

@@ -5,8 +5,8 @@
 mod common;
 
 use lading_config::ConfigStore;
-use lading_core::view::{AddEcrRegistry, NewRepositoryRequest, ResourceTag};
-use lading_core::{listing, registries, repo_tags, settings, AppState, Code};
+use lading_core::view::{NewRepositoryRequest, ResourceTag};
+use lading_core::{listing, repo_tags, settings, AppState, Code};
 use lading_testkit::Moto;
 
 fn tag(key: &str, value: &str) -> ResourceTag {
@@ -22,17 +22,7 @@ async fn create_with_every_setting_then_edit_the_resource_tags() {
     let dir = tempfile::tempdir().unwrap();
     common::use_moto_profile(dir.path(), &moto);
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let id = registries::add_ecr(
-        &app,
-        AddEcrRegistry {
-            profile: Some("dev".into()),
-            region: "us-east-1".into(),
-            registry_id: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let id = common::add_moto_ecr(&app, "us-east-1").await;
     let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let request = NewRepositoryRequest {
         name: "team/api".into(),

@@ -5,20 +5,9 @@
 mod common;
 
 use lading_config::ConfigStore;
-use lading_core::view::{AddEcrRegistry, ScanningConfigView, ScanningRuleView};
-use lading_core::{registries, scanning, AppState, Code};
+use lading_core::view::{ScanningConfigView, ScanningRuleView};
+use lading_core::{scanning, AppState, Code};
 use lading_testkit::Moto;
-
-fn manifest(n: u32) -> String {
-    let hex = |c: u32| format!("{c:064x}");
-    serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100 + n, "digest": format!("sha256:{}", hex(n))},
-        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 * n, "digest": format!("sha256:{}", hex(1000 + n))}]
-    })
-    .to_string()
-}
 
 fn rule(frequency: &str, filters: &[&str]) -> ScanningRuleView {
     ScanningRuleView {
@@ -36,31 +25,15 @@ async fn findings_scan_now_and_the_scanning_configuration() {
         AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None),
         false,
     );
-    let id = registries::add_ecr(
-        &app,
-        AddEcrRegistry {
-            profile: Some("dev".into()),
-            region: "us-east-1".into(),
-            registry_id: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
-        profile: Some("dev".into()),
-        region: Some("us-east-1".into()),
-        endpoint_url: None,
-    })
-    .await
-    .unwrap();
+    let id = common::add_moto_ecr(&app, "us-east-1").await;
+    let ecr = common::moto_client("us-east-1").await;
     ecr.create_repository("team/web").await.unwrap();
     let basic = ecr
-        .put_manifest("team/web", Some("1.0"), &manifest(1), None)
+        .put_manifest("team/web", Some("1.0"), &common::docker_manifest(1), None)
         .await
         .unwrap();
     let enhanced = ecr
-        .put_manifest("team/web", Some("2.0"), &manifest(2), None)
+        .put_manifest("team/web", Some("2.0"), &common::docker_manifest(2), None)
         .await
         .unwrap();
 

@@ -4,7 +4,6 @@
 mod common;
 
 use lading_config::ConfigStore;
-use lading_core::view::AddEcrRegistry;
 use lading_core::{registries, sign_in, AppState};
 use lading_testkit::Moto;
 
@@ -14,17 +13,7 @@ async fn the_docker_login_line_and_the_token_expiry() {
     let dir = tempfile::tempdir().unwrap();
     common::use_moto_profile(dir.path(), &moto);
     let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let id = registries::add_ecr(
-        &app,
-        AddEcrRegistry {
-            profile: Some("dev".into()),
-            region: "us-east-1".into(),
-            registry_id: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let id = common::add_moto_ecr(&app, "us-east-1").await;
     // No token fetched yet: the status says nothing of one.
     assert_eq!(
         registries::check(&app, &id).await.unwrap().token_expires_at,
@@ -32,13 +21,7 @@ async fn the_docker_login_line_and_the_token_expiry() {
     );
 
     let help = sign_in::sign_in_help(&app, &id).await.unwrap();
-    let ecr = lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
-        profile: Some("dev".into()),
-        region: Some("us-east-1".into()),
-        endpoint_url: None,
-    })
-    .await
-    .unwrap();
+    let ecr = common::moto_client("us-east-1").await;
     let token = ecr.authorization_token().await.unwrap();
     let host = token.proxy_endpoint.trim_start_matches("https://");
     assert_eq!(

@@ -108,3 +108,45 @@ impl lading_core::confirm::Ask for Answers {
         Box::pin(async move { yes })
     }
 }
+
+/// Adds moto's ECR in `region` with the `dev` profile (`use_moto_profile` first), as the add
+/// dialog would; returns its id.
+#[allow(dead_code)] // Not every test binary talks to ECR.
+pub async fn add_moto_ecr(app: &AppState, region: &str) -> String {
+    registries::add_ecr(
+        app,
+        lading_core::view::AddEcrRegistry {
+            profile: Some("dev".into()),
+            region: region.into(),
+            registry_id: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// An ECR client with the same `dev` profile, for seeding moto behind the app's back.
+#[allow(dead_code)]
+pub async fn moto_client(region: &str) -> lading_ecr::EcrClient {
+    lading_ecr::EcrClient::connect(&lading_ecr::EcrTarget {
+        profile: Some("dev".into()),
+        region: Some(region.into()),
+        endpoint_url: None,
+    })
+    .await
+    .unwrap()
+}
+
+/// A small Docker image manifest whose config and layer digests are distinct per `n`.
+#[allow(dead_code)]
+pub fn docker_manifest(n: u32) -> String {
+    let hex = |c: u32| format!("{c:064x}");
+    serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100 + n, "digest": format!("sha256:{}", hex(n))},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 * n, "digest": format!("sha256:{}", hex(1000 + n))}]
+    })
+    .to_string()
+}
