@@ -62,3 +62,12 @@ export function readablePath(path: string): string {
     .split(".")
     .join(" › ");
 }
+
+/** "in 11 h 58 min", "in 4 min", "expired". */
+export function untilWords(seconds: number, now = Date.now() / 1000): string {
+  const left = Math.round(seconds - now);
+  if (left <= 0) return "expired";
+  const hours = Math.floor(left / 3600);
+  const minutes = Math.floor((left % 3600) / 60);
+  return hours > 0 ? `in ${hours} h ${minutes} min` : `in ${Math.max(minutes, 1)} min`;
+}

@@ -4,13 +4,18 @@
  */
 const UNTAG_KEY = "lading.cannotUntag";
 
+// Read once per launch: the image table asks on every render while a listing streams in.
+let remembered: Set<string> | null = null;
+
 function readIds(): Set<string> {
+  if (remembered) return remembered;
   try {
     const stored: unknown = JSON.parse(localStorage.getItem(UNTAG_KEY) ?? "[]");
-    return new Set(Array.isArray(stored) ? stored.filter((id): id is string => typeof id === "string") : []);
+    remembered = new Set(Array.isArray(stored) ? stored.filter((id): id is string => typeof id === "string") : []);
   } catch {
-    return new Set();
+    remembered = new Set();
   }
+  return remembered;
 }
 
 /** Keyed by address too, so an entry edited to point elsewhere is asked afresh. */

@@ -70,9 +70,10 @@ interface Props {
 }
 
 type Tab = "overview" | "layers" | "files" | "history" | "scan" | "json";
-const TABS: Tab[] = ["overview", "layers", "files", "history", "json"];
-/** ECR images also have their scan. */
-const TABS_WITH_SCAN: Tab[] = ["overview", "layers", "files", "history", "scan", "json"];
+const ALL_TABS: Tab[] = ["overview", "layers", "files", "history", "scan", "json"];
+
+/** Only ECR images have a scan. */
+const TABS = ALL_TABS.filter((t) => t !== "scan");
 
 /** The tab an arrow key (or Home/End) moves to, as WAI-ARIA tabs do; null for other keys. */
 export function tabAfterKey(key: string, current: Tab, tabs: Tab[] = TABS): Tab | null {
@@ -121,7 +122,7 @@ export function ImageDetailView({ source, digest, tags, subject, onClose }: Prop
     });
   };
 
-  const tabs = detail?.scan ? TABS_WITH_SCAN : TABS;
+  const tabs = detail?.scan ? ALL_TABS : TABS;
   const showing: Tab = tabs.includes(tab) ? tab : "overview";
 
   // What "back" returns to: the index a platform was opened from, the image of an attached

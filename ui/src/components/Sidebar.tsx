@@ -1,7 +1,7 @@
 import type { AppInfo, ConnectionStatus, LadingError, LocalView, RegistryView } from "../ipc";
 import { focusFirst, moveFocus } from "../keyboard";
+import { untilWords } from "../format";
 import { DeveloperEndpoints } from "./DeveloperEndpoints";
-import { untilWords } from "./SignInHelp";
 
 interface SidebarProps {
   info: AppInfo | null;

@@ -3,15 +3,7 @@ import { createPortal } from "react-dom";
 import { api, type LadingError, type RegistryView, type SignInHelp } from "../ipc";
 import { Modal } from "./Modal";
 import { ErrorText } from "./ErrorText";
-
-/** "in 11 h 58 min", "in 4 min", "expired". */
-export function untilWords(seconds: number, now = Date.now() / 1000): string {
-  const left = Math.round(seconds - now);
-  if (left <= 0) return "expired";
-  const hours = Math.floor(left / 3600);
-  const minutes = Math.floor((left % 3600) / 60);
-  return hours > 0 ? `in ${hours} h ${minutes} min` : `in ${Math.max(minutes, 1)} min`;
-}
+import { untilWords } from "../format";
 
 /** The command that signs docker in to this registry, to copy; the password never comes here. */
 function SignInDialog({ registry, onClose }: { registry: RegistryView; onClose: () => void }) {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { SignInHelpButton, untilWords } from "../../src/components/SignInHelp";
+import { SignInHelpButton } from "../../src/components/SignInHelp";
+import { untilWords } from "../../src/format";
 import type { RegistryView } from "../../src/ipc";
 
 afterEach(() => {
@@ -40,5 +41,30 @@ describe("Sign-in help", () => {
     expect(untilWords(1000, 1000)).toBe("expired");
     expect(untilWords(1000 + 59, 1000)).toBe("in 1 min");
     expect(untilWords(1000 + 3 * 3600 + 120, 1000)).toBe("in 3 h 2 min");
+  });
+});
+
+describe("the registry's status", () => {
+  it("says when the token Lading keeps expires", async () => {
+    const { Sidebar } = await import("../../src/components/Sidebar");
+    const noop = () => {};
+    render(
+      <Sidebar
+        info={null}
+        backendError={null}
+        registries={[ecr]}
+        dockerLogins={[]}
+        statuses={{ [ecr.id]: { state: "connected", reason: null, action: null, token_expires_at: Math.floor(Date.now() / 1000) + 2 * 3600 + 90 } }}
+        selectedId={null}
+        onSelect={noop}
+        onAdd={noop}
+        onRemove={noop}
+        locals={[]}
+        onOpenLocal={noop}
+        onPushFiles={noop}
+        onCloseLocal={noop}
+      />,
+    );
+    expect(screen.getByRole("img", { name: "Connected" }).getAttribute("title")).toBe("Connected; its token expires in 2 h 1 min");
   });
 });
