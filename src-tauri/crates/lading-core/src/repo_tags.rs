@@ -39,7 +39,9 @@ pub async fn set_repository_tags(
     if !problems.is_empty() {
         return Err(lading_ecr::EcrError::InvalidInput(problems.join("; ")).into());
     }
-    let before: BTreeMap<String, String> = ecr.list_tags(name).await?.into_iter().collect();
+    // One DescribeRepositories for the ARN every tag call names.
+    let arn = ecr.repository_arn(name).await?;
+    let before: BTreeMap<String, String> = ecr.tags_of(&arn).await?.into_iter().collect();
     let after: BTreeMap<String, String> = pairs.into_iter().collect();
     let set: Vec<(String, String)> = after
         .iter()
@@ -52,10 +54,10 @@ pub async fn set_repository_tags(
         .cloned()
         .collect();
     if !set.is_empty() {
-        ecr.tag_repository(name, &set).await?;
+        ecr.tag_arn(&arn, &set).await?;
     }
     if !removed.is_empty() {
-        if let Err(e) = ecr.untag_repository(name, &removed).await {
+        if let Err(e) = ecr.untag_arn(&arn, &removed).await {
             // Put back what the first step changed: the old values, and no new keys.
             let restore: Vec<(String, String)> = set
                 .iter()
@@ -67,13 +69,13 @@ pub async fn set_repository_tags(
                 .map(|(k, _)| k.clone())
                 .collect();
             if !restore.is_empty() {
-                let _ = ecr.tag_repository(name, &restore).await;
+                let _ = ecr.tag_arn(&arn, &restore).await;
             }
             if !added.is_empty() {
-                let _ = ecr.untag_repository(name, &added).await;
+                let _ = ecr.untag_arn(&arn, &added).await;
             }
             return Err(e.into());
         }
     }
-    Ok(views(ecr.list_tags(name).await?))
+    Ok(views(ecr.tags_of(&arn).await?))
 }

@@ -330,8 +330,30 @@ impl EcrClient {
         Ok(())
     }
 
+    /// The repository's ARN, which the resource-tag calls name it by.
+    pub async fn repository_arn(&self, name: &str) -> Result<String, EcrError> {
+        Ok(self.describe_repository(name).await?.arn)
+    }
+
     pub async fn list_tags(&self, name: &str) -> Result<Vec<(String, String)>, EcrError> {
-        let arn = self.describe_repository(name).await?.arn;
+        self.tags_of(&self.repository_arn(name).await?).await
+    }
+
+    pub async fn tag_repository(
+        &self,
+        name: &str,
+        tags: &[(String, String)],
+    ) -> Result<(), EcrError> {
+        self.tag_arn(&self.repository_arn(name).await?, tags).await
+    }
+
+    pub async fn untag_repository(&self, name: &str, keys: &[String]) -> Result<(), EcrError> {
+        self.untag_arn(&self.repository_arn(name).await?, keys)
+            .await
+    }
+
+    /// The resource tags of `arn`, sorted.
+    pub async fn tags_of(&self, arn: &str) -> Result<Vec<(String, String)>, EcrError> {
         let out = self
             .sdk
             .list_tags_for_resource()
@@ -349,16 +371,12 @@ impl EcrClient {
         Ok(tags)
     }
 
-    pub async fn tag_repository(
-        &self,
-        name: &str,
-        tags: &[(String, String)],
-    ) -> Result<(), EcrError> {
+    /// Adds or changes tags of `arn`, checked against ECR's rules first.
+    pub async fn tag_arn(&self, arn: &str, tags: &[(String, String)]) -> Result<(), EcrError> {
         let problems = crate::checks::tag_problems(tags);
         if !problems.is_empty() {
             return Err(EcrError::InvalidInput(problems.join("; ")));
         }
-        let arn = self.describe_repository(name).await?.arn;
         let tags = tags
             .iter()
             .map(|(k, v)| {
@@ -379,7 +397,8 @@ impl EcrClient {
         Ok(())
     }
 
-    pub async fn untag_repository(&self, name: &str, keys: &[String]) -> Result<(), EcrError> {
+    /// Removes tags of `arn` by key.
+    pub async fn untag_arn(&self, arn: &str, keys: &[String]) -> Result<(), EcrError> {
         let problems: Vec<String> = keys
             .iter()
             .filter_map(|k| crate::checks::tag_key_problem(k))
@@ -387,7 +406,6 @@ impl EcrClient {
         if !problems.is_empty() {
             return Err(EcrError::InvalidInput(problems.join("; ")));
         }
-        let arn = self.describe_repository(name).await?.arn;
         self.sdk
             .untag_resource()
             .resource_arn(arn)
