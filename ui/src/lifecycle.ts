@@ -117,9 +117,28 @@ export function sentence(rule: Rule): Piece[] {
 
 export const sentenceText = (rule: Rule) => sentence(rule).map((p) => p.text).join("");
 
+/** ECR's minimum archive duration: no lifecycle rule may expire an image archived for less. */
+export const MIN_ARCHIVE_DAYS = 90;
+
+export type NewRuleKind = "untagged" | "keep-newest" | "old-tagged" | "archive-unpulled" | "expire-archived";
+
 /** A new rule, filled so that it is valid on its own. */
-export function newRule(kind: "untagged" | "keep-newest" | "old-tagged", priority: number): Rule {
+export function newRule(kind: NewRuleKind, priority: number): Rule {
   switch (kind) {
+    case "archive-unpulled":
+      return {
+        rulePriority: priority,
+        description: "Archive images not pulled for 90 days",
+        selection: { tagStatus: "any", countType: "sinceImagePulled", countUnit: "days", countNumber: 90 },
+        action: { type: "transition", targetStorageClass: "archive" },
+      };
+    case "expire-archived":
+      return {
+        rulePriority: priority,
+        description: "Expire images archived for 180 days",
+        selection: { tagStatus: "any", storageClass: "archive", countType: "sinceImageTransitioned", countUnit: "days", countNumber: 180 },
+        action: { type: "expire" },
+      };
     case "untagged":
       return {
         rulePriority: priority,
@@ -152,7 +171,36 @@ export function withCountType(rule: Rule, countType: CountType): Rule {
   const selection = { ...rule.selection, countType };
   if (countType === "imageCountMoreThan") delete selection.countUnit;
   else selection.countUnit = "days";
+  // Time in the archive is counted for archived images only, and the others for active ones.
+  if (countType === "sinceImageTransitioned") return withStorageClass({ ...rule, selection }, "archive");
+  if (selection.storageClass === "archive") delete selection.storageClass;
   return { ...rule, selection };
+}
+
+/**
+ * Which images a rule looks at: active (standard) or archived. ECR selects archived images only by
+ * their time in the archive, expires them only (they cannot be archived again), and not before its
+ * minimum archive duration.
+ */
+export function withStorageClass(rule: Rule, storageClass: "standard" | "archive"): Rule {
+  const selection = { ...rule.selection };
+  if (storageClass === "standard") {
+    delete selection.storageClass;
+    if (selection.countType === "sinceImageTransitioned") selection.countType = "sinceImagePushed";
+    return { ...rule, selection };
+  }
+  selection.storageClass = "archive";
+  selection.countType = "sinceImageTransitioned";
+  selection.countUnit = "days";
+  if (!(selection.countNumber >= MIN_ARCHIVE_DAYS)) selection.countNumber = MIN_ARCHIVE_DAYS;
+  return { ...rule, selection, action: { type: "expire" } };
+}
+
+/** Expire or archive; archiving an archived image is not a thing, so it turns to active images. */
+export function withAction(rule: Rule, type: "expire" | "transition"): Rule {
+  if (type === "expire") return { ...rule, action: { type } };
+  const active = rule.selection.storageClass === "archive" ? withStorageClass(rule, "standard") : rule;
+  return { ...active, action: { type, targetStorageClass: "archive" } };
 }
 
 export function withTagStatus(rule: Rule, tagStatus: TagStatus): Rule {

@@ -9,10 +9,13 @@ import {
   renumber,
   sentenceText,
   tagsTyped,
+  withAction,
   withCountType,
+  withStorageClass,
   withTags,
   withTagStatus,
   type CountType,
+  type NewRuleKind,
   type Rule,
   type TagStatus,
 } from "../lifecycle";
@@ -28,6 +31,14 @@ const COUNT_LABEL: Record<CountType, string> = {
   sinceImagePulled: "not pulled for more than",
   sinceImageTransitioned: "archived more than",
 };
+
+const ADDABLE: Array<[NewRuleKind, string, string]> = [
+  ["untagged", "Expire untagged images", "Untagged images pushed more than 14 days ago"],
+  ["keep-newest", "Keep the newest tagged", "Keep the 10 newest release-* images"],
+  ["old-tagged", "Expire old tagged", "dev-* images pushed more than 30 days ago"],
+  ["archive-unpulled", "Archive unpulled", "Move images not pulled for 90 days to the archive storage class (cannot be pulled until restored)"],
+  ["expire-archived", "Expire archived", "Images archived more than 180 days ago (ECR keeps archived images at least 90 days)"],
+];
 
 const STATUS_LABEL: Record<TagStatus, string> = { untagged: "untagged", tagged: "tagged", any: "any" };
 
@@ -258,9 +269,11 @@ export function LifecycleEditor({ registry, repository, onClose }: { registry: R
                 </ol>
                 <div className="add-rule">
                   <span className="hint">Add:</span>
-                  <button onClick={() => changeRules(renumber([...rules, newRule("untagged", rules.length + 1)]))}>Expire untagged images</button>
-                  <button onClick={() => changeRules(renumber([...rules, newRule("keep-newest", rules.length + 1)]))}>Keep the newest tagged</button>
-                  <button onClick={() => changeRules(renumber([...rules, newRule("old-tagged", rules.length + 1)]))}>Expire old tagged</button>
+                  {ADDABLE.map(([kind, label, title]) => (
+                    <button key={kind} title={title} onClick={() => changeRules(renumber([...rules, newRule(kind, rules.length + 1)]))}>
+                      {label}
+                    </button>
+                  ))}
                 </div>
               </>
             ) : (
@@ -385,12 +398,25 @@ function RuleSentence({
       value={rule.action.type}
       style={fit(actionWords[rule.action.type])}
       aria-invalid={invalid("action")}
-      onChange={(e) =>
-        onChange({ ...rule, action: e.target.value === "transition" ? { type: "transition", targetStorageClass: "archive" } : { type: "expire" } })
-      }
+      onChange={(e) => onChange(withAction(rule, e.target.value as "expire" | "transition"))}
     >
       <option value="expire">{actionLabel("expire")}</option>
       <option value="transition">{actionLabel("archive")}</option>
+    </select>
+  );
+  const storageWords = s.storageClass === "archive" ? "archived" : "active";
+  const storage = (
+    <select
+      className="inline-control"
+      aria-label="Storage class"
+      title="Active images (standard storage class) or archived ones (archive storage class)"
+      value={s.storageClass ?? "standard"}
+      style={fit(storageWords)}
+      aria-invalid={invalid("selection.storageClass")}
+      onChange={(e) => onChange(withStorageClass(rule, e.target.value as "standard" | "archive"))}
+    >
+      <option value="standard">active</option>
+      <option value="archive">archived</option>
     </select>
   );
   const status = (
@@ -448,13 +474,13 @@ function RuleSentence({
   if (countFirst)
     words = (
       <>
-        {count} {number} {status} images {tags} — {action} the rest
+        {count} {number} {storage} {status} images {tags} — {action} the rest
       </>
     );
   else
     words = (
       <>
-        {action} {status} images {tags} {count} {number} days{s.countType === "sinceImagePulled" ? " (never pulled: since the push)" : " ago"}
+        {action} {storage} {status} images {tags} {count} {number} days{s.countType === "sinceImagePulled" ? " (never pulled: since the push)" : " ago"}
       </>
     );
   return (

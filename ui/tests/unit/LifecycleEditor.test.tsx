@@ -110,6 +110,24 @@ describe("the lifecycle editor", () => {
     expect(JSON.parse(saved.text as string).rules[0].selection.countNumber).toBe(1);
   });
 
+  it("turns a rule to archived images with the storage class control", async () => {
+    const calls = backend();
+    render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);
+    const rules = await screen.findByRole("region", { name: "Rules" });
+    const second = await within(rules).findByRole("listitem", { name: /^Rule 2:/ });
+    fireEvent.change(within(second).getByRole("combobox", { name: "Storage class" }), { target: { value: "archive" } });
+    await within(rules).findByRole("listitem", { name: "Rule 2: Expire archived untagged images archived more than 90 days ago" });
+    await waitFor(() =>
+      expect(JSON.parse(calls.filter((c) => c.cmd === "lifecycle_dry_run").pop()!.args.text as string).rules[1]).toEqual({
+        rulePriority: 2,
+        selection: { tagStatus: "untagged", storageClass: "archive", countType: "sinceImageTransitioned", countUnit: "days", countNumber: 90 },
+        action: { type: "expire" },
+      }),
+    );
+    fireEvent.click(within(rules).getByRole("button", { name: "Archive unpulled" }));
+    await within(rules).findByRole("listitem", { name: /^Rule 3: Archive images with any tag or none not pulled for more than 90 days/ });
+  });
+
   it("keeps the cards and the JSON in sync both ways, and locates errors", async () => {
     backend();
     render(<LifecycleEditor registry={ecr} repository="team/web" onClose={() => {}} />);

@@ -7,7 +7,9 @@ import {
   renumber,
   sentenceText,
   tagsTyped,
+  withAction,
   withCountType,
+  withStorageClass,
   withTags,
   withTagStatus,
   type Rule,
@@ -76,6 +78,26 @@ describe("lifecycle rules ⇄ JSON ⇄ sentences", () => {
     expect(tagsTyped(prefixed)).toBe("release-*");
     expect(withTags(prefixed, "release-*  v2.*").selection).toMatchObject({ tagPatternList: ["release-*", "v2.*"] });
     expect(withTags(prefixed, "x").selection.tagPrefixList).toBeUndefined();
+  });
+
+  it("keeps archive rules as ECR allows them: archived images by time in the archive, expired only, after 90 days", () => {
+    const untagged = newRule("untagged", 1);
+    const archived = withStorageClass(untagged, "archive");
+    expect(archived.selection).toMatchObject({ storageClass: "archive", countType: "sinceImageTransitioned", countUnit: "days", countNumber: 90 });
+    expect(archived.action).toEqual({ type: "expire" });
+    expect(withStorageClass({ ...untagged, selection: { ...untagged.selection, countNumber: 365 } }, "archive").selection.countNumber).toBe(365);
+    // Back to active images: no storage class, and a count active images have.
+    const active = withStorageClass(archived, "standard");
+    expect(active.selection.storageClass).toBeUndefined();
+    expect(active.selection.countType).toBe("sinceImagePushed");
+    // Archiving turns an archived-images rule to active images; choosing time in the archive turns it to archived ones.
+    const archiving = withAction(archived, "transition");
+    expect(archiving.action).toEqual({ type: "transition", targetStorageClass: "archive" });
+    expect(archiving.selection.storageClass).toBeUndefined();
+    expect(withCountType(untagged, "sinceImageTransitioned").selection.storageClass).toBe("archive");
+    expect(withCountType(archived, "sinceImagePulled").selection.storageClass).toBeUndefined();
+    expect(sentenceText(newRule("archive-unpulled", 1))).toBe("Archive images with any tag or none not pulled for more than 90 days (never pulled: counted from the push)");
+    expect(sentenceText(newRule("expire-archived", 2))).toBe("Expire archived images with any tag or none archived more than 180 days ago");
   });
 
   it("maps issue paths to their rule and field", () => {

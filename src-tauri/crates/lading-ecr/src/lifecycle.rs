@@ -18,6 +18,8 @@ pub use crate::wildcard::wildcard_match;
 /// AWS's limit on the policy text.
 pub const MAX_POLICY_CHARS: usize = 30_720;
 const SECONDS_PER_DAY: i64 = 86_400;
+/// ECR's minimum archive duration: lifecycle rules cannot expire an image archived for less.
+pub const MIN_ARCHIVE_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -242,10 +244,23 @@ impl LifecyclePolicy {
                     "must be a whole number greater than 0".into(),
                 );
             }
-            if s.count_type == CountType::SinceImageTransitioned
-                && s.storage_class != Some(StorageClass::Archive)
-            {
-                push(at("selection.countType"), "sinceImageTransitioned applies to archived images: set \"storageClass\": \"archive\"".into());
+            if s.count_type == CountType::SinceImageTransitioned {
+                if s.storage_class != Some(StorageClass::Archive) {
+                    push(at("selection.countType"), "sinceImageTransitioned applies to archived images: set \"storageClass\": \"archive\"".into());
+                } else if rule.action.kind == ActionType::Expire
+                    && s.count_number >= 1
+                    && s.count_number < MIN_ARCHIVE_DAYS
+                {
+                    push(
+                        at("selection.countNumber"),
+                        format!("ECR keeps an archived image at least {MIN_ARCHIVE_DAYS} days (its minimum archive duration): a lifecycle rule cannot expire it sooner"),
+                    );
+                }
+            } else if s.storage_class == Some(StorageClass::Archive) {
+                push(
+                    at("selection.storageClass"),
+                    "archived images are selected only by time in the archive: use \"countType\": \"sinceImageTransitioned\"".into(),
+                );
             }
             match rule.action.kind {
                 ActionType::Transition => {

@@ -263,6 +263,14 @@ fn every_documented_constraint_is_checked() {
             r#"{"tagStatus":"untagged","countType":"sinceImageTransitioned","countUnit":"days","countNumber":3}"#,
             "storageClass",
         ),
+        (
+            r#"{"tagStatus":"any","storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":89}"#,
+            "rules[0].selection.countNumber: ECR keeps an archived image at least 90 days",
+        ),
+        (
+            r#"{"tagStatus":"any","storageClass":"archive","countType":"sinceImagePushed","countUnit":"days","countNumber":30}"#,
+            "rules[0].selection.storageClass: archived images are selected only by time in the archive",
+        ),
     ];
     for (selection, needle) in cases {
         let found = issues(&policy(&[rule(1, selection)]));
