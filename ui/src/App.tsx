@@ -21,10 +21,9 @@ import { SignInHelpButton } from "./components/SignInHelp";
 import { ImageTable } from "./components/ImageTable";
 import { lastRepository, lastSelection, useAppShortcuts } from "./keyboard";
 import { useRegistryHealth } from "./registryHealth";
-import { CreateRepositoryDialog, DeleteRepositoryDialog, RepositorySettingsDialog } from "./components/RepositoryDialogs";
+import { CreateRepositoryDialog } from "./components/RepositoryDialogs";
+import { EcrRepositoryActions } from "./components/EcrRepositoryActions";
 import { RemoveRegistryDialog } from "./components/RemoveRegistryDialog";
-import { LifecycleEditor } from "./components/LifecycleEditor";
-import { RepositoryPolicyEditor } from "./components/RepositoryPolicyEditor";
 import { LocalImages, OpenLocalDialog } from "./components/LocalPane";
 import { PushDialog, type PushItem } from "./components/PushDialog";
 import { TransferPanel, TransferQueueProvider, useTransferQueue } from "./components/Transfer";
@@ -68,10 +67,6 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [ssoBusy, setSsoBusy] = useState(false);
   const [creatingRepository, setCreatingRepository] = useState(false);
-  const [deletingRepository, setDeletingRepository] = useState(false);
-  const [editingRepository, setEditingRepository] = useState(false);
-  const [editingLifecycle, setEditingLifecycle] = useState(false);
-  const [editingPolicy, setEditingPolicy] = useState(false);
   const [repositoriesVersion, setRepositoriesVersion] = useState(0);
   const [locals, setLocals] = useState<LocalView[]>([]);
   // Remembered sources being read, or why they could not be: id → "opening" | the error.
@@ -396,20 +391,14 @@ export function App() {
             </span>
           )}
           {selected?.kind === "ecr" && repository && (
-            <span className="header-actions">
-              <button className="header-action" onClick={() => setEditingRepository(true)}>
-                Settings…
-              </button>
-              <button className="header-action" onClick={() => setEditingPolicy(true)} title="Who may pull, push or manage this repository (repository policy)">
-                Permissions…
-              </button>
-              <button className="header-action" onClick={() => setEditingLifecycle(true)} title="Rules that expire or archive images, with a dry run">
-                Lifecycle…
-              </button>
-              <button className="header-action" onClick={() => setDeletingRepository(true)}>
-                Delete repository…
-              </button>
-            </span>
+            <EcrRepositoryActions
+              registry={selected}
+              repository={repository}
+              onDeleted={() => {
+                setRepositoryState(null);
+                setRepositoriesVersion((v) => v + 1);
+              }}
+            />
           )}
         </div>
         {/* About the registry it went to, or where it was started: elsewhere it would be no news. */}
@@ -498,27 +487,6 @@ export function App() {
             setCreatingRepository(false);
             setRepositoriesVersion((v) => v + 1);
             setRepository(name);
-          }}
-        />
-      )}
-      {editingPolicy && selected && repository && (
-        <RepositoryPolicyEditor registry={selected} repository={repository} onClose={() => setEditingPolicy(false)} />
-      )}
-      {editingLifecycle && selected && repository && (
-        <LifecycleEditor registry={selected} repository={repository} onClose={() => setEditingLifecycle(false)} />
-      )}
-      {editingRepository && selected && repository && (
-        <RepositorySettingsDialog registry={selected} name={repository} onClose={() => setEditingRepository(false)} />
-      )}
-      {deletingRepository && selected && repository && (
-        <DeleteRepositoryDialog
-          registry={selected}
-          repository={repository}
-          onClose={() => setDeletingRepository(false)}
-          onDeleted={() => {
-            setDeletingRepository(false);
-            setRepositoryState(null);
-            setRepositoriesVersion((v) => v + 1);
           }}
         />
       )}

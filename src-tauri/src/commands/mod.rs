@@ -3,6 +3,7 @@
 //! handlers, and a test checks that `build.rs` (which makes Tauri ACL-check them) and the
 //! capability granting them name exactly these.
 
+pub mod archive;
 pub mod images;
 pub mod links;
 pub mod local;
@@ -74,6 +75,8 @@ macro_rules! app_commands {
             scanning::start_scan,
             scanning::scanning_configuration,
             scanning::set_scanning_configuration,
+            archive::archived_images,
+            archive::set_storage_class,
         ]
     };
 }

@@ -211,6 +211,16 @@ export function ImageTable({
     if (result.failures.some((f) => f.code === "untag_unsupported")) cannotUntag.add(registry);
   };
 
+  // The backend names the images and asks natively; archived ones leave the list (see Archived…).
+  const archiveSelected = () =>
+    api.setStorageClass(registry.id, repository, [...selected], true).then(
+      (result) => {
+        report({ deleted: result.changed.map((c) => c.digest), failures: result.failures }, "Archived", (n) => (n === 1 ? "image" : "images"));
+        refresh();
+      },
+      (e) => declined(e) || setError(e),
+    );
+
   useEffect(() => {
     const element = viewport.current;
     if (!element) return;
@@ -372,6 +382,11 @@ export function ImageTable({
           >
             Untag…
           </button>
+          {ecr && (
+            <button onClick={archiveSelected} title="Move the selected images to ECR's archive storage class: not pullable until restored, billed at least 90 days (you confirm natively)">
+              Archive…
+            </button>
+          )}
           <button className="danger" onClick={() => setConfirming("delete")}>
             Delete…
           </button>

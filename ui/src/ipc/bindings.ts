@@ -449,6 +449,28 @@ frequency: string,
  */
 filters: Array<string>, };
 
+export type ArchivedImage = { digest: string, tags: Array<string>, size: number | null, 
+/**
+ * Unix seconds.
+ */
+pushed_at: number | null, 
+/**
+ * `ARCHIVED`, or `ACTIVATING` while a restore runs.
+ */
+status: string, 
+/**
+ * Unix seconds: when it was last archived, last restored.
+ */
+archived_at: number | null, activated_at: number | null, };
+
+export type StorageClassChange = { digest: string, 
+/**
+ * ECR's new status: `ARCHIVED`, or `ACTIVATING` while a restore runs.
+ */
+status: string, };
+
+export type StorageClassResult = { changed: Array<StorageClassChange>, failures: Array<DeleteFailure>, };
+
 export type ImageDetail = { digest: string, media_type: string, 
 /**
  * `image`, `index` or `artifact`.

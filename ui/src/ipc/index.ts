@@ -38,6 +38,8 @@ import type {
   NewRepositoryRequest,
   ResourceTag,
   SignInHelp,
+  ArchivedImage,
+  StorageClassResult,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -317,6 +319,12 @@ export const api = {
   /** The backend asks the user natively before it changes anything. */
   setScanningConfiguration: (id: string, config: ScanningConfigView): Promise<ScanningConfigView> =>
     call<ScanningConfigView>("set_scanning_configuration", { id, config }),
+  /** ECR: the repository's archived images (and those being restored). */
+  archivedImages: (id: string, repository: string): Promise<ArchivedImage[]> =>
+    call<ArchivedImage[]>("archived_images", { id, repository }),
+  /** ECR: to the archive class (`archive`) or back; the backend asks the user natively first. */
+  setStorageClass: (id: string, repository: string, digests: string[], archive: boolean): Promise<StorageClassResult> =>
+    call<StorageClassResult>("set_storage_class", { id, repository, digests, archive }),
   /** Removes tags; the images they name stay. */
   untagImages: (id: string, repository: string, tags: string[]): Promise<DeleteResult> =>
     call<DeleteResult>("untag_images", { id, repository, tags }),

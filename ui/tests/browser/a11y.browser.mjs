@@ -43,6 +43,10 @@ async function walkMainViews(page, check) {
   await page.getByRole("textbox", { name: "Key of tag 2" }).waitFor();
   await check("repository tags");
   await page.getByRole("dialog", { name: "Repository settings" }).getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Archived…" }).click();
+  await page.getByRole("dialog", { name: "Archived images of team-a/web" }).getByText("0.9.0, 0.9").waitFor();
+  await check("archived images");
+  await page.getByRole("dialog", { name: "Archived images of team-a/web" }).getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: "+ New" }).click();
   await page.getByRole("dialog", { name: "New repository" }).getByRole("button", { name: "+ Add a tag" }).click();
   await check("new repository");

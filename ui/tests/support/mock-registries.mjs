@@ -1,6 +1,6 @@
 // The mocked backend of the browser tests' main walk: an ECR registry (connected), a private one
 // that wants a sign-in, a loopback one that is down; repositories, images, an image's detail, files
-// and attached SBOM/signature, settings and a local archive. Shared by the shell and a11y tests.
+// and attached SBOM/signature, settings, archived images and a local archive. Shared by the shell and a11y tests.
 export const REGISTRIES_MOCK = `{
     list_local: () => [{ id: "local:0", path: "/home/me/images/web-2.1.0.tar", name: "web-2.1.0.tar", kind: "docker-archive", opened: true, compressed: false,
       images: [{ index: 0, names: ["team-a/web:2.1.0"], kind: "image", platform: "linux/amd64", layers: 3, size: 271_000_000, digest: "sha256:" + "9".repeat(64), target_repository: "team-a/web", target_tags: ["2.1.0"] }] }],
@@ -9,6 +9,12 @@ export const REGISTRIES_MOCK = `{
       kms_key: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd" }),
     sign_in_help: () => ({ command: "aws ecr get-login-password --region eu-west-1 --profile dev | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com",
       note: "The AWS CLI fetches a 12-hour token with the same profile; docker keeps it until it expires.", token_expires_at: Math.floor(Date.now() / 1000) + 40_000 }),
+    archived_images: () => [
+      { digest: "sha256:" + "7".repeat(64), tags: ["0.9.0", "0.9"], size: 262_000_000, pushed_at: Date.now() / 1000 - 86400 * 400,
+        status: "ARCHIVED", archived_at: Date.now() / 1000 - 86400 * 30, activated_at: null },
+      { digest: "sha256:" + "8".repeat(64), tags: [], size: 259_000_000, pushed_at: Date.now() / 1000 - 86400 * 500,
+        status: "ACTIVATING", archived_at: Date.now() / 1000 - 86400 * 200, activated_at: null },
+    ],
     repository_tags: () => [{ key: "cost-centre", value: "4410" }, { key: "team", value: "team-a" }],
     app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
     aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],

@@ -4,6 +4,7 @@
 //! tokens, and the types that cross to the window. The Tauri shell and the tests call these
 //! functions the same way.
 
+pub mod archive;
 pub mod attached;
 pub mod confirm;
 pub mod deletes;

@@ -52,10 +52,9 @@ impl EcrError {
         }
     }
 
-    pub(crate) fn from_sdk<E, R>(err: SdkError<E, R>) -> Self
+    pub(crate) fn from_sdk<E>(err: SdkError<E, aws_sdk_ecr::config::http::HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         match &err {
             SdkError::ServiceError(service) => {
@@ -72,6 +71,12 @@ impl EcrError {
                     "UnrecognizedClientException"
                     | "InvalidSignatureException"
                     | "ExpiredTokenException" => EcrError::Credentials(message),
+                    // An endpoint that answers an error without naming it (a proxy, an emulator
+                    // without the operation): its HTTP status is all there is to say.
+                    "" if message.is_empty() => EcrError::Service {
+                        code: format!("HTTP {}", service.raw().status().as_u16()),
+                        message: "the answer gave no reason".to_owned(),
+                    },
                     code => EcrError::Service {
                         code: code.to_owned(),
                         message,

@@ -1,4 +1,5 @@
-//! ECR image scanning: an image's findings and the registry's scanning configuration.
+//! ECR image scanning and the archive storage class: an image's findings, the registry's scanning
+//! configuration, archived images.
 
 use std::collections::BTreeMap;
 
@@ -57,4 +58,37 @@ pub struct ScanningRuleView {
     pub frequency: String,
     /// Repository name filters; `*` is a wildcard.
     pub filters: Vec<String>,
+}
+
+/// An image in ECR's archive storage class (or being restored from it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ArchivedImage {
+    pub digest: String,
+    pub tags: Vec<String>,
+    #[ts(type = "number | null")]
+    pub size: Option<i64>,
+    /// Unix seconds.
+    #[ts(type = "number | null")]
+    pub pushed_at: Option<i64>,
+    /// `ARCHIVED`, or `ACTIVATING` while a restore runs.
+    pub status: String,
+    /// Unix seconds: when it was last archived, last restored.
+    #[ts(type = "number | null")]
+    pub archived_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub activated_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StorageClassChange {
+    pub digest: String,
+    /// ECR's new status: `ARCHIVED`, or `ACTIVATING` while a restore runs.
+    pub status: String,
+}
+
+/// What an archive or restore did, image by image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StorageClassResult {
+    pub changed: Vec<StorageClassChange>,
+    pub failures: Vec<crate::view::DeleteFailure>,
 }
