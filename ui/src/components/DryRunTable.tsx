@@ -109,7 +109,10 @@ export function DryRunTable({ result, server }: { result: LifecycleDryRun; serve
           <tbody>
             {rows.map((v) => (
               <tr key={v.digest} className={`verdict ${v.action}${disagree.has(v.digest) ? " disagreement" : ""}`} title={v.digest}>
-                <td>{v.tags.length ? v.tags.join(", ") : <span className="hint">untagged {v.digest.slice(7, 19)}</span>}</td>
+                <td>
+                  {v.tags.length ? v.tags.join(", ") : <span className="hint">untagged {v.digest.slice(7, 19)}</span>}
+                  {v.archived && <span className="hint" title="In the archive storage class: only rules for archived images select it"> · archived {relativeTime(v.archived_at)}</span>}
+                </td>
                 <td>{relativeTime(v.pushed_at)}</td>
                 <td>{relativeTime(v.last_pulled_at)}</td>
                 <td className="number">{formatBytes(v.size)}</td>

@@ -521,7 +521,15 @@ action: string,
  * The rule that acts on the image, or (kept) the highest-priority rule that selected it and
  * so protects it from lower ones; none when no rule selected it.
  */
-rule_priority: number | null, };
+rule_priority: number | null, 
+/**
+ * In ECR's archive storage class (active images are not).
+ */
+archived: boolean, 
+/**
+ * Since when (Unix seconds), which archive rules count from; `None` when ECR does not say.
+ */
+archived_at: number | null, };
 
 export type LifecycleDryRun = { 
 /**

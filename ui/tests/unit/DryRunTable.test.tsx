@@ -7,7 +7,7 @@ afterEach(cleanup);
 
 const now = 1_790_000_000;
 const v = (n: number, tags: string[], action: string, rule: number | null, size: number, age: number) => ({
-  digest: "sha256:" + String(n).repeat(64).slice(0, 64), tags, size, pushed_at: now - age * 86400, last_pulled_at: null, action, rule_priority: rule,
+  digest: "sha256:" + String(n).repeat(64).slice(0, 64), tags, size, pushed_at: now - age * 86400, last_pulled_at: null, action, rule_priority: rule, archived: false, archived_at: null,
 });
 const result: LifecycleDryRun = {
   issues: [],
@@ -39,5 +39,13 @@ describe("The dry run table", () => {
     expect(tags()).toEqual(["latest, release-3", "release-1", "untagged 333333333333", "release-2"]);
     fireEvent.click(screen.getByRole("button", { name: "Size ↓" }));
     expect(tags()[0]).toBe("release-2");
+  });
+});
+
+describe("An archived image in the dry run", () => {
+  it("is marked archived, with since when", () => {
+    const archived = { ...v(5, ["0.9"], "expire", 1, 10, 400), archived: true, archived_at: Math.floor(Date.now() / 1000) - 200 * 86400 };
+    render(<DryRunTable result={{ ...result, verdicts: [archived, v(6, ["1.0"], "keep", null, 10, 1)] }} server={null} />);
+    expect(tags()).toEqual(["0.9 · archived 6 mo. ago", "1.0"]);
   });
 });

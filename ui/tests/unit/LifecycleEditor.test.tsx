@@ -18,7 +18,7 @@ const stored = JSON.stringify({
 }, null, 2);
 const now = 1_790_000_000;
 const verdict = (digest: string, tags: string[], action: string, rule: number | null, size = 1000) => ({
-  digest: "sha256:" + digest.repeat(64), tags, size, pushed_at: now - 86400, last_pulled_at: null, action, rule_priority: rule,
+  digest: "sha256:" + digest.repeat(64), tags, size, pushed_at: now - 86400, last_pulled_at: null, action, rule_priority: rule, archived: false, archived_at: null,
 });
 
 function backend() {

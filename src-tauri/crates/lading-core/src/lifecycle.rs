@@ -185,6 +185,8 @@ impl LifecycleSessions {
                 last_pulled_at: image.last_pulled_at,
                 action: action.into(),
                 rule_priority,
+                archived: image.storage_class == lading_ecr::lifecycle::StorageClass::Archive,
+                archived_at: image.transitioned_at,
             });
         }
         // An image listed by an index that stays would leave the index broken.

@@ -36,6 +36,11 @@ pub struct LifecycleVerdict {
     /// so protects it from lower ones; none when no rule selected it.
     #[ts(type = "number | null")]
     pub rule_priority: Option<i64>,
+    /// In ECR's archive storage class (active images are not).
+    pub archived: bool,
+    /// Since when (Unix seconds), which archive rules count from; `None` when ECR does not say.
+    #[ts(type = "number | null")]
+    pub archived_at: Option<i64>,
 }
 
 /// The local dry run of a lifecycle policy on the repository's current images.
