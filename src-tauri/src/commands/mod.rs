@@ -9,6 +9,7 @@ pub mod links;
 pub mod local;
 pub mod policies;
 pub mod registries;
+pub mod registry_settings;
 pub mod scanning;
 pub mod transfers;
 pub mod window;
@@ -77,6 +78,17 @@ macro_rules! app_commands {
             scanning::set_scanning_configuration,
             archive::archived_images,
             archive::set_storage_class,
+            registry_settings::registry_policy,
+            registry_settings::save_registry_policy,
+            registry_settings::delete_registry_policy,
+            registry_settings::replication,
+            registry_settings::set_replication,
+            registry_settings::pull_through_rules,
+            registry_settings::create_pull_through_rule,
+            registry_settings::delete_pull_through_rule,
+            registry_settings::creation_templates,
+            registry_settings::create_creation_template,
+            registry_settings::delete_creation_template,
         ]
     };
 }

@@ -471,6 +471,57 @@ status: string, };
 
 export type StorageClassResult = { changed: Array<StorageClassChange>, failures: Array<DeleteFailure>, };
 
+export type ReplicationTarget = { region: string, 
+/**
+ * The destination account (12 digits): this registry's own for another region.
+ */
+registry_id: string, };
+
+export type ReplicationRuleView = { destinations: Array<ReplicationTarget>, 
+/**
+ * Repository name prefixes; none: every repository.
+ */
+filters: Array<string>, };
+
+export type ReplicationView = { rules: Array<ReplicationRuleView>, };
+
+export type PullThroughRuleView = { 
+/**
+ * The repository prefix here (`docker-hub` → `docker-hub/library/nginx`).
+ */
+prefix: string, upstream_url: string, 
+/**
+ * A Secrets Manager secret (`ecr-pullthroughcache/…`) for upstreams that need a sign-in.
+ */
+credential_arn: string | null, 
+/**
+ * ECR's name for the upstream (`docker-hub`, …); `None` on a rule not made yet.
+ */
+upstream: string | null, 
+/**
+ * Unix seconds.
+ */
+created_at: number | null, };
+
+export type CreationTemplateView = { 
+/**
+ * A repository-name prefix (`team-a/`), or `ROOT` for every repository no other matches.
+ */
+prefix: string, description: string | null, 
+/**
+ * `CREATE_ON_PUSH`, `PULL_THROUGH_CACHE`, `REPLICATION`.
+ */
+applied_for: Array<string>, 
+/**
+ * `MUTABLE` or `IMMUTABLE`; `None`: ECR's default.
+ */
+mutability: string | null, tags: Array<ResourceTag>, 
+/**
+ * Whether the template carries a lifecycle policy, a repository policy (their text is
+ * edited with the CLI).
+ */
+has_lifecycle_policy: boolean, has_repository_policy: boolean, };
+
 export type ImageDetail = { digest: string, media_type: string, 
 /**
  * `image`, `index` or `artifact`.

@@ -21,6 +21,7 @@ mod manifest_reads;
 pub mod reads;
 pub mod registries;
 pub mod registry;
+pub mod registry_admin;
 mod registry_update;
 pub mod repo_policy;
 pub mod repo_tags;

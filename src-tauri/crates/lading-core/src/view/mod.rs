@@ -5,6 +5,7 @@ mod images;
 mod local;
 mod policies;
 mod registries;
+mod registry_settings;
 mod scanning;
 mod transfers;
 
@@ -12,6 +13,7 @@ pub use images::*;
 pub use local::*;
 pub use policies::*;
 pub use registries::*;
+pub use registry_settings::*;
 pub use scanning::*;
 pub use transfers::*;
 
@@ -68,6 +70,11 @@ pub fn typescript_bindings() -> String {
         ArchivedImage::decl(&cfg),
         StorageClassChange::decl(&cfg),
         StorageClassResult::decl(&cfg),
+        ReplicationTarget::decl(&cfg),
+        ReplicationRuleView::decl(&cfg),
+        ReplicationView::decl(&cfg),
+        PullThroughRuleView::decl(&cfg),
+        CreationTemplateView::decl(&cfg),
         ImageDetail::decl(&cfg),
         DeleteFailure::decl(&cfg),
         DeleteResult::decl(&cfg),

@@ -1,0 +1,338 @@
+//! An ECR registry's own settings in the window: the registry policy (checked and linted like a
+//! repository's), replication, pull-through cache rules and repository creation templates. What
+//! reaches other accounts or regions, or removes a rule others rely on, is done only after the
+//! user's native yes; everything is checked against ECR's rules before it is asked or sent.
+
+use lading_ecr::pull_through::PullThroughRule;
+use lading_ecr::templates::CreationTemplate;
+use lading_ecr::{Destination, Replication, ReplicationRule};
+
+use crate::confirm::{listed, registry_place, Question};
+use crate::error::{Code, Error, Result};
+use crate::view::{
+    CreationTemplateView, PullThroughRuleView, ReplicationRuleView, ReplicationTarget,
+    ReplicationView, ResourceTag,
+};
+use crate::AppState;
+
+const REGISTRY_SETTINGS_ARE_ECR: &str = "registry settings are an ECR feature";
+
+fn invalid(problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(lading_ecr::EcrError::InvalidInput(problems.join("; ")).into())
+    }
+}
+
+pub async fn registry_policy(state: &AppState, id: &str) -> Result<Option<String>> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    Ok(ecr.registry_policy().await?)
+}
+
+/// Stores the registry policy: refused when ECR would refuse it; when the linter flags anything,
+/// only after the user's native yes to a question listing every risk.
+pub async fn save_registry_policy(state: &AppState, id: &str, text: &str) -> Result<()> {
+    let checked = crate::repo_policy::check(state, id, text).await?;
+    if let Some(issue) = checked.issues.first() {
+        return Err(Error::new(
+            Code::InvalidPolicy,
+            format!("{}: {}", issue.path, issue.message),
+        ));
+    }
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    if !checked.lints.is_empty() {
+        let risks = checked.lints.iter().map(|l| {
+            let mark = if l.severity == "danger" {
+                "DANGER"
+            } else {
+                "warning"
+            };
+            format!("{mark}: {}", l.message)
+        });
+        state
+            .confirm(Question {
+                title: "Save a risky registry policy?".into(),
+                detail: format!(
+                    "In {}, for the whole registry, the new policy:\n{}",
+                    registry_place(registry.entry()),
+                    listed(risks, 12)
+                ),
+                yes: "Save policy".into(),
+            })
+            .await?;
+    }
+    Ok(ecr.set_registry_policy(text).await?)
+}
+
+pub async fn delete_registry_policy(state: &AppState, id: &str) -> Result<()> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    state
+        .confirm(Question {
+            title: "Delete the registry policy?".into(),
+            detail: format!(
+                "In {}: the registry policy is deleted, and what it lets other accounts do here — replicate into it, create repositories, pull through its cache — ends now. The policy text is not kept.",
+                registry_place(registry.entry())
+            ),
+            yes: "Delete policy".into(),
+        })
+        .await?;
+    Ok(ecr.delete_registry_policy().await?)
+}
+
+fn replication_view(r: Replication) -> ReplicationView {
+    ReplicationView {
+        rules: r
+            .rules
+            .into_iter()
+            .map(|rule| ReplicationRuleView {
+                destinations: rule
+                    .destinations
+                    .into_iter()
+                    .map(|d| ReplicationTarget {
+                        region: d.region,
+                        registry_id: d.registry_id,
+                    })
+                    .collect(),
+                filters: rule.filters,
+            })
+            .collect(),
+    }
+}
+
+pub async fn replication(state: &AppState, id: &str) -> Result<ReplicationView> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    Ok(replication_view(ecr.replication().await?))
+}
+
+fn rule_words(rule: &ReplicationRuleView, own: Option<&str>) -> String {
+    let to: Vec<String> = rule
+        .destinations
+        .iter()
+        .map(|d| {
+            if Some(d.registry_id.as_str()) == own {
+                d.region.clone()
+            } else {
+                format!("{} in account {}", d.region, d.registry_id)
+            }
+        })
+        .collect();
+    let which = if rule.filters.is_empty() {
+        "every repository".to_owned()
+    } else {
+        format!("repositories starting {}", rule.filters.join(", "))
+    };
+    format!("{which} → {}", to.join(", "))
+}
+
+/// Replaces the replication configuration after the user's native yes (images pushed from then
+/// on are copied, and billed, in each destination); answers it as ECR reads it back.
+pub async fn set_replication(
+    state: &AppState,
+    id: &str,
+    wanted: ReplicationView,
+) -> Result<ReplicationView> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    let config = Replication {
+        rules: wanted
+            .rules
+            .iter()
+            .map(|r| ReplicationRule {
+                destinations: r
+                    .destinations
+                    .iter()
+                    .map(|d| Destination {
+                        region: d.region.trim().to_owned(),
+                        registry_id: d.registry_id.trim().to_owned(),
+                    })
+                    .collect(),
+                filters: r.filters.iter().map(|f| f.trim().to_owned()).collect(),
+            })
+            .collect(),
+    };
+    invalid(config.problems())?;
+    let before = replication_view(ecr.replication().await?);
+    let after = replication_view(config.clone());
+    if before == after {
+        return Ok(before);
+    }
+    let own = registry.account();
+    let words = |v: &ReplicationView| {
+        if v.rules.is_empty() {
+            "  (no replication)".to_owned()
+        } else {
+            listed(v.rules.iter().map(|r| rule_words(r, own)), 10)
+        }
+    };
+    state
+        .confirm(Question {
+            title: "Change the registry's replication?".into(),
+            detail: format!(
+                "In {}, now:\n{}\n\nbecomes:\n{}\n\nImages pushed from then on are copied to each destination, where they are stored and billed; images already here are not copied. Another account must allow it in its registry policy.",
+                registry_place(registry.entry()),
+                words(&before),
+                words(&after),
+            ),
+            yes: "Change replication".into(),
+        })
+        .await?;
+    Ok(replication_view(ecr.set_replication(&config).await?))
+}
+
+fn pull_through_view(r: PullThroughRule) -> PullThroughRuleView {
+    PullThroughRuleView {
+        prefix: r.prefix,
+        upstream_url: r.upstream_url,
+        credential_arn: r.credential_arn,
+        upstream: r.upstream,
+        created_at: r.created_at,
+    }
+}
+
+pub async fn pull_through_rules(state: &AppState, id: &str) -> Result<Vec<PullThroughRuleView>> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    Ok(ecr
+        .pull_through_rules()
+        .await?
+        .into_iter()
+        .map(pull_through_view)
+        .collect())
+}
+
+/// Creates a rule (checked first: the prefix, a supported upstream, its credential); nothing is
+/// pulled until someone pulls through it.
+pub async fn create_pull_through_rule(
+    state: &AppState,
+    id: &str,
+    rule: PullThroughRuleView,
+) -> Result<PullThroughRuleView> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    let rule = PullThroughRule {
+        prefix: rule.prefix.trim().to_owned(),
+        upstream_url: rule.upstream_url.trim().to_owned(),
+        credential_arn: rule
+            .credential_arn
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
+        upstream: None,
+        created_at: None,
+    };
+    invalid(rule.problems())?;
+    Ok(pull_through_view(
+        ecr.create_pull_through_rule(&rule).await?,
+    ))
+}
+
+pub async fn delete_pull_through_rule(state: &AppState, id: &str, prefix: &str) -> Result<()> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    let rules = ecr.pull_through_rules().await?;
+    let Some(rule) = rules.iter().find(|r| r.prefix == prefix) else {
+        return Err(Error::new(
+            Code::InvalidInput,
+            format!("this registry has no pull-through cache rule for the prefix {prefix:?}"),
+        ));
+    };
+    state
+        .confirm(Question {
+            title: format!("Delete the pull-through rule {prefix}?"),
+            detail: format!(
+                "In {}: pulls of {prefix}/… stop fetching from {}. The repositories it already made, and their images, stay.",
+                registry_place(registry.entry()),
+                rule.upstream_url
+            ),
+            yes: "Delete rule".into(),
+        })
+        .await?;
+    Ok(ecr.delete_pull_through_rule(prefix).await?)
+}
+
+fn template_view(t: CreationTemplate) -> CreationTemplateView {
+    CreationTemplateView {
+        prefix: t.prefix,
+        description: t.description,
+        applied_for: t.applied_for,
+        mutability: t.mutability,
+        tags: t
+            .tags
+            .into_iter()
+            .map(|(key, value)| ResourceTag { key, value })
+            .collect(),
+        has_lifecycle_policy: t.lifecycle_policy.is_some(),
+        has_repository_policy: t.repository_policy.is_some(),
+    }
+}
+
+pub async fn creation_templates(state: &AppState, id: &str) -> Result<Vec<CreationTemplateView>> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    Ok(ecr
+        .creation_templates()
+        .await?
+        .into_iter()
+        .map(template_view)
+        .collect())
+}
+
+/// Creates a template (checked first). Its policies are given with the CLI; the window makes
+/// templates without them.
+pub async fn create_creation_template(
+    state: &AppState,
+    id: &str,
+    template: CreationTemplateView,
+) -> Result<()> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    let template = CreationTemplate {
+        prefix: template.prefix.trim().to_owned(),
+        description: template
+            .description
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
+        applied_for: template.applied_for,
+        mutability: template.mutability,
+        tags: template
+            .tags
+            .into_iter()
+            .map(|t| (t.key.trim().to_owned(), t.value.trim().to_owned()))
+            .collect(),
+        lifecycle_policy: None,
+        repository_policy: None,
+    };
+    invalid(template.problems())?;
+    Ok(ecr.create_creation_template(&template).await?)
+}
+
+pub async fn delete_creation_template(state: &AppState, id: &str, prefix: &str) -> Result<()> {
+    let registry = state.registry(id).await?;
+    let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    if !ecr
+        .creation_templates()
+        .await?
+        .iter()
+        .any(|t| t.prefix == prefix)
+    {
+        return Err(Error::new(
+            Code::InvalidInput,
+            format!("this registry has no repository creation template for the prefix {prefix:?}"),
+        ));
+    }
+    state
+        .confirm(Question {
+            title: format!("Delete the creation template {prefix}?"),
+            detail: format!(
+                "In {}: repositories ECR creates under {prefix} from now on get ECR's defaults instead. Repositories it already made keep their settings.",
+                registry_place(registry.entry()),
+            ),
+            yes: "Delete template".into(),
+        })
+        .await?;
+    Ok(ecr.delete_creation_template(prefix).await?)
+}
