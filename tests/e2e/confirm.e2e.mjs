@@ -94,6 +94,8 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     const lifecyclePolicy = ecr("lifecycle", "get", "demo/many-tags");
     const ecrImages = JSON.stringify(ecrJson("images", "team-a/web-app"));
     const ecrRepositories = JSON.stringify(ecrJson("repos"));
+    const replication = ecr("replication", "get");
+    const registryPolicy = ecr("registry-policy", "get");
     const mine = join(home, "mine.tar");
     writeFileSync(mine, "the user's own archive, not ours to replace\n");
 
@@ -122,6 +124,16 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     assert.equal(dryRun.ok, true, JSON.stringify(dryRun));
     await cancelled("expire", "save_lifecycle_policy", { id: aws, repository: "demo/many-tags", text: expireAll }, "Save the lifecycle policy of demo/many-tags?");
     await cancelled(
+      "archive",
+      "set_storage_class",
+      { id: aws, repository: "team-a/web-app", digests: [JSON.parse(ecrImages)[0].digest], archive: true },
+      "Archive 1 image in team-a/web-app?",
+    );
+    const replicate = { rules: [{ destinations: [{ region: "eu-west-1", registry_id: "123456789012" }], filters: ["team-a/"] }] };
+    await cancelled("replicate", "set_replication", { id: aws, replication: replicate }, "Change the registry's replication?");
+    await cancelled("public-registry", "save_registry_policy", { id: aws, text: everyone }, "Save a risky registry policy?");
+    await cancelled("drop-registry-policy", "delete_registry_policy", { id: aws }, "Delete the registry policy?");
+    await cancelled(
       "mutable",
       "update_repository_settings",
       { id: aws, name: "platform/base", mutability: "MUTABLE", exclusions: [], scanOnPush: false },
@@ -149,6 +161,8 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     assert.equal(JSON.stringify(ecrJson("repos")), ecrRepositories);
     assert.equal(ecr("policy", "get", "team-a/web-app"), repositoryPolicy);
     assert.equal(ecr("lifecycle", "get", "demo/many-tags"), lifecyclePolicy);
+    assert.equal(ecr("replication", "get"), replication);
+    assert.equal(ecr("registry-policy", "get"), registryPolicy);
     assert.equal(readFileSync(mine, "utf8"), "the user's own archive, not ours to replace\n");
     await session.close();
     session = await openApp(base);
@@ -160,6 +174,10 @@ test("page script gets no irreversible action without a native yes", { timeout: 
     await questions.answer("^Delete 1 image from team-a/web-app\\?$", true);
     assert.equal((await outcome("delete-yes")).ok, true);
     assert.ok(!JSON.parse(cli("--json", "tags", `${served.registry}/team-a/web-app`)).includes("dev"));
+    await call("replicate-yes", "set_replication", { id: aws, replication: replicate });
+    await questions.answer("^Change the registry's replication\\?$", true);
+    assert.deepEqual((await outcome("replicate-yes")).value, replicate);
+    assert.deepEqual(ecrJson("replication", "get"), replicate);
     await call("sign-out-yes", "sign_out", { id: secured });
     await questions.answer(`^Sign out of ${quoted(registry.host)}\\?$`, true);
     assert.equal((await outcome("sign-out-yes")).ok, true);

@@ -17,6 +17,7 @@ import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
 import { ScanningButton } from "./components/ScanningDialog";
+import { RegistrySettingsButton } from "./components/RegistrySettings";
 import { SignInHelpButton } from "./components/SignInHelp";
 import { ImageTable } from "./components/ImageTable";
 import { lastRepository, lastSelection, useAppShortcuts } from "./keyboard";
@@ -297,6 +298,7 @@ export function App() {
           {selected && !local && (
             <div className="header-actions">
               <ScanningButton registry={selected} />
+              <RegistrySettingsButton registry={selected} />
               <SignInHelpButton registry={selected} />
               {selected.auth === "keychain" && (
                 <button className="header-action" onClick={() => signOut(selected)}>

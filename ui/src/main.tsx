@@ -10,6 +10,7 @@ import "./styles/scan.css";
 import "./styles/transfers.css";
 import "./styles/lifecycle.css";
 import "./styles/policy.css";
+import "./styles/registry.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -1,4 +1,4 @@
-// An ECR repository policy (an IAM policy document) in the editor: statements as cards —
+// An ECR repository or registry policy (an IAM policy document) in the editor: statements as cards —
 // principals as chips, actions grouped — and back to JSON, with every field the cards do not
 // know kept as it came. Pure, for unit tests; the backend checks and lints the text.
 import { parseJson, type JsonError } from "./json";
@@ -64,6 +64,14 @@ export const ACTION_GROUPS: ReadonlyArray<{ name: string; actions: readonly stri
   },
 ];
 
+/** A registry policy's groups: what other accounts may do in this registry. Disjoint, so one
+ * can be unticked without taking another's action (replication needs Create repositories too). */
+export const REGISTRY_ACTION_GROUPS: ReadonlyArray<{ name: string; actions: readonly string[] }> = [
+  { name: "Replicate", actions: ["ecr:ReplicateImage"] },
+  { name: "Create repositories", actions: ["ecr:CreateRepository"] },
+  { name: "Pull through", actions: ["ecr:BatchImportUpstreamImage"] },
+];
+
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export const actionsOf = (s: Statement): string[] => list(s.Action);
@@ -89,8 +97,8 @@ export function toggleGroup(s: Statement, group: { actions: readonly string[] },
 }
 
 /** Actions outside the groups (wildcards, other ecr: actions, typos). */
-export function customActions(s: Statement): string[] {
-  return actionsOf(s).filter((a) => !ACTION_GROUPS.some((g) => g.actions.some((x) => same(a, x))));
+export function customActions(s: Statement, groups = ACTION_GROUPS): string[] {
+  return actionsOf(s).filter((a) => !groups.some((g) => g.actions.some((x) => same(a, x))));
 }
 
 export type ChipKind = "public" | "account" | "root" | "role" | "user" | "service" | "other";
@@ -171,6 +179,14 @@ export const TEMPLATES = {
     Principal: "*",
     Action: [...PULL],
     Condition: { StringEquals: { "aws:PrincipalOrgID": orgId.trim() } },
+  }),
+  /** Registry policy: the accounts may replicate into every repository of this registry. */
+  replicationFrom: (ids: string[], region: string | null, account: string | null): Statement => ({
+    Sid: "AllowReplication",
+    Effect: "Allow",
+    Principal: { AWS: ids.map(root) },
+    Action: ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    Resource: region && account ? `arn:aws:ecr:${region}:${account}:repository/*` : "*",
   }),
   lambdaPull: (): Statement => ({
     Sid: "LambdaECRImageRetrievalPolicy",

@@ -3,6 +3,7 @@ import { api, declined, type LadingError, type PolicyCheck, type RegistryView } 
 import {
   ACTION_GROUPS,
   EMPTY_DOCUMENT,
+  REGISTRY_ACTION_GROUPS,
   TEMPLATES,
   chipFor,
   chipsOf,
@@ -35,21 +36,54 @@ const CHIP_TITLE: Record<string, string> = {
   other: "Another principal",
 };
 
-type Template = "accounts" | "ci" | "org" | "lambda";
+type Template = "accounts" | "ci" | "org" | "lambda" | "replicate";
 
 const TEMPLATE_LABEL: Record<Template, string> = {
   accounts: "Pull for accounts",
   ci: "Push + pull for a CI role",
   org: "Pull for an organization",
   lambda: "Pull for Lambda",
+  replicate: "Replication from accounts",
 };
+const TEMPLATES_OF = { repository: ["accounts", "ci", "org", "lambda"], registry: ["replicate"] } as const satisfies Record<string, readonly Template[]>;
+
+/** Where the policy belongs: a repository, or (no repository) the registry itself. */
+function policyScope(registry: RegistryView, repository?: string) {
+  if (repository !== undefined)
+    return {
+      label: "Repository policy",
+      title: `Permissions · ${repository}`,
+      none: "No policy stored: only IAM policies of this account grant access.",
+      deleted: "The repository policy was deleted.",
+      groups: ACTION_GROUPS,
+      templates: TEMPLATES_OF.repository,
+      load: () => api.repositoryPolicy(registry.id, repository),
+      save: (text: string) => api.saveRepositoryPolicy(registry.id, repository, text),
+      remove: () => api.deleteRepositoryPolicy(registry.id, repository),
+      call: "SetRepositoryPolicy",
+    };
+  return {
+    label: "Registry policy",
+    title: `Registry policy · ${registry.name}`,
+    none: "No registry policy: no other account may replicate into this registry or create repositories in it.",
+    deleted: "The registry policy was deleted.",
+    groups: REGISTRY_ACTION_GROUPS,
+    templates: TEMPLATES_OF.registry,
+    load: () => api.registryPolicy(registry.id),
+    save: (text: string) => api.saveRegistryPolicy(registry.id, text),
+    remove: () => api.deleteRegistryPolicy(registry.id),
+    call: "PutRegistryPolicy",
+  };
+}
 
 /**
- * An ECR repository's permissions: one card per statement (Allow/Deny, principals as chips,
- * actions grouped, conditions read-only), the JSON in sync both ways with unknown fields kept,
- * the risks in plain words, and the change against the stored policy before saving.
+ * An ECR repository's permissions, or (without a repository) the registry's policy: one card per
+ * statement (Allow/Deny, principals as chips, actions grouped, conditions read-only), the JSON in
+ * sync both ways with unknown fields kept, the risks in plain words, and the change against the
+ * stored policy before saving.
  */
-export function RepositoryPolicyEditor({ registry, repository, onClose }: { registry: RegistryView; repository: string; onClose: () => void }) {
+export function RepositoryPolicyEditor({ registry, repository, onClose }: { registry: RegistryView; repository?: string; onClose: () => void }) {
+  const scope = policyScope(registry, repository);
   const [stored, setStored] = useState<string | null | undefined>(undefined);
   const {
     value: doc,
@@ -70,7 +104,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   const [template, setTemplate] = useState<Template | null>(null);
 
   useEffect(() => {
-    api.repositoryPolicy(registry.id, repository).then((policy) => {
+    scope.load().then((policy) => {
       setStored(policy);
       const parsed = policy ? parseDocument(policy) : null;
       const initial = parsed && "doc" in parsed ? parsed.doc : EMPTY_DOCUMENT;
@@ -115,7 +149,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
     setSaving(true);
     setNotice(null);
     const saved = text;
-    api.saveRepositoryPolicy(registry.id, repository, saved).then(
+    scope.save(saved).then(
       () => {
         setStored(saved);
         setNotice("Saved: the policy applies at once.");
@@ -128,11 +162,11 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
   // The backend asks the final yes natively; "no" leaves the policy.
   function deletePolicy() {
     setNotice(null);
-    api.deleteRepositoryPolicy(registry.id, repository).then(
+    scope.remove().then(
       () => {
         setStored(null);
         changeDoc(EMPTY_DOCUMENT);
-        setNotice("The repository policy was deleted.");
+        setNotice(scope.deleted);
       },
       (e) => declined(e) || setError(e),
     );
@@ -140,11 +174,11 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
 
   return (
     <>
-    <Modal label="Repository policy" className="policy-editor" escape={escapeCloses} onClose={close}>
+    <Modal label={scope.label} className="policy-editor" escape={escapeCloses} onClose={close}>
         <div className="lifecycle-head">
-          <h2>Permissions · {repository}</h2>
+          <h2>{scope.title}</h2>
           <span className="hint">
-            {stored === undefined ? "Reading…" : stored === null ? "No policy stored: only IAM policies of this account grant access." : changed ? "Changed, not saved." : "As stored in ECR."}
+            {stored === undefined ? "Reading…" : stored === null ? scope.none : changed ? "Changed, not saved." : "As stored in ECR."}
           </span>
           <div className="tabs" role="tablist" aria-label="Policy view">
             <button role="tab" aria-selected={view === "visual"} onClick={() => setView("visual")}>
@@ -171,6 +205,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
                       key={index}
                       index={index}
                       statement={s}
+                      groups={scope.groups}
                       lints={lintsOf(index).map((l) => ({ danger: l.severity === "danger", message: l.message }))}
                       issues={issuesOf(index).map((x) => `${x.path.replace(/^Statement\[\d+\]\./, "")}: ${x.message}`)}
                       onChange={(next) => changeStatement(index, next)}
@@ -186,7 +221,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
                 </ol>
                 <div className="add-rule">
                   <span className="hint">Add:</span>
-                  {(Object.keys(TEMPLATE_LABEL) as Template[]).map((t) =>
+                  {scope.templates.map((t) =>
                     t === "lambda" ? (
                       <button key={t} onClick={() => changeDoc({ ...doc, Statement: [...doc.Statement, { ...TEMPLATES.lambdaPull(), Sid: freshSid(doc, "LambdaECRImageRetrievalPolicy") }] })}>
                         {TEMPLATE_LABEL[t]}
@@ -204,6 +239,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
                 {template && (
                   <TemplateForm
                     template={template}
+                    registry={registry}
                     onCancel={() => setTemplate(null)}
                     onAdd={(statement) => {
                       setTemplate(null);
@@ -278,7 +314,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
             className="primary"
             disabled={!canSave}
             onClick={save}
-            title={canSave ? "SetRepositoryPolicy" : "Save is possible once the policy is checked, has no problems and differs from the stored one"}
+            title={canSave ? scope.call : "Save is possible once the policy is checked, has no problems and differs from the stored one"}
           >
             {saving ? "Saving…" : risky ? "Save policy…" : "Save policy"}
           </button>
@@ -301,6 +337,7 @@ export function RepositoryPolicyEditor({ registry, repository, onClose }: { regi
 function StatementCard({
   index,
   statement: s,
+  groups,
   lints,
   issues,
   onChange,
@@ -309,6 +346,7 @@ function StatementCard({
 }: {
   index: number;
   statement: Statement;
+  groups: typeof ACTION_GROUPS;
   lints: Array<{ danger: boolean; message: string }>;
   issues: string[];
   onChange: (s: Statement) => void;
@@ -318,7 +356,7 @@ function StatementCard({
   const [principal, setPrincipal] = useState("");
   const [action, setAction] = useState("");
   const chips = chipsOf(s);
-  const custom = customActions(s);
+  const custom = customActions(s, groups);
   const others = otherFields(s);
   const name = s.Sid || `Statement ${index + 1}`;
   function addPrincipal(e: FormEvent) {
@@ -389,7 +427,7 @@ function StatementCard({
       <div className="statement-part">
         <span className="part-label">What</span>
         <div className="action-groups">
-          {ACTION_GROUPS.map((g) => {
+          {groups.map((g) => {
             const state = groupState(s, g);
             return (
               <label key={g.name} className="action-group" title={g.actions.join("\n")}>
@@ -445,16 +483,18 @@ function StatementCard({
 }
 
 /** The one value a template needs: account IDs, a role ARN, an organization ID. */
-function TemplateForm({ template, onAdd, onCancel }: { template: Template; onAdd: (s: Statement) => void; onCancel: () => void }) {
+function TemplateForm({ template, registry, onAdd, onCancel }: { template: Template; registry: RegistryView; onAdd: (s: Statement) => void; onCancel: () => void }) {
   const [value, setValue] = useState("");
+  const byAccounts = template === "accounts" || template === "replicate";
   const label =
-    template === "accounts" ? "AWS account IDs (space separated)" : template === "ci" ? "The CI role's ARN" : "The organization ID (o-…)";
-  const placeholder = template === "accounts" ? "111122223333 444455556666" : template === "ci" ? "arn:aws:iam::111122223333:role/ci" : "o-a1b2c3d4e5";
+    template === "replicate" ? "The AWS account IDs that replicate here (space separated)" : byAccounts ? "AWS account IDs (space separated)" : template === "ci" ? "The CI role's ARN" : "The organization ID (o-…)";
+  const placeholder = byAccounts ? "111122223333 444455556666" : template === "ci" ? "arn:aws:iam::111122223333:role/ci" : "o-a1b2c3d4e5";
   function submit(e: FormEvent) {
     e.preventDefault();
     const typed = value.trim();
     if (!typed) return;
-    if (template === "accounts") onAdd(TEMPLATES.pullForAccounts(typed.split(/[\s,]+/)));
+    if (template === "replicate") onAdd(TEMPLATES.replicationFrom(typed.split(/[\s,]+/), registry.region, registry.account));
+    else if (template === "accounts") onAdd(TEMPLATES.pullForAccounts(typed.split(/[\s,]+/)));
     else if (template === "ci") onAdd(TEMPLATES.pushPullForRole(typed));
     else onAdd(TEMPLATES.organizationPull(typed));
   }

@@ -40,6 +40,9 @@ import type {
   SignInHelp,
   ArchivedImage,
   StorageClassResult,
+  ReplicationView,
+  PullThroughRuleView,
+  CreationTemplateView,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -325,6 +328,23 @@ export const api = {
   /** ECR: to the archive class (`archive`) or back; the backend asks the user natively first. */
   setStorageClass: (id: string, repository: string, digests: string[], archive: boolean): Promise<StorageClassResult> =>
     call<StorageClassResult>("set_storage_class", { id, repository, digests, archive }),
+  /** ECR registry settings: the registry policy (checked with checkRepositoryPolicy's linter). */
+  registryPolicy: (id: string): Promise<string | null> => call<string | null>("registry_policy", { id }),
+  /** A flagged policy is saved only after the user's native yes (else `declined`). */
+  saveRegistryPolicy: (id: string, text: string): Promise<void> => call<void>("save_registry_policy", { id, text }),
+  deleteRegistryPolicy: (id: string): Promise<void> => call<void>("delete_registry_policy", { id }),
+  replication: (id: string): Promise<ReplicationView> => call<ReplicationView>("replication", { id }),
+  /** The backend checks it, then asks natively (before and after) before replacing it. */
+  setReplication: (id: string, replication: ReplicationView): Promise<ReplicationView> =>
+    call<ReplicationView>("set_replication", { id, replication }),
+  pullThroughRules: (id: string): Promise<PullThroughRuleView[]> => call<PullThroughRuleView[]>("pull_through_rules", { id }),
+  createPullThroughRule: (id: string, rule: PullThroughRuleView): Promise<PullThroughRuleView> =>
+    call<PullThroughRuleView>("create_pull_through_rule", { id, rule }),
+  deletePullThroughRule: (id: string, prefix: string): Promise<void> => call<void>("delete_pull_through_rule", { id, prefix }),
+  creationTemplates: (id: string): Promise<CreationTemplateView[]> => call<CreationTemplateView[]>("creation_templates", { id }),
+  createCreationTemplate: (id: string, template: CreationTemplateView): Promise<void> =>
+    call<void>("create_creation_template", { id, template }),
+  deleteCreationTemplate: (id: string, prefix: string): Promise<void> => call<void>("delete_creation_template", { id, prefix }),
   /** Removes tags; the images they name stay. */
   untagImages: (id: string, repository: string, tags: string[]): Promise<DeleteResult> =>
     call<DeleteResult>("untag_images", { id, repository, tags }),

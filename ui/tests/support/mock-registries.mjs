@@ -1,6 +1,6 @@
 // The mocked backend of the browser tests' main walk: an ECR registry (connected), a private one
 // that wants a sign-in, a loopback one that is down; repositories, images, an image's detail, files
-// and attached SBOM/signature, settings, archived images and a local archive. Shared by the shell and a11y tests.
+// and attached SBOM/signature, settings, archived images, registry settings and a local archive. Shared by the shell and a11y tests.
 export const REGISTRIES_MOCK = `{
     list_local: () => [{ id: "local:0", path: "/home/me/images/web-2.1.0.tar", name: "web-2.1.0.tar", kind: "docker-archive", opened: true, compressed: false,
       images: [{ index: 0, names: ["team-a/web:2.1.0"], kind: "image", platform: "linux/amd64", layers: 3, size: 271_000_000, digest: "sha256:" + "9".repeat(64), target_repository: "team-a/web", target_tags: ["2.1.0"] }] }],
@@ -15,6 +15,19 @@ export const REGISTRIES_MOCK = `{
       { digest: "sha256:" + "8".repeat(64), tags: [], size: 259_000_000, pushed_at: Date.now() / 1000 - 86400 * 500,
         status: "ACTIVATING", archived_at: Date.now() / 1000 - 86400 * 200, activated_at: null },
     ],
+    replication: () => ({ rules: [{ destinations: [{ region: "eu-central-1", registry_id: "123456789012" }, { region: "us-east-1", registry_id: "444455556666" }], filters: ["team-a/"] }] }),
+    pull_through_rules: () => [
+      { prefix: "docker-hub", upstream_url: "registry-1.docker.io", credential_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
+        upstream: "docker-hub", created_at: Date.now() / 1000 - 86400 * 90 },
+      { prefix: "ecr-public", upstream_url: "public.ecr.aws", credential_arn: null, upstream: "ecr-public", created_at: Date.now() / 1000 - 86400 * 10 },
+    ],
+    creation_templates: () => [
+      { prefix: "ROOT", description: "Defaults for pushed repositories", applied_for: ["CREATE_ON_PUSH"], mutability: "IMMUTABLE",
+        tags: [{ key: "team", value: "platform" }], has_lifecycle_policy: true, has_repository_policy: false },
+    ],
+    registry_policy: () => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AllowReplication", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::444455556666:root"] },
+      Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/*" }] }),
+    check_repository_policy: () => ({ issues: [], lints: [] }),
     repository_tags: () => [{ key: "cost-centre", value: "4410" }, { key: "team", value: "team-a" }],
     app_info: () => ({ name: "lading-app", version: "0.1.0", os: "linux", arch: "x86_64" }),
     aws_profiles: () => [{ name: "dev", kind: "sso", region: "eu-west-1" }],

@@ -1,0 +1,77 @@
+// An ECR registry's own settings: replication, pull-through cache rules, repository creation
+// templates, and (in its own editor) the registry policy. The backend checks every change against
+// ECR's rules and asks natively before what reaches other accounts or removes a rule.
+import { useState, type KeyboardEvent } from "react";
+import { createPortal } from "react-dom";
+import type { RegistryView } from "../ipc";
+import { Modal } from "./Modal";
+import { RepositoryPolicyEditor } from "./RepositoryPolicyEditor";
+import { ReplicationEditor } from "./ReplicationEditor";
+import { CreationTemplates, PullThroughRules } from "./RegistryRules";
+
+const VIEWS = [
+  ["replication", "Replication"],
+  ["pull-through", "Pull-through cache"],
+  ["templates", "Creation templates"],
+] as const;
+type View = (typeof VIEWS)[number][0];
+
+export function RegistrySettingsDialog({ registry, onClose }: { registry: RegistryView; onClose: () => void }) {
+  const [view, setView] = useState<View>("replication");
+  const [editingPolicy, setEditingPolicy] = useState(false);
+  const [dirty, setDirty] = useState(false);
+
+  // One tab stop; arrows, Home and End move between the views.
+  function onTabKey(e: KeyboardEvent<HTMLButtonElement>, at: number) {
+    const to = e.key === "ArrowRight" ? at + 1 : e.key === "ArrowLeft" ? at - 1 : e.key === "Home" ? 0 : e.key === "End" ? VIEWS.length - 1 : null;
+    if (to === null) return;
+    e.preventDefault();
+    const next = VIEWS[(to + VIEWS.length) % VIEWS.length]![0];
+    setView(next);
+    (e.currentTarget.parentElement?.querySelector(`[data-view="${next}"]`) as HTMLElement | null)?.focus();
+  }
+
+  if (editingPolicy) return <RepositoryPolicyEditor registry={registry} onClose={() => setEditingPolicy(false)} />;
+  return (
+    <Modal label="Registry settings" className="registry-settings" escape={!dirty} onClose={onClose}>
+      <div className="lifecycle-head">
+        <h2>Registry settings · {registry.name}</h2>
+        <button className="header-action" onClick={() => setEditingPolicy(true)} title="Which other accounts may replicate into this registry, create repositories or pull through its cache">
+          Registry policy…
+        </button>
+      </div>
+      <div className="tabs" role="tablist" aria-label="Registry settings views">
+        {VIEWS.map(([v, label], i) => (
+          <button key={v} type="button" role="tab" data-view={v} aria-selected={view === v} tabIndex={view === v ? 0 : -1} onClick={() => setView(v)} onKeyDown={(e) => onTabKey(e, i)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="registry-settings-body" role="tabpanel" aria-label={VIEWS.find(([v]) => v === view)![1]}>
+        {/* Kept mounted while hidden, so an edit survives switching views. */}
+        <div hidden={view !== "replication"}>
+          <ReplicationEditor registry={registry} onDirty={setDirty} />
+        </div>
+        {view === "pull-through" && <PullThroughRules registry={registry} />}
+        {view === "templates" && <CreationTemplates registry={registry} />}
+      </div>
+      <div className="dialog-actions">
+        <button onClick={onClose}>Close</button>
+      </div>
+    </Modal>
+  );
+}
+
+export function RegistrySettingsButton({ registry }: { registry: RegistryView }) {
+  const [open, setOpen] = useState(false);
+  if (registry.kind !== "ecr") return null;
+  return (
+    <>
+      <button className="header-action" onClick={() => setOpen(true)} title="The registry's policy, replication, pull-through cache rules and repository creation templates">
+        Registry…
+      </button>
+      {/* Above the window, not inside the pane header that opens it. */}
+      {open && createPortal(<RegistrySettingsDialog registry={registry} onClose={() => setOpen(false)} />, document.body)}
+    </>
+  );
+}
