@@ -9,6 +9,7 @@ mod issues;
 pub mod lifecycle;
 pub mod policy;
 pub mod profiles;
+mod proxy;
 pub mod pull_through;
 mod registry_settings;
 mod repos;
@@ -61,22 +62,35 @@ impl EcrClient {
         // limiting, a bounded number of times.
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5));
-        if let Some(region) = target.region.as_deref().filter(|r| !r.trim().is_empty()) {
-            loader = loader.region(Region::new(region.to_owned()));
-        }
         if let Some(profile) = &target.profile {
             loader = loader.profile_name(profile);
         }
         if let Some(endpoint) = &target.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
-        let config = loader.load().await;
-        if config.region().is_none() {
+        // The region first (the profile's, the environment's), to know the API's address and so
+        // whether a proxy stands before it.
+        let region = match target.region.as_deref().filter(|r| !r.trim().is_empty()) {
+            Some(region) => Some(region.to_owned()),
+            None => {
+                let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+                if let Some(profile) = &target.profile {
+                    chain = chain.profile_name(profile);
+                }
+                chain.build().region().await.map(|r| r.to_string())
+            }
+        };
+        let Some(region) = region else {
             return Err(EcrError::InvalidInput(
                 "no AWS region: pass --region, set AWS_REGION, or give the profile a region"
                     .to_owned(),
             ));
+        };
+        let endpoint = proxy::api_endpoint(target.endpoint_url.as_deref(), &region);
+        if let Some(proxy) = proxy::proxy_for(&endpoint) {
+            loader = loader.http_client(proxy::http_client(proxy));
         }
+        let config = loader.region(Region::new(region)).load().await;
         Ok(Self::from_sdk_config(&config))
     }
 
