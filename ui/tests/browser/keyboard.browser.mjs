@@ -100,3 +100,71 @@ test("keyboard only: add a registry, open a repository, select, the detail and i
     await server.close();
   }
 });
+
+// The ECR registry's own settings and the archive, keyboard only.
+const ECR_MOCK = `Object.assign(${REGISTRIES_MOCK}, {
+  create_pull_through_rule: ({ rule }) => ({ ...rule, upstream: "quay", created_at: Math.floor(Date.now() / 1000) }),
+  set_storage_class: ({ digests, archive }) => ({ changed: digests.map((digest) => ({ digest, status: archive ? "ARCHIVED" : "ACTIVATING" })), failures: [] }),
+})`;
+
+test("keyboard only: the registry's settings, archive and restore (ECR)", { timeout: 60_000 }, async () => {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDist(join(uiDir, "dist"), appCsp(repoRoot));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+  try {
+    const { context, page, problems } = await openShell(browser, server, "dark", ECR_MOCK, { width: 900, height: 560 });
+    await tabUntil(page, "the ECR registry", (f) => f.text.startsWith("dev · eu-west-1"));
+    await page.keyboard.press("Enter");
+    await tabUntil(page, "Registry…", (f) => f.text === "Registry…");
+    await page.keyboard.press("Enter");
+    const settings = page.getByRole("dialog", { name: "Registry settings" });
+    await settings.getByRole("textbox", { name: "Rule 1 destination 2 account" }).waitFor();
+    // To the views, then Right: the pull-through rules.
+    await tabUntil(page, "the Replication tab", (f) => f.role === "tab" && f.text === "Replication");
+    await page.keyboard.press("ArrowRight");
+    await settings.getByRole("table", { name: "Pull-through cache rules" }).waitFor();
+    await tabUntil(page, "the new rule's prefix", (f) => f.tag === "input" && f.text === "");
+    await page.keyboard.type("quay");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("quay.io");
+    await page.keyboard.press("Enter");
+    await settings.getByText("Created: pulls of quay/… now fetch from quay.io.").waitFor();
+    await page.screenshot({ path: join(shots, "keyboard-registry-pull-through-dark-900x560.png") });
+    await page.keyboard.press("Escape");
+    await settings.waitFor({ state: "detached" });
+
+    // A repository, a row, Archive…; then Archived…, a box ticked with Space, Restore.
+    await tabUntil(page, "the repositories", (f) => /\brepository\b/.test(f.cls));
+    for (let i = 0; i < 5 && (await focused(page)).text !== "web"; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => document.activeElement?.matches(".image-table tr.image-row"));
+    await page.keyboard.press("ArrowDown");
+    await page.getByText("1 selected").waitFor();
+    await tabUntil(page, "Archive…", (f) => f.text === "Archive…");
+    await page.keyboard.press("Enter");
+    await page.getByText("Archived 1 image.").waitFor();
+    const archivedArgs = await page.evaluate(() => window.__LADING_CALLS__.filter((c) => c.cmd === "set_storage_class").pop().args);
+    assert.equal(archivedArgs.archive, true);
+    assert.equal(archivedArgs.digests.length, 1);
+    await tabUntil(page, "Archived…", (f) => f.text === "Archived…");
+    await page.keyboard.press("Enter");
+    const archived = page.getByRole("dialog", { name: "Archived images of team-a/web" });
+    await archived.getByText("0.9.0, 0.9").waitFor();
+    await tabUntil(page, "the archived image's box", (f) => f.text === "Choose 0.9.0, 0.9");
+    await page.keyboard.press("Space");
+    await tabUntil(page, "Restore", (f) => f.text === "Restore 1…");
+    await page.keyboard.press("Enter");
+    await archived.getByText(/^Restoring 1 image/).waitFor();
+    await page.screenshot({ path: join(shots, "keyboard-archived-dark-900x560.png") });
+    const restoredArgs = await page.evaluate(() => window.__LADING_CALLS__.filter((c) => c.cmd === "set_storage_class").pop().args);
+    assert.deepEqual(restoredArgs, { id: "ecr:dev@eu-west-1", repository: "team-a/web", digests: ["sha256:" + "7".repeat(64)], archive: false });
+    await page.keyboard.press("Escape");
+    await archived.waitFor({ state: "detached" });
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
