@@ -15,9 +15,14 @@ const APPLIED_FOR = [
   ["REPLICATION", "replication"],
 ] as const;
 
-function Problems({ error }: { error: LadingError }) {
+function Problems({ error, retry }: { error: LadingError; retry?: () => void }) {
   return (
     <div className="form-error" role="alert">
+      {retry && (
+        <button className="link-button retry" onClick={retry}>
+          Try again
+        </button>
+      )}
       {error.code === "invalid_input" ? (
         <ul className="policy-issues" aria-label="Problems">
           {error.message.split("; ").map((p) => (
@@ -48,6 +53,8 @@ function useList<T>(read: () => Promise<T[]>, key: string) {
   }, [key, version]);
   return { items, error, again: () => setVersion((n) => n + 1) };
 }
+
+export { Problems };
 
 export function PullThroughRules({ registry }: { registry: RegistryView }) {
   const { items, error: readError, again } = useList(() => api.pullThroughRules(registry.id), registry.id);
@@ -87,7 +94,7 @@ export function PullThroughRules({ registry }: { registry: RegistryView }) {
   return (
     <div className="registry-rules">
       <p className="hint">A pull of PREFIX/name fetches name from the upstream registry once, then serves it from this registry.</p>
-      {readError && <Problems error={readError} />}
+      {readError && <Problems error={readError} retry={again} />}
       {items && items.length === 0 && <p className="hint">No pull-through cache rule.</p>}
       {items && items.length > 0 && (
         <table className="settings-table" aria-label="Pull-through cache rules">
@@ -194,7 +201,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
   return (
     <div className="registry-rules">
       <p className="hint">The settings ECR gives a repository it creates itself, under a prefix (ROOT: any other).</p>
-      {readError && <Problems error={readError} />}
+      {readError && <Problems error={readError} retry={again} />}
       {items && items.length === 0 && <p className="hint">No creation template: such repositories get ECR's defaults.</p>}
       {items && items.length > 0 && (
         <table className="settings-table" aria-label="Creation templates">

@@ -4,6 +4,7 @@
 import { useState, type KeyboardEvent } from "react";
 import { createPortal } from "react-dom";
 import type { RegistryView } from "../ipc";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { Modal } from "./Modal";
 import { RepositoryPolicyEditor } from "./RepositoryPolicyEditor";
 import { ReplicationEditor } from "./ReplicationEditor";
@@ -20,6 +21,9 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
   const [view, setView] = useState<View>("replication");
   const [editingPolicy, setEditingPolicy] = useState(false);
   const [dirty, setDirty] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  // Closing with replication edits that are not saved asks first.
+  const close = () => (dirty ? setLeaving(true) : onClose());
 
   // One tab stop; arrows, Home and End move between the views.
   function onTabKey(e: KeyboardEvent<HTMLButtonElement>, at: number) {
@@ -33,7 +37,8 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
 
   if (editingPolicy) return <RepositoryPolicyEditor registry={registry} onClose={() => setEditingPolicy(false)} />;
   return (
-    <Modal label="Registry settings" className="registry-settings" escape={!dirty} onClose={onClose}>
+    <>
+    <Modal label="Registry settings" className="registry-settings" escape={!leaving} onClose={close}>
       <div className="lifecycle-head">
         <h2>Registry settings · {registry.name}</h2>
         <button className="header-action" onClick={() => setEditingPolicy(true)} title="Which other accounts may replicate into this registry, create repositories or pull through its cache">
@@ -56,9 +61,20 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
         {view === "templates" && <CreationTemplates registry={registry} />}
       </div>
       <div className="dialog-actions">
-        <button onClick={onClose}>Close</button>
+        <button onClick={close}>Close</button>
       </div>
     </Modal>
+    {leaving && (
+      <ConfirmDialog
+        title="Discard your changes?"
+        body="The replication in the editor is not the one stored in ECR; closing loses your changes."
+        confirmLabel="Discard"
+        cancelLabel="Keep editing"
+        onClose={() => setLeaving(false)}
+        onConfirm={onClose}
+      />
+    )}
+    </>
   );
 }
 

@@ -2,7 +2,7 @@
 // prefixes. Saved as a whole; the backend checks it and asks natively, before and after.
 import { useEffect, useState } from "react";
 import { api, declined, type LadingError, type RegistryView, type ReplicationView } from "../ipc";
-import { ErrorText } from "./ErrorText";
+import { Problems } from "./RegistryRules";
 
 interface RuleForm {
   destinations: Array<{ region: string; registry_id: string }>;
@@ -29,9 +29,11 @@ export function ReplicationEditor({ registry, onDirty }: { registry: RegistryVie
     setStored(v);
     setRules(formOf(v));
   };
-  useEffect(() => {
+  const read = () => {
+    setError(null);
     api.replication(registry.id).then(show, setError);
-  }, [registry.id]);
+  };
+  useEffect(read, [registry.id]);
 
   const wanted = replicationOf(rules);
   const changed = stored !== null && JSON.stringify(wanted) !== JSON.stringify(stored);
@@ -54,6 +56,7 @@ export function ReplicationEditor({ registry, onDirty }: { registry: RegistryVie
   }
 
   if (!stored && !error) return <p className="hint">Reading the replication configuration…</p>;
+  if (!stored && error) return <Problems error={error} retry={read} />;
   return (
     <div className="replication">
       <p className="hint">
@@ -117,19 +120,7 @@ export function ReplicationEditor({ registry, onDirty }: { registry: RegistryVie
       <div className="add-rule">
         <button onClick={() => setRules([...rules, { destinations: [{ region: "", registry_id: own }], filters: "" }])}>+ Replication rule</button>
       </div>
-      {error && (
-        <div className="form-error" role="alert">
-          {error.code === "invalid_input" ? (
-            <ul className="policy-issues" aria-label="Problems">
-              {error.message.split("; ").map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          ) : (
-            <ErrorText error={error} />
-          )}
-        </div>
-      )}
+      {error && <Problems error={error} />}
       {notice && (
         <p className="notice" role="status">
           {notice}

@@ -73,6 +73,10 @@ describe("an ECR registry's settings", () => {
     expect((within(dialog).getByRole("textbox", { name: "Rule 1 destination 1 account" }) as HTMLInputElement).value).toBe("123456789012");
     fireEvent.change(within(dialog).getByRole("textbox", { name: "Rule 1 destination 1 region" }), { target: { value: "europe" } });
     fireEvent.change(within(dialog).getByRole("textbox", { name: "Rule 1 repository prefixes" }), { target: { value: "A" } });
+    // Closing with an edit not saved asks first; Keep editing keeps it.
+    fireEvent.click(within(dialog).getByRole("button", { name: "Close" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Keep editing" }));
+    expect((within(dialog).getByRole("textbox", { name: "Rule 1 destination 1 region" }) as HTMLInputElement).value).toBe("europe");
     fireEvent.click(save);
     const problems = await within(dialog).findByRole("list", { name: "Problems" });
     expect(within(problems).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
@@ -129,6 +133,27 @@ describe("an ECR registry's settings", () => {
     await waitFor(() => expect(calls.some((c) => c.cmd === "delete_creation_template")).toBe(true));
     expect(within(dialog).queryByRole("alert")).toBeNull();
     expect(within(templates).getByText("team-a/")).toBeTruthy();
+  });
+
+  it("says so when the registry goes away, and reads again with Try again once it is back", async () => {
+    let down = true;
+    mockIPC((cmd) => {
+      if (down) throw { code: "unreachable", message: "cannot reach the ECR API: nothing answers there (connection refused)" };
+      if (cmd === "replication") return { rules: [] };
+      if (cmd === "pull_through_rules") return [];
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<RegistrySettingsDialog registry={ecr} onClose={() => {}} />);
+    const dialog = await screen.findByRole("dialog", { name: "Registry settings" });
+    expect((await within(dialog).findByRole("alert")).textContent).toContain("cannot reach the ECR API");
+    fireEvent.click(within(dialog).getByRole("tab", { name: "Pull-through cache" }));
+    await waitFor(() => expect(within(dialog).getAllByRole("alert").map((a) => a.textContent).join()).toContain("connection refused"));
+    down = false;
+    fireEvent.click(within(dialog).getAllByRole("button", { name: "Try again" }).pop()!);
+    expect(await within(dialog).findByText("No pull-through cache rule.")).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole("tab", { name: "Replication" }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Try again" }));
+    expect(await within(dialog).findByText("No replication: images stay in this region.")).toBeTruthy();
   });
 
   it("edits the registry policy in the statement editor, with the registry's own template and actions", async () => {
