@@ -35,10 +35,9 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
     (e.currentTarget.parentElement?.querySelector(`[data-view="${next}"]`) as HTMLElement | null)?.focus();
   }
 
-  if (editingPolicy) return <RepositoryPolicyEditor registry={registry} onClose={() => setEditingPolicy(false)} />;
   return (
     <>
-    <Modal label="Registry settings" className="registry-settings" escape={!leaving} onClose={close}>
+    <Modal label="Registry settings" className="registry-settings" escape={!leaving && !editingPolicy} onClose={close}>
       <div className="lifecycle-head">
         <h2>Registry settings · {registry.name}</h2>
         <button className="header-action" onClick={() => setEditingPolicy(true)} title="Which other accounts may replicate into this registry, create repositories or pull through its cache">
@@ -64,6 +63,8 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
         <button onClick={close}>Close</button>
       </div>
     </Modal>
+    {/* Above the settings, which stay as they are (an unsaved replication edit too). */}
+    {editingPolicy && <RepositoryPolicyEditor registry={registry} onClose={() => setEditingPolicy(false)} />}
     {leaving && (
       <ConfirmDialog
         title="Discard your changes?"

@@ -159,6 +159,8 @@ describe("an ECR registry's settings", () => {
   it("edits the registry policy in the statement editor, with the registry's own template and actions", async () => {
     const calls = backend();
     render(<RegistrySettingsDialog registry={ecr} onClose={() => {}} />);
+    // An edit in progress below stays while the policy is open above it.
+    fireEvent.click(await screen.findByRole("button", { name: "+ Replication rule" }));
     fireEvent.click(await screen.findByRole("button", { name: "Registry policy…" }));
     const editor = await screen.findByRole("dialog", { name: "Registry policy" });
     expect(await within(editor).findByText(/^No registry policy/)).toBeTruthy();
@@ -181,6 +183,7 @@ describe("an ECR registry's settings", () => {
     });
     // Closing the policy goes back to the registry's settings.
     fireEvent.click(within(editor).getByRole("button", { name: "Close" }));
-    expect(await screen.findByRole("dialog", { name: "Registry settings" })).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: "Registry policy" })).toBeNull());
+    expect(within(screen.getByRole("dialog", { name: "Registry settings" })).getByRole("listitem", { name: "Replication rule 1" })).toBeTruthy();
   });
 });
