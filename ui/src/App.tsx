@@ -16,7 +16,6 @@ import { AddRegistryDialog } from "./components/AddRegistryDialog";
 import { GoToDialog } from "./components/GoToDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { RepositoryPane } from "./components/RepositoryPane";
-import { ScanningButton } from "./components/ScanningDialog";
 import { RegistrySettingsButton } from "./components/RegistrySettings";
 import { SignInHelpButton } from "./components/SignInHelp";
 import { ImageTable } from "./components/ImageTable";
@@ -297,7 +296,6 @@ export function App() {
           <h2 title={selected?.name ?? local?.name}>{selected ? selected.name : local ? local.name : "Repositories"}</h2>
           {selected && !local && (
             <div className="header-actions">
-              <ScanningButton registry={selected} />
               <RegistrySettingsButton registry={selected} />
               <SignInHelpButton registry={selected} />
               {selected.auth === "keychain" && (

@@ -1,5 +1,5 @@
 // An ECR registry's own settings: replication, pull-through cache rules, repository creation
-// templates, and (in its own editor) the registry policy. The backend checks every change against
+// templates, and (in their own dialogs) the scanning configuration and the registry policy. The backend checks every change against
 // ECR's rules and asks natively before what reaches other accounts or removes a rule.
 import { useState, type KeyboardEvent } from "react";
 import { createPortal } from "react-dom";
@@ -7,6 +7,7 @@ import type { RegistryView } from "../ipc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Modal } from "./Modal";
 import { RepositoryPolicyEditor } from "./RepositoryPolicyEditor";
+import { ScanningDialog } from "./ScanningDialog";
 import { ReplicationEditor } from "./ReplicationEditor";
 import { CreationTemplates, PullThroughRules } from "./RegistryRules";
 
@@ -20,6 +21,7 @@ type View = (typeof VIEWS)[number][0];
 export function RegistrySettingsDialog({ registry, onClose }: { registry: RegistryView; onClose: () => void }) {
   const [view, setView] = useState<View>("replication");
   const [editingPolicy, setEditingPolicy] = useState(false);
+  const [editingScanning, setEditingScanning] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [leaving, setLeaving] = useState(false);
   // Closing with replication edits that are not saved asks first.
@@ -37,9 +39,12 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
 
   return (
     <>
-    <Modal label="Registry settings" className="registry-settings" escape={!leaving && !editingPolicy} onClose={close}>
+    <Modal label="Registry settings" className="registry-settings" escape={!leaving && !editingPolicy && !editingScanning} onClose={close}>
       <div className="lifecycle-head">
         <h2>Registry settings · {registry.name}</h2>
+        <button className="header-action" onClick={() => setEditingScanning(true)} title="The registry's image scanning: basic or enhanced, and which repositories are scanned">
+          Scanning…
+        </button>
         <button className="header-action" onClick={() => setEditingPolicy(true)} title="Which other accounts may replicate into this registry, create repositories or pull through its cache">
           Registry policy…
         </button>
@@ -65,6 +70,7 @@ export function RegistrySettingsDialog({ registry, onClose }: { registry: Regist
     </Modal>
     {/* Above the settings, which stay as they are (an unsaved replication edit too). */}
     {editingPolicy && <RepositoryPolicyEditor registry={registry} onClose={() => setEditingPolicy(false)} />}
+    {editingScanning && <ScanningDialog registry={registry} onClose={() => setEditingScanning(false)} />}
     {leaving && (
       <ConfirmDialog
         title="Discard your changes?"
@@ -84,7 +90,7 @@ export function RegistrySettingsButton({ registry }: { registry: RegistryView })
   if (registry.kind !== "ecr") return null;
   return (
     <>
-      <button className="header-action" onClick={() => setOpen(true)} title="The registry's policy, replication, pull-through cache rules and repository creation templates">
+      <button className="header-action" onClick={() => setOpen(true)} title="The registry's replication, pull-through cache rules, creation templates, scanning and policy">
         Registry…
       </button>
       {/* Above the window, not inside the pane header that opens it. */}

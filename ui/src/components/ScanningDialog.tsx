@@ -1,5 +1,4 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { createPortal } from "react-dom";
 import { api, declined, type LadingError, type RegistryView, type ScanningConfigView } from "../ipc";
 import { Modal } from "./Modal";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -164,21 +163,6 @@ export function ScanningDialog({ registry, onClose }: { registry: RegistryView; 
           onConfirm={onClose}
         />
       )}
-    </>
-  );
-}
-
-/** The pane header's entry point: ECR registries only. */
-export function ScanningButton({ registry }: { registry: RegistryView }) {
-  const [open, setOpen] = useState(false);
-  if (registry.kind !== "ecr") return null;
-  return (
-    <>
-      <button className="header-action" onClick={() => setOpen(true)} title="The registry's image scanning: basic or enhanced, and which repositories are scanned">
-        Scanning…
-      </button>
-      {/* Above the window, not inside the pane header that opens it. */}
-      {open && createPortal(<ScanningDialog registry={registry} onClose={() => setOpen(false)} />, document.body)}
     </>
   );
 }

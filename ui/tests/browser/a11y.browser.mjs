@@ -51,10 +51,6 @@ async function walkMainViews(page, check) {
   await page.getByRole("dialog", { name: "New repository" }).getByRole("button", { name: "+ Add a tag" }).click();
   await check("new repository");
   await page.getByRole("dialog", { name: "New repository" }).getByRole("button", { name: "Cancel" }).click();
-  await page.getByRole("button", { name: "Scanning…" }).click();
-  await page.getByRole("dialog", { name: "Scanning" }).getByRole("textbox", { name: "Repositories scanned continuously" }).waitFor();
-  await check("registry scanning");
-  await page.getByRole("dialog", { name: "Scanning" }).getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: "Registry…" }).click();
   const registrySettings = page.getByRole("dialog", { name: "Registry settings" });
   await registrySettings.getByRole("textbox", { name: "Rule 1 destination 2 account" }).waitFor();
@@ -65,6 +61,10 @@ async function walkMainViews(page, check) {
   await registrySettings.getByRole("tab", { name: "Creation templates" }).click();
   await registrySettings.getByRole("table", { name: "Creation templates" }).waitFor();
   await check("registry templates");
+  await registrySettings.getByRole("button", { name: "Scanning…" }).click();
+  await page.getByRole("dialog", { name: "Scanning" }).getByRole("textbox", { name: "Repositories scanned continuously" }).waitFor();
+  await check("registry scanning");
+  await page.getByRole("dialog", { name: "Scanning" }).getByRole("button", { name: "Close" }).click();
   await registrySettings.getByRole("button", { name: "Registry policy…" }).click();
   await page.getByRole("dialog", { name: "Registry policy" }).getByRole("listitem", { name: /AllowReplication/ }).waitFor();
   await check("registry policy");

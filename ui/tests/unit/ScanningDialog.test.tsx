@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { ScanningButton, configFromForm } from "../../src/components/ScanningDialog";
+import { ScanningDialog, configFromForm } from "../../src/components/ScanningDialog";
+import { RegistrySettingsButton } from "../../src/components/RegistrySettings";
 import type { RegistryView } from "../../src/ipc";
 
 afterEach(() => {
@@ -27,8 +28,7 @@ describe("The registry's scanning", () => {
       }
       throw new Error(`unexpected ${cmd}`);
     });
-    render(<ScanningButton registry={ecr} />);
-    fireEvent.click(screen.getByRole("button", { name: "Scanning…" }));
+    render(<ScanningDialog registry={ecr} onClose={() => {}} />);
     const onPush = (await screen.findByRole("textbox", { name: "Repositories scanned on push" })) as HTMLInputElement;
     expect(onPush.value).toBe("team-a/*");
     const save = screen.getByRole("button", { name: "Save…" }) as HTMLButtonElement;
@@ -59,8 +59,7 @@ describe("The registry's scanning", () => {
       if (cmd === "scanning_configuration") return { scan_type: "BASIC", rules: [] };
       throw new Error(`unexpected ${cmd}`);
     });
-    render(<ScanningButton registry={ecr} />);
-    fireEvent.click(screen.getByRole("button", { name: "Scanning…" }));
+    render(<ScanningDialog registry={ecr} onClose={() => {}} />);
     fireEvent.click(await screen.findByRole("checkbox", { name: /Scan on push/ }));
     fireEvent.change(screen.getByRole("textbox", { name: "Repositories scanned on push" }), { target: { value: " " } });
     expect(screen.getByText("Name at least one repository filter (* for every repository).")).toBeTruthy();
@@ -70,8 +69,9 @@ describe("The registry's scanning", () => {
   });
 
   it("is only offered for ECR, and drops a continuous rule when basic scanning is chosen", () => {
-    render(<ScanningButton registry={{ ...ecr, kind: "oci" } as RegistryView} />);
-    expect(screen.queryByRole("button", { name: "Scanning…" })).toBeNull();
+    // Registry… (which holds Scanning…) is there for ECR only.
+    render(<RegistrySettingsButton registry={{ ...ecr, kind: "oci" } as RegistryView} />);
+    expect(screen.queryByRole("button", { name: "Registry…" })).toBeNull();
     expect(configFromForm("BASIC", { on: true, filters: "*" }, { on: true, filters: "prod-*" })).toEqual({
       scan_type: "BASIC",
       rules: [{ frequency: "SCAN_ON_PUSH", filters: ["*"] }],
