@@ -212,14 +212,17 @@ export function ImageTable({
   };
 
   // The backend names the images and asks natively; archived ones leave the list (see Archived…).
-  const archiveSelected = () =>
+  const [archiving, setArchiving] = useState(false);
+  const archiveSelected = () => {
+    setArchiving(true);
     api.setStorageClass(registry.id, repository, [...selected], true).then(
       (result) => {
         report({ deleted: result.changed.map((c) => c.digest), failures: result.failures }, "Archived", (n) => (n === 1 ? "image" : "images"));
         refresh();
       },
       (e) => declined(e) || setError(e),
-    );
+    ).finally(() => setArchiving(false));
+  };
 
   useEffect(() => {
     const element = viewport.current;
@@ -383,8 +386,8 @@ export function ImageTable({
             Untag…
           </button>
           {ecr && (
-            <button onClick={archiveSelected} title="Move the selected images to ECR's archive storage class: not pullable until restored, billed at least 90 days (you confirm natively)">
-              Archive…
+            <button onClick={archiveSelected} disabled={archiving} title="Move the selected images to ECR's archive storage class: not pullable until restored, billed at least 90 days (you confirm natively)">
+              {archiving ? "Archiving…" : "Archive…"}
             </button>
           )}
           <button className="danger" onClick={() => setConfirming("delete")}>

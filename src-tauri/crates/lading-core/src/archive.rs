@@ -2,6 +2,8 @@
 //! and moving images to the archive or back, each after the user's native yes — an archived image
 //! cannot be pulled, and ECR bills it for at least its minimum archive duration.
 
+use futures_util::stream::{self, StreamExt};
+
 use crate::confirm::{check_repository, count, listed, registry_place, Question};
 use crate::error::{Code, Error, Result};
 use crate::view::{ArchivedImage, DeleteFailure, StorageClassChange, StorageClassResult};
@@ -10,6 +12,8 @@ use crate::AppState;
 const ARCHIVE_IS_ECR: &str = "the archive storage class is an ECR feature; this registry has none";
 /// Questions list this many images, then "… and N more".
 const SHOWN: usize = 12;
+/// UpdateImageStorageClass calls in flight at once.
+const CALLS_AT_ONCE: usize = 4;
 
 /// The repository's images in the archive class, and those being restored (`ACTIVATING`), newest
 /// archived first.
@@ -49,8 +53,8 @@ fn short(digest: &str) -> String {
 }
 
 /// Moves `images` (digest and the tags to name it by) to the archive class (`archive`) or back to
-/// standard, once the user says yes. Each image is asked for on its own; what ECR refuses for one
-/// is reported and the others still move.
+/// standard, once the user says yes. Each image is asked for on its own (a few at once); what ECR
+/// refuses for one is reported and the others still move.
 pub async fn set_storage_class(
     state: &AppState,
     id: &str,
@@ -113,16 +117,24 @@ pub async fn set_storage_class(
     state.confirm(question).await?;
     // Whatever happens next, the kept listing (active images only) may no longer be true.
     state.listings.forget(id, Some(repository));
+    // A few at a time, in the order asked (UpdateImageStorageClass takes one image per call).
+    let outcomes: Vec<_> = stream::iter(digests.iter().map(|digest| async move {
+        let image = lading_ecr::ImageRef::parse(digest);
+        (
+            digest,
+            ecr.set_image_storage_class(repository, &image, archive)
+                .await,
+        )
+    }))
+    .buffered(CALLS_AT_ONCE)
+    .collect()
+    .await;
     let mut result = StorageClassResult {
         changed: Vec::new(),
         failures: Vec::new(),
     };
-    for digest in digests {
-        let image = lading_ecr::ImageRef::parse(digest);
-        match ecr
-            .set_image_storage_class(repository, &image, archive)
-            .await
-        {
+    for (digest, outcome) in outcomes {
+        match outcome {
             Ok(status) => result.changed.push(StorageClassChange {
                 digest: digest.clone(),
                 status,
