@@ -118,31 +118,29 @@ pub async fn set_storage_class(
     // Whatever happens next, the kept listing (active images only) may no longer be true.
     state.listings.forget(id, Some(repository));
     // A few at a time, in the order asked (UpdateImageStorageClass takes one image per call).
-    let outcomes: Vec<_> = stream::iter(digests.iter().map(|digest| async move {
-        let image = lading_ecr::ImageRef::parse(digest);
-        (
-            digest,
-            ecr.set_image_storage_class(repository, &image, archive)
-                .await,
-        )
-    }))
-    .buffered(CALLS_AT_ONCE)
-    .collect()
-    .await;
+    // Owned per call: the shell's command future must not borrow across its awaits.
+    let calls = digests.iter().cloned().map(|digest| {
+        let (ecr, repository) = (ecr.clone(), repository.to_owned());
+        async move {
+            let image = lading_ecr::ImageRef::parse(&digest);
+            let outcome = ecr
+                .set_image_storage_class(&repository, &image, archive)
+                .await;
+            (digest, outcome)
+        }
+    });
+    let outcomes: Vec<_> = stream::iter(calls).buffered(CALLS_AT_ONCE).collect().await;
     let mut result = StorageClassResult {
         changed: Vec::new(),
         failures: Vec::new(),
     };
     for (digest, outcome) in outcomes {
         match outcome {
-            Ok(status) => result.changed.push(StorageClassChange {
-                digest: digest.clone(),
-                status,
-            }),
+            Ok(status) => result.changed.push(StorageClassChange { digest, status }),
             Err(e) => {
                 let e = Error::from(e);
                 result.failures.push(DeleteFailure {
-                    reference: digest.clone(),
+                    reference: digest,
                     reason: e.message,
                     code: e.code,
                 });

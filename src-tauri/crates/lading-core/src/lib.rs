@@ -31,6 +31,7 @@ pub mod scanning;
 pub mod settings;
 pub mod sign_in;
 mod state;
+mod tag_moves;
 pub mod transfers;
 pub mod view;
 

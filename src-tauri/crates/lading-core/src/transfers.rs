@@ -290,7 +290,19 @@ impl Transfers {
         if request.create_repository {
             target.ensure_repository(&request.target_repository).await?;
         }
+        let target_entry = target.entry().clone();
         let (source, target) = (source.client().await?, target.client().await?);
+        crate::tag_moves::confirm_copy(
+            state,
+            &source,
+            &request.repository,
+            &request.reference,
+            &target,
+            &target_entry,
+            &request.target_repository,
+            &request.tags,
+        )
+        .await?;
         let request_copy = request.clone();
         let result = self
             .run(emit, move |progress| async move {
@@ -354,6 +366,14 @@ impl Transfers {
                 "the image is already in this repository: give a new tag",
             ));
         }
+        crate::tag_moves::confirm_retag(
+            state,
+            &registry,
+            &request.repository,
+            &request.reference,
+            &request.tags,
+        )
+        .await?;
         let (repository, reference, tags) = (
             request.repository.clone(),
             request.reference.clone(),

@@ -269,6 +269,53 @@ async fn a_local_archive_pushes_with_throttled_progress_and_a_cancel_leaves_no_t
     let copied = listing::images(&app, &target, "copied/app").await.unwrap();
     assert_eq!(&copied[0].digest, manifest_digest);
     assert_eq!(copied[0].tags, ["v2"]);
+
+    // The same image onto its own tag again: nothing moves, nothing is asked.
+    let copy = |reference: &str, repository: &str| CopyRequest {
+        registry_id: target.clone(),
+        repository: repository.into(),
+        reference: reference.into(),
+        target_registry_id: target.clone(),
+        target_repository: "copied/app".into(),
+        tags: vec!["v2".into()],
+        create_repository: false,
+        referrers: false,
+    };
+    transfers
+        .copy(&app, copy("v1", "dropped/app"), Arc::new(|_| {}))
+        .await
+        .unwrap();
+    // Another image (zstd layers: another digest) onto v2 would move it: asked first, and with
+    // no one to say yes, v2 stays where it was.
+    transfers
+        .push_local(
+            &app,
+            &local,
+            PushRequest {
+                repository: "zstd/app".into(),
+                compression: "zstd".into(),
+                ..request(&source, &target, "v1")
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    let other = listing::images(&app, &target, "zstd/app").await.unwrap()[0]
+        .digest
+        .clone();
+    assert_ne!(&other, manifest_digest);
+    let declined = transfers
+        .copy(&app, copy("v1", "zstd/app"), Arc::new(|_| {}))
+        .await
+        .unwrap_err();
+    assert_eq!(declined.code, "declined", "{}", declined.message);
+    assert!(
+        declined.message.contains("Move 1 tag in copied/app"),
+        "{}",
+        declined.message
+    );
+    let kept = listing::images(&app, &target, "copied/app").await.unwrap();
+    assert_eq!((&kept[0].digest, kept.len()), (manifest_digest, 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -379,6 +379,68 @@ async fn registries_are_checked_kept_without_secrets_and_survive_a_restart() {
     tags.sort();
     assert_eq!(tags, ["prod", "stable", "v7"]);
 
+    // Another image onto stable would move it: the native question says where it points now;
+    // no keeps it, yes moves it (and the new tag canary with it).
+    // (With a layer: moto's digest of a manifest is that of its layer digests.)
+    let v8 = ecr_client
+        .put_manifest("team/svc", Some("v8"), &common::docker_manifest(8), None)
+        .await
+        .unwrap();
+    let retag = |tags: &[&str]| lading_core::view::CopyRequest {
+        registry_id: ecr.id.clone(),
+        repository: "team/svc".into(),
+        reference: "v8".into(),
+        target_registry_id: ecr.id.clone(),
+        target_repository: "team/svc".into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        create_repository: false,
+        referrers: false,
+    };
+    answers.asked();
+    answers.next(false);
+    let declined = lading_core::transfers::Transfers::default()
+        .copy(
+            &app,
+            retag(&["stable", "canary"]),
+            std::sync::Arc::new(|_| {}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(declined.code, "declined");
+    let asked = answers.asked();
+    assert_eq!(asked[0].title, "Move 1 tag in team/svc?");
+    let v7 = &rows[0].digest;
+    assert!(
+        asked[0]
+            .detail
+            .contains(&format!("stable — now sha256:{}", &v7[7..19])),
+        "{}",
+        asked[0].detail
+    );
+    let tags_of = |rows: &[lading_core::view::ImageRow], digest: &str| {
+        let mut tags = rows
+            .iter()
+            .find(|r| r.digest == digest)
+            .unwrap()
+            .tags
+            .clone();
+        tags.sort();
+        tags
+    };
+    let now = listing::images(&app, &ecr.id, "team/svc").await.unwrap();
+    assert_eq!(tags_of(&now, v7), ["prod", "stable", "v7"]);
+    lading_core::transfers::Transfers::default()
+        .copy(
+            &app,
+            retag(&["stable", "canary"]),
+            std::sync::Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    let now = listing::images(&app, &ecr.id, "team/svc").await.unwrap();
+    assert_eq!(tags_of(&now, v7), ["prod", "v7"]);
+    assert_eq!(tags_of(&now, &v8), ["canary", "stable", "v8"]);
+
     // Repositories from the app: created with settings, a non-empty one refused unless forced.
     let made = settings::create_repository(&app, &ecr.id, new_repository("team/new", "IMMUTABLE"))
         .await
