@@ -230,6 +230,24 @@ test("demo content: stream, inspect, delete a tag and see it gone, layer files, 
     assert.deepEqual(policy.Statement[1].Principal, { Service: "lambda.amazonaws.com" });
     await session.run("[...document.querySelectorAll('.policy-editor button')].find((b) => b.textContent === 'Close').click()");
 
+    // The registry's own settings: a replication rule typed in the window, saved after the native
+    // yes, and read back by the CLI.
+    await session.run("[...document.querySelectorAll('.header-action')].find((b) => b.textContent === 'Registry…').click()");
+    await waitFor("the replication view", () => session.run("return document.body.textContent.includes('No replication: images stay in this region.')"), 20_000);
+    await session.run("[...document.querySelectorAll('.registry-settings button')].find((b) => b.textContent === '+ Replication rule').click()");
+    await session.type('[aria-label="Rule 1 destination 1 region"]', "eu-west-1");
+    await session.type('[aria-label="Rule 1 repository prefixes"]', "team-a/");
+    await session.screenshot("demo-ecr-replication.png");
+    await session.run("[...document.querySelectorAll('.registry-settings button')].find((b) => b.textContent === 'Save replication…').click()");
+    await questions.answer("^Change the registry's replication\\?$", true);
+    await waitFor("replication saved", () => session.run("return /^Saved\\./.test(document.querySelector('.replication .notice')?.textContent ?? '')"), 20_000);
+    const replication = JSON.parse(ecrCli("--json", "replication", "get"));
+    assert.equal(replication.rules.length, 1);
+    assert.deepEqual(replication.rules[0].filters, ["team-a/"]);
+    assert.equal(replication.rules[0].destinations[0].region, "eu-west-1");
+    assert.match(replication.rules[0].destinations[0].registry_id, /^\d{12}$/, "this account by default");
+    await session.run("[...document.querySelectorAll('.registry-settings button')].find((b) => b.textContent === 'Close').click()");
+
     // A local archive, no registry involved: opened by path, its image and its files.
     const archive = join(home, "local.tar");
     execFileSync("python3", [join(repoRoot, "bench", "gen_archive.py"), archive, "--layers", "2", "--mib", "0.2", "--files", "3"]);

@@ -95,12 +95,12 @@ export function ReplicationEditor({ registry, onDirty }: { registry: RegistryVie
                 <span className="hint">in account</span>
                 <input
                   aria-label={`Rule ${i + 1} destination ${j + 1} account`}
-                  placeholder="123456789012"
+                  placeholder={registry.account ? "123456789012" : "this account"}
                   inputMode="numeric"
                   value={d.registry_id}
                   onChange={(e) => edit(i, { ...rule, destinations: rule.destinations.map((x, k) => (k === j ? { ...x, registry_id: e.target.value } : x)) })}
                 />
-                {d.registry_id.trim() === own && <span className="hint">(this account)</span>}
+                {d.registry_id.trim() === own && <span className="hint">(this account{own ? "" : ": left empty, ECR's own is used"})</span>}
                 <button
                   className="icon-button"
                   onClick={() => edit(i, { ...rule, destinations: rule.destinations.filter((_, k) => k !== j) })}

@@ -138,6 +138,11 @@ pub async fn set_replication(
 ) -> Result<ReplicationView> {
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
+    // A destination with no account is this one's (another region of the same registry).
+    let own = match registry.account() {
+        Some(account) => account.to_owned(),
+        None => ecr.registry().await?.account,
+    };
     let config = Replication {
         rules: wanted
             .rules
@@ -148,7 +153,10 @@ pub async fn set_replication(
                     .iter()
                     .map(|d| Destination {
                         region: d.region.trim().to_owned(),
-                        registry_id: d.registry_id.trim().to_owned(),
+                        registry_id: match d.registry_id.trim() {
+                            "" => own.clone(),
+                            id => id.to_owned(),
+                        },
                     })
                     .collect(),
                 filters: r.filters.iter().map(|f| f.trim().to_owned()).collect(),
@@ -161,7 +169,7 @@ pub async fn set_replication(
     if before == after {
         return Ok(before);
     }
-    let own = registry.account();
+    let own = Some(own.as_str());
     let words = |v: &ReplicationView| {
         if v.rules.is_empty() {
             "  (no replication)".to_owned()

@@ -91,14 +91,16 @@ async fn registry_settings_on_moto() {
         .any(|op| op == "PutReplicationConfiguration"));
 
     // A good one: the question says before and after; "no" sends nothing, "yes" stores it.
-    // (moto takes one rule only.)
-    let mut both = rule("eu-west-1", "123456789012", &["team-a/"]);
+    // (moto takes one rule only.) A destination with no account is this one's.
+    let mut both = rule("eu-west-1", "", &["team-a/"]);
     both.destinations.push(ReplicationTarget {
         region: "us-west-2".into(),
         registry_id: "111122223333".into(),
     });
-    let wanted = ReplicationView { rules: vec![both] };
-    let declined = admin::set_replication(&app, &id, wanted.clone())
+    let typed = ReplicationView { rules: vec![both] };
+    let mut wanted = typed.clone();
+    wanted.rules[0].destinations[0].registry_id = "123456789012".into();
+    let declined = admin::set_replication(&app, &id, typed.clone())
         .await
         .unwrap_err();
     assert_eq!(declined.code, Code::Declined);
@@ -119,7 +121,7 @@ async fn registry_settings_on_moto() {
         .iter()
         .any(|op| op == "PutReplicationConfiguration"));
     answers.next(true);
-    let stored = admin::set_replication(&app, &id, wanted.clone())
+    let stored = admin::set_replication(&app, &id, typed.clone())
         .await
         .unwrap();
     assert_eq!(stored, wanted);
