@@ -274,12 +274,18 @@ async fn write_blob(blob_dir: &Path, digest: &Digest, bytes: &[u8]) -> Result<()
         .map_err(|e| io_err(&path, e))
 }
 
+/// One index.json read-modify-write at a time in this process: two exports into one layout
+/// would otherwise each read the old index and the last rename would drop the other's entry
+/// (and they would share the temporary file).
+static INDEX_UPDATES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Adds (or replaces, by ref name) the entry for `root` in `dir/index.json`, atomically.
 async fn update_index(
     dir: &Path,
     root: &RawManifest,
     ref_name: Option<&str>,
 ) -> Result<(), OciError> {
+    let _one_at_a_time = INDEX_UPDATES.lock().await;
     let index_path = dir.join("index.json");
     let mut index: serde_json::Value = match tokio::fs::read(&index_path).await {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| OciError::InvalidSource {
@@ -460,4 +466,50 @@ pub fn host_platform() -> PlatformSpec {
 
 fn io_err(path: &Path, e: std::io::Error) -> OciError {
     OciError::Io(format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(n: u8) -> RawManifest {
+        let text = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","size":{n},"digest":"sha256:{}"}},"layers":[]}}"#,
+            format!("{n:02x}").repeat(32)
+        );
+        RawManifest::new(
+            text.into_bytes().into(),
+            Some("application/vnd.oci.image.manifest.v1+json"),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_exports_into_one_layout_keep_every_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifests: Vec<RawManifest> = (1..=16).map(manifest).collect();
+        let names: Vec<String> = (1..=16).map(|n| format!("v{n}")).collect();
+        let writes = manifests
+            .iter()
+            .zip(&names)
+            .map(|(m, name)| update_index(dir.path(), m, Some(name)));
+        for result in futures_util::future::join_all(writes).await {
+            result.unwrap();
+        }
+        let index: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
+        let mut found: Vec<&str> = index["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                m["annotations"]["org.opencontainers.image.ref.name"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        found.sort_by_key(|n| n[1..].parse::<u32>().unwrap());
+        assert_eq!(found, names);
+        assert!(!dir.path().join(".index.json.tmp").exists());
+    }
 }
