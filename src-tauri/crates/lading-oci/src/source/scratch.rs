@@ -15,24 +15,10 @@ pub const SCRATCH_RESERVE: u64 = 512 << 20;
 /// How often (in bytes written) the free space is looked at again.
 const CHECK_EVERY: u64 = 64 << 20;
 
-/// Bytes free for us on the file system holding `dir`; `None` where we cannot tell.
+/// Bytes free for us on the file system holding `dir` (unix and Windows); `None` where we cannot
+/// tell.
 pub fn available_space(dir: &Path) -> Option<u64> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-        let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
-        // SAFETY: `path` is a NUL-terminated string and `stats` a valid out-pointer.
-        if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
-            return None;
-        }
-        Some(stats.f_bavail as u64 * stats.f_frsize as u64)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        None
-    }
+    fs4::available_space(dir).ok()
 }
 
 /// Whether the file at `path` is compressed as a whole (it must be decompressed to be opened).
@@ -162,5 +148,25 @@ pub(super) fn decompress(
             path: path.display().to_string(),
             reason: format!("cannot decompress the archive: {e}"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod free_space_tests {
+    use super::*;
+
+    /// The same number `df` gives for the folder (within what other programs write meanwhile).
+    #[test]
+    fn free_space_agrees_with_df() {
+        let dir = std::env::temp_dir();
+        let ours = available_space(&dir).expect("free space of the temp folder");
+        let df = std::process::Command::new("df")
+            .args(["--output=avail", "-B1"])
+            .arg(&dir)
+            .output()
+            .expect("df runs");
+        let text = String::from_utf8_lossy(&df.stdout);
+        let theirs: u64 = text.lines().nth(1).unwrap().trim().parse().unwrap();
+        assert!(ours.abs_diff(theirs) < 64 << 20, "ours {ours}, df {theirs}");
     }
 }
