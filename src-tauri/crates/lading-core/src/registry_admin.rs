@@ -34,24 +34,10 @@ pub async fn registry_policy(state: &AppState, id: &str) -> Result<Option<String
 /// Stores the registry policy: refused when ECR would refuse it; when the linter flags anything,
 /// only after the user's native yes to a question listing every risk.
 pub async fn save_registry_policy(state: &AppState, id: &str, text: &str) -> Result<()> {
-    let checked = crate::repo_policy::check(state, id, text).await?;
-    if let Some(issue) = checked.issues.first() {
-        return Err(Error::new(
-            Code::InvalidPolicy,
-            format!("{}: {}", issue.path, issue.message),
-        ));
-    }
+    let risks = crate::repo_policy::risks_before_saving(state, id, text).await?;
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
-    if !checked.lints.is_empty() {
-        let risks = checked.lints.iter().map(|l| {
-            let mark = if l.severity == "danger" {
-                "DANGER"
-            } else {
-                "warning"
-            };
-            format!("{mark}: {}", l.message)
-        });
+    if !risks.is_empty() {
         state
             .confirm(Question {
                 title: "Save a risky registry policy?".into(),

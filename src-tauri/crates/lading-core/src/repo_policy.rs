@@ -51,24 +51,10 @@ pub async fn check(state: &AppState, id: &str, text: &str) -> Result<PolicyCheck
 /// to a question listing every risk.
 pub async fn save(state: &AppState, id: &str, repository: &str, text: &str) -> Result<()> {
     check_repository(repository)?;
-    let checked = check(state, id, text).await?;
-    if let Some(issue) = checked.issues.first() {
-        return Err(Error::new(
-            Code::InvalidPolicy,
-            format!("{}: {}", issue.path, issue.message),
-        ));
-    }
+    let risks = risks_before_saving(state, id, text).await?;
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(NOT_ECR).await?;
-    if !checked.lints.is_empty() {
-        let risks = checked.lints.iter().map(|l| {
-            let mark = if l.severity == "danger" {
-                "DANGER"
-            } else {
-                "warning"
-            };
-            format!("{mark}: {}", l.message)
-        });
+    if !risks.is_empty() {
         state
             .confirm(Question {
                 title: format!("Save a risky policy on {repository}?"),
@@ -83,6 +69,35 @@ pub async fn save(state: &AppState, id: &str, repository: &str, text: &str) -> R
     }
     ecr.set_repository_policy(repository, text).await?;
     Ok(())
+}
+
+/// A policy about to be saved: refused when ECR would refuse it, else its risks as the native
+/// question lists them ("DANGER: …", "warning: …"), none when the linter flags nothing. The
+/// registry policy is saved the same way.
+pub(crate) async fn risks_before_saving(
+    state: &AppState,
+    id: &str,
+    text: &str,
+) -> Result<Vec<String>> {
+    let checked = check(state, id, text).await?;
+    if let Some(issue) = checked.issues.first() {
+        return Err(Error::new(
+            Code::InvalidPolicy,
+            format!("{}: {}", issue.path, issue.message),
+        ));
+    }
+    Ok(checked
+        .lints
+        .iter()
+        .map(|l| {
+            let mark = if l.severity == "danger" {
+                "DANGER"
+            } else {
+                "warning"
+            };
+            format!("{mark}: {}", l.message)
+        })
+        .collect())
 }
 
 /// Removes the repository policy once the user says yes.
