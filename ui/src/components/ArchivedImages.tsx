@@ -3,11 +3,11 @@
 import { useEffect, useMemo, useState } from "react";
 import { api, declined, type ArchivedImage, type LadingError, type RegistryView } from "../ipc";
 import { formatBytes, relativeTime, tagMatcher } from "../format";
+// ECR's minimum archive duration: an image restored or deleted sooner is still billed for it.
+import { MIN_ARCHIVE_DAYS } from "../lifecycle";
 import { ErrorText } from "./ErrorText";
 import { Modal } from "./Modal";
 
-/** ECR's minimum archive duration: an image restored or deleted sooner is still billed for it. */
-const MIN_ARCHIVE_DAYS = 90;
 const DAY = 86_400;
 
 const name = (image: ArchivedImage) => (image.tags.length ? image.tags.join(", ") : `untagged ${image.digest.slice(7, 19)}`);

@@ -11,7 +11,7 @@ interface RuleForm {
 }
 
 const formOf = (v: ReplicationView): RuleForm[] => v.rules.map((r) => ({ destinations: r.destinations.map((d) => ({ ...d })), filters: r.filters.join(" ") }));
-export const replicationOf = (rules: RuleForm[]): ReplicationView => ({
+const replicationOf = (rules: RuleForm[]): ReplicationView => ({
   rules: rules.map((r) => ({
     destinations: r.destinations.map((d) => ({ region: d.region.trim(), registry_id: d.registry_id.trim() })),
     filters: r.filters.split(/[\s,]+/).filter(Boolean),
