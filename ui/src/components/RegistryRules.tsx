@@ -1,9 +1,10 @@
 // An ECR registry's pull-through cache rules and repository creation templates: listed, created
 // (the backend checks them against ECR's rules first) and deleted (after the user's native yes).
 import { useEffect, useState, type FormEvent } from "react";
-import { api, declined, type CreationTemplateView, type LadingError, type PullThroughRuleView, type RegistryView } from "../ipc";
+import { api, declined, type CreationTemplateView, type LadingError, type PullThroughRuleView, type RegistryView, type ResourceTag } from "../ipc";
 import { relativeTime } from "../format";
 import { ErrorText } from "./ErrorText";
+import { TagRows, tagsToSend, tagsValid } from "./ResourceTags";
 
 /** The upstreams ECR supports, for the URL field's suggestions. */
 const UPSTREAMS = ["public.ecr.aws", "registry.k8s.io", "quay.io", "registry-1.docker.io", "ghcr.io", "registry.gitlab.com", "cgr.dev"];
@@ -166,6 +167,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
   const [description, setDescription] = useState("");
   const [appliedFor, setAppliedFor] = useState<string[]>(["CREATE_ON_PUSH"]);
   const [mutability, setMutability] = useState("");
+  const [tags, setTags] = useState<ResourceTag[]>([]);
   const [error, setError] = useState<LadingError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -174,7 +176,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
     setError(null);
     setNotice(null);
     const template: CreationTemplateView = {
-      prefix, description: description.trim() || null, applied_for: appliedFor, mutability: mutability || null, tags: [],
+      prefix, description: description.trim() || null, applied_for: appliedFor, mutability: mutability || null, tags: tagsToSend(tags),
       has_lifecycle_policy: false, has_repository_policy: false,
     };
     api.createCreationTemplate(registry.id, template).then(
@@ -182,6 +184,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
         setNotice(`Created the template ${prefix.trim()}.`);
         setPrefix("");
         setDescription("");
+        setTags([]);
         again();
       },
       setError,
@@ -265,9 +268,13 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
             <option value="IMMUTABLE">Immutable</option>
           </select>
         </label>
-        <p className="hint">Resource tags and the lifecycle and repository policies a template carries come from a file, with `lading ecr templates create FILE`.</p>
+        <fieldset className="field template-tags">
+          <legend>Resource tags of the repositories it makes</legend>
+          <TagRows tags={tags} onChange={setTags} />
+        </fieldset>
+        <p className="hint">The lifecycle and repository policies a template carries come from a file, with `lading ecr templates create FILE`.</p>
         <div className="dialog-actions">
-          <button type="submit" className="primary" disabled={!prefix.trim() || appliedFor.length === 0}>
+          <button type="submit" className="primary" disabled={!prefix.trim() || appliedFor.length === 0 || !tagsValid(tags)}>
             Create template
           </button>
         </div>

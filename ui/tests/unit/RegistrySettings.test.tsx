@@ -125,10 +125,20 @@ describe("an ECR registry's settings", () => {
     fireEvent.change(within(templateForm).getByRole("textbox", { name: "Prefix" }), { target: { value: "team-a/" } });
     fireEvent.click(within(templateForm).getByRole("checkbox", { name: "replication" }));
     fireEvent.change(within(templateForm).getByRole("combobox", { name: "Tag mutability" }), { target: { value: "IMMUTABLE" } });
+    // A resource tag for the repositories it makes: a reserved key is named at its row first.
+    fireEvent.click(within(templateForm).getByRole("button", { name: "+ Add a tag" }));
+    fireEvent.change(within(templateForm).getByRole("textbox", { name: "Key of tag 1" }), { target: { value: "aws:team" } });
+    expect(within(templateForm).getByText("Keys starting with aws: are reserved for AWS.")).toBeTruthy();
+    expect((within(templateForm).getByRole("button", { name: "Create template" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(templateForm).getByRole("textbox", { name: "Key of tag 1" }), { target: { value: " team " } });
+    fireEvent.change(within(templateForm).getByRole("textbox", { name: "Value of tag 1" }), { target: { value: "a" } });
     fireEvent.click(within(templateForm).getByRole("button", { name: "Create template" }));
     const templates = await within(dialog).findByRole("table", { name: "Creation templates" });
     expect(within(templates).getByText("a push creates it, replication")).toBeTruthy();
-    expect(calls.find((c) => c.cmd === "create_creation_template")!.args.template).toMatchObject({ prefix: "team-a/", applied_for: ["CREATE_ON_PUSH", "REPLICATION"], mutability: "IMMUTABLE" });
+    expect(calls.find((c) => c.cmd === "create_creation_template")!.args.template).toMatchObject({
+      prefix: "team-a/", applied_for: ["CREATE_ON_PUSH", "REPLICATION"], mutability: "IMMUTABLE", tags: [{ key: "team", value: "a" }],
+    });
+    expect(within(templates).getByText("1 resource tag")).toBeTruthy();
     fireEvent.click(within(dialog).getByRole("button", { name: "Delete the creation template team-a/" }));
     await waitFor(() => expect(calls.some((c) => c.cmd === "delete_creation_template")).toBe(true));
     expect(within(dialog).queryByRole("alert")).toBeNull();
