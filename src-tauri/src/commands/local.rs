@@ -3,7 +3,7 @@
 
 use lading_core::local::LocalSources;
 use lading_core::view::{ImageDetail, ImageFilesEvent, LocalView};
-use lading_core::Result;
+use lading_core::{AppState, Result};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -34,12 +34,19 @@ pub async fn local_image_detail(
 
 #[tauri::command]
 pub async fn local_image_files(
+    state: State<'_, AppState>,
     local: State<'_, LocalSources>,
     id: String,
     image: u32,
     digest: Option<String>,
+    read: Option<String>,
     on_event: Channel<ImageFilesEvent>,
 ) -> Result<()> {
     let emit = |event| drop(on_event.send(event));
-    tokio::task::block_in_place(|| local.files(&id, image, digest.as_deref(), &emit))
+    // Blocking file reads, stopped by `cancel_read` like a registry's.
+    tokio::task::block_in_place(|| {
+        state.reads.run_blocking(read.as_deref(), |stop| {
+            local.files(&id, image, digest.as_deref(), &emit, stop)
+        })
+    })
 }

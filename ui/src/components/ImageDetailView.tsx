@@ -55,7 +55,7 @@ export function localSource(local: LocalView, image: LocalImageView): DetailSour
     key: `${local.id}\n${image.index}`,
     base: null,
     detail: (digest) => api.localImageDetail(local.id, image.index, digest),
-    files: (digest, onEvent) => api.localImageFiles(local.id, image.index, digest, onEvent),
+    files: (digest, onEvent, signal) => api.localImageFiles(local.id, image.index, digest, onEvent, signal),
   };
 }
 

@@ -243,17 +243,19 @@ export const api = {
   closeLocal: (id: string): Promise<void> => call<void>("close_local", { id }),
   localImageDetail: (id: string, image: number, digest: string | null): Promise<ImageDetail> =>
     call<ImageDetail>("local_image_detail", { id, image, digest }),
+  /** Each layer's files read from disk; aborting `signal` stops the read at its next block. */
   localImageFiles: (
     id: string,
     image: number,
     digest: string | null,
     onEvent: (event: ImageFilesEvent) => void,
+    signal?: AbortSignal,
   ): Promise<void> => {
     const onEventChannel = new Channel<ImageFilesEvent>((event) => {
       record({ cmd: "local_image_files", event });
       onEvent(event);
     });
-    return call<void>("local_image_files", { id, image, digest, onEvent: onEventChannel });
+    return cancellable(signal, (read) => call<void>("local_image_files", { id, image, digest, read, onEvent: onEventChannel }));
   },
   /** Pushes an image of an opened local source; progress on `onEvent` (≤ 20 messages/s). */
   pushLocal: (request: PushRequest, onEvent: (event: TransferEvent) => void): Promise<void> =>

@@ -98,6 +98,9 @@ describe("ECR's archive storage class", () => {
     // "No" in the native dialog: nothing said, nothing changed.
     fireEvent.click(archive);
     await waitFor(() => expect(calls.filter((c) => c.cmd === "set_storage_class")).toHaveLength(1));
+    // While it runs the button waits ("Archiving…"); then it is offered again.
+    await waitFor(() => expect((archive as HTMLButtonElement).disabled).toBe(false));
+    expect(archive.textContent).toBe("Archive…");
     expect(screen.queryByText(/Archived|not confirmed/)).toBeNull();
     fireEvent.click(archive);
     expect(await screen.findByText("Archived 1 image.")).toBeTruthy();

@@ -17,6 +17,30 @@ describe("ipc", () => {
     expect(info.version).toBe("9.9.9");
   });
 
+  it("stops a local archive's file read in the backend when its view goes away", async () => {
+    const started: string[] = [];
+    const cancelled: string[] = [];
+    let finish: (value: unknown) => void = () => {};
+    mockIPC((cmd, raw) => {
+      const { read } = raw as { read: string };
+      if (cmd === "local_image_files") {
+        started.push(read);
+        return new Promise((resolve) => (finish = resolve)); // a large layer, still being read
+      }
+      if (cmd === "cancel_read") return void cancelled.push(read);
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const leaving = new AbortController();
+    const reading = api.localImageFiles("local:0", 0, null, () => {}, leaving.signal);
+    await new Promise((r) => setTimeout(r, 0));
+    leaving.abort();
+    await new Promise((r) => setTimeout(r, 0));
+    finish(null);
+    await reading;
+    expect(started).toHaveLength(1);
+    expect(cancelled).toEqual(started);
+  });
+
   it("turns a backend {code, message} rejection into a LadingError", async () => {
     mockIPC(() => {
       throw { code: "unreachable", message: "cannot reach 127.0.0.1:1" };

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use lading_oci::layer_files::read_local_layer;
+use lading_oci::layer_files::read_local_layer_until;
 use lading_oci::source::{Source, SourceImage, SourceKind};
 
 use crate::detail::{detail_from_manifest, fill_config, pretty};
@@ -324,12 +324,15 @@ impl LocalSources {
     }
 
     /// The files of each layer of an image, read from disk, then the wasted bytes.
+    /// Reads each layer's files in turn (blocking: the caller keeps it off the async threads),
+    /// stopping at the next read once `stop` says so.
     pub fn files(
         &self,
         id: &str,
         image: u32,
         digest: Option<&str>,
         emit: &(dyn Fn(ImageFilesEvent) + Sync),
+        stop: lading_oci::layer_files::Stop,
     ) -> Result<()> {
         let ranges: Vec<(String, lading_oci::source::FileRange)> =
             self.with_image(id, image, |image| match image {
@@ -357,7 +360,7 @@ impl LocalSources {
         });
         let mut layers = Vec::new();
         for (index, (digest, range)) in ranges.iter().enumerate() {
-            let entries = read_local_layer(range)?;
+            let entries = read_local_layer_until(range, stop.clone())?;
             emit(ImageFilesEvent::Layer {
                 index: index as u32,
                 digest: digest.clone(),

@@ -81,6 +81,31 @@ impl Reads {
         outcome
     }
 
+    /// Runs blocking `work` under `id` (the caller keeps it off the async threads): `work` is
+    /// handed a check that turns true once the window cancels, and a cancelled read ends with
+    /// `cancelled` whatever `work` answered.
+    pub fn run_blocking<T>(
+        &self,
+        id: Option<&str>,
+        work: impl FnOnce(lading_oci::layer_files::Stop) -> Result<T>,
+    ) -> Result<T> {
+        let Some(flag) = id.and_then(|id| self.flag(id)) else {
+            return work(Arc::new(|| false));
+        };
+        let watched = flag.clone();
+        let outcome = work(Arc::new(move || watched.cancelled.load(Ordering::SeqCst)));
+        if let Some(id) = id {
+            self.running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(id);
+        }
+        if flag.cancelled.load(Ordering::SeqCst) {
+            return Err(Error::new(Code::Cancelled, "cancelled: no longer shown"));
+        }
+        outcome
+    }
+
     /// Stops the read running under `id`, or the one about to start under it.
     pub fn cancel(&self, id: &str) {
         if let Some(flag) = self.flag(id) {
@@ -130,6 +155,29 @@ mod tests {
         assert_eq!(err.code, Code::Cancelled);
         // A finished read's id is free again.
         assert!(reads.run(Some("early"), async { Ok(1) }).await.is_ok());
+    }
+
+    #[test]
+    fn a_blocking_read_sees_its_cancel_and_ends_cancelled() {
+        let reads = Arc::new(Reads::default());
+        let worker = {
+            let reads = reads.clone();
+            std::thread::spawn(move || {
+                reads.run_blocking(Some("files"), |stop| {
+                    let started = std::time::Instant::now();
+                    while !stop() {
+                        assert!(started.elapsed() < Duration::from_secs(10), "never stopped");
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Ok("read to the end")
+                })
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        reads.cancel("files");
+        assert_eq!(worker.join().unwrap().unwrap_err().code, Code::Cancelled);
+        // Without an id it cannot be stopped, and runs as it is.
+        assert_eq!(reads.run_blocking(None, |stop| Ok(stop())).unwrap(), false);
     }
 
     #[test]

@@ -6,6 +6,11 @@ use lading_testkit::images::{
     layer_tar, write_docker_archive, write_multi_platform_layout, DockerArchiveImage, TestFile,
 };
 
+/// A read no one stops.
+fn never() -> lading_oci::layer_files::Stop {
+    std::sync::Arc::new(|| false)
+}
+
 fn files_of(
     local: &LocalSources,
     id: &str,
@@ -14,7 +19,13 @@ fn files_of(
 ) -> Vec<ImageFilesEvent> {
     let events = std::sync::Mutex::new(Vec::new());
     local
-        .files(id, image, digest, &|e| events.lock().unwrap().push(e))
+        .files(
+            id,
+            image,
+            digest,
+            &|e| events.lock().unwrap().push(e),
+            never(),
+        )
         .unwrap();
     events.into_inner().unwrap()
 }
@@ -80,6 +91,28 @@ fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
     assert_eq!(*wasted_bytes, 5000);
     assert_eq!(wasted[0].path, "tmp/big.bin");
 
+    // A read the window left stops at its next read: no layer is sent, and it says why.
+    let sent = std::sync::Mutex::new(0);
+    let stopped = local
+        .files(
+            &opened.id,
+            0,
+            None,
+            &|e| {
+                if matches!(e, ImageFilesEvent::Layer { .. }) {
+                    *sent.lock().unwrap() += 1;
+                }
+            },
+            std::sync::Arc::new(|| true),
+        )
+        .unwrap_err();
+    assert!(
+        stopped.message.contains("no longer shown"),
+        "{}",
+        stopped.message
+    );
+    assert_eq!(*sent.lock().unwrap(), 0);
+
     // An OCI layout holding an index: its platforms, each opened by digest, with its files.
     let layout = dir.path().join("layout");
     let (index, children) =
@@ -99,7 +132,9 @@ fn a_docker_archive_and_an_oci_layout_are_browsed_from_disk() {
         panic!("{events:?}");
     };
     assert_eq!(files[0].path, "platform.txt");
-    let index_files = local.files(&multi.id, 0, None, &|_| {}).unwrap_err();
+    let index_files = local
+        .files(&multi.id, 0, None, &|_| {}, never())
+        .unwrap_err();
     assert_eq!(index_files.code, "not_an_image");
 
     // Remembered across a restart (in the config dir), and forgotten when closed.
@@ -202,7 +237,7 @@ fn broken_inputs_open_with_one_line_or_say_so_when_read() {
             // and files still answer, with an error or the content there is.
             Ok(view) => {
                 let detail = local.detail(&view.id, 0, None);
-                let files = local.files(&view.id, 0, None, &|_| {});
+                let files = local.files(&view.id, 0, None, &|_| {}, never());
                 match (detail, files) {
                     (Err(e), _) | (_, Err(e)) => e.message,
                     (Ok(_), Ok(())) => continue,

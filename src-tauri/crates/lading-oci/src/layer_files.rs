@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
@@ -98,6 +99,15 @@ fn compression_of(media_type: &str) -> Compression {
 /// The tar entries of a layer stored in a local file (an archive member or an OCI layout blob),
 /// its compression sniffed from its first bytes.
 pub fn read_local_layer(range: &FileRange) -> Result<Vec<FileEntry>, OciError> {
+    read_local_layer_until(range, Arc::new(|| false))
+}
+
+/// Says when a blocking read is to stop (the window no longer shows it).
+pub type Stop = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// [`read_local_layer`], ending with an error at the next read once `stop` says so: a layer of
+/// gigabytes is not read to its end for a view that went away.
+pub fn read_local_layer_until(range: &FileRange, stop: Stop) -> Result<Vec<FileEntry>, OciError> {
     use std::io::{Seek, SeekFrom};
     let compression = Compression::of_range(range)?;
     let fail = |e: std::io::Error| OciError::InvalidSource {
@@ -108,10 +118,28 @@ pub fn read_local_layer(range: &FileRange) -> Result<Vec<FileEntry>, OciError> {
     file.seek(SeekFrom::Start(range.offset)).map_err(fail)?;
     let what = format!("layer at {} in {}", range.offset, range.path.display());
     entries_of(
-        std::io::BufReader::new(file.take(range.len)),
+        Stoppable {
+            inner: std::io::BufReader::new(file.take(range.len)),
+            stop,
+        },
         compression,
         &what,
     )
+}
+
+struct Stoppable<R> {
+    inner: R,
+    stop: Stop,
+}
+
+impl<R: Read> Read for Stoppable<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if (self.stop)() {
+            // Not `Interrupted`: readers retry that.
+            return Err(std::io::Error::other("stopped: no longer shown"));
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// A blocking `Read` over chunks arriving from the async download.
