@@ -177,7 +177,7 @@ mod tests {
         reads.cancel("files");
         assert_eq!(worker.join().unwrap().unwrap_err().code, Code::Cancelled);
         // Without an id it cannot be stopped, and runs as it is.
-        assert_eq!(reads.run_blocking(None, |stop| Ok(stop())).unwrap(), false);
+        assert!(!reads.run_blocking(None, |stop| Ok(stop())).unwrap());
     }
 
     #[test]
