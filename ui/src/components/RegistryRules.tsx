@@ -168,6 +168,8 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
   const [appliedFor, setAppliedFor] = useState<string[]>(["CREATE_ON_PUSH"]);
   const [mutability, setMutability] = useState("");
   const [tags, setTags] = useState<ResourceTag[]>([]);
+  const [lifecycle, setLifecycle] = useState("");
+  const [policy, setPolicy] = useState("");
   const [error, setError] = useState<LadingError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -177,7 +179,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
     setNotice(null);
     const template: CreationTemplateView = {
       prefix, description: description.trim() || null, applied_for: appliedFor, mutability: mutability || null, tags: tagsToSend(tags),
-      has_lifecycle_policy: false, has_repository_policy: false,
+      lifecycle_policy: lifecycle.trim() || null, repository_policy: policy.trim() || null,
     };
     api.createCreationTemplate(registry.id, template).then(
       () => {
@@ -185,6 +187,8 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
         setPrefix("");
         setDescription("");
         setTags([]);
+        setLifecycle("");
+        setPolicy("");
         again();
       },
       setError,
@@ -224,7 +228,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
                 <td>{t.applied_for.map((a) => APPLIED_FOR.find(([k]) => k === a)?.[1] ?? a).join(", ")}</td>
                 <td>{t.mutability ? t.mutability.toLowerCase() : <span className="hint">default</span>}</td>
                 <td>
-                  {[t.tags.length ? `${t.tags.length} resource ${t.tags.length === 1 ? "tag" : "tags"}` : "", t.has_lifecycle_policy ? "lifecycle policy" : "", t.has_repository_policy ? "repository policy" : ""]
+                  {[t.tags.length ? `${t.tags.length} resource ${t.tags.length === 1 ? "tag" : "tags"}` : "", t.lifecycle_policy ? "lifecycle policy" : "", t.repository_policy ? "repository policy" : ""]
                     .filter(Boolean)
                     .join(", ") || <span className="hint">—</span>}
                 </td>
@@ -272,7 +276,14 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
           <legend>Resource tags of the repositories it makes</legend>
           <TagRows tags={tags} onChange={setTags} />
         </fieldset>
-        <p className="hint">The lifecycle and repository policies a template carries come from a file, with `lading ecr templates create FILE`.</p>
+        <label className="field">
+          <span>Lifecycle policy (JSON, optional: the Lifecycle… editor writes one)</span>
+          <textarea className="policy-text" rows={3} value={lifecycle} onChange={(e) => setLifecycle(e.target.value)} spellCheck={false} placeholder='{"rules": [ … ]}' />
+        </label>
+        <label className="field">
+          <span>Repository policy (JSON, optional)</span>
+          <textarea className="policy-text" rows={3} value={policy} onChange={(e) => setPolicy(e.target.value)} spellCheck={false} placeholder='{"Version": "2012-10-17", "Statement": [ … ]}' />
+        </label>
         <div className="dialog-actions">
           <button type="submit" className="primary" disabled={!prefix.trim() || appliedFor.length === 0 || !tagsValid(tags)}>
             Create template

@@ -517,10 +517,9 @@ applied_for: Array<string>,
  */
 mutability: string | null, tags: Array<ResourceTag>, 
 /**
- * Whether the template carries a lifecycle policy, a repository policy (their text is
- * edited with the CLI).
+ * The lifecycle policy and repository policy (JSON) it gives the repositories it makes.
  */
-has_lifecycle_policy: boolean, has_repository_policy: boolean, };
+lifecycle_policy: string | null, repository_policy: string | null, };
 
 export type ImageDetail = { digest: string, media_type: string, 
 /**

@@ -23,7 +23,7 @@ export const REGISTRIES_MOCK = `{
     ],
     creation_templates: () => [
       { prefix: "ROOT", description: "Defaults for pushed repositories", applied_for: ["CREATE_ON_PUSH"], mutability: "IMMUTABLE",
-        tags: [{ key: "team", value: "platform" }], has_lifecycle_policy: true, has_repository_policy: false },
+        tags: [{ key: "team", value: "platform" }], lifecycle_policy: '{"rules":[]}', repository_policy: null },
     ],
     registry_policy: () => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AllowReplication", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::444455556666:root"] },
       Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/*" }] }),

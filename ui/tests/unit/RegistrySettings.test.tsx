@@ -132,13 +132,16 @@ describe("an ECR registry's settings", () => {
     expect((within(templateForm).getByRole("button", { name: "Create template" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(within(templateForm).getByRole("textbox", { name: "Key of tag 1" }), { target: { value: " team " } });
     fireEvent.change(within(templateForm).getByRole("textbox", { name: "Value of tag 1" }), { target: { value: "a" } });
+    const lifecycle = '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}';
+    fireEvent.change(within(templateForm).getByRole("textbox", { name: /^Lifecycle policy/ }), { target: { value: lifecycle } });
     fireEvent.click(within(templateForm).getByRole("button", { name: "Create template" }));
     const templates = await within(dialog).findByRole("table", { name: "Creation templates" });
     expect(within(templates).getByText("a push creates it, replication")).toBeTruthy();
     expect(calls.find((c) => c.cmd === "create_creation_template")!.args.template).toMatchObject({
       prefix: "team-a/", applied_for: ["CREATE_ON_PUSH", "REPLICATION"], mutability: "IMMUTABLE", tags: [{ key: "team", value: "a" }],
+      lifecycle_policy: lifecycle, repository_policy: null,
     });
-    expect(within(templates).getByText("1 resource tag")).toBeTruthy();
+    expect(within(templates).getByText("1 resource tag, lifecycle policy")).toBeTruthy();
     fireEvent.click(within(dialog).getByRole("button", { name: "Delete the creation template team-a/" }));
     await waitFor(() => expect(calls.some((c) => c.cmd === "delete_creation_template")).toBe(true));
     expect(within(dialog).queryByRole("alert")).toBeNull();

@@ -259,8 +259,8 @@ fn template_view(t: CreationTemplate) -> CreationTemplateView {
             .into_iter()
             .map(|(key, value)| ResourceTag { key, value })
             .collect(),
-        has_lifecycle_policy: t.lifecycle_policy.is_some(),
-        has_repository_policy: t.repository_policy.is_some(),
+        lifecycle_policy: t.lifecycle_policy,
+        repository_policy: t.repository_policy,
     }
 }
 
@@ -275,8 +275,13 @@ pub async fn creation_templates(state: &AppState, id: &str) -> Result<Vec<Creati
         .collect())
 }
 
-/// Creates a template (checked first). Its policies are given with the CLI; the window makes
-/// templates without them.
+/// A policy field left blank is no policy.
+fn policy_text(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+/// Creates a template (checked first: its prefix, tags and the policies it carries, with the
+/// same checks as a repository's own).
 pub async fn create_creation_template(
     state: &AppState,
     id: &str,
@@ -297,8 +302,8 @@ pub async fn create_creation_template(
             .into_iter()
             .map(|t| (t.key.trim().to_owned(), t.value.trim().to_owned()))
             .collect(),
-        lifecycle_policy: None,
-        repository_policy: None,
+        lifecycle_policy: policy_text(template.lifecycle_policy),
+        repository_policy: policy_text(template.repository_policy),
     };
     invalid(template.problems())?;
     Ok(ecr.create_creation_template(&template).await?)

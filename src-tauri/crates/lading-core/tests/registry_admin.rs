@@ -173,8 +173,8 @@ async fn pull_through_rules_and_templates_are_checked_before_any_call(
             applied_for: vec!["ON_PUSH".into()],
             mutability: None,
             tags: vec![],
-            has_lifecycle_policy: false,
-            has_repository_policy: false,
+            lifecycle_policy: Some(r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":0},"action":{"type":"expire"}}]}"#.into()),
+            repository_policy: Some("  ".into()),
         },
     )
     .await
@@ -182,6 +182,19 @@ async fn pull_through_rules_and_templates_are_checked_before_any_call(
     assert_eq!(bad.code, Code::InvalidInput);
     assert!(bad.message.contains("Team A/"), "{}", bad.message);
     assert!(bad.message.contains("ON_PUSH"), "{}", bad.message);
+    // The lifecycle policy it carries is checked as a repository's (a blank repository policy is
+    // none, not a mistake).
+    assert!(
+        bad.message
+            .contains("lifecycle policy: rules[0].selection.countNumber"),
+        "{}",
+        bad.message
+    );
+    assert!(
+        !bad.message.contains("repository policy"),
+        "{}",
+        bad.message
+    );
     let sent = moto.recorded_operations().split_off(earlier);
     assert!(sent.is_empty(), "{sent:?}");
 }

@@ -50,8 +50,7 @@ pub struct CreationTemplateView {
     /// `MUTABLE` or `IMMUTABLE`; `None`: ECR's default.
     pub mutability: Option<String>,
     pub tags: Vec<ResourceTag>,
-    /// Whether the template carries a lifecycle policy, a repository policy (their text is
-    /// edited with the CLI).
-    pub has_lifecycle_policy: bool,
-    pub has_repository_policy: bool,
+    /// The lifecycle policy and repository policy (JSON) it gives the repositories it makes.
+    pub lifecycle_policy: Option<String>,
+    pub repository_policy: Option<String>,
 }
