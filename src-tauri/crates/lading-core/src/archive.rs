@@ -4,7 +4,7 @@
 
 use futures_util::stream::{self, StreamExt};
 
-use crate::confirm::{check_repository, count, listed, registry_place, Question};
+use crate::confirm::{check_repository, count, listed, registry_place, short_digest, Question};
 use crate::error::{Code, Error, Result};
 use crate::view::{ArchivedImage, DeleteFailure, StorageClassChange, StorageClassResult};
 use crate::AppState;
@@ -47,11 +47,6 @@ fn archived_of(details: Vec<lading_ecr::ImageDetail>) -> Vec<ArchivedImage> {
     archived
 }
 
-fn short(digest: &str) -> String {
-    let hex = digest.trim_start_matches("sha256:");
-    format!("sha256:{}", &hex[..hex.len().min(12)])
-}
-
 /// Moves `images` (digest and the tags to name it by) to the archive class (`archive`) or back to
 /// standard, once the user says yes. Each image is asked for on its own (a few at once); what ECR
 /// refuses for one is reported and the others still move.
@@ -85,9 +80,9 @@ pub async fn set_storage_class(
             .map(|r| r.tags.clone())
             .unwrap_or_default();
         if tags.is_empty() {
-            short(digest)
+            short_digest(digest)
         } else {
-            format!("{} — {}", short(digest), tags.join(", "))
+            format!("{} — {}", short_digest(digest), tags.join(", "))
         }
     });
     let n = count(digests.len(), "image");

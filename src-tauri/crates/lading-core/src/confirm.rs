@@ -136,6 +136,12 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
+/// A digest as questions name it: its algorithm and the first 12 hex digits.
+pub fn short_digest(digest: &str) -> String {
+    let (algorithm, hex) = digest.split_once(':').unwrap_or(("", digest));
+    format!("{algorithm}:{}", &hex[..hex.len().min(12)])
+}
+
 /// `n thing` / `n things`.
 pub fn count(n: usize, thing: &str) -> String {
     if n == 1 {

@@ -3,7 +3,7 @@
 
 use lading_config::RegistryKind;
 
-use crate::confirm::{check_repository, count, listed, registry_place, Question};
+use crate::confirm::{check_repository, count, listed, registry_place, short_digest, Question};
 use crate::error::{Code, Error, Result};
 use crate::view::{DeleteResult, ImageRow};
 use crate::AppState;
@@ -26,11 +26,6 @@ pub async fn delete_images(
         .await?
         .delete(repository, references)
         .await
-}
-
-fn short(digest: &str) -> String {
-    let (algorithm, hex) = digest.split_once(':').unwrap_or(("", digest));
-    format!("{algorithm}:{}", &hex[..hex.len().min(12)])
 }
 
 /// The rows of the kept listing (what the window shows), when there is one.
@@ -76,9 +71,9 @@ pub async fn delete(
             .and_then(|rows| rows.iter().find(|r| &r.digest == digest))
             .map(|r| r.tags.clone());
         match tags {
-            Some(tags) if tags.is_empty() => format!("{} (untagged)", short(digest)),
-            Some(tags) => format!("{} — {}", short(digest), tags.join(", ")),
-            None => format!("{} (with its tags)", short(digest)),
+            Some(tags) if tags.is_empty() => format!("{} (untagged)", short_digest(digest)),
+            Some(tags) => format!("{} — {}", short_digest(digest), tags.join(", ")),
+            None => format!("{} (with its tags)", short_digest(digest)),
         }
     });
     let lines: Vec<String> = lines.collect();
@@ -101,7 +96,7 @@ pub async fn delete(
             listed(
                 attached
                     .iter()
-                    .map(|(digest, what)| format!("{} — {what}", short(digest))),
+                    .map(|(digest, what)| format!("{} — {what}", short_digest(digest))),
                 SHOWN
             )
         )
@@ -156,7 +151,7 @@ pub async fn untag(
         let orphaned: Option<Vec<String>> = kept_rows(state, id, repository).map(|rows| {
             rows.iter()
                 .filter(|r| !r.tags.is_empty() && r.tags.iter().all(|t| tags.contains(t)))
-                .map(|r| short(&r.digest))
+                .map(|r| short_digest(&r.digest))
                 .collect()
         });
         match orphaned {

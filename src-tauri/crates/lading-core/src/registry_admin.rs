@@ -17,14 +17,6 @@ use crate::AppState;
 
 const REGISTRY_SETTINGS_ARE_ECR: &str = "registry settings are an ECR feature";
 
-fn invalid(problems: Vec<String>) -> Result<()> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(lading_ecr::EcrError::InvalidInput(problems.join("; ")).into())
-    }
-}
-
 pub async fn registry_policy(state: &AppState, id: &str) -> Result<Option<String>> {
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
@@ -149,7 +141,7 @@ pub async fn set_replication(
             })
             .collect(),
     };
-    invalid(config.problems())?;
+    lading_ecr::checks::refuse_if_any(config.problems())?;
     let before = replication_view(ecr.replication().await?);
     let after = replication_view(config.clone());
     if before == after {
@@ -218,7 +210,7 @@ pub async fn create_pull_through_rule(
         upstream: None,
         created_at: None,
     };
-    invalid(rule.problems())?;
+    // The engine checks it before the call.
     Ok(pull_through_view(
         ecr.create_pull_through_rule(&rule).await?,
     ))
@@ -305,7 +297,7 @@ pub async fn create_creation_template(
         lifecycle_policy: policy_text(template.lifecycle_policy),
         repository_policy: policy_text(template.repository_policy),
     };
-    invalid(template.problems())?;
+    // The engine checks it before the call.
     Ok(ecr.create_creation_template(&template).await?)
 }
 

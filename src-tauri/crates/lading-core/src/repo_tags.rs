@@ -36,9 +36,7 @@ pub async fn set_repository_tags(
         .map(|t| (t.key.trim().to_owned(), t.value.trim().to_owned()))
         .collect();
     let problems = lading_ecr::checks::tag_problems(&pairs);
-    if !problems.is_empty() {
-        return Err(lading_ecr::EcrError::InvalidInput(problems.join("; ")).into());
-    }
+    lading_ecr::checks::refuse_if_any(problems)?;
     // One DescribeRepositories for the ARN every tag call names.
     let arn = ecr.repository_arn(name).await?;
     let before: BTreeMap<String, String> = ecr.tags_of(&arn).await?.into_iter().collect();

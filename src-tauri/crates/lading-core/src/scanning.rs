@@ -166,9 +166,7 @@ pub async fn set_scanning_configuration(
             .collect(),
     };
     let problems = config.problems();
-    if !problems.is_empty() {
-        return Err(lading_ecr::EcrError::InvalidInput(problems.join("; ")).into());
-    }
+    lading_ecr::checks::refuse_if_any(problems)?;
     let before = config_view(ecr.scanning_configuration().await?);
     if before == wanted {
         return Ok(before);

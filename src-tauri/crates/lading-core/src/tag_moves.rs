@@ -5,14 +5,9 @@
 
 use lading_oci::RegistryClient;
 
-use crate::confirm::{count, listed, registry_place, Question};
+use crate::confirm::{count, listed, registry_place, short_digest, Question};
 use crate::error::Result;
 use crate::{AppState, Registry};
-
-fn short(digest: &str) -> String {
-    let (algorithm, hex) = digest.split_once(':').unwrap_or(("", digest));
-    format!("{algorithm}:{}", &hex[..hex.len().min(12)])
-}
 
 /// Asks before the tags in `now` (tag, the digest it names now) move to `image` in
 /// `repository`; tags already on the image ask nothing. `Ok` when none moves or the user said yes.
@@ -34,11 +29,11 @@ async fn ask(
             detail: format!(
                 "In {}, repository {repository}, these tags name other images now; the copy moves them to {}:\n{}\n\nThe images they name now stay, reachable by digest, untagged if it was their only tag.",
                 registry_place(place),
-                short(image),
+                short_digest(image),
                 listed(
                     moving
                         .iter()
-                        .map(|(tag, now)| format!("{tag} — now {}", short(now))),
+                        .map(|(tag, now)| format!("{tag} — now {}", short_digest(now))),
                     12
                 ),
             ),

@@ -12,6 +12,30 @@ fn tag_char(c: char) -> bool {
     c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
 }
 
+/// `Ok` when there is nothing wrong; else every problem, as one refusal that names each.
+pub fn refuse_if_any(problems: Vec<String>) -> Result<(), crate::EcrError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::EcrError::InvalidInput(problems.join("; ")))
+    }
+}
+
+/// Resource tags as the SDK takes them (already checked with [`tag_problems`]).
+pub(crate) fn sdk_tags(
+    tags: &[(String, String)],
+) -> Result<Vec<aws_sdk_ecr::types::Tag>, crate::EcrError> {
+    tags.iter()
+        .map(|(key, value)| {
+            aws_sdk_ecr::types::Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .map_err(|e| crate::EcrError::InvalidInput(e.to_string()))
+        })
+        .collect()
+}
+
 /// The problem with one tag key, if any.
 pub fn tag_key_problem(key: &str) -> Option<String> {
     if key.is_empty() {

@@ -142,10 +142,7 @@ impl EcrClient {
         &self,
         rule: &PullThroughRule,
     ) -> Result<PullThroughRule, EcrError> {
-        let problems = rule.problems();
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
+        crate::checks::refuse_if_any(rule.problems())?;
         let out = self
             .sdk
             .create_pull_through_cache_rule()

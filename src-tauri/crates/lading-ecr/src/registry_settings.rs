@@ -182,10 +182,7 @@ impl EcrClient {
 
     /// Replaces the replication configuration (checked first); answers it as ECR reads it back.
     pub async fn set_replication(&self, wanted: &Replication) -> Result<Replication, EcrError> {
-        let problems = wanted.problems();
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
+        crate::checks::refuse_if_any(wanted.problems())?;
         let invalid = |e: aws_sdk_ecr::error::BuildError| EcrError::InvalidInput(e.to_string());
         let mut rules = Vec::new();
         for rule in &wanted.rules {

@@ -4,7 +4,7 @@
 use aws_sdk_ecr::types::{
     EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
     ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType,
-    Repository as SdkRepository, Tag,
+    Repository as SdkRepository,
 };
 use serde::Serialize;
 
@@ -200,10 +200,7 @@ impl EcrClient {
         &self,
         spec: &NewRepository,
     ) -> Result<Repository, EcrError> {
-        let problems = spec.problems();
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
+        crate::checks::refuse_if_any(spec.problems())?;
         let (mutability, filters) = spec.mutability.to_sdk()?;
         let mut request = self
             .sdk
@@ -232,14 +229,8 @@ impl EcrClient {
                     .map_err(|e| EcrError::InvalidInput(e.to_string()))?,
             );
         }
-        for (key, value) in &spec.tags {
-            request = request.tags(
-                Tag::builder()
-                    .key(key)
-                    .value(value)
-                    .build()
-                    .map_err(|e| EcrError::InvalidInput(e.to_string()))?,
-            );
+        for tag in crate::checks::sdk_tags(&spec.tags)? {
+            request = request.tags(tag);
         }
         let out = request.send().await.map_err(EcrError::from_sdk)?;
         out.repository.map(Repository::from).ok_or_else(|| {
@@ -373,20 +364,8 @@ impl EcrClient {
 
     /// Adds or changes tags of `arn`, checked against ECR's rules first.
     pub async fn tag_arn(&self, arn: &str, tags: &[(String, String)]) -> Result<(), EcrError> {
-        let problems = crate::checks::tag_problems(tags);
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
-        let tags = tags
-            .iter()
-            .map(|(k, v)| {
-                Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| EcrError::InvalidInput(e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        crate::checks::refuse_if_any(crate::checks::tag_problems(tags))?;
+        let tags = crate::checks::sdk_tags(tags)?;
         self.sdk
             .tag_resource()
             .resource_arn(arn)
@@ -399,13 +378,11 @@ impl EcrClient {
 
     /// Removes tags of `arn` by key.
     pub async fn untag_arn(&self, arn: &str, keys: &[String]) -> Result<(), EcrError> {
-        let problems: Vec<String> = keys
-            .iter()
-            .filter_map(|k| crate::checks::tag_key_problem(k))
-            .collect();
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
+        crate::checks::refuse_if_any(
+            keys.iter()
+                .filter_map(|k| crate::checks::tag_key_problem(k))
+                .collect(),
+        )?;
         self.sdk
             .untag_resource()
             .resource_arn(arn)

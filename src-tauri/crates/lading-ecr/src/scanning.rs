@@ -297,10 +297,7 @@ impl EcrClient {
         &self,
         config: &ScanningConfiguration,
     ) -> Result<ScanningConfiguration, EcrError> {
-        let problems = config.problems();
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
+        crate::checks::refuse_if_any(config.problems())?;
         let mut rules = Vec::new();
         for rule in &config.rules {
             let mut filters = Vec::new();

@@ -3,7 +3,7 @@
 //! the prefix, what it applies to, the resource tags and the policies it carries (the same local
 //! checks as a repository's own).
 
-use aws_sdk_ecr::types::{ImageTagMutability, RctAppliedFor, Tag};
+use aws_sdk_ecr::types::{ImageTagMutability, RctAppliedFor};
 use serde::{Deserialize, Serialize};
 
 use crate::{EcrClient, EcrError};
@@ -120,21 +120,8 @@ impl EcrClient {
         &self,
         template: &CreationTemplate,
     ) -> Result<(), EcrError> {
-        let problems = template.problems();
-        if !problems.is_empty() {
-            return Err(EcrError::InvalidInput(problems.join("; ")));
-        }
-        let tags = template
-            .tags
-            .iter()
-            .map(|(k, v)| {
-                Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| EcrError::InvalidInput(e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        crate::checks::refuse_if_any(template.problems())?;
+        let tags = crate::checks::sdk_tags(&template.tags)?;
         self.sdk
             .create_repository_creation_template()
             .prefix(&template.prefix)
