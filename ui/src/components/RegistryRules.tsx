@@ -37,60 +37,75 @@ function Problems({ error, retry }: { error: LadingError; retry?: () => void }) 
   );
 }
 
-/** A list read from the backend, read again after each change. */
-function useList<T>(read: () => Promise<T[]>, key: string) {
+/**
+ * A list read from the backend, and the changes made to it: each change says how it went (what
+ * ECR refused, or `words` of what it did; a native "no" says nothing) and the list is read again.
+ */
+function useRules<T>(read: () => Promise<T[]>, key: string) {
   const [items, setItems] = useState<T[] | null>(null);
+  const [readError, setReadError] = useState<LadingError | null>(null);
   const [error, setError] = useState<LadingError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   useEffect(() => {
     let live = true;
     read().then(
-      (list) => live && (setItems(list), setError(null)),
-      (e: LadingError) => live && setError(e),
+      (list) => live && (setItems(list), setReadError(null)),
+      (e: LadingError) => live && setReadError(e),
     );
     return () => {
       live = false;
     };
   }, [key, version]);
-  return { items, error, again: () => setVersion((n) => n + 1) };
-}
-
-export { Problems };
-
-export function PullThroughRules({ registry }: { registry: RegistryView }) {
-  const { items, error: readError, again } = useList(() => api.pullThroughRules(registry.id), registry.id);
-  const [prefix, setPrefix] = useState("");
-  const [upstream, setUpstream] = useState("");
-  const [secret, setSecret] = useState("");
-  const [error, setError] = useState<LadingError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const host = upstream.trim().replace(/^https:\/\//, "").replace(/\/$/, "");
-
-  function create(e: FormEvent) {
-    e.preventDefault();
+  const again = () => setVersion((n) => n + 1);
+  function change<R>(done: Promise<R>, words: (result: R) => string, then?: () => void) {
     setError(null);
     setNotice(null);
-    api.createPullThroughRule(registry.id, { prefix, upstream_url: upstream, credential_arn: secret.trim() || null, upstream: null, created_at: null }).then(
-      (made) => {
-        setNotice(`Created: pulls of ${made.prefix}/… now fetch from ${made.upstream_url}.`);
-        setPrefix("");
-        setUpstream("");
-        setSecret("");
-        again();
-      },
-      setError,
-    );
-  }
-  function remove(rule: PullThroughRuleView) {
-    setNotice(null);
-    api.deletePullThroughRule(registry.id, rule.prefix).then(
-      () => {
-        setNotice(`Deleted the rule ${rule.prefix}.`);
+    done.then(
+      (result) => {
+        setNotice(words(result));
+        then?.();
         again();
       },
       (e: LadingError) => declined(e) || setError(e),
     );
   }
+  const outcome = (
+    <>
+      {error && <Problems error={error} />}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+    </>
+  );
+  return { items, readError, again, change, outcome };
+}
+
+export { Problems };
+
+export function PullThroughRules({ registry }: { registry: RegistryView }) {
+  const { items, readError, again, change, outcome } = useRules(() => api.pullThroughRules(registry.id), registry.id);
+  const [prefix, setPrefix] = useState("");
+  const [upstream, setUpstream] = useState("");
+  const [secret, setSecret] = useState("");
+  const host = upstream.trim().replace(/^https:\/\//, "").replace(/\/$/, "");
+
+  function create(e: FormEvent) {
+    e.preventDefault();
+    change(
+      api.createPullThroughRule(registry.id, { prefix, upstream_url: upstream, credential_arn: secret.trim() || null, upstream: null, created_at: null }),
+      (made) => `Created: pulls of ${made.prefix}/… now fetch from ${made.upstream_url}.`,
+      () => {
+        setPrefix("");
+        setUpstream("");
+        setSecret("");
+      },
+    );
+  }
+  const remove = (rule: PullThroughRuleView) =>
+    change(api.deletePullThroughRule(registry.id, rule.prefix), () => `Deleted the rule ${rule.prefix}.`);
 
   return (
     <div className="registry-rules">
@@ -151,18 +166,13 @@ export function PullThroughRules({ registry }: { registry: RegistryView }) {
           </button>
         </div>
       </form>
-      {error && <Problems error={error} />}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      {outcome}
     </div>
   );
 }
 
 export function CreationTemplates({ registry }: { registry: RegistryView }) {
-  const { items, error: readError, again } = useList(() => api.creationTemplates(registry.id), registry.id);
+  const { items, readError, again, change, outcome } = useRules(() => api.creationTemplates(registry.id), registry.id);
   const [prefix, setPrefix] = useState("");
   const [description, setDescription] = useState("");
   const [appliedFor, setAppliedFor] = useState<string[]>(["CREATE_ON_PUSH"]);
@@ -170,40 +180,23 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
   const [tags, setTags] = useState<ResourceTag[]>([]);
   const [lifecycle, setLifecycle] = useState("");
   const [policy, setPolicy] = useState("");
-  const [error, setError] = useState<LadingError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
 
   function create(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setNotice(null);
     const template: CreationTemplateView = {
       prefix, description: description.trim() || null, applied_for: appliedFor, mutability: mutability || null, tags: tagsToSend(tags),
       lifecycle_policy: lifecycle.trim() || null, repository_policy: policy.trim() || null,
     };
-    api.createCreationTemplate(registry.id, template).then(
-      () => {
-        setNotice(`Created the template ${prefix.trim()}.`);
-        setPrefix("");
-        setDescription("");
-        setTags([]);
-        setLifecycle("");
-        setPolicy("");
-        again();
-      },
-      setError,
-    );
+    change(api.createCreationTemplate(registry.id, template), () => `Created the template ${prefix.trim()}.`, () => {
+      setPrefix("");
+      setDescription("");
+      setTags([]);
+      setLifecycle("");
+      setPolicy("");
+    });
   }
-  function remove(t: CreationTemplateView) {
-    setNotice(null);
-    api.deleteCreationTemplate(registry.id, t.prefix).then(
-      () => {
-        setNotice(`Deleted the template ${t.prefix}.`);
-        again();
-      },
-      (e: LadingError) => declined(e) || setError(e),
-    );
-  }
+  const remove = (t: CreationTemplateView) =>
+    change(api.deleteCreationTemplate(registry.id, t.prefix), () => `Deleted the template ${t.prefix}.`);
 
   return (
     <div className="registry-rules">
@@ -290,12 +283,7 @@ export function CreationTemplates({ registry }: { registry: RegistryView }) {
           </button>
         </div>
       </form>
-      {error && <Problems error={error} />}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      {outcome}
     </div>
   );
 }
