@@ -5,18 +5,17 @@
 
 mod common;
 
-use lading_config::ConfigStore;
-use lading_core::{archive, listing, AppState, Code};
-use lading_testkit::Moto;
+use lading_core::{archive, listing, Code};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn archiving_asks_first_and_reports_each_image() {
-    let moto = Moto::start();
-    let dir = tempfile::tempdir().unwrap();
-    common::use_moto_profile(dir.path(), &moto);
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let (app, answers) = common::Answers::on(app, false);
-    let id = common::add_moto_ecr(&app, "us-east-1").await;
+    let common::MotoApp {
+        moto,
+        app,
+        answers,
+        id,
+        dir: _dir,
+    } = common::moto_app("us-east-1").await;
     let ecr = common::moto_client("us-east-1").await;
     ecr.create_repository("team/cold").await.unwrap();
     let one = ecr

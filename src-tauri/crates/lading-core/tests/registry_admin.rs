@@ -6,7 +6,6 @@
 
 mod common;
 
-use lading_config::ConfigStore;
 use lading_core::view::{
     CreationTemplateView, PullThroughRuleView, ReplicationRuleView, ReplicationTarget,
     ReplicationView,
@@ -19,12 +18,13 @@ const PUBLIC: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Anyone","Ef
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registry_settings_on_moto() {
-    let moto = Moto::start();
-    let dir = tempfile::tempdir().unwrap();
-    common::use_moto_profile(dir.path(), &moto);
-    let app = AppState::new(ConfigStore::load(&dir.path().join("config")).unwrap(), None);
-    let (app, answers) = common::Answers::on(app, false);
-    let id = common::add_moto_ecr(&app, "us-east-1").await;
+    let common::MotoApp {
+        moto,
+        app,
+        answers,
+        id,
+        dir: _dir,
+    } = common::moto_app("us-east-1").await;
 
     // The policy: none, then a cross-account one (no risk flagged: saved without a question).
     assert_eq!(admin::registry_policy(&app, &id).await.unwrap(), None);

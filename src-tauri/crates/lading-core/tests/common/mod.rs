@@ -150,3 +150,34 @@ pub fn docker_manifest(n: u32) -> String {
     })
     .to_string()
 }
+
+/// An app on moto's ECR in `region`, whose questions are answered as `answers` says (then no).
+/// Keep the emulator and the folder for the test's length.
+#[allow(dead_code)]
+pub struct MotoApp {
+    pub moto: lading_testkit::Moto,
+    pub dir: tempfile::TempDir,
+    pub app: AppState,
+    pub answers: Answers,
+    pub id: String,
+}
+
+#[allow(dead_code)]
+pub async fn moto_app(region: &str) -> MotoApp {
+    let moto = lading_testkit::Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    use_moto_profile(dir.path(), &moto);
+    let app = AppState::new(
+        lading_config::ConfigStore::load(&dir.path().join("config")).unwrap(),
+        None,
+    );
+    let (app, answers) = Answers::on(app, false);
+    let id = add_moto_ecr(&app, region).await;
+    MotoApp {
+        moto,
+        dir,
+        app,
+        answers,
+        id,
+    }
+}
