@@ -48,7 +48,16 @@ export function ArchivedImages({ registry, repository, onClose }: { registry: Re
     return (images ?? []).filter((i) => !filter.trim() || i.tags.some(matches) || i.digest.includes(filter.trim()));
   }, [images, filter]);
   const restorable = shown.filter((i) => i.status === "ARCHIVED");
-  const now = Date.now() / 1000;
+  // What a restore now still costs of the minimum, for each image still under it.
+  const billed = useMemo(() => {
+    const now = Date.now() / 1000;
+    const words = new Map<string, string>();
+    for (const image of shown) {
+      const said = minimumWords(image, now);
+      if (said) words.set(image.digest, said);
+    }
+    return words;
+  }, [shown]);
 
   function toggle(digest: string) {
     setChosen((c) => {
@@ -138,7 +147,7 @@ export function ArchivedImages({ registry, repository, onClose }: { registry: Re
                   <td>
                     {image.status === "ACTIVATING" ? "restoring…" : "archived"}
                     {image.activated_at !== null && image.status === "ARCHIVED" && <span className="hint"> · last restored {relativeTime(image.activated_at)}</span>}
-                    {minimumWords(image, now) && <span className="hint"> · {minimumWords(image, now)}</span>}
+                    {billed.get(image.digest) && <span className="hint"> · {billed.get(image.digest)}</span>}
                   </td>
                 </tr>
               ))}

@@ -16,7 +16,7 @@ const APPLIED_FOR = [
   ["REPLICATION", "replication"],
 ] as const;
 
-function Problems({ error, retry }: { error: LadingError; retry?: () => void }) {
+export function Problems({ error, retry }: { error: LadingError; retry?: () => void }) {
   return (
     <div className="form-error" role="alert">
       {retry && (
@@ -82,8 +82,6 @@ function useRules<T>(read: () => Promise<T[]>, key: string) {
   );
   return { items, readError, again, change, outcome };
 }
-
-export { Problems };
 
 export function PullThroughRules({ registry }: { registry: RegistryView }) {
   const { items, readError, again, change, outcome } = useRules(() => api.pullThroughRules(registry.id), registry.id);

@@ -116,10 +116,17 @@ pub async fn set_replication(
 ) -> Result<ReplicationView> {
     let registry = state.registry(id).await?;
     let ecr = registry.ecr_or(REGISTRY_SETTINGS_ARE_ECR).await?;
-    // A destination with no account is this one's (another region of the same registry).
+    // A destination with no account is this one's (another region of the same registry); the
+    // account is asked of ECR only when such a destination needs it and it is not known yet.
+    let unnamed = wanted
+        .rules
+        .iter()
+        .flat_map(|r| &r.destinations)
+        .any(|d| d.registry_id.trim().is_empty());
     let own = match registry.account() {
         Some(account) => account.to_owned(),
-        None => ecr.registry().await?.account,
+        None if unnamed => ecr.registry().await?.account,
+        None => String::new(),
     };
     let config = Replication {
         rules: wanted
@@ -147,7 +154,7 @@ pub async fn set_replication(
     if before == after {
         return Ok(before);
     }
-    let own = Some(own.as_str());
+    let own = Some(own.as_str()).filter(|a| !a.is_empty());
     let words = |v: &ReplicationView| {
         if v.rules.is_empty() {
             "  (no replication)".to_owned()
